@@ -1,0 +1,157 @@
+//! The article and its parts, as the seed page shows them.
+
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+
+use crate::reading;
+use crate::slug::Slug;
+use crate::workflow::WorkflowState;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct ArticleId(pub i64);
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Section {
+    pub name: String,
+    pub slug: Slug,
+}
+
+impl Section {
+    /// A section from its label as pages print it: "MIDDLE EAST" -> "Middle East".
+    pub fn from_label(label: &str) -> Option<Section> {
+        let name = title_case(label);
+        let slug = Slug::from_title(&name)?;
+        Some(Section { name, slug })
+    }
+
+    pub fn url(&self) -> String {
+        format!("/{}", self.slug)
+    }
+}
+
+/// "MIDDLE EAST" -> "Middle East"; words joined by hyphens keep each part capitalised
+/// ("ASIA-PACIFIC" -> "Asia-Pacific"). Only all-caps labels are recased.
+pub fn title_case(label: &str) -> String {
+    let label = label.split_whitespace().collect::<Vec<_>>().join(" ");
+    if label.chars().any(char::is_lowercase) {
+        return label;
+    }
+    let mut out = String::with_capacity(label.len());
+    let mut start = true;
+    for c in label.chars() {
+        if start {
+            out.extend(c.to_uppercase());
+        } else {
+            out.extend(c.to_lowercase());
+        }
+        start = !c.is_alphanumeric() && c != '\'' && c != '’';
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeadImage {
+    /// File in the media store; `None` when the source carried no picture (a page capture).
+    pub asset: Option<String>,
+    pub alt: String,
+    pub title: Option<String>,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+/// A body block. The RECOMMENDED slot and Related links are positions in the body: what fills the
+/// slot is derived when the page is rendered, the links are the editor's.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    Paragraph { text: String },
+    Heading { text: String, level: u8 },
+    Quote { text: String, cite: Option<String> },
+    List { ordered: bool, items: Vec<String> },
+    Image { asset: Option<String>, alt: String, caption: Option<String>, credit: Option<String> },
+    Embed { url: String },
+    Recommended,
+    Related { publication: String, headline: String, url: Option<String> },
+}
+
+impl Block {
+    /// The words this block adds to the reading time.
+    fn text(&self) -> Vec<&str> {
+        match self {
+            Block::Paragraph { text } | Block::Heading { text, .. } => vec![text],
+            Block::Quote { text, cite } => std::iter::once(text.as_str()).chain(cite.as_deref()).collect(),
+            Block::List { items, .. } => items.iter().map(String::as_str).collect(),
+            Block::Image { caption, .. } => caption.as_deref().into_iter().collect(),
+            Block::Embed { .. } | Block::Recommended | Block::Related { .. } => vec![],
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Article {
+    pub id: Option<ArticleId>,
+    pub section: Section,
+    pub slug: Slug,
+    pub headline: String,
+    pub deck: Option<String>,
+    pub lead_image: Option<LeadImage>,
+    pub body: Vec<Block>,
+    /// Wire agency credited at the foot of the story ("SOURCE: AA").
+    pub source: Option<String>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    /// BCP 47 language tag, e.g. "en", "tr".
+    pub language: String,
+    pub canonical_url: Option<String>,
+    pub state: WorkflowState,
+    pub published_at: Option<Timestamp>,
+    pub updated_at: Option<Timestamp>,
+}
+
+impl Article {
+    /// Path of the article on the reader site: section, then slug.
+    pub fn path(&self) -> String {
+        format!("/{}/{}", self.section.slug, self.slug)
+    }
+
+    pub fn word_count(&self) -> usize {
+        self.body.iter().flat_map(Block::text).map(|t| reading::count_words(t, &self.language)).sum()
+    }
+
+    pub fn reading_minutes(&self) -> u32 {
+        reading::reading_minutes(self.word_count(), &self.language)
+    }
+
+    pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
+        self.body.iter().filter_map(|b| match b {
+            Block::Paragraph { text } => Some(text.as_str()),
+            _ => None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn section_labels() {
+        let s = Section::from_label("MIDDLE EAST").unwrap();
+        assert_eq!(s.name, "Middle East");
+        assert_eq!(s.slug.as_str(), "middle-east");
+        assert_eq!(Section::from_label("EUROPE").unwrap().name, "Europe");
+        assert_eq!(title_case("ASIA-PACIFIC"), "Asia-Pacific");
+        assert_eq!(title_case("Türkiye"), "Türkiye");
+        assert_eq!(title_case("  LATIN   AMERICA "), "Latin America");
+    }
+
+    #[test]
+    fn blocks_serialize_with_a_type_tag() {
+        let b = Block::Related { publication: "TRT World".into(), headline: "H".into(), url: None };
+        let v = serde_json::to_value(&b).unwrap();
+        assert_eq!(v["type"], "related");
+        let back: Block = serde_json::from_value(v).unwrap();
+        assert_eq!(back, b);
+    }
+}

@@ -1,0 +1,13 @@
+//! The newsroom's domain: articles and their parts, slugs, reading time, dates as readers see
+//! them, and the workflow states. No I/O here: no network, no disk, no clock (callers pass `now`),
+//! so everything is cheap to test and safe to fuzz. Every other crate depends on this one.
+
+pub mod article;
+pub mod dates;
+pub mod reading;
+pub mod slug;
+pub mod workflow;
+
+pub use article::{Article, ArticleId, Block, LeadImage, Section};
+pub use slug::{Slug, SlugError};
+pub use workflow::{Action, Role, WorkflowError, WorkflowState};

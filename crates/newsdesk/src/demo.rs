@@ -1,0 +1,149 @@
+//! Sample content for `newsdesk demo`: articles written for the project (`demo/articles.json`,
+//! compiled in so the demo works from the binary alone), each with a cover picture drawn here.
+
+use std::path::Path;
+
+use anyhow::Context;
+use jiff::Timestamp;
+use newsdesk_core::article::{LeadImage, Section};
+use newsdesk_core::{Article, Block, Slug, WorkflowState};
+use newsdesk_store::Store;
+use serde::Deserialize;
+
+const ARTICLES: &str = include_str!("../../../demo/articles.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoArticle {
+    section: String,
+    headline: String,
+    deck: String,
+    published: Timestamp,
+    language: String,
+    authors: Vec<String>,
+    source: Option<String>,
+    tags: Vec<String>,
+    image: DemoImage,
+    body: Vec<DemoBlock>,
+    recommended_after: Option<usize>,
+    related: Vec<DemoRelated>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoImage {
+    alt: String,
+    caption: String,
+    credit: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+enum DemoBlock {
+    Paragraph { text: String },
+    Heading { text: String },
+    Quote { text: String, cite: Option<String> },
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRelated {
+    publication: String,
+    headline: String,
+}
+
+/// Loads the sample articles when the store holds none; returns how many were stored.
+pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
+    if store.article_count()? > 0 {
+        return Ok(0);
+    }
+    let articles = sample_articles()?;
+    std::fs::create_dir_all(media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
+    for (i, article) in articles.iter().enumerate() {
+        let image =
+            article.lead_image.as_ref().and_then(|i| i.asset.as_deref()).context("demo article without an image")?;
+        let svg = crate::art::cover(&article.headline, article.section.slug.as_str());
+        let path = media_dir.join(image);
+        std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
+        store
+            .save_article(article, Some(&format!("demo:{i}")), "demo", Timestamp::now())
+            .with_context(|| format!("cannot store sample article {:?}", article.headline))?;
+    }
+    Ok(articles.len())
+}
+
+pub fn sample_articles() -> anyhow::Result<Vec<Article>> {
+    let demo: Vec<DemoArticle> = serde_json::from_str(ARTICLES).context("demo/articles.json is malformed")?;
+    demo.into_iter().map(to_article).collect()
+}
+
+fn to_article(d: DemoArticle) -> anyhow::Result<Article> {
+    let section = Section::from_label(&d.section).with_context(|| format!("demo section {:?}", d.section))?;
+    let slug = Slug::from_title(&d.headline).with_context(|| format!("demo headline {:?}", d.headline))?;
+    let mut body = vec![];
+    let mut paragraphs = 0;
+    for block in d.body {
+        body.push(match block {
+            DemoBlock::Paragraph { text } => {
+                paragraphs += 1;
+                Block::Paragraph { text }
+            }
+            DemoBlock::Heading { text } => Block::Heading { text, level: 2 },
+            DemoBlock::Quote { text, cite } => Block::Quote { text, cite },
+        });
+        if d.recommended_after == Some(paragraphs) && !body.contains(&Block::Recommended) {
+            body.push(Block::Recommended);
+        }
+    }
+    body.extend(d.related.into_iter().map(|r| Block::Related {
+        publication: r.publication,
+        headline: r.headline,
+        url: None,
+    }));
+    Ok(Article {
+        id: None,
+        lead_image: Some(LeadImage {
+            asset: Some(format!(
+                "{}-{}.svg",
+                section.slug,
+                slug.as_str().chars().filter(char::is_ascii).take(48).collect::<String>().trim_end_matches('-')
+            )),
+            alt: d.image.alt,
+            title: None,
+            caption: Some(d.image.caption),
+            credit: Some(d.image.credit),
+        }),
+        section,
+        slug,
+        headline: d.headline,
+        deck: Some(d.deck),
+        body,
+        source: d.source,
+        authors: d.authors,
+        tags: d.tags,
+        language: d.language,
+        canonical_url: None,
+        state: WorkflowState::Published,
+        published_at: Some(d.published),
+        updated_at: None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sample_newsroom_is_big_enough() {
+        let articles = sample_articles().unwrap();
+        assert!(articles.len() >= 40);
+        let sections: std::collections::HashSet<_> = articles.iter().map(|a| a.section.slug.clone()).collect();
+        assert!(sections.len() >= 6);
+        assert!(articles.iter().filter(|a| a.source.is_some()).count() >= 3);
+        assert!(articles.iter().all(|a| a.lead_image.as_ref().is_some_and(|i| i.asset.is_some())));
+        assert!(articles.iter().any(|a| a.body.contains(&Block::Recommended)));
+        let assets: std::collections::HashSet<_> =
+            articles.iter().map(|a| a.lead_image.as_ref().unwrap().asset.clone()).collect();
+        assert_eq!(assets.len(), articles.len(), "every picture has its own file");
+    }
+}

@@ -1,0 +1,143 @@
+//! The newsdesk binary: one program for the whole newsroom. `serve` runs the site on what is
+//! stored, `demo` does the same after loading sample content on first start, `import` brings
+//! page captures in, `bench-render` measures an uncached page render.
+
+mod art;
+mod bench;
+mod demo;
+mod import;
+mod serve;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "newsdesk",
+    version,
+    about = "A self-hosted news publishing system: newsroom, reader site and APIs in one binary."
+)]
+struct Cli {
+    /// Data directory: the database (newsdesk.db) and media live here.
+    #[arg(long, global = true, env = "NEWSDESK_DATA", default_value = "data", value_name = "DIR")]
+    data: PathBuf,
+
+    /// Log format on standard error.
+    #[arg(long, global = true, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum LogFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the reader site from what is stored.
+    Serve(ServeArgs),
+    /// Serve the site, loading sample articles into an empty data directory first.
+    Demo(ServeArgs),
+    /// Import page captures: parse, store and print each article's public URL.
+    Import(ImportArgs),
+    /// Render one page many times without the cache and print timings as JSON.
+    BenchRender(BenchArgs),
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// Public base URL of the site (used in canonical links and printed URLs).
+    #[arg(long, env = "NEWSDESK_SITE_URL", value_name = "URL")]
+    site_url: Option<String>,
+
+    /// The site's name, shown in the masthead.
+    #[arg(long, env = "NEWSDESK_SITE_NAME", default_value = "The Newsdesk Daily")]
+    site_name: String,
+
+    /// IANA time zone in which dates are shown, e.g. Europe/Istanbul.
+    #[arg(long, env = "NEWSDESK_TIMEZONE", default_value = "UTC", value_name = "TZ")]
+    timezone: String,
+
+    /// Theme folder whose templates/ and assets/ shadow the built-in theme file by file.
+    #[arg(long, env = "NEWSDESK_THEME", value_name = "DIR")]
+    theme: Option<PathBuf>,
+
+    /// Re-read the theme on every request and skip the page cache (for theme editing).
+    #[arg(long, env = "NEWSDESK_DEV_RELOAD")]
+    dev_reload: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port (the URL printed says which).
+    #[arg(long, env = "NEWSDESK_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR")]
+    listen: SocketAddr,
+
+    #[command(flatten)]
+    site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+struct ImportArgs {
+    /// Page-capture files to import.
+    #[arg(required = true, value_name = "FILE")]
+    files: Vec<PathBuf>,
+
+    /// Parse and check only; store nothing.
+    #[arg(long)]
+    dry_run: bool,
+
+    /// Print one JSON object per file instead of its URL.
+    #[arg(long)]
+    json: bool,
+
+    /// Public base URL that printed URLs start with.
+    #[arg(long, env = "NEWSDESK_SITE_URL", default_value = "http://127.0.0.1:8080", value_name = "URL")]
+    site_url: String,
+}
+
+#[derive(Debug, Args)]
+struct BenchArgs {
+    /// How many renders to time.
+    #[arg(long, default_value_t = 1000)]
+    iterations: usize,
+
+    /// Page to render; the newest article when not given.
+    #[arg(long)]
+    path: Option<String>,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    init_logging(cli.log_format);
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(&cli.data, args, false),
+        Command::Demo(args) => serve::run(&cli.data, args, true),
+        Command::Import(args) => import::run(&cli.data, args),
+        Command::BenchRender(args) => bench::run(&cli.data, args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSDESK_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().init(),
+    }
+}

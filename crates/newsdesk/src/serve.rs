@@ -1,0 +1,81 @@
+//! `newsdesk serve` and `newsdesk demo`: open the store, load the theme, listen, and stop
+//! gracefully on Ctrl-C or SIGTERM.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use anyhow::Context;
+use jiff::tz::TimeZone;
+use newsdesk_render::{Theme, ThemeOptions};
+use newsdesk_store::Store;
+use newsdesk_web::{AppState, SiteConfig};
+
+use crate::{ServeArgs, SiteArgs};
+
+pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
+    let store =
+        Arc::new(Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?);
+    let media_dir = data.join("media");
+    if demo {
+        let loaded = crate::demo::load_if_empty(&store, &media_dir)?;
+        if loaded > 0 {
+            eprintln!("loaded {loaded} sample articles into {}", data.display());
+        }
+    }
+    let runtime =
+        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        let site = site_config(&args.site, &format!("http://{addr}"))?;
+        let theme = Theme::load(ThemeOptions { dir: args.site.theme.clone(), dev_reload: args.site.dev_reload });
+        let state = AppState::new(store, theme, site, media_dir);
+        println!("newsdesk {} at http://{addr}/", if demo { "demo site" } else { "site" });
+        tracing::info!(%addr, "listening");
+        newsdesk_web::serve(listener, state, shutdown_signal()).await.context("server failed")?;
+        tracing::info!("stopped");
+        Ok(ExitCode::SUCCESS)
+    })
+}
+
+pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteConfig> {
+    let time_zone = TimeZone::get(&args.timezone)
+        .with_context(|| format!("--timezone {:?}: expected an IANA time zone such as Europe/London", args.timezone))?;
+    Ok(SiteConfig {
+        name: args.site_name.clone(),
+        url: args.site_url.as_deref().unwrap_or(default_url).trim_end_matches('/').to_string(),
+        time_zone,
+        ..SiteConfig::default()
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!(error = %e, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,12 @@
+//! Everything that becomes HTML: themes (minijinja templates loaded at run time, with the
+//! default theme embedded in the binary as the fallback) and the view models pages are built
+//! from. HTML lives only in templates; this crate does no I/O except reading a theme folder.
+
+mod theme;
+mod views;
+
+pub use theme::{RenderError, Theme, ThemeOptions};
+pub use views::{
+    ArticleCard, ArticlePage, ArticleView, ErrorPage, HomePage, NavSection, SectionBlock, SectionPage, SiteView,
+    article_view, card,
+};

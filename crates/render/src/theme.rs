@@ -1,0 +1,198 @@
+//! Themes in layers: a theme folder (`--theme DIR`) shadows the embedded default file by file.
+//! A broken override is logged and the embedded template serves instead, so a typo in a theme
+//! never takes the site down.
+
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use minijinja::{Environment, UndefinedBehavior};
+use serde::Serialize;
+
+/// The default theme, compiled into the binary.
+const TEMPLATES: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../themes/default/templates/base.html")),
+    ("macros.html", include_str!("../../../themes/default/templates/macros.html")),
+    ("home.html", include_str!("../../../themes/default/templates/home.html")),
+    ("section.html", include_str!("../../../themes/default/templates/section.html")),
+    ("article.html", include_str!("../../../themes/default/templates/article.html")),
+    ("error.html", include_str!("../../../themes/default/templates/error.html")),
+];
+
+const ASSETS: &[(&str, &[u8])] = &[
+    ("style.css", include_bytes!("../../../themes/default/assets/style.css")),
+    ("placeholder.svg", include_bytes!("../../../themes/default/assets/placeholder.svg")),
+    ("favicon.svg", include_bytes!("../../../themes/default/assets/favicon.svg")),
+];
+
+#[derive(Debug, Clone, Default)]
+pub struct ThemeOptions {
+    /// A folder with `templates/` and `assets/` that shadow the default theme.
+    pub dir: Option<PathBuf>,
+    /// Re-read the theme folder on every render (for theme editors; disables nothing else).
+    pub dev_reload: bool,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("template {template}: {source}")]
+    Template { template: String, source: minijinja::Error },
+}
+
+/// A loaded theme. Cheap to clone.
+#[derive(Clone)]
+pub struct Theme {
+    env: Arc<Environment<'static>>,
+    options: ThemeOptions,
+}
+
+impl std::fmt::Debug for Theme {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Theme").field("options", &self.options).finish_non_exhaustive()
+    }
+}
+
+impl Theme {
+    pub fn load(options: ThemeOptions) -> Theme {
+        Theme { env: Arc::new(build_env(options.dir.as_deref())), options }
+    }
+
+    pub fn dev_reload(&self) -> bool {
+        self.options.dev_reload
+    }
+
+    /// Renders `template` with `ctx`.
+    pub fn render<S: Serialize>(&self, template: &str, ctx: &S) -> Result<String, RenderError> {
+        let fresh;
+        let env = if self.options.dev_reload {
+            fresh = build_env(self.options.dir.as_deref());
+            &fresh
+        } else {
+            &*self.env
+        };
+        let wrap = |source| RenderError::Template { template: template.to_string(), source };
+        env.get_template(template).map_err(wrap)?.render(minijinja::value::Serde(ctx)).map_err(wrap)
+    }
+
+    /// A static file of the theme (`style.css`…): the theme folder's copy, else the embedded one.
+    pub fn asset(&self, name: &str) -> Option<Cow<'static, [u8]>> {
+        if !is_safe_name(name) {
+            return None;
+        }
+        if let Some(bytes) = self.options.dir.as_ref().and_then(|dir| std::fs::read(dir.join("assets").join(name)).ok())
+        {
+            return Some(Cow::Owned(bytes));
+        }
+        ASSETS.iter().find(|(n, _)| *n == name).map(|(_, b)| Cow::Borrowed(*b))
+    }
+}
+
+/// File names we serve: letters, digits, dots, dashes and underscores, no leading dot.
+pub(crate) fn is_safe_name(name: &str) -> bool {
+    !name.is_empty()
+        && !name.starts_with('.')
+        && name.len() <= 128
+        && name.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+}
+
+/// Escapes `& < > " '` in HTML output, as HTML needs; minijinja's default also escapes `/`, which
+/// only bloats every URL on the page.
+fn html_formatter(
+    out: &mut minijinja::Output,
+    state: &mut minijinja::State,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match (state.auto_escape(), value.as_str()) {
+        (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
+            let mut last = 0;
+            for (i, b) in s.bytes().enumerate() {
+                let rep = match b {
+                    b'&' => "&amp;",
+                    b'<' => "&lt;",
+                    b'>' => "&gt;",
+                    b'"' => "&quot;",
+                    b'\'' => "&#39;",
+                    _ => continue,
+                };
+                out.write_str(&s[last..i]).map_err(minijinja::Error::from)?;
+                out.write_str(rep).map_err(minijinja::Error::from)?;
+                last = i + 1;
+            }
+            out.write_str(&s[last..]).map_err(minijinja::Error::from)
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
+}
+
+fn build_env(dir: Option<&Path>) -> Environment<'static> {
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    // Bounds a runaway loop in a theme instead of hanging a worker.
+    env.set_fuel(Some(5_000_000));
+    env.set_formatter(html_formatter);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source).expect("the embedded default theme is checked by the tests");
+    }
+    let Some(dir) = dir else { return env };
+    let Ok(entries) = std::fs::read_dir(dir.join("templates")) else {
+        tracing::warn!(theme = %dir.display(), "theme folder has no templates/; using the default theme");
+        return env;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".html") || !is_safe_name(&name) {
+            continue;
+        }
+        let source = match std::fs::read_to_string(entry.path()) {
+            Ok(s) => s,
+            Err(e) => {
+                tracing::error!(template = %entry.path().display(), error = %e, "cannot read theme template; using the default");
+                continue;
+            }
+        };
+        if let Err(e) = env.add_template_owned(name.clone(), source) {
+            // A failed compile leaves the embedded template registered under the same name.
+            tracing::error!(template = %entry.path().display(), error = %e, "theme template does not compile; using the default");
+        }
+    }
+    env
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overrides_shadow_file_by_file_and_broken_ones_fall_back() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        std::fs::create_dir_all(dir.path().join("assets")).unwrap();
+        std::fs::write(dir.path().join("templates/error.html"), "custom {{ page.status }}").unwrap();
+        std::fs::write(dir.path().join("templates/home.html"), "{% if %} broken").unwrap();
+        std::fs::write(dir.path().join("assets/style.css"), "body{}").unwrap();
+        let theme = Theme::load(ThemeOptions { dir: Some(dir.path().into()), dev_reload: false });
+        let out =
+            theme.render("error.html", &minijinja::context! { page => minijinja::context! { status => 404 } }).unwrap();
+        assert_eq!(out, "custom 404");
+        let escaped = theme
+            .render(
+                "error.html",
+                &minijinja::context! { page => minijinja::context! { status => "<a href=\"/x\">'&'</a>" } },
+            )
+            .unwrap();
+        assert_eq!(escaped, "custom &lt;a href=&quot;/x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;");
+        assert!(theme.env.get_template("home.html").unwrap().source().contains("lead"));
+        assert_eq!(theme.asset("style.css").unwrap().as_ref(), b"body{}");
+        assert!(theme.asset("placeholder.svg").is_some());
+        assert!(theme.asset("../etc/passwd").is_none());
+    }
+
+    #[test]
+    fn dev_reload_sees_edits_without_a_restart() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+        let theme = Theme::load(ThemeOptions { dir: Some(dir.path().into()), dev_reload: true });
+        std::fs::write(dir.path().join("templates/error.html"), "v2").unwrap();
+        assert_eq!(theme.render("error.html", &()).unwrap(), "v2");
+    }
+}

@@ -1,0 +1,170 @@
+//! View models: what templates see. Built from core types with the site's settings (time zone,
+//! language, public URL), so templates only place values and never compute them.
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use newsdesk_core::article::LeadImage;
+use newsdesk_core::dates::{display_date, local_date};
+use newsdesk_core::{Article, Block};
+use serde::Serialize;
+
+/// The site as every page sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub name: String,
+    pub tagline: String,
+    /// Public base URL without a trailing slash, e.g. "https://news.example".
+    pub url: String,
+    pub language: String,
+    pub sections: Vec<NavSection>,
+    pub year: i16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavSection {
+    pub name: String,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImageView {
+    pub src: String,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub placeholder: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub display: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionLink {
+    pub name: String,
+    pub url: String,
+}
+
+/// An article as a list item: headline, link and the few facts a card shows.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleCard {
+    pub id: i64,
+    pub url: String,
+    pub headline: String,
+    pub deck: Option<String>,
+    pub section: SectionLink,
+    pub date: Option<DateView>,
+    pub image: Option<ImageView>,
+    pub source: Option<String>,
+    pub reading_minutes: u32,
+    pub language: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub card: ArticleCard,
+    pub updated: Option<DateView>,
+    pub body: Vec<Block>,
+    pub authors: Vec<String>,
+    pub tags: Vec<String>,
+    pub canonical_url: String,
+    pub word_count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticlePage {
+    pub site: SiteView,
+    pub article: ArticleView,
+    /// Fills the RECOMMENDED slot in the body.
+    pub recommended: Vec<ArticleCard>,
+    /// Other recent headlines across sections, never this article.
+    pub explore: Vec<ArticleCard>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HomePage {
+    pub site: SiteView,
+    pub lead: Option<ArticleCard>,
+    pub top: Vec<ArticleCard>,
+    pub sections: Vec<SectionBlock>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionBlock {
+    pub name: String,
+    pub url: String,
+    pub articles: Vec<ArticleCard>,
+}
+
+impl SectionBlock {
+    pub fn new(name: String, url: String, articles: Vec<ArticleCard>) -> SectionBlock {
+        SectionBlock { name, url, articles }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionPage {
+    pub site: SiteView,
+    pub name: String,
+    pub url: String,
+    pub articles: Vec<ArticleCard>,
+    pub page: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorPage {
+    pub site: SiteView,
+    pub status: u16,
+    pub title: String,
+    pub message: String,
+}
+
+fn date_view(ts: Timestamp, tz: &TimeZone, language: &str) -> DateView {
+    DateView { iso: ts.to_string(), display: display_date(local_date(ts, tz), language) }
+}
+
+fn image_view(img: &LeadImage) -> ImageView {
+    ImageView {
+        src: match &img.asset {
+            Some(asset) => format!("/media/{asset}"),
+            None => "/assets/placeholder.svg".into(),
+        },
+        alt: img.alt.clone(),
+        caption: img.caption.clone(),
+        credit: img.credit.clone(),
+        placeholder: img.asset.is_none(),
+    }
+}
+
+pub fn card(a: &Article, tz: &TimeZone) -> ArticleCard {
+    ArticleCard {
+        id: a.id.map_or(0, |i| i.0),
+        url: a.path(),
+        headline: a.headline.clone(),
+        deck: a.deck.clone(),
+        section: SectionLink { name: a.section.name.clone(), url: a.section.url() },
+        date: a.published_at.map(|t| date_view(t, tz, &a.language)),
+        image: a.lead_image.as_ref().map(image_view),
+        source: a.source.clone(),
+        reading_minutes: a.reading_minutes(),
+        language: a.language.clone(),
+    }
+}
+
+pub fn article_view(a: &Article, tz: &TimeZone, site_url: &str) -> ArticleView {
+    let card = card(a, tz);
+    ArticleView {
+        updated: a.updated_at.filter(|u| a.published_at.is_none_or(|p| u > &p)).map(|t| date_view(t, tz, &a.language)),
+        canonical_url: a.canonical_url.clone().unwrap_or_else(|| format!("{site_url}{}", card.url)),
+        body: a.body.clone(),
+        authors: a.authors.clone(),
+        tags: a.tags.clone(),
+        word_count: a.word_count(),
+        card,
+    }
+}

@@ -1,0 +1,13 @@
+//! Persistence: the one place that holds SQL. SQLite (embedded, WAL, `synchronous=FULL`) now;
+//! PostgreSQL is the second backend behind the same API (runtime-checked SQL only, `$n`
+//! placeholders, nothing only SQLite can do).
+//!
+//! Every change readers can see is written in the same transaction as an `events` row; derived
+//! state (page cache, search index, feeds) follows that log, so it can always be rebuilt.
+
+mod error;
+mod migrate;
+mod sqlite;
+
+pub use error::StoreError;
+pub use sqlite::{Event, Revision, SaveOutcome, SaveStatus, SectionInfo, Store};

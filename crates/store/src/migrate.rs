@@ -1,0 +1,46 @@
+//! Embedded migrations, run in order at start-up.
+
+use jiff::Timestamp;
+use rusqlite::Connection;
+
+use crate::StoreError;
+
+pub(crate) const MIGRATIONS: &[(&str, &str)] =
+    &[("0001_articles", include_str!("../migrations/sqlite/0001_articles.sql"))];
+
+pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
+    )?;
+    for (name, sql) in MIGRATIONS {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let done: bool =
+            tx.query_row("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)", [name], |r| r.get(0))?;
+        if !done {
+            tracing::info!(migration = name, "applying migration");
+            tx.execute_batch(sql).map_err(|source| StoreError::Migration { name, source })?;
+            tx.execute(
+                "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
+                rusqlite::params![name, Timestamp::now().as_microsecond()],
+            )?;
+        }
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_migration_file_is_listed() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/sqlite");
+        let mut files: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter_map(|f| f.strip_suffix(".sql").map(str::to_string))
+            .collect();
+        files.sort();
+        let listed: Vec<String> = super::MIGRATIONS.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(files, listed);
+    }
+}

@@ -1,0 +1,27 @@
+//! `AppError` is what handlers return. `NotFound` renders the 404 page; everything else is logged
+//! in full and shown to the reader as the 500 page, without internals.
+
+use newsdesk_store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0} not found")]
+    NotFound(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl From<newsdesk_render::RenderError> for AppError {
+    fn from(e: newsdesk_render::RenderError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}

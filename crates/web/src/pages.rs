@@ -1,0 +1,299 @@
+//! Reader pages: which data a path needs, built into a view and rendered by the theme. Runs on a
+//! blocking thread (store calls are synchronous) and only on a cache miss.
+
+use std::collections::HashSet;
+
+use axum::http::StatusCode;
+use newsdesk_core::{Article, Block};
+use newsdesk_render::{
+    ArticleCard, ArticlePage, ErrorPage, HomePage, NavSection, SectionBlock, SectionPage, SiteView, article_view, card,
+};
+
+use crate::{AppError, AppState, CachedPage};
+
+pub struct Rendered {
+    pub status: StatusCode,
+    pub body: String,
+    pub surrogate_keys: Vec<String>,
+}
+
+impl Rendered {
+    pub fn into_page(self) -> CachedPage {
+        CachedPage::new(self.status, "text/html; charset=utf-8", self.body.into_bytes(), self.surrogate_keys)
+    }
+}
+
+const SECTION_PAGE_SIZE: usize = 20;
+const MAX_PAGE: usize = 500;
+const EXPLORE_LEN: usize = 12;
+const RECOMMENDED_LEN: usize = 3;
+
+/// Renders the page at `path` (with its query string, for pagination).
+pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<Rendered, AppError> {
+    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    match segments.as_slice() {
+        [] => home(state),
+        [section] => section_front(state, section, page_number(query)?),
+        [section, slug] => article(state, section, slug),
+        _ => Err(AppError::NotFound(format!("page {path}"))),
+    }
+}
+
+fn page_number(query: Option<&str>) -> Result<usize, AppError> {
+    let Some(q) = query else { return Ok(1) };
+    for pair in q.split('&') {
+        if let Some(v) = pair.strip_prefix("page=") {
+            return v
+                .parse::<usize>()
+                .ok()
+                .filter(|n| (1..=MAX_PAGE).contains(n))
+                .ok_or_else(|| AppError::NotFound(format!("page number {v:?}")));
+        }
+    }
+    Ok(1)
+}
+
+fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteView, AppError> {
+    let sections = state.store.sections()?;
+    let site = &state.site;
+    Ok(SiteView {
+        name: site.name.clone(),
+        tagline: site.tagline.clone(),
+        url: site.url.clone(),
+        language: site.language.clone(),
+        sections: sections
+            .into_iter()
+            .filter(|s| s.published > 0)
+            .map(|s| NavSection {
+                current: current == Some(s.slug.as_str()),
+                url: format!("/{}", s.slug),
+                name: s.name,
+            })
+            .collect(),
+        year: jiff::Timestamp::now().to_zoned_datetime(site.time_zone.clone()).year(),
+    })
+}
+
+fn home(state: &AppState) -> Result<Rendered, AppError> {
+    let tz = &state.site.time_zone;
+    let site = site_view(state, None)?;
+    let latest = state.store.latest_published(None, 5, 0)?;
+    let lead_index = latest.iter().position(|a| a.lead_image.is_some()).unwrap_or(0);
+    let lead = latest.get(lead_index).map(|a| card(a, tz));
+    let top: Vec<ArticleCard> =
+        latest.iter().enumerate().filter(|(i, _)| *i != lead_index).map(|(_, a)| card(a, tz)).take(4).collect();
+    let mut shown: HashSet<i64> = lead.iter().chain(&top).map(|c| c.id).collect();
+    let mut sections = vec![];
+    for nav in &site.sections {
+        let slug = nav.url.trim_start_matches('/');
+        let cards: Vec<ArticleCard> = state
+            .store
+            .latest_published(Some(slug), 8, 0)?
+            .iter()
+            .filter(|a| !shown.contains(&a.id.map_or(0, |i| i.0)))
+            .take(4)
+            .map(|a| card(a, tz))
+            .collect();
+        shown.extend(cards.iter().map(|c| c.id));
+        if !cards.is_empty() {
+            sections.push(SectionBlock::new(nav.name.clone(), nav.url.clone(), cards));
+        }
+    }
+    let page = HomePage { site, lead, top, sections };
+    Ok(Rendered {
+        status: StatusCode::OK,
+        body: state.theme.render("home.html", &page)?,
+        surrogate_keys: vec!["home".into()],
+    })
+}
+
+fn section_front(state: &AppState, slug: &str, page: usize) -> Result<Rendered, AppError> {
+    let site = site_view(state, Some(slug))?;
+    let Some(nav) = site.sections.iter().find(|s| s.current) else {
+        return Err(AppError::NotFound(format!("section {slug}")));
+    };
+    let (name, url) = (nav.name.clone(), nav.url.clone());
+    let offset = (page - 1) * SECTION_PAGE_SIZE;
+    let mut articles = state.store.latest_published(Some(slug), SECTION_PAGE_SIZE + 1, offset)?;
+    let has_next = articles.len() > SECTION_PAGE_SIZE;
+    articles.truncate(SECTION_PAGE_SIZE);
+    if articles.is_empty() && page > 1 {
+        return Err(AppError::NotFound(format!("page {page} of {slug}")));
+    }
+    let view = SectionPage {
+        articles: articles.iter().map(|a| card(a, &state.site.time_zone)).collect(),
+        prev_url: match page {
+            1 => None,
+            2 => Some(url.clone()),
+            n => Some(format!("{url}?page={}", n - 1)),
+        },
+        next_url: has_next.then(|| format!("{url}?page={}", page + 1)),
+        site,
+        name,
+        url,
+        page,
+    };
+    Ok(Rendered {
+        status: StatusCode::OK,
+        body: state.theme.render("section.html", &view)?,
+        surrogate_keys: vec![format!("section-{slug}")],
+    })
+}
+
+fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppError> {
+    let Some(mut article) = state.store.published_by_path(section, slug)? else {
+        return Err(AppError::NotFound(format!("article /{section}/{slug}")));
+    };
+    resolve_related(state, &mut article)?;
+    let tz = &state.site.time_zone;
+    let id = article.id.map_or(0, |i| i.0);
+    let recent = state.store.latest_published(None, 60, 0)?;
+    let recommended = pick_recommended(&article, &recent);
+    // Explore avoids repeating the Recommended picks, unless the site is too small to.
+    let skip: HashSet<i64> = recommended.iter().map(|a| a.id.map_or(0, |i| i.0)).chain([id]).collect();
+    let mut explore = pick_explore(&recent, &skip, EXPLORE_LEN);
+    if explore.len() < EXPLORE_LEN {
+        explore = pick_explore(&recent, &HashSet::from([id]), EXPLORE_LEN);
+    }
+    let page = ArticlePage {
+        site: site_view(state, Some(section))?,
+        article: article_view(&article, tz, &state.site.url),
+        recommended: recommended.iter().map(|a| card(a, tz)).collect(),
+        explore: explore.iter().map(|a| card(a, tz)).collect(),
+    };
+    Ok(Rendered {
+        status: StatusCode::OK,
+        body: state.theme.render("article.html", &page)?,
+        surrogate_keys: vec![format!("article-{id}"), format!("section-{section}")],
+    })
+}
+
+/// A Related link that names a story we carry links to it.
+fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), AppError> {
+    for block in &mut article.body {
+        if let Block::Related { headline, url: url @ None, .. } = block {
+            *url = state.store.published_path_by_headline(headline)?;
+        }
+    }
+    Ok(())
+}
+
+/// Until the discovery engine lands: the newest stories from the same section, then the newest
+/// from anywhere, never the article itself.
+fn pick_recommended<'a>(article: &Article, recent: &'a [Article]) -> Vec<&'a Article> {
+    let others = || recent.iter().filter(|a| a.id != article.id);
+    others()
+        .filter(|a| a.section == article.section)
+        .chain(others().filter(|a| a.section != article.section))
+        .take(RECOMMENDED_LEN)
+        .collect()
+}
+
+/// Recent headlines taken in turn from each section, newest first, so no one section fills the
+/// list; never an article in `skip`.
+fn pick_explore<'a>(recent: &'a [Article], skip: &HashSet<i64>, len: usize) -> Vec<&'a Article> {
+    let mut by_section: Vec<(&str, Vec<&Article>)> = vec![];
+    for a in recent.iter().filter(|a| !skip.contains(&a.id.map_or(0, |i| i.0))) {
+        match by_section.iter_mut().find(|(s, _)| *s == a.section.slug.as_str()) {
+            Some((_, list)) => list.push(a),
+            None => by_section.push((a.section.slug.as_str(), vec![a])),
+        }
+    }
+    let mut out = vec![];
+    for round in 0.. {
+        let before = out.len();
+        out.extend(by_section.iter().filter_map(|(_, list)| list.get(round).copied()));
+        if out.len() >= len || out.len() == before {
+            break;
+        }
+    }
+    out.truncate(len);
+    out
+}
+
+/// The 404 or 500 page for `err`. Internal errors are logged in full and shown without detail.
+pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
+    let (status, title, message) = match err {
+        AppError::NotFound(_) => (
+            StatusCode::NOT_FOUND,
+            "Page not found",
+            "We could not find that page. It may have moved, or the address may be mistyped.",
+        ),
+        AppError::Internal(detail) => {
+            tracing::error!(error = %detail, "request failed");
+            (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "We could not show this page just now. Please try again in a moment.",
+            )
+        }
+    };
+    let site = site_view(state, None).unwrap_or_else(|_| SiteView {
+        name: state.site.name.clone(),
+        tagline: state.site.tagline.clone(),
+        url: state.site.url.clone(),
+        language: state.site.language.clone(),
+        sections: vec![],
+        year: 2026,
+    });
+    let page = ErrorPage { site, status: status.as_u16(), title: title.into(), message: message.into() };
+    let body = state.theme.render("error.html", &page).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "the error page itself failed to render");
+        format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><p>{message}</p></body></html>")
+    });
+    Rendered { status, body, surrogate_keys: vec![] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsdesk_core::article::Section;
+    use newsdesk_core::{ArticleId, Slug, WorkflowState};
+
+    fn a(id: i64, section: &str) -> Article {
+        Article {
+            id: Some(ArticleId(id)),
+            section: Section::from_label(section).unwrap(),
+            slug: Slug::from_title(&format!("story {id}")).unwrap(),
+            headline: format!("Story {id}"),
+            deck: None,
+            lead_image: None,
+            body: vec![],
+            source: None,
+            authors: vec![],
+            tags: vec![],
+            language: "en".into(),
+            canonical_url: None,
+            state: WorkflowState::Published,
+            published_at: None,
+            updated_at: None,
+        }
+    }
+
+    #[test]
+    fn explore_mixes_sections_and_skips_the_article() {
+        let recent =
+            vec![a(1, "EUROPE"), a(2, "EUROPE"), a(3, "EUROPE"), a(4, "SPORT"), a(5, "AFRICA"), a(6, "EUROPE")];
+        let skip: HashSet<i64> = [1].into();
+        let ids: Vec<i64> = pick_explore(&recent, &skip, 4).iter().map(|a| a.id.unwrap().0).collect();
+        assert_eq!(ids, [2, 4, 5, 3]);
+        let all: Vec<i64> = pick_explore(&recent, &skip, 50).iter().map(|a| a.id.unwrap().0).collect();
+        assert_eq!(all.len(), 5);
+    }
+
+    #[test]
+    fn recommended_prefers_the_same_section() {
+        let recent = vec![a(1, "SPORT"), a(2, "EUROPE"), a(3, "SPORT"), a(4, "EUROPE")];
+        let ids: Vec<i64> = pick_recommended(&recent[1], &recent).iter().map(|a| a.id.unwrap().0).collect();
+        assert_eq!(ids, [4, 1, 3]);
+    }
+
+    #[test]
+    fn page_numbers() {
+        assert_eq!(page_number(None).unwrap(), 1);
+        assert_eq!(page_number(Some("page=3")).unwrap(), 3);
+        assert!(page_number(Some("page=0")).is_err());
+        assert!(page_number(Some("page=x")).is_err());
+        assert_eq!(page_number(Some("utm_source=x")).unwrap(), 1);
+    }
+}

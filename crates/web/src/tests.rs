@@ -1,0 +1,207 @@
+//! Route tests, in process (`Router::oneshot`) on a temporary SQLite store.
+
+use std::io::Read;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use newsdesk_core::article::{LeadImage, Section};
+use newsdesk_core::{Article, Block, Slug, WorkflowState};
+use newsdesk_render::{Theme, ThemeOptions};
+use tower::ServiceExt;
+
+use super::*;
+
+struct TestSite {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+impl TestSite {
+    fn new() -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        let state =
+            AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("media"));
+        TestSite { _dir: dir, state }
+    }
+
+    fn with_article(self, headline: &str, section: &str, minute: u32) -> TestSite {
+        let a = Article {
+            id: None,
+            section: Section::from_label(section).unwrap(),
+            slug: Slug::from_title(headline).unwrap(),
+            headline: headline.into(),
+            deck: Some(format!("Deck of {headline}.")),
+            lead_image: Some(LeadImage {
+                asset: None,
+                alt: "A picture".into(),
+                title: None,
+                caption: Some("Caption.".into()),
+                credit: Some("AA".into()),
+            }),
+            body: vec![
+                Block::Paragraph { text: "First paragraph.".into() },
+                Block::Recommended,
+                Block::Paragraph { text: "Second paragraph.".into() },
+                Block::Related { publication: "Newsdesk".into(), headline: "Older story".into(), url: None },
+            ],
+            source: Some("AA".into()),
+            authors: vec![],
+            tags: vec!["tag one".into()],
+            language: "en".into(),
+            canonical_url: None,
+            state: WorkflowState::Published,
+            published_at: Some(format!("2025-09-10T10:{minute:02}:00Z").parse().unwrap()),
+            updated_at: None,
+        };
+        self.state.store.save_article(&a, None, "test", jiff::Timestamp::now()).unwrap();
+        self.state.cache.clear();
+        self
+    }
+
+    async fn get(&self, path: &str, headers: &[(&str, &str)]) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+        let mut req = Request::builder().uri(path);
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = router(self.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, 10 << 20).await.unwrap().to_vec();
+        (parts.status, parts.headers, bytes)
+    }
+
+    async fn html(&self, path: &str) -> (StatusCode, String) {
+        let (status, _, body) = self.get(path, &[]).await;
+        (status, String::from_utf8(body).unwrap())
+    }
+}
+
+fn in_order(html: &str, needles: &[&str]) {
+    let mut at = 0;
+    for n in needles {
+        match html[at..].find(n) {
+            Some(i) => at += i + n.len(),
+            None => panic!("{n:?} not found after byte {at} in:\n{html}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_article_page_shows_every_element_in_order() {
+    let site = TestSite::new()
+        .with_article("Older story", "EUROPE", 1)
+        .with_article("A sports story", "SPORT", 2)
+        .with_article("Main story", "EUROPE", 3);
+    let (status, html) = site.html("/europe/main-story").await;
+    assert_eq!(status, StatusCode::OK);
+    in_order(
+        &html,
+        &[
+            "<html lang=\"en\">",
+            "class=\"kicker\"><a href=\"/europe\">Europe</a> <time datetime=\"2025-09-10T10:03:00Z\">September 10, 2025</time>",
+            "1 min read",
+            "<h1 class=\"headline\">Main story</h1>",
+            "<p class=\"deck\">Deck of Main story.</p>",
+            "<figure class=\"lead-image",
+            "<span class=\"caption\">Caption.</span> <span class=\"credit\">AA</span></figcaption>",
+            "class=\"dateline\"><time",
+            "<p>First paragraph.</p>",
+            "<aside class=\"recommended\"",
+            "<a href=\"/europe/older-story\">Older story</a>",
+            "<p>Second paragraph.</p>",
+            "<aside class=\"related\"",
+            "<a href=\"/europe/older-story\"><span class=\"related-publication\">Newsdesk</span>",
+            "SOURCE: <span class=\"source-name\">AA</span>",
+            "<nav class=\"explore\"",
+            "A sports story",
+        ],
+    );
+    let explore = &html[html.find("class=\"explore\"").unwrap()..];
+    assert!(!explore.contains("Main story"), "Explore never lists the article itself");
+}
+
+#[tokio::test]
+async fn caching_headers_and_conditional_requests() {
+    let site = TestSite::new().with_article("Main story", "EUROPE", 3);
+    let (status, headers, body) = site.get("/europe/main-story", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    let etag = headers[header::ETAG].to_str().unwrap().to_string();
+    assert!(etag.starts_with('"') && !etag.starts_with("W/"), "strong ETag: {etag}");
+    assert!(headers[header::CACHE_CONTROL].to_str().unwrap().contains("stale-while-revalidate"));
+    assert_eq!(headers["surrogate-key"].to_str().unwrap(), "article-1 section-europe");
+    assert_eq!(headers[header::VARY], "Accept-Encoding");
+
+    let (status, headers304, body304) = site.get("/europe/main-story", &[("if-none-match", &etag)]).await;
+    assert_eq!((status, body304.len()), (StatusCode::NOT_MODIFIED, 0));
+    assert_eq!(headers304[header::ETAG].to_str().unwrap(), etag);
+
+    let (_, h, gz) = site.get("/europe/main-story", &[("accept-encoding", "gzip")]).await;
+    assert_eq!(h[header::CONTENT_ENCODING], "gzip");
+    assert_ne!(h[header::ETAG].to_str().unwrap(), etag, "each encoding is its own representation");
+    let mut plain = vec![];
+    flate2::read::GzDecoder::new(&gz[..]).read_to_end(&mut plain).unwrap();
+    assert_eq!(plain, body);
+
+    let (_, h, br) = site.get("/europe/main-story", &[("accept-encoding", "gzip, br")]).await;
+    assert_eq!(h[header::CONTENT_ENCODING], "br");
+    let mut plain = vec![];
+    brotli::Decompressor::new(&br[..], 4096).read_to_end(&mut plain).unwrap();
+    assert_eq!(plain, body);
+}
+
+#[tokio::test]
+async fn home_section_and_not_found() {
+    let site = TestSite::new().with_article("Older story", "EUROPE", 1).with_article("A sports story", "SPORT", 2);
+    let (status, html) = site.html("/").await;
+    assert_eq!(status, StatusCode::OK);
+    in_order(&html, &["<nav class=\"sections\"", "/europe", "/sport", "A sports story"]);
+    let (status, html) = site.html("/sport").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1 class=\"section-title\">Sport</h1>"));
+    for path in ["/nowhere", "/europe/no-such-story", "/a/b/c", "/sport?page=0", "/sport?page=9"] {
+        let (status, headers, body) = site.get(path, &[]).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+        assert!(String::from_utf8(body).unwrap().contains("Page not found"));
+    }
+}
+
+#[tokio::test]
+async fn assets_and_media() {
+    let site = TestSite::new();
+    let (status, headers, _) = site.get("/assets/style.css", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    assert_eq!(site.get("/assets/..%2Fsecret", &[]).await.0, StatusCode::NOT_FOUND);
+    std::fs::create_dir_all(&site.state.media_dir).unwrap();
+    std::fs::write(site.state.media_dir.join("pic.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    let (status, headers, _) = site.get("/media/pic.svg", &[]).await;
+    assert_eq!((status, headers[header::CONTENT_TYPE].to_str().unwrap()), (StatusCode::OK, "image/svg+xml"));
+    assert_eq!(site.get("/media/.hidden", &[]).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn the_cache_follows_writes_from_another_process() {
+    let site = TestSite::new().with_article("Older story", "EUROPE", 1);
+    let follower = tokio::spawn(follow_events(site.state.clone(), Duration::from_millis(20)));
+    assert_eq!(site.html("/europe/late-story").await.0, StatusCode::NOT_FOUND);
+    let (_, home) = site.html("/").await;
+    assert!(!home.contains("Late story"));
+    // Another process: its own connection to the same database file.
+    let other = Store::open(site.state.store.path().parent().unwrap()).unwrap();
+    let mut late = other.published_by_path("europe", "older-story").unwrap().unwrap();
+    late.id = None;
+    late.headline = "Late story".into();
+    late.slug = Slug::from_title("Late story").unwrap();
+    other.save_article(&late, None, "cli", jiff::Timestamp::now()).unwrap();
+    let deadline = std::time::Instant::now() + Duration::from_secs(1);
+    loop {
+        if site.html("/").await.1.contains("Late story") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the site did not show the new article within a second");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(site.html("/europe/late-story").await.0, StatusCode::OK);
+    follower.abort();
+}
