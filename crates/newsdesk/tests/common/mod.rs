@@ -1,0 +1,101 @@
+//! Helpers for the end-to-end tests: the real binary on a temporary data directory and a port
+//! the OS picks, stopped when the test ends.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+
+#[path = "../../../../support/shared.rs"]
+pub mod shared;
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_newsdesk");
+
+pub fn newsdesk(data: &Path, args: &[&str]) -> Output {
+    Command::new(BIN).arg("--data").arg(data).args(args).env("NEWSDESK_LOG", "warn").output().unwrap()
+}
+
+/// A running `newsdesk` server.
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub data: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl Server {
+    /// `newsdesk demo` on a fresh data directory.
+    pub fn demo() -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let mut s = Server::start("demo", &data);
+        s._dir = Some(dir);
+        s
+    }
+
+    pub fn start(command: &str, data: &Path) -> Server {
+        let mut child = Command::new(BIN)
+            .args([command, "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .env("NEWSDESK_LOG", "warn")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let url = line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_string();
+        assert!(url.starts_with("http://127.0.0.1:"), "unexpected first line: {line:?}");
+        Server { child, url, data: data.to_path_buf(), _dir: None }
+    }
+
+    pub fn get(&self, path: &str) -> (u16, String) {
+        match ureq::get(&format!("{}{path}", self.url)).call() {
+            Ok(r) => (r.status(), r.into_string().unwrap()),
+            Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
+            Err(e) => panic!("GET {path}: {e}"),
+        }
+    }
+
+    /// Article paths linked from the home page.
+    pub fn article_paths(&self) -> Vec<String> {
+        let (_, home) = self.get("/");
+        let mut out: Vec<String> = home
+            .split("href=\"/")
+            .skip(1)
+            .filter_map(|s| s.split('"').next())
+            .filter(|p| p.matches('/').count() == 1 && !p.starts_with("assets") && !p.starts_with("media"))
+            .map(|p| format!("/{p}"))
+            .collect();
+        out.dedup();
+        out
+    }
+
+    /// Stops the server with SIGTERM, as an operator would, and waits for it.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();
+        self.child.wait().unwrap()
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Asserts that `needles` occur in `haystack` in this order.
+pub fn in_order(haystack: &str, needles: &[&str]) {
+    let mut at = 0;
+    for n in needles {
+        match haystack[at..].find(n) {
+            Some(i) => at += i + n.len(),
+            None => panic!("{n:?} not found in order after byte {at}"),
+        }
+    }
+}
+
+pub fn seed_path(shared: &Path) -> PathBuf {
+    shared.join("testdata/seed/000_53d1d0ba0fc63e9e.txt")
+}
