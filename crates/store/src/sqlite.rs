@@ -183,7 +183,7 @@ impl Store {
         let mut stmt = conn.prepare_cached(
             "SELECT s.slug, a.slug FROM articles a JOIN sections s ON s.id = a.section_id \
              WHERE a.headline = $1 AND a.state = 'published' AND a.published_at <= $2 \
-             ORDER BY a.published_at DESC LIMIT 1",
+             ORDER BY a.published_at DESC, a.id DESC LIMIT 1",
         )?;
         let row = stmt
             .query_row(params![headline, now], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))
@@ -379,7 +379,7 @@ fn set_people(tx: &Transaction<'_>, id: i64, article: &Article) -> Result<(), St
             name,
         )?;
         tx.execute(
-            "INSERT OR IGNORE INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)",
+            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             params![id, author, pos as i64],
         )?;
     }
@@ -393,7 +393,7 @@ fn set_people(tx: &Transaction<'_>, id: i64, article: &Article) -> Result<(), St
             name,
         )?;
         tx.execute(
-            "INSERT OR IGNORE INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)",
+            "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
             params![id, tag, pos as i64],
         )?;
     }

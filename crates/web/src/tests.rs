@@ -205,3 +205,22 @@ async fn the_cache_follows_writes_from_another_process() {
     assert_eq!(site.html("/europe/late-story").await.0, StatusCode::OK);
     follower.abort();
 }
+
+#[tokio::test]
+async fn a_failing_template_renders_the_500_page_and_is_not_cached() {
+    let theme_dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(theme_dir.path().join("templates")).unwrap();
+    // Compiles, but fails at run time: strict undefined behaviour refuses a missing variable.
+    std::fs::write(theme_dir.path().join("templates/article.html"), "{{ no_such_variable.field }}").unwrap();
+    let mut site = TestSite::new().with_article("Main story", "EUROPE", 3);
+    site.state.theme = Theme::load(ThemeOptions { dir: Some(theme_dir.path().into()), dev_reload: false });
+    let (status, headers, body) = site.get("/europe/main-story", &[]).await;
+    assert_eq!(status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    let html = String::from_utf8(body).unwrap();
+    assert!(html.contains("Something went wrong"), "{html}");
+    assert!(!html.contains("no_such_variable"), "internals never reach the reader");
+    assert!(site.state.cache.get("/europe/main-story").is_none());
+    // The rest of the site still works.
+    assert_eq!(site.get("/", &[]).await.0, StatusCode::OK);
+}
