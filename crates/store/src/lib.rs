@@ -10,4 +10,4 @@ mod migrate;
 mod sqlite;
 
 pub use error::StoreError;
-pub use sqlite::{Event, Revision, SaveOutcome, SaveStatus, SectionInfo, Store};
+pub use sqlite::{ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store};

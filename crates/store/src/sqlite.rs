@@ -40,6 +40,29 @@ pub struct SaveOutcome {
     pub revision: i64,
 }
 
+/// Which published articles a list wants; `None` fields do not filter.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ArticleFilter<'a> {
+    pub section: Option<&'a str>,
+    pub tag: Option<&'a str>,
+    pub author: Option<&'a str>,
+    /// Published at or after this time (the news sitemap's 48 hours).
+    pub since: Option<Timestamp>,
+}
+
+impl<'a> ArticleFilter<'a> {
+    pub fn section(slug: &'a str) -> Self {
+        ArticleFilter { section: Some(slug), ..Default::default() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SitemapEntry {
+    pub path: String,
+    pub modified: Timestamp,
+    pub image: Option<LeadImage>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SectionInfo {
     pub name: String,
@@ -157,22 +180,95 @@ impl Store {
         }
     }
 
-    /// Published articles, newest first, optionally in one section.
+    /// Published articles matching `filter`, newest first.
     pub fn latest_published(
         &self,
-        section: Option<&str>,
+        filter: &ArticleFilter<'_>,
         limit: usize,
         offset: usize,
+    ) -> Result<Vec<Article>, StoreError> {
+        self.list_published(filter, limit, offset, true)
+    }
+
+    /// As [`Store::latest_published`], without authors and tags (left empty): for lists that
+    /// show headlines only, at a fraction of the queries.
+    pub fn latest_headlines(
+        &self,
+        filter: &ArticleFilter<'_>,
+        limit: usize,
+        offset: usize,
+    ) -> Result<Vec<Article>, StoreError> {
+        self.list_published(filter, limit, offset, false)
+    }
+
+    fn list_published(
+        &self,
+        filter: &ArticleFilter<'_>,
+        limit: usize,
+        offset: usize,
+        people: bool,
     ) -> Result<Vec<Article>, StoreError> {
         let conn = lock(&self.reader);
         let now = Timestamp::now().as_microsecond();
         let (limit, offset) = (limit.min(10_000) as i64, offset.min(1_000_000) as i64);
+        // Every filter is a bound parameter; an absent one is NULL and matches everything.
         let mut stmt = conn.prepare_cached(article_query!(
             "WHERE a.state = 'published' AND a.published_at <= $1 AND ($2 IS NULL OR s.slug = $2) \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $3 OFFSET $4"
+             AND ($3 IS NULL OR EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                                        WHERE at.article_id = a.id AND t.slug = $3)) \
+             AND ($4 IS NULL OR EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+                                        WHERE aa.article_id = a.id AND au.slug = $4)) \
+             AND ($5 IS NULL OR a.published_at >= $5) \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $6 OFFSET $7"
         ))?;
-        let rows = stmt.query_map(params![now, section, limit, offset], row_parts)?.collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(|p| load_people(&conn, p)).collect()
+        let since = filter.since.map(|t| t.as_microsecond());
+        let rows = stmt
+            .query_map(params![now, filter.section, filter.tag, filter.author, since, limit, offset], row_parts)?
+            .collect::<Result<Vec<_>, _>>()?;
+        rows.into_iter().map(|p| if people { load_people(&conn, p) } else { to_article(p, vec![], vec![]) }).collect()
+    }
+
+    /// How many articles readers can see.
+    pub fn published_count(&self) -> Result<i64, StoreError> {
+        let conn = lock(&self.reader);
+        let now = Timestamp::now().as_microsecond();
+        Ok(conn.query_row(
+            "SELECT COUNT(*) FROM articles WHERE state = 'published' AND published_at <= $1",
+            [now],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// One page of the sitemap: every published article's path, last change and picture, oldest
+    /// first so that pages stay stable as new stories arrive.
+    pub fn sitemap_entries(&self, limit: usize, offset: usize) -> Result<Vec<SitemapEntry>, StoreError> {
+        let conn = lock(&self.reader);
+        let now = Timestamp::now().as_microsecond();
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.slug, a.slug, MAX(a.published_at, COALESCE(a.updated_at, 0), a.modified_at), a.lead_image \
+             FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.state = 'published' AND a.published_at <= $1 ORDER BY a.id LIMIT $2 OFFSET $3",
+        )?;
+        let rows = stmt.query_map(params![now, limit as i64, offset as i64], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?))
+        })?;
+        rows.map(|row| {
+            let (section, slug, modified, image) = row?;
+            let image = image.map(|j| serde_json::from_str::<LeadImage>(&j)).transpose()?;
+            Ok(SitemapEntry { path: format!("/{section}/{slug}"), modified: ts(modified)?, image })
+        })
+        .collect()
+    }
+
+    /// Display name of a tag or author by slug, if it has any published article.
+    pub fn tag_name(&self, slug: &str) -> Result<Option<String>, StoreError> {
+        let conn = lock(&self.reader);
+        Ok(conn.query_row("SELECT name FROM tags WHERE slug = $1", [slug], |r| r.get(0)).optional()?)
+    }
+
+    pub fn author_name(&self, slug: &str) -> Result<Option<String>, StoreError> {
+        let conn = lock(&self.reader);
+        Ok(conn.query_row("SELECT name FROM authors WHERE slug = $1", [slug], |r| r.get(0)).optional()?)
     }
 
     /// Path of the newest published article with exactly this headline: resolves a Related
@@ -300,6 +396,23 @@ fn row_parts(r: &Row<'_>) -> rusqlite::Result<RowParts> {
 }
 
 fn load_people(conn: &Connection, p: RowParts) -> Result<Article, StoreError> {
+    let id = p.0;
+    let names = |sql: &str| -> Result<Vec<String>, StoreError> {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map([id], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    };
+    let authors = names(
+        "SELECT au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+         WHERE aa.article_id = $1 ORDER BY aa.position",
+    )?;
+    let tags = names(
+        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 ORDER BY at.position",
+    )?;
+    to_article(p, authors, tags)
+}
+
+fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Article, StoreError> {
     let (
         id,
         section,
@@ -315,11 +428,6 @@ fn load_people(conn: &Connection, p: RowParts) -> Result<Article, StoreError> {
         published,
         updated,
     ) = p;
-    let names = |sql: &str| -> Result<Vec<String>, StoreError> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    };
     Ok(Article {
         id: Some(ArticleId(id)),
         section,
@@ -329,12 +437,8 @@ fn load_people(conn: &Connection, p: RowParts) -> Result<Article, StoreError> {
         lead_image: lead_image.map(|j| serde_json::from_str::<LeadImage>(&j)).transpose()?,
         body: serde_json::from_str::<Vec<Block>>(&body)?,
         source,
-        authors: names(
-            "SELECT au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 ORDER BY aa.position",
-        )?,
-        tags: names(
-            "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 ORDER BY at.position",
-        )?,
+        authors,
+        tags,
         language,
         canonical_url,
         state: WorkflowState::parse(&state)

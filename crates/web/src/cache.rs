@@ -24,17 +24,29 @@ enum Encoding {
     Brotli,
 }
 
+/// One encoding of a page, with its headers made once.
+#[derive(Debug)]
+struct Variant {
+    body: Bytes,
+    etag: HeaderValue,
+    encoding: Option<HeaderValue>,
+}
+
 #[derive(Debug)]
 pub struct CachedPage {
     pub status: StatusCode,
-    content_type: &'static str,
-    etag: String,
-    identity: Bytes,
-    gzip: Option<Bytes>,
-    br: Option<Bytes>,
-    surrogate_keys: String,
-    cache_control: &'static str,
+    content_type: HeaderValue,
+    identity: Variant,
+    gzip: Option<Variant>,
+    br: Option<Variant>,
+    surrogate_keys: Option<HeaderValue>,
+    cache_control: HeaderValue,
+    last_modified: Option<HeaderValue>,
+    last_modified_at: Option<jiff::Timestamp>,
 }
+
+static NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
+static VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding");
 
 impl CachedPage {
     pub fn new(
@@ -44,46 +56,87 @@ impl CachedPage {
         surrogate_keys: Vec<String>,
     ) -> CachedPage {
         let digest = Sha256::digest(&body);
-        let etag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+        // Hex digits and quotes are always valid header bytes.
+        let etag = |suffix: &str| HeaderValue::from_str(&format!("\"{tag}{suffix}\"")).expect("hex etag");
         let compressible = body.len() >= MIN_COMPRESS
-            && (content_type.starts_with("text/") || content_type.contains("svg") || content_type.contains("json"));
-        let (gzip, br) = if compressible { (Some(gzip(&body)), Some(brotli(&body))) } else { (None, None) };
+            && (content_type.starts_with("text/") || content_type.contains("xml") || content_type.contains("json"));
+        let (gzip, br) = if compressible {
+            (
+                Some(Variant {
+                    body: gzip(&body),
+                    etag: etag("-gz"),
+                    encoding: Some(HeaderValue::from_static("gzip")),
+                }),
+                Some(Variant {
+                    body: brotli(&body),
+                    etag: etag("-br"),
+                    encoding: Some(HeaderValue::from_static("br")),
+                }),
+            )
+        } else {
+            (None, None)
+        };
         CachedPage {
             status,
-            content_type,
-            etag,
-            identity: Bytes::from(body),
+            content_type: HeaderValue::from_static(content_type),
+            identity: Variant { body: Bytes::from(body), etag: etag(""), encoding: None },
             gzip,
             br,
-            surrogate_keys: surrogate_keys.join(" "),
-            cache_control: if status == StatusCode::OK {
+            // Keys are slugs and ids; one that is not a valid header value is dropped, not sent.
+            surrogate_keys: (!surrogate_keys.is_empty())
+                .then(|| HeaderValue::from_str(&surrogate_keys.join(" ")).ok())
+                .flatten(),
+            cache_control: HeaderValue::from_static(if status == StatusCode::OK {
                 "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
             } else {
                 "no-store"
-            },
+            }),
+            last_modified: None,
+            last_modified_at: None,
         }
     }
 
     /// Assets and media change only with their content: cache them longer.
     pub fn immutable_for(mut self, seconds: u32) -> CachedPage {
-        self.cache_control = match seconds {
+        self.cache_control = HeaderValue::from_static(match seconds {
             0..=3600 => "public, max-age=3600, stale-while-revalidate=86400",
             _ => "public, max-age=86400, stale-while-revalidate=604800",
-        };
+        });
+        self
+    }
+
+    /// Sends `Last-Modified` and answers `If-Modified-Since` (feeds, sitemaps).
+    pub fn last_modified(mut self, at: Option<jiff::Timestamp>) -> CachedPage {
+        let to_second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);
+        self.last_modified_at = at.map(|t| t.round(to_second).unwrap_or(t));
+        self.last_modified = self.last_modified_at.and_then(|t| HeaderValue::from_str(&http_date(t)).ok());
         self
     }
 
     pub fn body(&self) -> &Bytes {
-        &self.identity
+        &self.identity.body
     }
 
-    /// The body for `enc`, its ETag (each encoding is its own representation) and the
-    /// Content-Encoding to send, if any.
-    fn variant(&self, enc: Encoding) -> (&Bytes, String, Option<&'static str>) {
+    fn variant(&self, enc: Encoding) -> &Variant {
         match (enc, &self.br, &self.gzip) {
-            (Encoding::Brotli, Some(b), _) => (b, format!("\"{}-br\"", self.etag), Some("br")),
-            (Encoding::Gzip, _, Some(g)) => (g, format!("\"{}-gz\"", self.etag), Some("gzip")),
-            _ => (&self.identity, format!("\"{}\"", self.etag), None),
+            (Encoding::Brotli, Some(b), _) => b,
+            (Encoding::Gzip, _, Some(g)) => g,
+            _ => &self.identity,
+        }
+    }
+
+    fn not_modified(&self, req: &HeaderMap, etag: &HeaderValue) -> bool {
+        if self.status != StatusCode::OK {
+            return false;
+        }
+        if let Some(inm) = req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
+            let etag = etag.to_str().unwrap_or("");
+            return inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag);
+        }
+        match (self.last_modified_at, req.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok())) {
+            (Some(at), Some(since)) => parse_http_date(since).is_some_and(|since| at <= since),
+            _ => false,
         }
     }
 
@@ -91,33 +144,48 @@ impl CachedPage {
     /// else the best encoding it accepts.
     pub fn respond(&self, req: &HeaderMap) -> Response {
         let enc = negotiate(req.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or(""));
-        let (body, etag, content_encoding) = self.variant(enc);
-        let not_modified = self.status == StatusCode::OK
-            && req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()).is_some_and(|inm| {
-                inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag)
-            });
-        let mut res = Response::builder()
-            .status(if not_modified { StatusCode::NOT_MODIFIED } else { self.status })
-            .header(header::CACHE_CONTROL, self.cache_control)
-            .header(header::VARY, "Accept-Encoding")
-            .header("x-content-type-options", "nosniff");
+        let variant = self.variant(enc);
+        let not_modified = self.not_modified(req, &variant.etag);
+        let mut res = if not_modified {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::NOT_MODIFIED;
+            r
+        } else {
+            let mut r = Response::new(Body::from(variant.body.clone()));
+            *r.status_mut() = self.status;
+            r
+        };
+        let h = res.headers_mut();
+        h.reserve(8);
+        h.insert(header::CACHE_CONTROL, self.cache_control.clone());
+        h.insert(header::VARY, VARY.clone());
+        h.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF.clone());
         if self.status == StatusCode::OK {
-            res = res.header(header::ETAG, &etag);
+            h.insert(header::ETAG, variant.etag.clone());
         }
-        if !self.surrogate_keys.is_empty() {
-            res = res.header("surrogate-key", &self.surrogate_keys);
+        if let Some(lm) = &self.last_modified {
+            h.insert(header::LAST_MODIFIED, lm.clone());
         }
-        if not_modified {
-            return res.body(Body::empty()).unwrap_or_default();
+        if let Some(keys) = &self.surrogate_keys {
+            h.insert("surrogate-key", keys.clone());
         }
-        res = res.header(header::CONTENT_TYPE, HeaderValue::from_static(self.content_type));
-        if let Some(ce) = content_encoding {
-            res = res.header(header::CONTENT_ENCODING, ce);
+        if !not_modified {
+            h.insert(header::CONTENT_TYPE, self.content_type.clone());
+            if let Some(ce) = &variant.encoding {
+                h.insert(header::CONTENT_ENCODING, ce.clone());
+            }
         }
-        // Building from valid static headers and our own strings cannot fail; an empty 500 is the
-        // fallback rather than a panic.
-        res.body(Body::from(body.clone())).unwrap_or_default()
+        res
     }
+}
+
+/// RFC 9110 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
+fn http_date(t: jiff::Timestamp) -> String {
+    t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+fn parse_http_date(s: &str) -> Option<jiff::Timestamp> {
+    jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
 }
 
 fn gzip(body: &[u8]) -> Bytes {
@@ -129,7 +197,7 @@ fn gzip(body: &[u8]) -> Bytes {
 
 fn brotli(body: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(body.len() / 3);
-    let params = brotli::enc::BrotliEncoderParams { quality: 10, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
     let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
     Bytes::from(out)
 }
@@ -217,6 +285,21 @@ mod tests {
         assert_eq!(negotiate("br;q=0, gzip"), Encoding::Gzip);
         assert_eq!(negotiate("br;q=0.5"), Encoding::Brotli);
         assert_eq!(negotiate("gzip;q=0"), Encoding::Identity);
+    }
+
+    #[test]
+    fn last_modified_and_if_modified_since() {
+        let t: jiff::Timestamp = "2026-11-20T08:15:30.7Z".parse().unwrap();
+        let page = CachedPage::new(StatusCode::OK, "application/rss+xml", b"x".to_vec(), vec![]).last_modified(Some(t));
+        let mut req = HeaderMap::new();
+        let res = page.respond(&req);
+        assert_eq!(res.headers()[header::LAST_MODIFIED], "Fri, 20 Nov 2026 08:15:30 GMT");
+        req.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("Fri, 20 Nov 2026 08:15:30 GMT"));
+        assert_eq!(page.respond(&req).status(), StatusCode::NOT_MODIFIED);
+        req.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("Fri, 20 Nov 2026 08:15:29 GMT"));
+        assert_eq!(page.respond(&req).status(), StatusCode::OK);
+        req.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("not a date"));
+        assert_eq!(page.respond(&req).status(), StatusCode::OK);
     }
 
     #[test]

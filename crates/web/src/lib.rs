@@ -7,13 +7,15 @@ mod cache;
 mod error;
 mod pages;
 
-use std::net::SocketAddr;
+use std::convert::Infallible;
 use std::path::PathBuf;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::{Path, RawQuery, State};
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::routing::get;
@@ -59,11 +61,13 @@ pub struct AppState {
     pub site: Arc<SiteConfig>,
     pub media_dir: PathBuf,
     pub cache: PageCache,
+    /// Lists shared by every page, rebuilt once per change (see `pages::derived`).
+    derived: Arc<std::sync::Mutex<Option<(u64, Arc<pages::Derived>)>>>,
 }
 
 impl AppState {
     pub fn new(store: Arc<Store>, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> AppState {
-        AppState { store, theme, site: Arc::new(site), media_dir, cache: PageCache::default() }
+        AppState { store, theme, site: Arc::new(site), media_dir, cache: PageCache::default(), derived: Arc::default() }
     }
 }
 
@@ -87,21 +91,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn page(
-    State(state): State<AppState>,
-    uri: axum::http::Uri,
-    RawQuery(query): RawQuery,
-    headers: HeaderMap,
-) -> Response {
-    let key = match &query {
-        Some(q) => format!("{}?{q}", uri.path()),
-        None => uri.path().to_string(),
-    };
+async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Response {
+    let uri = req.uri();
+    let key = cache_key(uri);
     if let Some(hit) = state.cache.get(&key) {
-        return hit.respond(&headers);
+        return hit.respond(req.headers());
     }
     let generation = state.cache.generation();
-    let path = uri.path().to_string();
+    let (path, query) = (uri.path().to_string(), uri.query().map(str::to_string));
     let st = state.clone();
     let rendered = tokio::task::spawn_blocking(move || render_path(&st, &path, query.as_deref()))
         .await
@@ -111,16 +108,19 @@ async fn page(
         Ok(r) => r,
         Err(e) => pages::error_page(&state, &e),
     };
-    let page = Arc::new(CachedPage::new(
-        rendered.status,
-        "text/html; charset=utf-8",
-        rendered.body.into_bytes(),
-        rendered.surrogate_keys,
-    ));
+    let page = Arc::new(rendered.into_page());
     if page.status == StatusCode::OK && !state.theme.dev_reload() {
-        state.cache.insert(key, page.clone(), generation);
+        state.cache.insert(key.into_owned(), page.clone(), generation);
     }
-    page.respond(&headers)
+    page.respond(req.headers())
+}
+
+/// The cache key of a request: its path, with the query string when there is one.
+fn cache_key(uri: &axum::http::Uri) -> std::borrow::Cow<'_, str> {
+    match uri.query() {
+        Some(q) => std::borrow::Cow::Owned(format!("{}?{q}", uri.path())),
+        None => std::borrow::Cow::Borrowed(uri.path()),
+    }
 }
 
 async fn asset(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
@@ -173,6 +173,53 @@ fn content_type(file: &str) -> &'static str {
     }
 }
 
+/// Answers a GET that the page cache holds before routing, so the hot path is a map lookup and
+/// a copy of prepared bytes and headers. Everything else goes through the router and its layers.
+#[derive(Clone)]
+pub struct CacheFirst<S> {
+    cache: PageCache,
+    inner: S,
+}
+
+impl<S> tower::Service<axum::extract::Request> for CacheFirst<S>
+where
+    S: tower::Service<axum::extract::Request, Response = Response, Error = Infallible>,
+{
+    type Response = Response;
+    type Error = Infallible;
+    type Future = CacheFuture<S::Future>;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        self.inner.poll_ready(cx)
+    }
+
+    fn call(&mut self, req: axum::extract::Request) -> Self::Future {
+        if req.method() == axum::http::Method::GET
+            && let Some(page) = self.cache.get(&cache_key(req.uri()))
+        {
+            return CacheFuture::Hit(Some(page.respond(req.headers())));
+        }
+        CacheFuture::Miss(Box::pin(self.inner.call(req)))
+    }
+}
+
+pub enum CacheFuture<F> {
+    Hit(Option<Response>),
+    Miss(Pin<Box<F>>),
+}
+
+impl<F: std::future::Future<Output = Result<Response, Infallible>>> std::future::Future for CacheFuture<F> {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            // A hit is ready at once and polled exactly once.
+            CacheFuture::Hit(res) => Poll::Ready(Ok(res.take().unwrap_or_default())),
+            CacheFuture::Miss(fut) => fut.as_mut().poll(cx),
+        }
+    }
+}
+
 /// Follows the event log: when any writer (this process or another) adds events, the page
 /// cache is dropped and pages re-render on their next request. A cheap poll of the newest event
 /// id, a few times a second, is how SQLite readers notice other processes.
@@ -205,7 +252,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let app = tower::make::Shared::new(CacheFirst { cache: state.cache.clone(), inner: router(state) });
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     follower.abort();
     result

@@ -2,12 +2,15 @@
 //! blocking thread (store calls are synchronous) and only on a cache miss.
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use axum::http::StatusCode;
 use newsdesk_core::{Article, Block};
 use newsdesk_render::{
     ArticleCard, ArticlePage, ErrorPage, HomePage, NavSection, SectionBlock, SectionPage, SiteView, article_view, card,
 };
+
+use newsdesk_store::ArticleFilter;
 
 use crate::{AppError, AppState, CachedPage};
 
@@ -54,30 +57,57 @@ fn page_number(query: Option<&str>) -> Result<usize, AppError> {
 }
 
 fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteView, AppError> {
-    let sections = state.store.sections()?;
+    let derived = derived(state)?;
     let site = &state.site;
     Ok(SiteView {
         name: site.name.clone(),
         tagline: site.tagline.clone(),
         url: site.url.clone(),
         language: site.language.clone(),
-        sections: sections
-            .into_iter()
+        sections: derived
+            .sections
+            .iter()
             .filter(|s| s.published > 0)
             .map(|s| NavSection {
                 current: current == Some(s.slug.as_str()),
                 url: format!("/{}", s.slug),
-                name: s.name,
+                name: s.name.clone(),
             })
             .collect(),
         year: jiff::Timestamp::now().to_zoned_datetime(site.time_zone.clone()).year(),
     })
 }
 
+/// What every page draws on (the section list, the most recent stories), computed once per
+/// change: the cache generation moves with every event, and the lists are rebuilt on first use
+/// after it.
+pub struct Derived {
+    sections: Vec<newsdesk_store::SectionInfo>,
+    recent: Vec<Article>,
+}
+
+const RECENT_LEN: usize = 60;
+
+pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
+    let generation = state.cache.generation();
+    let mut slot = state.derived.lock().unwrap_or_else(|p| p.into_inner());
+    if let Some((g, d)) = slot.as_ref()
+        && *g == generation
+    {
+        return Ok(d.clone());
+    }
+    let d = Arc::new(Derived {
+        sections: state.store.sections()?,
+        recent: state.store.latest_headlines(&ArticleFilter::default(), RECENT_LEN, 0)?,
+    });
+    *slot = Some((generation, d.clone()));
+    Ok(d)
+}
+
 fn home(state: &AppState) -> Result<Rendered, AppError> {
     let tz = &state.site.time_zone;
     let site = site_view(state, None)?;
-    let latest = state.store.latest_published(None, 5, 0)?;
+    let latest = state.store.latest_published(&ArticleFilter::default(), 5, 0)?;
     let lead_index = latest.iter().position(|a| a.lead_image.is_some()).unwrap_or(0);
     let lead = latest.get(lead_index).map(|a| card(a, tz));
     let top: Vec<ArticleCard> =
@@ -88,7 +118,7 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
         let slug = nav.url.trim_start_matches('/');
         let cards: Vec<ArticleCard> = state
             .store
-            .latest_published(Some(slug), 8, 0)?
+            .latest_published(&ArticleFilter::section(slug), 8, 0)?
             .iter()
             .filter(|a| !shown.contains(&a.id.map_or(0, |i| i.0)))
             .take(4)
@@ -114,7 +144,7 @@ fn section_front(state: &AppState, slug: &str, page: usize) -> Result<Rendered, 
     };
     let (name, url) = (nav.name.clone(), nav.url.clone());
     let offset = (page - 1) * SECTION_PAGE_SIZE;
-    let mut articles = state.store.latest_published(Some(slug), SECTION_PAGE_SIZE + 1, offset)?;
+    let mut articles = state.store.latest_published(&ArticleFilter::section(slug), SECTION_PAGE_SIZE + 1, offset)?;
     let has_next = articles.len() > SECTION_PAGE_SIZE;
     articles.truncate(SECTION_PAGE_SIZE);
     if articles.is_empty() && page > 1 {
@@ -147,13 +177,14 @@ fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppE
     resolve_related(state, &mut article)?;
     let tz = &state.site.time_zone;
     let id = article.id.map_or(0, |i| i.0);
-    let recent = state.store.latest_published(None, 60, 0)?;
-    let recommended = pick_recommended(&article, &recent);
+    let derived = derived(state)?;
+    let recent = &derived.recent;
+    let recommended = pick_recommended(&article, recent);
     // Explore avoids repeating the Recommended picks, unless the site is too small to.
     let skip: HashSet<i64> = recommended.iter().map(|a| a.id.map_or(0, |i| i.0)).chain([id]).collect();
-    let mut explore = pick_explore(&recent, &skip, EXPLORE_LEN);
+    let mut explore = pick_explore(recent, &skip, EXPLORE_LEN);
     if explore.len() < EXPLORE_LEN {
-        explore = pick_explore(&recent, &HashSet::from([id]), EXPLORE_LEN);
+        explore = pick_explore(recent, &HashSet::from([id]), EXPLORE_LEN);
     }
     let page = ArticlePage {
         site: site_view(state, Some(section))?,

@@ -77,8 +77,23 @@ fn the_story_of_an_article() {
         Some("/europe/nato-chief-uk-prime-minister-vow-backing-2")
     );
     assert_eq!(store.published_path_by_headline("nope").unwrap(), None);
-    let page2 = store.latest_published(Some("europe"), 1, 1).unwrap();
+    let page2 = store.latest_published(&ArticleFilter::section("europe"), 1, 1).unwrap();
     assert_eq!(page2.len(), 1);
+    let tagged = ArticleFilter { tag: Some("nato"), author: Some("mira-okonkwo"), ..Default::default() };
+    assert_eq!(store.latest_published(&tagged, 10, 0).unwrap().len(), 2);
+    let other_tag = ArticleFilter { tag: Some("sport"), ..Default::default() };
+    assert!(store.latest_published(&other_tag, 10, 0).unwrap().is_empty());
+    let later = ArticleFilter { since: Some("2025-09-11T00:00:00Z".parse().unwrap()), ..Default::default() };
+    assert!(store.latest_published(&later, 10, 0).unwrap().is_empty());
+    assert_eq!(store.tag_name("nato").unwrap().as_deref(), Some("nato"));
+    assert_eq!(store.author_name("mira-okonkwo").unwrap().as_deref(), Some("Mira Okonkwo"));
+    assert_eq!(store.published_count().unwrap(), 2);
+    let brief = store.latest_headlines(&ArticleFilter::default(), 10, 0).unwrap();
+    assert_eq!(brief.len(), 2);
+    assert!(brief[0].authors.is_empty() && brief[0].tags.is_empty());
+    let entries = store.sitemap_entries(10, 0).unwrap();
+    assert_eq!(entries.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), [first.path.as_str(), clash.path.as_str()]);
+    assert_eq!(store.sitemap_entries(10, 2).unwrap().len(), 0);
 
     let sections = store.sections().unwrap();
     assert_eq!(sections.len(), 1);
@@ -97,7 +112,7 @@ fn drafts_and_future_stories_stay_hidden() {
     store.save_article(&future, None, "t", now()).unwrap();
     assert!(store.published_by_path("sport", "a-draft").unwrap().is_none());
     assert!(store.published_by_path("sport", "from-the-future").unwrap().is_none());
-    assert!(store.latest_published(None, 10, 0).unwrap().is_empty());
+    assert!(store.latest_published(&ArticleFilter::default(), 10, 0).unwrap().is_empty());
     assert_eq!(store.latest_event_id().unwrap(), 1, "only the public save wrote an event");
 }
 
