@@ -62,7 +62,7 @@ pub struct AppState {
     pub media_dir: PathBuf,
     pub cache: PageCache,
     /// Lists shared by every page, rebuilt once per change (see `pages::derived`).
-    derived: Arc<std::sync::Mutex<Option<(u64, Arc<pages::Derived>)>>>,
+    derived: pages::DerivedSlot,
 }
 
 impl AppState {

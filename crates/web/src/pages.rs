@@ -88,6 +88,9 @@ pub struct Derived {
 
 const RECENT_LEN: usize = 60;
 
+/// The shared lists with the cache generation they were built for.
+pub type DerivedSlot = Arc<std::sync::Mutex<Option<(u64, Arc<Derived>)>>>;
+
 pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
     let generation = state.cache.generation();
     let mut slot = state.derived.lock().unwrap_or_else(|p| p.into_inner());
