@@ -57,7 +57,16 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
     if store.article_count()? > 0 {
         return Ok(0);
     }
-    let articles = sample_articles()?;
+    let mut articles = sample_articles()?;
+    // The samples keep their spacing in time, moved so the newest is an hour old: the demo reads
+    // as today's news whenever it is started.
+    let now = Timestamp::now();
+    if let Some(newest) = articles.iter().filter_map(|a| a.published_at).max() {
+        let shift = now.duration_since(newest) - jiff::SignedDuration::from_hours(1);
+        for a in &mut articles {
+            a.published_at = a.published_at.and_then(|t| t.checked_add(shift).ok());
+        }
+    }
     std::fs::create_dir_all(media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
     for (i, article) in articles.iter().enumerate() {
         let image =
@@ -66,7 +75,7 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
         let path = media_dir.join(image);
         std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
         store
-            .save_article(article, Some(&format!("demo:{i}")), "demo", Timestamp::now())
+            .save_article(article, Some(&format!("demo:{i}")), "demo", now)
             .with_context(|| format!("cannot store sample article {:?}", article.headline))?;
     }
     Ok(articles.len())

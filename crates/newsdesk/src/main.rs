@@ -69,6 +69,10 @@ struct SiteArgs {
     #[arg(long, env = "NEWSDESK_THEME", value_name = "DIR")]
     theme: Option<PathBuf>,
 
+    /// Feeds carry each story's summary instead of its whole text.
+    #[arg(long, env = "NEWSDESK_FEED_EXCERPTS")]
+    feed_excerpts: bool,
+
     /// Re-read the theme on every request and skip the page cache (for theme editing).
     #[arg(long, env = "NEWSDESK_DEV_RELOAD")]
     dev_reload: bool,

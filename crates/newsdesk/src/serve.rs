@@ -48,6 +48,7 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         name: args.site_name.clone(),
         url: args.site_url.as_deref().unwrap_or(default_url).trim_end_matches('/').to_string(),
         time_zone,
+        feed_full_text: !args.feed_excerpts,
         ..SiteConfig::default()
     })
 }

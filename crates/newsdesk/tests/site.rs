@@ -138,7 +138,7 @@ fn a_restarted_site_keeps_its_articles_and_does_not_reload_the_demo() {
 
 #[test]
 fn the_nu_html_checker_finds_no_errors() {
-    let Some(vnu) = find_tool("vnu") else {
+    let Some(vnu) = common::find_tool("vnu") else {
         shared::skip::<()>("newsdesk::the_nu_html_checker_finds_no_errors", "vnu (Nu Html Checker) is not installed");
         return;
     };
@@ -163,12 +163,4 @@ fn the_nu_html_checker_finds_no_errors() {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-pub fn find_tool(name: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH").unwrap_or_default();
-    std::env::split_paths(&path)
-        .chain([std::path::PathBuf::from("/opt/newsdesk-tools/bin")])
-        .map(|d| d.join(name))
-        .find(|p| p.is_file())
 }

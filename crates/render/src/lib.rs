@@ -2,11 +2,13 @@
 //! default theme embedded in the binary as the fallback) and the view models pages are built
 //! from. HTML lives only in templates; this crate does no I/O except reading a theme folder.
 
+pub mod feeds;
+pub mod structured;
 mod theme;
 mod views;
 
 pub use theme::{RenderError, Theme, ThemeOptions};
 pub use views::{
-    ArticleCard, ArticlePage, ArticleView, ErrorPage, HomePage, NavSection, SectionBlock, SectionPage, SiteView,
-    article_view, card,
+    ArticleCard, ArticlePage, ArticleView, ErrorPage, FeedLink, HomePage, NavSection, PersonLink, SectionBlock,
+    SectionPage, SiteView, article_view, card,
 };

@@ -17,12 +17,19 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("section.html", include_str!("../../../themes/default/templates/section.html")),
     ("article.html", include_str!("../../../themes/default/templates/article.html")),
     ("error.html", include_str!("../../../themes/default/templates/error.html")),
+    ("robots.txt", include_str!("../../../themes/default/templates/robots.txt")),
+    ("feeds/rss.xml", include_str!("../../../themes/default/templates/feeds/rss.xml")),
+    ("feeds/atom.xml", include_str!("../../../themes/default/templates/feeds/atom.xml")),
+    ("feeds/body.html", include_str!("../../../themes/default/templates/feeds/body.html")),
+    ("sitemaps/urlset.xml", include_str!("../../../themes/default/templates/sitemaps/urlset.xml")),
+    ("sitemaps/index.xml", include_str!("../../../themes/default/templates/sitemaps/index.xml")),
 ];
 
 const ASSETS: &[(&str, &[u8])] = &[
     ("style.css", include_bytes!("../../../themes/default/assets/style.css")),
     ("placeholder.svg", include_bytes!("../../../themes/default/assets/placeholder.svg")),
     ("favicon.svg", include_bytes!("../../../themes/default/assets/favicon.svg")),
+    ("logo.png", include_bytes!("../../../themes/default/assets/logo.png")),
 ];
 
 #[derive(Debug, Clone, Default)]
@@ -130,32 +137,56 @@ fn build_env(dir: Option<&Path>) -> Environment<'static> {
     // Bounds a runaway loop in a theme instead of hanging a worker.
     env.set_fuel(Some(5_000_000));
     env.set_formatter(html_formatter);
+    env.add_filter("slug", |s: String| newsdesk_core::Slug::from_title(&s).map_or_else(String::new, String::from));
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("the embedded default theme is checked by the tests");
     }
     let Some(dir) = dir else { return env };
-    let Ok(entries) = std::fs::read_dir(dir.join("templates")) else {
+    let root = dir.join("templates");
+    if !root.is_dir() {
         tracing::warn!(theme = %dir.display(), "theme folder has no templates/; using the default theme");
         return env;
-    };
-    for entry in entries.flatten() {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        if !name.ends_with(".html") || !is_safe_name(&name) {
-            continue;
-        }
-        let source = match std::fs::read_to_string(entry.path()) {
+    }
+    for (name, path) in theme_files(&root) {
+        let source = match std::fs::read_to_string(&path) {
             Ok(s) => s,
             Err(e) => {
-                tracing::error!(template = %entry.path().display(), error = %e, "cannot read theme template; using the default");
+                tracing::error!(template = %path.display(), error = %e, "cannot read theme template; using the default");
                 continue;
             }
         };
-        if let Err(e) = env.add_template_owned(name.clone(), source) {
+        if let Err(e) = env.add_template_owned(name, source) {
             // A failed compile leaves the embedded template registered under the same name.
-            tracing::error!(template = %entry.path().display(), error = %e, "theme template does not compile; using the default");
+            tracing::error!(template = %path.display(), error = %e, "theme template does not compile; using the default");
         }
     }
     env
+}
+
+/// Template files of a theme folder and one level of subfolders (`feeds/rss.xml`), by the name
+/// templates use for them.
+fn theme_files(root: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = vec![];
+    let Ok(entries) = std::fs::read_dir(root) else { return out };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if path.is_dir() && is_safe_name(&name) {
+            for sub in std::fs::read_dir(&path).into_iter().flatten().flatten() {
+                let file = sub.file_name().to_string_lossy().into_owned();
+                if is_template(&file) {
+                    out.push((format!("{name}/{file}"), sub.path()));
+                }
+            }
+        } else if is_template(&name) {
+            out.push((name, path));
+        }
+    }
+    out
+}
+
+fn is_template(name: &str) -> bool {
+    is_safe_name(name) && [".html", ".xml", ".txt"].iter().any(|ext| name.ends_with(ext))
 }
 
 #[cfg(test)]
@@ -170,10 +201,14 @@ mod tests {
         std::fs::write(dir.path().join("templates/error.html"), "custom {{ page.status }}").unwrap();
         std::fs::write(dir.path().join("templates/home.html"), "{% if %} broken").unwrap();
         std::fs::write(dir.path().join("assets/style.css"), "body{}").unwrap();
+        std::fs::create_dir_all(dir.path().join("templates/feeds")).unwrap();
+        std::fs::write(dir.path().join("templates/feeds/rss.xml"), "<rss>{{ title }}</rss>").unwrap();
         let theme = Theme::load(ThemeOptions { dir: Some(dir.path().into()), dev_reload: false });
         let out =
             theme.render("error.html", &minijinja::context! { page => minijinja::context! { status => 404 } }).unwrap();
         assert_eq!(out, "custom 404");
+        let rss = theme.render("feeds/rss.xml", &minijinja::context! { title => "A & B" }).unwrap();
+        assert_eq!(rss, "<rss>A &amp; B</rss>");
         let escaped = theme
             .render(
                 "error.html",

@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use newsdesk_core::article::LeadImage;
 use newsdesk_core::dates::{display_date, local_date};
-use newsdesk_core::{Article, Block};
+use newsdesk_core::{Article, Block, Slug};
 use serde::Serialize;
 
 /// The site as every page sees it.
@@ -64,11 +64,17 @@ pub struct ArticleCard {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct PersonLink {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct ArticleView {
     pub card: ArticleCard,
     pub updated: Option<DateView>,
     pub body: Vec<Block>,
-    pub authors: Vec<String>,
+    pub authors: Vec<PersonLink>,
     pub tags: Vec<String>,
     pub canonical_url: String,
     pub word_count: usize,
@@ -78,6 +84,9 @@ pub struct ArticleView {
 pub struct ArticlePage {
     pub site: SiteView,
     pub article: ArticleView,
+    /// schema.org JSON-LD, escaped for a script element (see `structured::script_json`).
+    pub jsonld: String,
+    pub feeds: Vec<FeedLink>,
     /// Fills the RECOMMENDED slot in the body.
     pub recommended: Vec<ArticleCard>,
     /// Other recent headlines across sections, never this article.
@@ -87,6 +96,8 @@ pub struct ArticlePage {
 #[derive(Debug, Clone, Serialize)]
 pub struct HomePage {
     pub site: SiteView,
+    pub jsonld: String,
+    pub feeds: Vec<FeedLink>,
     pub lead: Option<ArticleCard>,
     pub top: Vec<ArticleCard>,
     pub sections: Vec<SectionBlock>,
@@ -108,12 +119,37 @@ impl SectionBlock {
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionPage {
     pub site: SiteView,
+    /// "section", "tag" or "author".
+    pub kind: &'static str,
     pub name: String,
+    pub feeds: Vec<FeedLink>,
     pub url: String,
     pub articles: Vec<ArticleCard>,
     pub page: usize,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+}
+
+/// A feed advertised with `<link rel="alternate">`.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    pub mime: &'static str,
+}
+
+impl FeedLink {
+    /// RSS, Atom and JSON Feed for the list at `base` ("" for the home page, "/europe"…).
+    pub fn all(title: &str, base: &str) -> Vec<FeedLink> {
+        [
+            ("RSS", "feed.xml", "application/rss+xml"),
+            ("Atom", "atom.xml", "application/atom+xml"),
+            ("JSON Feed", "feed.json", "application/feed+json"),
+        ]
+        .into_iter()
+        .map(|(kind, file, mime)| FeedLink { title: format!("{title} ({kind})"), url: format!("{base}/{file}"), mime })
+        .collect()
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -162,7 +198,14 @@ pub fn article_view(a: &Article, tz: &TimeZone, site_url: &str) -> ArticleView {
         updated: a.updated_at.filter(|u| a.published_at.is_none_or(|p| u > &p)).map(|t| date_view(t, tz, &a.language)),
         canonical_url: a.canonical_url.clone().unwrap_or_else(|| format!("{site_url}{}", card.url)),
         body: a.body.clone(),
-        authors: a.authors.clone(),
+        authors: a
+            .authors
+            .iter()
+            .map(|name| PersonLink {
+                name: name.clone(),
+                url: Slug::from_title(name).map_or_else(String::new, |s| format!("/author/{s}")),
+            })
+            .collect(),
         tags: a.tags.clone(),
         word_count: a.word_count(),
         card,

@@ -5,6 +5,7 @@
 
 mod cache;
 mod error;
+mod feeds;
 mod pages;
 
 use std::convert::Infallible;
@@ -39,6 +40,8 @@ pub struct SiteConfig {
     pub url: String,
     pub language: String,
     pub time_zone: TimeZone,
+    /// Feeds carry whole stories (true) or only their summaries.
+    pub feed_full_text: bool,
 }
 
 impl Default for SiteConfig {
@@ -49,6 +52,7 @@ impl Default for SiteConfig {
             url: "http://127.0.0.1:8080".into(),
             language: "en".into(),
             time_zone: TimeZone::UTC,
+            feed_full_text: true,
         }
     }
 }

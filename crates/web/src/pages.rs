@@ -6,23 +6,38 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use newsdesk_core::{Article, Block};
+use newsdesk_render::structured::{article_jsonld, script_json, site_jsonld};
 use newsdesk_render::{
-    ArticleCard, ArticlePage, ErrorPage, HomePage, NavSection, SectionBlock, SectionPage, SiteView, article_view, card,
+    ArticleCard, ArticlePage, ErrorPage, FeedLink, HomePage, NavSection, SectionBlock, SectionPage, SiteView,
+    article_view, card,
 };
-
 use newsdesk_store::ArticleFilter;
 
+use crate::feeds::{self, FeedKind, ListScope};
 use crate::{AppError, AppState, CachedPage};
 
 pub struct Rendered {
     pub status: StatusCode,
+    pub content_type: &'static str,
     pub body: String,
     pub surrogate_keys: Vec<String>,
+    pub last_modified: Option<jiff::Timestamp>,
 }
 
 impl Rendered {
+    pub fn html(body: String, surrogate_keys: Vec<String>) -> Rendered {
+        Rendered {
+            status: StatusCode::OK,
+            content_type: "text/html; charset=utf-8",
+            body,
+            surrogate_keys,
+            last_modified: None,
+        }
+    }
+
     pub fn into_page(self) -> CachedPage {
-        CachedPage::new(self.status, "text/html; charset=utf-8", self.body.into_bytes(), self.surrogate_keys)
+        CachedPage::new(self.status, self.content_type, self.body.into_bytes(), self.surrogate_keys)
+            .last_modified(self.last_modified)
     }
 }
 
@@ -34,9 +49,23 @@ const RECOMMENDED_LEN: usize = 3;
 /// Renders the page at `path` (with its query string, for pagination).
 pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<Rendered, AppError> {
     let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    let feed = |s: &str| FeedKind::from_file(s);
     match segments.as_slice() {
         [] => home(state),
-        [section] => section_front(state, section, page_number(query)?),
+        ["robots.txt"] => feeds::robots(state),
+        ["sitemap.xml"] => feeds::sitemap_index(state),
+        ["sitemaps", file] => feeds::sitemap(state, file),
+        [file] if feed(file).is_some() => feeds::feed(state, ListScope::Home, feed(file).unwrap_or(FeedKind::Rss)),
+        ["tag", slug] => list_page(state, ListScope::Tag(slug), page_number(query)?),
+        ["author", slug] => list_page(state, ListScope::Author(slug), page_number(query)?),
+        [kind @ ("tag" | "author"), slug, file] if feed(file).is_some() => {
+            let scope = if *kind == "tag" { ListScope::Tag(slug) } else { ListScope::Author(slug) };
+            feeds::feed(state, scope, feed(file).unwrap_or(FeedKind::Rss))
+        }
+        [section] => list_page(state, ListScope::Section(section), page_number(query)?),
+        [section, file] if feed(file).is_some() => {
+            feeds::feed(state, ListScope::Section(section), feed(file).unwrap_or(FeedKind::Rss))
+        }
         [section, slug] => article(state, section, slug),
         _ => Err(AppError::NotFound(format!("page {path}"))),
     }
@@ -56,7 +85,7 @@ fn page_number(query: Option<&str>) -> Result<usize, AppError> {
     Ok(1)
 }
 
-fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteView, AppError> {
+pub(crate) fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteView, AppError> {
     let derived = derived(state)?;
     let site = &state.site;
     Ok(SiteView {
@@ -132,28 +161,35 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
             sections.push(SectionBlock::new(nav.name.clone(), nav.url.clone(), cards));
         }
     }
-    let page = HomePage { site, lead, top, sections };
-    Ok(Rendered {
-        status: StatusCode::OK,
-        body: state.theme.render("home.html", &page)?,
-        surrogate_keys: vec!["home".into()],
-    })
+    let page = HomePage {
+        jsonld: script_json(&site_jsonld(&site)),
+        feeds: FeedLink::all(&site.name, ""),
+        site,
+        lead,
+        top,
+        sections,
+    };
+    Ok(Rendered::html(state.theme.render("home.html", &page)?, vec!["home".into()]))
 }
 
-fn section_front(state: &AppState, slug: &str, page: usize) -> Result<Rendered, AppError> {
-    let site = site_view(state, Some(slug))?;
-    let Some(nav) = site.sections.iter().find(|s| s.current) else {
-        return Err(AppError::NotFound(format!("section {slug}")));
+/// A section front, tag page or author page: newest first, paginated with stable URLs.
+fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rendered, AppError> {
+    let current = match scope {
+        ListScope::Section(slug) => Some(slug),
+        _ => None,
     };
-    let (name, url) = (nav.name.clone(), nav.url.clone());
+    let site = site_view(state, current)?;
+    let (name, url) = feeds::scope_name(state, &site, scope)?;
     let offset = (page - 1) * SECTION_PAGE_SIZE;
-    let mut articles = state.store.latest_published(&ArticleFilter::section(slug), SECTION_PAGE_SIZE + 1, offset)?;
+    let mut articles = state.store.latest_published(&scope.filter(), SECTION_PAGE_SIZE + 1, offset)?;
     let has_next = articles.len() > SECTION_PAGE_SIZE;
     articles.truncate(SECTION_PAGE_SIZE);
-    if articles.is_empty() && page > 1 {
-        return Err(AppError::NotFound(format!("page {page} of {slug}")));
+    if articles.is_empty() && (page > 1 || !matches!(scope, ListScope::Section(_))) {
+        return Err(AppError::NotFound(format!("page {page} of {url}")));
     }
     let view = SectionPage {
+        kind: scope.kind(),
+        feeds: FeedLink::all(&format!("{} — {name}", site.name), &url),
         articles: articles.iter().map(|a| card(a, &state.site.time_zone)).collect(),
         prev_url: match page {
             1 => None,
@@ -166,11 +202,7 @@ fn section_front(state: &AppState, slug: &str, page: usize) -> Result<Rendered, 
         url,
         page,
     };
-    Ok(Rendered {
-        status: StatusCode::OK,
-        body: state.theme.render("section.html", &view)?,
-        surrogate_keys: vec![format!("section-{slug}")],
-    })
+    Ok(Rendered::html(state.theme.render("section.html", &view)?, vec![scope.surrogate_key()]))
 }
 
 fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppError> {
@@ -189,17 +221,23 @@ fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppE
     if explore.len() < EXPLORE_LEN {
         explore = pick_explore(recent, &HashSet::from([id]), EXPLORE_LEN);
     }
+    let site = site_view(state, Some(section))?;
+    let view = article_view(&article, tz, &state.site.url);
+    let mut feed_links = FeedLink::all(&format!("{} — {}", site.name, article.section.name), &article.section.url());
+    feed_links.truncate(1);
+    feed_links.extend(FeedLink::all(&site.name, "").into_iter().take(1));
     let page = ArticlePage {
-        site: site_view(state, Some(section))?,
-        article: article_view(&article, tz, &state.site.url),
+        jsonld: script_json(&article_jsonld(&site, &view)),
+        feeds: feed_links,
+        site,
+        article: view,
         recommended: recommended.iter().map(|a| card(a, tz)).collect(),
         explore: explore.iter().map(|a| card(a, tz)).collect(),
     };
-    Ok(Rendered {
-        status: StatusCode::OK,
-        body: state.theme.render("article.html", &page)?,
-        surrogate_keys: vec![format!("article-{id}"), format!("section-{section}")],
-    })
+    Ok(Rendered::html(
+        state.theme.render("article.html", &page)?,
+        vec![format!("article-{id}"), format!("section-{section}")],
+    ))
 }
 
 /// A Related link that names a story we carry links to it.
@@ -275,7 +313,7 @@ pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
         tracing::error!(error = %e, "the error page itself failed to render");
         format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><p>{message}</p></body></html>")
     });
-    Rendered { status, body, surrogate_keys: vec![] }
+    Rendered { status, content_type: "text/html; charset=utf-8", body, surrogate_keys: vec![], last_modified: None }
 }
 
 #[cfg(test)]

@@ -224,3 +224,29 @@ async fn a_failing_template_renders_the_500_page_and_is_not_cached() {
     // The rest of the site still works.
     assert_eq!(site.get("/", &[]).await.0, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn tag_and_author_pages_and_their_feeds() {
+    let site = TestSite::new().with_article("Main story", "EUROPE", 3);
+    let (status, html) = site.html("/tag/tag-one").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h1 class=\"section-title\">Topic: tag one</h1>"), "{html}");
+    assert!(html.contains("href=\"/tag/tag-one/feed.xml\""));
+    let (status, headers, body) = site.get("/tag/tag-one/atom.xml", &[]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/atom+xml; charset=utf-8");
+    assert!(headers.contains_key(header::LAST_MODIFIED));
+    assert!(String::from_utf8(body).unwrap().contains("<title>Main story</title>"));
+    for path in [
+        "/tag/no-such-tag",
+        "/tag/Not_A_Slug",
+        "/author/nobody",
+        "/author/nobody/feed.json",
+        "/sitemaps/articles-2.xml",
+        "/sitemaps/x.xml",
+    ] {
+        assert_eq!(site.get(path, &[]).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    let (_, headers, _) = site.get("/feed.json", &[]).await;
+    assert_eq!(headers[header::CONTENT_TYPE], "application/feed+json; charset=utf-8");
+}

@@ -99,3 +99,21 @@ pub fn in_order(haystack: &str, needles: &[&str]) {
 pub fn seed_path(shared: &Path) -> PathBuf {
     shared.join("testdata/seed/000_53d1d0ba0fc63e9e.txt")
 }
+
+/// An outside validator on PATH or in /opt/newsdesk-tools/bin (where the test command installs
+/// them).
+pub fn find_tool(name: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .chain([PathBuf::from("/opt/newsdesk-tools/bin")])
+        .map(|d| d.join(name))
+        .find(|p| p.is_file())
+}
+
+/// Runs a validator; returns its combined output, failing the test when it exits non-zero.
+pub fn judge(tool: &Path, args: &[&std::ffi::OsStr]) -> String {
+    let out = Command::new(tool).args(args).output().unwrap();
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{} {:?} failed:\n{text}", tool.display(), args);
+    text
+}

@@ -1,0 +1,224 @@
+//! Outside judges on what the demo site publishes: feedparser and xmllint on RSS and Atom, the
+//! JSON Feed 1.1 schema on JSON feeds, xmllint with the sitemaps.org and Google XSDs on every
+//! sitemap, extruct + pyld (`newsarticle-check`) on article JSON-LD and OpenGraph — plus our own
+//! checks of what those judges are lenient about.
+
+mod common;
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use common::{Server, find_tool, judge, newsdesk, shared};
+
+struct Judges {
+    shared: PathBuf,
+    feed_wellformed: PathBuf,
+    jsonfeed_check: PathBuf,
+    newsarticle_check: PathBuf,
+    xmllint: PathBuf,
+}
+
+fn judges(test: &str) -> Option<Judges> {
+    let shared = shared::require_shared(test)?;
+    let tools = ["feed-wellformed", "jsonfeed-check", "newsarticle-check", "xmllint"].map(find_tool);
+    match tools {
+        [Some(feed_wellformed), Some(jsonfeed_check), Some(newsarticle_check), Some(xmllint)] => {
+            Some(Judges { shared, feed_wellformed, jsonfeed_check, newsarticle_check, xmllint })
+        }
+        _ => shared::skip(test, "the outside validators are not installed (../shared/tools/install-validators.sh)"),
+    }
+}
+
+fn save(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let f = dir.join(name);
+    std::fs::write(&f, body).unwrap();
+    f
+}
+
+/// A demo site with the seed and one story dated today (for the news sitemap).
+fn site(shared: &Path) -> Server {
+    let server = Server::demo();
+    let today = jiff::Timestamp::now().strftime("%Y-%m-%d").to_string();
+    let display = jiff::Timestamp::now().strftime("%B %-d, %Y").to_string();
+    let fresh = server.data.join("fresh.txt");
+    std::fs::write(
+        &fresh,
+        format!(
+            "date {today} EUROPE\n1 min read\nA story from today & tonight\nIts deck.\n{display}\n\nBody <b>text</b>.\n"
+        ),
+    )
+    .unwrap();
+    let out = newsdesk(&server.data, &["import", common::seed_path(shared).to_str().unwrap(), fresh.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t0 = std::time::Instant::now();
+    while server.get("/europe/a-story-from-today-tonight").0 != 200 {
+        assert!(t0.elapsed().as_secs() < 2, "imported stories did not appear");
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    server
+}
+
+#[test]
+fn feeds_pass_feedparser_xmllint_and_the_json_feed_schema() {
+    let Some(j) = judges("newsdesk::feeds_judged") else { return };
+    let server = site(&j.shared);
+    let dir = tempfile::tempdir().unwrap();
+    let mut xml_files = vec![];
+    let mut json_files = vec![];
+    for base in ["", "/europe", "/tag/economy", "/author/mira-okonkwo"] {
+        let stem = if base.is_empty() { "home".to_string() } else { base.replace('/', "_") };
+        for file in ["feed.xml", "atom.xml", "feed.json"] {
+            let (status, body) = server.get(&format!("{base}/{file}"));
+            assert_eq!(status, 200, "{base}/{file}");
+            let saved = save(dir.path(), &format!("{stem}-{file}"), &body);
+            if file.ends_with(".json") {
+                check_json_feed(&body, &server.url);
+                json_files.push(saved);
+            } else {
+                check_xml_feed(&body, file == "atom.xml");
+                xml_files.push(saved);
+            }
+        }
+        let (_, page) = server.get(if base.is_empty() { "/" } else { base });
+        assert!(page.contains("<link rel=\"alternate\" type=\"application/rss+xml\""), "{base} advertises its feeds");
+        assert!(page.contains(&format!("href=\"{base}/atom.xml\"")), "{base} advertises its Atom feed");
+    }
+    let xml: Vec<&OsStr> = xml_files.iter().map(|p| p.as_os_str()).collect();
+    judge(&j.feed_wellformed, &xml);
+    let mut lint = vec![OsStr::new("--noout"), OsStr::new("--nonet")];
+    lint.extend(&xml);
+    judge(&j.xmllint, &lint);
+    let schema = j.shared.join("testdata/feeds/schema");
+    let mut args = vec![schema.as_os_str()];
+    args.extend(json_files.iter().map(|p| p.as_os_str()));
+    judge(&j.jsonfeed_check, &args);
+}
+
+/// What feedparser does not check: every item has a guid/id, a title, a link and a date in the
+/// format its format requires.
+fn check_xml_feed(body: &str, atom: bool) {
+    let (open, close) = if atom { ("<entry>", "</entry>") } else { ("<item>", "</item>") };
+    let items: Vec<&str> = body.split(open).skip(1).map(|s| s.split(close).next().unwrap()).collect();
+    assert!(!items.is_empty());
+    for item in items {
+        let field = |tag: &str| -> String {
+            let start = item.find(&format!("<{tag}")).unwrap_or_else(|| panic!("<{tag}> missing in {item}"));
+            let rest = &item[start..];
+            rest[rest.find('>').unwrap() + 1..rest.find(&format!("</{tag}>")).unwrap()].to_string()
+        };
+        assert!(!field("title").is_empty());
+        if atom {
+            assert!(field("id").starts_with("http://127.0.0.1:"));
+            for tag in ["published", "updated"] {
+                field(tag).parse::<jiff::Timestamp>().unwrap_or_else(|e| panic!("{tag}: {e}"));
+            }
+        } else {
+            assert_eq!(field("guid"), field("link"));
+            let date = field("pubDate");
+            jiff::fmt::rfc2822::parse(&date).unwrap_or_else(|e| panic!("pubDate {date:?}: {e}"));
+        }
+    }
+}
+
+fn check_json_feed(body: &str, site: &str) {
+    let v: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(v["version"], "https://jsonfeed.org/version/1.1");
+    for item in v["items"].as_array().unwrap() {
+        assert!(item["id"].as_str().unwrap().starts_with(site));
+        item["date_published"].as_str().unwrap().parse::<jiff::Timestamp>().unwrap();
+        assert!(item["content_html"].is_string() || item["content_text"].is_string());
+    }
+}
+
+#[test]
+fn sitemaps_validate_against_the_xsds() {
+    let Some(j) = judges("newsdesk::sitemaps_judged") else { return };
+    let server = site(&j.shared);
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = j.shared.join("testdata/sitemaps/schema");
+    let (status, index) = server.get("/sitemap.xml");
+    assert_eq!(status, 200);
+    let f = save(dir.path(), "index.xml", &index);
+    judge(
+        &j.xmllint,
+        &[
+            OsStr::new("--noout"),
+            OsStr::new("--nonet"),
+            OsStr::new("--schema"),
+            schemas.join("siteindex.xsd").as_os_str(),
+            f.as_os_str(),
+        ],
+    );
+    let locs: Vec<&str> = index.split("<loc>").skip(1).map(|s| s.split("</loc>").next().unwrap()).collect();
+    assert!(locs.iter().any(|l| l.ends_with("/sitemaps/news.xml")), "{index}");
+    let mut article_urls = 0;
+    for loc in locs {
+        let path = loc.strip_prefix(&server.url).unwrap_or_else(|| panic!("{loc} is not on the site's own host"));
+        let (status, body) = server.get(path);
+        assert_eq!(status, 200, "{path}");
+        let f = save(dir.path(), &path.replace('/', "_"), &body);
+        judge(
+            &j.xmllint,
+            &[
+                OsStr::new("--noout"),
+                OsStr::new("--nonet"),
+                OsStr::new("--schema"),
+                schemas.join("sitemap-with-news.xsd").as_os_str(),
+                f.as_os_str(),
+            ],
+        );
+        let urls = body.matches("<url>").count();
+        assert!(urls <= 50_000);
+        for l in body.split("<loc>").skip(1).map(|s| s.split("</loc>").next().unwrap()) {
+            assert!(l.starts_with(&server.url), "absolute URL on the site's host: {l}");
+        }
+        if path.starts_with("/sitemaps/articles-") {
+            article_urls += urls;
+            assert!(body.contains("<image:image><image:loc>"), "article sitemaps carry images");
+        }
+        if path == "/sitemaps/news.xml" {
+            assert!(urls <= 1000);
+            assert!(body.contains("a-story-from-today-tonight"));
+            assert!(!body.contains("nato-chief"), "the news sitemap holds only the last 48 hours");
+            let two_days_ago = jiff::Timestamp::now() - jiff::SignedDuration::from_hours(48);
+            for d in body.split("<news:publication_date>").skip(1).map(|s| s.split('<').next().unwrap()) {
+                assert!(d.parse::<jiff::Timestamp>().unwrap() >= two_days_ago, "{d}");
+            }
+            assert!(body.contains("<news:title>A story from today &amp; tonight</news:title>"));
+        }
+    }
+    assert_eq!(article_urls, 44, "42 demo stories, the seed and today's story");
+    let (_, robots) = server.get("/robots.txt");
+    assert!(robots.contains(&format!("Sitemap: {}/sitemap.xml", server.url)));
+}
+
+#[test]
+fn article_structured_data_passes_newsarticle_check() {
+    let Some(j) = judges("newsdesk::jsonld_judged") else { return };
+    let server = site(&j.shared);
+    let dir = tempfile::tempdir().unwrap();
+    let seed = "/europe/nato-chief-uk-prime-minister-vow-stronger-military-backing-for-ukraine-after-london-talks";
+    let demo =
+        server.article_paths().into_iter().find(|p| !p.contains("nato-chief") && !p.contains("from-today")).unwrap();
+    let mut files = vec![];
+    for path in [seed, demo.as_str()] {
+        let (_, html) = server.get(path);
+        let ld = html.split("<script type=\"application/ld+json\">").nth(1).unwrap().split("</script>").next().unwrap();
+        let v: serde_json::Value = serde_json::from_str(ld).unwrap();
+        let graph = v["@graph"].as_array().unwrap();
+        let article = graph.iter().find(|n| n["@type"] == "NewsArticle").unwrap();
+        assert_eq!(article["url"], format!("{}{path}", server.url));
+        assert!(article["wordCount"].as_u64().unwrap() > 50);
+        assert_eq!(article["isAccessibleForFree"], true);
+        assert!(article["articleSection"].is_string());
+        assert!(graph.iter().any(|n| n["@type"] == "BreadcrumbList"));
+        let publisher = graph.iter().find(|n| n["@type"] == "NewsMediaOrganization").unwrap();
+        let logo = publisher["logo"]["url"].as_str().unwrap().strip_prefix(&server.url).unwrap();
+        assert_eq!(server.get(logo).0, 200, "the publisher logo is served");
+        files.push(save(dir.path(), &format!("{}.html", files.len()), &html));
+    }
+    let args: Vec<&OsStr> = files.iter().map(|p| p.as_os_str()).collect();
+    judge(&j.newsarticle_check, &args);
+    let (_, home) = server.get("/");
+    assert!(home.contains("\"@type\":\"WebSite\""));
+}

@@ -1,0 +1,325 @@
+//! Feeds for every list (home, section, tag, author) in RSS 2.0, Atom 1.0 and JSON Feed 1.1;
+//! the sitemap index, paged article sitemaps with images, the Google News sitemap; robots.txt.
+
+use jiff::{SignedDuration, Timestamp};
+use newsdesk_core::{Article, Slug};
+use newsdesk_render::SiteView;
+use newsdesk_render::feeds::{
+    FeedImage, FeedItem, FeedView, NewsEntry, SitemapIndexView, SitemapUrl, SitemapView, image_mime, json_feed,
+};
+use newsdesk_store::ArticleFilter;
+
+use crate::pages::{Rendered, site_view};
+use crate::{AppError, AppState};
+
+/// Items in a feed.
+pub const FEED_LEN: usize = 30;
+/// URLs in one article sitemap (the protocol allows 50,000).
+pub const SITEMAP_PAGE: usize = 10_000;
+/// Google News sitemaps list the last two days, at most 1,000 stories.
+const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
+const NEWS_MAX: usize = 1000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedKind {
+    Rss,
+    Atom,
+    Json,
+}
+
+impl FeedKind {
+    pub fn from_file(file: &str) -> Option<FeedKind> {
+        match file {
+            "feed.xml" => Some(FeedKind::Rss),
+            "atom.xml" => Some(FeedKind::Atom),
+            "feed.json" => Some(FeedKind::Json),
+            _ => None,
+        }
+    }
+}
+
+/// Which stories a list holds.
+#[derive(Debug, Clone, Copy)]
+pub enum ListScope<'a> {
+    Home,
+    Section(&'a str),
+    Tag(&'a str),
+    Author(&'a str),
+}
+
+impl<'a> ListScope<'a> {
+    pub fn filter(self) -> ArticleFilter<'a> {
+        match self {
+            ListScope::Home => ArticleFilter::default(),
+            ListScope::Section(s) => ArticleFilter::section(s),
+            ListScope::Tag(t) => ArticleFilter { tag: Some(t), ..Default::default() },
+            ListScope::Author(a) => ArticleFilter { author: Some(a), ..Default::default() },
+        }
+    }
+
+    pub fn kind(self) -> &'static str {
+        match self {
+            ListScope::Home | ListScope::Section(_) => "section",
+            ListScope::Tag(_) => "tag",
+            ListScope::Author(_) => "author",
+        }
+    }
+
+    pub fn surrogate_key(self) -> String {
+        match self {
+            ListScope::Home => "home".into(),
+            ListScope::Section(s) => format!("section-{s}"),
+            ListScope::Tag(t) => format!("tag-{t}"),
+            ListScope::Author(a) => format!("author-{a}"),
+        }
+    }
+}
+
+/// The list's display name and its HTML page's path; NotFound for an unknown section, tag or
+/// author (and for a slug that is not one).
+pub fn scope_name(state: &AppState, site: &SiteView, scope: ListScope<'_>) -> Result<(String, String), AppError> {
+    let not_found = |what: &str, slug: &str| AppError::NotFound(format!("{what} {slug}"));
+    let checked = |what: &str, slug: &str| Slug::parse(slug).map_err(|_| not_found(what, slug));
+    Ok(match scope {
+        ListScope::Home => (site.name.clone(), String::new()),
+        ListScope::Section(slug) => {
+            let nav = site.sections.iter().find(|s| s.url.trim_start_matches('/') == slug);
+            let nav = nav.ok_or_else(|| not_found("section", slug))?;
+            (nav.name.clone(), nav.url.clone())
+        }
+        ListScope::Tag(slug) => {
+            let name = state.store.tag_name(checked("tag", slug)?.as_str())?.ok_or_else(|| not_found("tag", slug))?;
+            (name, format!("/tag/{slug}"))
+        }
+        ListScope::Author(slug) => {
+            let name =
+                state.store.author_name(checked("author", slug)?.as_str())?.ok_or_else(|| not_found("author", slug))?;
+            (name, format!("/author/{slug}"))
+        }
+    })
+}
+
+pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Rendered, AppError> {
+    let site = site_view(state, None)?;
+    let (name, path) = scope_name(state, &site, scope)?;
+    let articles = state.store.latest_published(&scope.filter(), FEED_LEN, 0)?;
+    if articles.is_empty() && !matches!(scope, ListScope::Home | ListScope::Section(_)) {
+        return Err(AppError::NotFound(format!("feed of {path}")));
+    }
+    let base = &site.url;
+    let items: Vec<FeedItem> = articles.iter().map(|a| feed_item(state, &site, a)).collect::<Result<_, _>>()?;
+    let updated =
+        articles.iter().filter_map(modified).max().unwrap_or_else(|| Timestamp::from_second(0).unwrap_or_default());
+    let title = match scope {
+        ListScope::Home => site.name.clone(),
+        _ => format!("{} — {name}", site.name),
+    };
+    let view = FeedView {
+        description: match scope {
+            ListScope::Home => site.tagline.clone(),
+            _ => format!("The latest {name} stories from {}", site.name),
+        },
+        home_url: format!("{base}{path}/"),
+        rss_url: format!("{base}{path}/feed.xml"),
+        atom_url: format!("{base}{path}/atom.xml"),
+        json_url: format!("{base}{path}/feed.json"),
+        id: format!("{base}{path}/"),
+        language: site.language.clone(),
+        updated: updated.into(),
+        items,
+        title,
+        site,
+    };
+    let (content_type, body) = match kind {
+        FeedKind::Rss => ("application/rss+xml; charset=utf-8", state.theme.render("feeds/rss.xml", &view)?),
+        FeedKind::Atom => ("application/atom+xml; charset=utf-8", state.theme.render("feeds/atom.xml", &view)?),
+        FeedKind::Json => ("application/feed+json; charset=utf-8", json_feed(&view).to_string()),
+    };
+    Ok(Rendered {
+        status: axum::http::StatusCode::OK,
+        content_type,
+        body,
+        surrogate_keys: vec![scope.surrogate_key(), "feeds".into()],
+        last_modified: Some(updated),
+    })
+}
+
+fn modified(a: &Article) -> Option<Timestamp> {
+    match (a.published_at, a.updated_at) {
+        (Some(p), Some(u)) => Some(p.max(u)),
+        (p, u) => p.or(u),
+    }
+}
+
+fn feed_item(state: &AppState, site: &SiteView, a: &Article) -> Result<FeedItem, AppError> {
+    let url = format!("{}{}", site.url, a.path());
+    let summary = a.deck.clone().or_else(|| a.paragraphs().next().map(str::to_string)).unwrap_or_default();
+    let content_html = if state.site.feed_full_text {
+        let ctx = minijinja_ctx(site, a);
+        Some(state.theme.render("feeds/body.html", &ctx)?.trim().to_string())
+    } else {
+        None
+    };
+    let published = a.published_at.unwrap_or_default();
+    Ok(FeedItem {
+        title: a.headline.clone(),
+        summary,
+        content_html,
+        published: published.into(),
+        updated: modified(a).unwrap_or(published).into(),
+        authors: if a.authors.is_empty() { a.source.iter().cloned().collect() } else { a.authors.clone() },
+        categories: std::iter::once(a.section.name.clone()).chain(a.tags.iter().cloned()).collect(),
+        image: a.lead_image.as_ref().and_then(|img| {
+            let src = format!("{}/media/{}", site.url, img.asset.as_deref()?);
+            Some(FeedImage { mime: image_mime(&src), url: src, alt: img.alt.clone() })
+        }),
+        language: a.language.clone(),
+        url,
+    })
+}
+
+#[derive(serde::Serialize)]
+struct BodyCtx<'a> {
+    site_url: &'a str,
+    body: &'a [newsdesk_core::Block],
+    source: Option<&'a str>,
+}
+
+fn minijinja_ctx<'a>(site: &'a SiteView, a: &'a Article) -> BodyCtx<'a> {
+    BodyCtx { site_url: &site.url, body: &a.body, source: a.source.as_deref() }
+}
+
+fn xml(body: String, keys: &str, last_modified: Option<Timestamp>) -> Rendered {
+    Rendered {
+        status: axum::http::StatusCode::OK,
+        content_type: "application/xml; charset=utf-8",
+        body,
+        surrogate_keys: vec![keys.into()],
+        last_modified,
+    }
+}
+
+/// `/sitemap.xml`: the index of every other sitemap.
+pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
+    let site = &state.site.url;
+    let count = state.store.published_count()? as usize;
+    let pages = count.div_ceil(SITEMAP_PAGE).max(1);
+    let newest = state.store.latest_headlines(&ArticleFilter::default(), 1, 0)?.first().and_then(modified);
+    let mut sitemaps = vec![SitemapUrl {
+        loc: format!("{site}/sitemaps/pages.xml"),
+        lastmod: newest.map(Into::into),
+        images: vec![],
+        news: None,
+    }];
+    sitemaps.extend((1..=pages).map(|n| SitemapUrl {
+        loc: format!("{site}/sitemaps/articles-{n}.xml"),
+        lastmod: None,
+        images: vec![],
+        news: None,
+    }));
+    sitemaps.push(SitemapUrl {
+        loc: format!("{site}/sitemaps/news.xml"),
+        lastmod: newest.map(Into::into),
+        images: vec![],
+        news: None,
+    });
+    let body = state.theme.render("sitemaps/index.xml", &SitemapIndexView { sitemaps })?;
+    Ok(xml(body, "sitemaps", newest))
+}
+
+/// `/sitemaps/pages.xml`, `/sitemaps/articles-N.xml`, `/sitemaps/news.xml`.
+pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
+    let site_url = &state.site.url;
+    let urls = match file {
+        "pages.xml" => {
+            let site = site_view(state, None)?;
+            std::iter::once(format!("{site_url}/"))
+                .chain(site.sections.iter().map(|s| format!("{site_url}{}", s.url)))
+                .map(|loc| SitemapUrl { loc, lastmod: None, images: vec![], news: None })
+                .collect()
+        }
+        "news.xml" => {
+            let news = recent_news(state, NEWS_MAX)?;
+            if news.is_empty() {
+                return Err(AppError::NotFound("news sitemap (no story in the last 48 hours)".into()));
+            }
+            news.iter()
+                .map(|a| SitemapUrl {
+                    loc: format!("{site_url}{}", a.path()),
+                    lastmod: modified(a).map(Into::into),
+                    images: vec![],
+                    news: Some(NewsEntry {
+                        publication: state.site.name.clone(),
+                        language: news_language(&a.language),
+                        published: a.published_at.unwrap_or_default().into(),
+                        title: a.headline.clone(),
+                    }),
+                })
+                .collect()
+        }
+        _ => {
+            let n: usize = file
+                .strip_prefix("articles-")
+                .and_then(|f| f.strip_suffix(".xml"))
+                .and_then(|n| n.parse().ok())
+                .filter(|n| *n >= 1)
+                .ok_or_else(|| AppError::NotFound(format!("sitemap {file}")))?;
+            let entries = state.store.sitemap_entries(SITEMAP_PAGE, (n - 1) * SITEMAP_PAGE)?;
+            if entries.is_empty() {
+                return Err(AppError::NotFound(format!("sitemap {file}")));
+            }
+            entries
+                .into_iter()
+                .map(|e| SitemapUrl {
+                    loc: format!("{site_url}{}", e.path),
+                    lastmod: Some(e.modified.into()),
+                    images: e
+                        .image
+                        .and_then(|i| i.asset)
+                        .map(|asset| format!("{site_url}/media/{asset}"))
+                        .into_iter()
+                        .collect(),
+                    news: None,
+                })
+                .collect()
+        }
+    };
+    let body = state.theme.render("sitemaps/urlset.xml", &SitemapView { urls })?;
+    Ok(xml(body, "sitemaps", None))
+}
+
+/// Stories published in the last 48 hours, newest first.
+fn recent_news(state: &AppState, limit: usize) -> Result<Vec<Article>, AppError> {
+    let filter = ArticleFilter { since: Some(Timestamp::now() - NEWS_WINDOW), ..Default::default() };
+    Ok(state.store.latest_headlines(&filter, limit, 0)?)
+}
+
+/// Google News wants ISO 639 codes, with zh-cn/zh-tw the only regional forms.
+fn news_language(tag: &str) -> String {
+    let lower = tag.to_ascii_lowercase();
+    match lower.as_str() {
+        "zh-cn" | "zh-tw" => lower,
+        _ => lower.split(['-', '_']).next().unwrap_or("en").to_string(),
+    }
+}
+
+pub fn robots(state: &AppState) -> Result<Rendered, AppError> {
+    let site = site_view(state, None)?;
+    let body = state.theme.render("robots.txt", &minijinja_site(&site))?;
+    Ok(Rendered {
+        status: axum::http::StatusCode::OK,
+        content_type: "text/plain; charset=utf-8",
+        body,
+        surrogate_keys: vec!["robots".into()],
+        last_modified: None,
+    })
+}
+
+#[derive(serde::Serialize)]
+struct SiteCtx<'a> {
+    site: &'a SiteView,
+}
+
+fn minijinja_site(site: &SiteView) -> SiteCtx<'_> {
+    SiteCtx { site }
+}
