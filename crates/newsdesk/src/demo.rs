@@ -60,7 +60,8 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
     let mut articles = sample_articles()?;
     // The samples keep their spacing in time, moved so the newest is an hour old: the demo reads
     // as today's news whenever it is started.
-    let now = Timestamp::now();
+    let minute = jiff::TimestampRound::new().smallest(jiff::Unit::Minute).mode(jiff::RoundMode::Trunc);
+    let now = Timestamp::now().round(minute).context("cannot round the clock to a minute")?;
     if let Some(newest) = articles.iter().filter_map(|a| a.published_at).max() {
         let shift = now.duration_since(newest) - jiff::SignedDuration::from_hours(1);
         for a in &mut articles {

@@ -84,6 +84,10 @@ struct ServeArgs {
     #[arg(long, env = "NEWSDESK_LISTEN", default_value = "127.0.0.1:8080", value_name = "ADDR")]
     listen: SocketAddr,
 
+    /// Threads answering requests (default: one per CPU core).
+    #[arg(long, env = "NEWSDESK_WORKERS", value_name = "N")]
+    workers: Option<usize>,
+
     #[command(flatten)]
     site: SiteArgs,
 }

@@ -161,7 +161,8 @@ pub struct ErrorPage {
 }
 
 fn date_view(ts: Timestamp, tz: &TimeZone, language: &str) -> DateView {
-    DateView { iso: ts.to_string(), display: display_date(local_date(ts, tz), language) }
+    // Whole seconds: HTML's datetime grammar allows at most three fraction digits.
+    DateView { iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(), display: display_date(local_date(ts, tz), language) }
 }
 
 fn image_view(img: &LeadImage) -> ImageView {
@@ -209,5 +210,18 @@ pub fn article_view(a: &Article, tz: &TimeZone, site_url: &str) -> ArticleView {
         tags: a.tags.clone(),
         word_count: a.word_count(),
         card,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn machine_dates_have_whole_seconds() {
+        let ts: Timestamp = "2026-11-25T13:26:05.393809Z".parse().unwrap();
+        let d = date_view(ts, &TimeZone::UTC, "en");
+        assert_eq!(d.iso, "2026-11-25T13:26:05Z");
+        assert_eq!(d.display, "November 25, 2026");
     }
 }

@@ -257,6 +257,13 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
     let app = tower::make::Shared::new(CacheFirst { cache: state.cache.clone(), inner: router(state) });
+    use axum::serve::ListenerExt;
+    let listener = listener.tap_io(|tcp| {
+        // Responses go out whole; waiting to coalesce small writes only adds latency.
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "cannot set TCP_NODELAY");
+        }
+    });
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     follower.abort();
     result
