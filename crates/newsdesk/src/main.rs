@@ -2,6 +2,7 @@
 //! stored, `demo` does the same after loading sample content on first start, `import` brings
 //! page captures in, `bench-render` measures an uncached page render.
 
+mod api_key;
 mod art;
 mod bench;
 mod demo;
@@ -49,6 +50,22 @@ enum Command {
     Import(ImportArgs),
     /// Render one page many times without the cache and print timings as JSON.
     BenchRender(BenchArgs),
+    /// Manage Content API keys (one per client).
+    #[command(subcommand)]
+    ApiKey(ApiKeyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum ApiKeyCommand {
+    /// Make a key for a client and print it (it is shown only this once).
+    Add {
+        /// A name for the client, e.g. "mobile-app".
+        name: String,
+    },
+    /// List the keys by name, with when they were made and revoked.
+    List,
+    /// Revoke a key: it stops working at once.
+    Revoke { name: String },
 }
 
 #[derive(Debug, Args)]
@@ -68,6 +85,10 @@ struct SiteArgs {
     /// Theme folder whose templates/ and assets/ shadow the built-in theme file by file.
     #[arg(long, env = "NEWSDESK_THEME", value_name = "DIR")]
     theme: Option<PathBuf>,
+
+    /// Content API requests a key may make per minute (and in one burst).
+    #[arg(long, env = "NEWSDESK_API_RATE", default_value_t = 600, value_name = "N")]
+    api_rate: u32,
 
     /// Feeds carry each story's summary instead of its whole text.
     #[arg(long, env = "NEWSDESK_FEED_EXCERPTS")]
@@ -130,6 +151,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => serve::run(&cli.data, args, true),
         Command::Import(args) => import::run(&cli.data, args),
         Command::BenchRender(args) => bench::run(&cli.data, args),
+        Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),
     };
     match result {
         Ok(code) => code,

@@ -49,6 +49,7 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         url: args.site_url.as_deref().unwrap_or(default_url).trim_end_matches('/').to_string(),
         time_zone,
         feed_full_text: !args.feed_excerpts,
+        api_rate_per_minute: args.api_rate,
         ..SiteConfig::default()
     })
 }

@@ -222,3 +222,50 @@ fn article_structured_data_passes_newsarticle_check() {
     let (_, home) = server.get("/");
     assert!(home.contains("\"@type\":\"WebSite\""));
 }
+
+#[test]
+fn the_content_api_passes_openapi_spec_validator_and_schemathesis() {
+    let test = "newsdesk::content_api_judged";
+    let Some(_) = judges(test) else { return };
+    let (Some(spec_validator), Some(schemathesis)) = (find_tool("openapi-spec-validator"), find_tool("schemathesis"))
+    else {
+        shared::skip::<()>(test, "openapi-spec-validator or schemathesis is not installed");
+        return;
+    };
+    // A budget large enough that schemathesis measures the API, not the rate limit.
+    let server = Server::demo_with(&[("NEWSDESK_API_RATE", "1000000")]);
+    let out = newsdesk(&server.data, &["api-key", "add", "schemathesis"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    assert!(key.starts_with("nd_") && key.len() == 67, "{key}");
+
+    let dir = tempfile::tempdir().unwrap();
+    let (status, doc) = server.get("/api/openapi.json");
+    assert_eq!(status, 200);
+    let spec = save(dir.path(), "openapi.json", &doc);
+    judge(&spec_validator, &[spec.as_os_str()]);
+
+    let auth = format!("Authorization: Bearer {key}");
+    let report = judge(
+        &schemathesis,
+        &[
+            OsStr::new("run"),
+            spec.as_os_str(),
+            OsStr::new("--url"),
+            OsStr::new(&server.url),
+            OsStr::new("-H"),
+            OsStr::new(&auth),
+            OsStr::new("-n"),
+            OsStr::new("30"),
+            OsStr::new("--max-time"),
+            OsStr::new("45"),
+            OsStr::new("--phases"),
+            OsStr::new("examples,coverage,fuzzing"),
+            OsStr::new("--checks"),
+            OsStr::new(
+                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
+            ),
+        ],
+    );
+    assert!(report.contains("No issues found"), "{report}");
+}

@@ -5,6 +5,8 @@
 pub enum StoreError {
     #[error("{0} not found")]
     NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
     #[error("cannot open the database at {path}: {source}")]
     Open { path: String, source: rusqlite::Error },
     #[error("database migration {name} failed: {source}")]

@@ -10,4 +10,5 @@ mod migrate;
 mod sqlite;
 
 pub use error::StoreError;
+pub use sqlite::catalog::{ApiKey, NamedCount};
 pub use sqlite::{ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store};

@@ -5,8 +5,10 @@ use rusqlite::Connection;
 
 use crate::StoreError;
 
-pub(crate) const MIGRATIONS: &[(&str, &str)] =
-    &[("0001_articles", include_str!("../migrations/sqlite/0001_articles.sql"))];
+pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_articles", include_str!("../migrations/sqlite/0001_articles.sql")),
+    ("0002_api_keys", include_str!("../migrations/sqlite/0002_api_keys.sql")),
+];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(

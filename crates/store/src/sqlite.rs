@@ -7,7 +7,7 @@ use std::sync::Mutex;
 use jiff::Timestamp;
 use newsdesk_core::article::{LeadImage, Section};
 use newsdesk_core::{Article, ArticleId, Block, Slug, WorkflowState};
-use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::{StoreError, migrate};
@@ -48,6 +48,10 @@ pub struct ArticleFilter<'a> {
     pub author: Option<&'a str>,
     /// Published at or after this time (the news sitemap's 48 hours).
     pub since: Option<Timestamp>,
+    /// Changed (saved) at or after this time.
+    pub updated_since: Option<Timestamp>,
+    /// Keyset pagination: only articles after this (published_at, id) in newest-first order.
+    pub before: Option<(Timestamp, i64)>,
 }
 
 impl<'a> ArticleFilter<'a> {
@@ -152,8 +156,8 @@ impl Store {
             (None, None) => None,
         };
         let outcome = match existing {
-            Some(id) => update_article(&tx, ArticleId(id), article, actor, now)?,
-            None => insert_article(&tx, article, external_id, actor, now)?,
+            Some(id) => write::update_article(&tx, ArticleId(id), article, actor, now)?,
+            None => write::insert_article(&tx, article, external_id, actor, now)?,
         };
         tx.commit()?;
         Ok(outcome)
@@ -219,11 +223,29 @@ impl Store {
              AND ($4 IS NULL OR EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
                                         WHERE aa.article_id = a.id AND au.slug = $4)) \
              AND ($5 IS NULL OR a.published_at >= $5) \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $6 OFFSET $7"
+             AND ($6 IS NULL OR a.modified_at >= $6) \
+             AND ($7 IS NULL OR a.published_at < $7 OR (a.published_at = $7 AND a.id < $8)) \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $9 OFFSET $10"
         ))?;
         let since = filter.since.map(|t| t.as_microsecond());
+        let updated_since = filter.updated_since.map(|t| t.as_microsecond());
+        let (before_at, before_id) = filter.before.map(|(t, id)| (t.as_microsecond(), id)).unzip();
         let rows = stmt
-            .query_map(params![now, filter.section, filter.tag, filter.author, since, limit, offset], row_parts)?
+            .query_map(
+                params![
+                    now,
+                    filter.section,
+                    filter.tag,
+                    filter.author,
+                    since,
+                    updated_since,
+                    before_at,
+                    before_id,
+                    limit,
+                    offset
+                ],
+                row_parts,
+            )?
             .collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(|p| if people { load_people(&conn, p) } else { to_article(p, vec![], vec![]) }).collect()
     }
@@ -448,207 +470,7 @@ fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Ar
     })
 }
 
-/// Finds or creates a row keyed by a unique column; returns its id.
-fn upsert_named(tx: &Transaction<'_>, insert: &str, select: &str, key: &str, name: &str) -> Result<i64, StoreError> {
-    tx.prepare_cached(insert)?.execute(params![key, name])?;
-    Ok(tx.prepare_cached(select)?.query_row([key], |r| r.get(0))?)
-}
-
-fn section_id(tx: &Transaction<'_>, s: &Section) -> Result<i64, StoreError> {
-    upsert_named(
-        tx,
-        "INSERT INTO sections (slug, name, position) VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections)) ON CONFLICT (slug) DO NOTHING",
-        "SELECT id FROM sections WHERE slug = $1",
-        s.slug.as_str(),
-        &s.name,
-    )
-}
-
-fn source_id(tx: &Transaction<'_>, name: Option<&str>) -> Result<Option<i64>, StoreError> {
-    let Some(name) = name else { return Ok(None) };
-    tx.prepare_cached("INSERT INTO sources (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")?.execute([name])?;
-    Ok(Some(tx.prepare_cached("SELECT id FROM sources WHERE name = $1")?.query_row([name], |r| r.get(0))?))
-}
-
-fn set_people(tx: &Transaction<'_>, id: i64, article: &Article) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM article_authors WHERE article_id = $1", [id])?;
-    tx.execute("DELETE FROM article_tags WHERE article_id = $1", [id])?;
-    for (pos, name) in article.authors.iter().enumerate() {
-        let Some(slug) = Slug::from_title(name) else { continue };
-        let author = upsert_named(
-            tx,
-            "INSERT INTO authors (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
-            "SELECT id FROM authors WHERE slug = $1",
-            slug.as_str(),
-            name,
-        )?;
-        tx.execute(
-            "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            params![id, author, pos as i64],
-        )?;
-    }
-    for (pos, name) in article.tags.iter().enumerate() {
-        let Some(slug) = Slug::from_title(name) else { continue };
-        let tag = upsert_named(
-            tx,
-            "INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING",
-            "SELECT id FROM tags WHERE slug = $1",
-            slug.as_str(),
-            name,
-        )?;
-        tx.execute(
-            "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            params![id, tag, pos as i64],
-        )?;
-    }
-    Ok(())
-}
-
-/// The first of `slug`, `slug-2`, `slug-3`… that no other article in the section uses.
-fn free_slug(tx: &Transaction<'_>, section: i64, slug: &Slug, except: Option<i64>) -> Result<Slug, StoreError> {
-    let mut stmt = tx.prepare_cached(
-        "SELECT EXISTS (SELECT 1 FROM articles WHERE section_id = $1 AND slug = $2 AND id IS NOT $3)",
-    )?;
-    let mut candidate = slug.clone();
-    for n in 2.. {
-        let taken: bool = stmt.query_row(params![section, candidate.as_str(), except], |r| r.get(0))?;
-        if !taken {
-            break;
-        }
-        candidate = slug.with_suffix(n);
-    }
-    Ok(candidate)
-}
-
-fn insert_article(
-    tx: &Transaction<'_>,
-    article: &Article,
-    external_id: Option<&str>,
-    actor: &str,
-    now: Timestamp,
-) -> Result<SaveOutcome, StoreError> {
-    let section = section_id(tx, &article.section)?;
-    let source = source_id(tx, article.source.as_deref())?;
-    let slug = free_slug(tx, section, &article.slug, None)?;
-    let now_us = now.as_microsecond();
-    tx.prepare_cached(
-        "INSERT INTO articles (section_id, slug, headline, deck, lead_image, body, source_id, language, canonical_url, \
-         state, published_at, updated_at, created_at, modified_at, external_id, revision) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, 1)",
-    )?
-    .execute(params![
-        section,
-        slug.as_str(),
-        article.headline,
-        article.deck,
-        article.lead_image.as_ref().map(serde_json::to_string).transpose()?,
-        serde_json::to_string(&article.body)?,
-        source,
-        article.language,
-        article.canonical_url,
-        article.state.as_str(),
-        article.published_at.map(|t| t.as_microsecond()),
-        article.updated_at.map(|t| t.as_microsecond()),
-        now_us,
-        external_id,
-    ])?;
-    let id = tx.last_insert_rowid();
-    set_people(tx, id, article)?;
-    let saved = Article { id: Some(ArticleId(id)), slug, ..article.clone() };
-    write_revision(tx, &saved, 1, actor, now_us)?;
-    if saved.state.is_public() {
-        write_event(tx, "article.published", &saved, now_us)?;
-    }
-    Ok(SaveOutcome { id: ArticleId(id), path: saved.path(), status: SaveStatus::Created, revision: 1 })
-}
-
-fn update_article(
-    tx: &Transaction<'_>,
-    id: ArticleId,
-    article: &Article,
-    actor: &str,
-    now: Timestamp,
-) -> Result<SaveOutcome, StoreError> {
-    let (revision, old_snapshot, old_state): (i64, String, String) = tx
-        .query_row(
-            "SELECT a.revision, r.snapshot, a.state FROM articles a JOIN revisions r ON r.article_id = a.id AND r.number = a.revision WHERE a.id = $1",
-            [id.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
-    let old: Article = serde_json::from_str(&old_snapshot)?;
-    let section = section_id(tx, &article.section)?;
-    // A published URL must not move: an update keeps the stored slug within its section.
-    let slug = if old.section == article.section {
-        old.slug.clone()
-    } else {
-        free_slug(tx, section, &article.slug, Some(id.0))?
-    };
-    let new = Article { id: Some(id), slug, ..article.clone() };
-    if new == old {
-        return Ok(SaveOutcome { id, path: new.path(), status: SaveStatus::Unchanged, revision });
-    }
-    let source = source_id(tx, new.source.as_deref())?;
-    let now_us = now.as_microsecond();
-    let revision = revision + 1;
-    tx.prepare_cached(
-        "UPDATE articles SET section_id = $1, slug = $2, headline = $3, deck = $4, lead_image = $5, body = $6, \
-         source_id = $7, language = $8, canonical_url = $9, state = $10, published_at = $11, updated_at = $12, \
-         modified_at = $13, revision = $14 WHERE id = $15",
-    )?
-    .execute(params![
-        section,
-        new.slug.as_str(),
-        new.headline,
-        new.deck,
-        new.lead_image.as_ref().map(serde_json::to_string).transpose()?,
-        serde_json::to_string(&new.body)?,
-        source,
-        new.language,
-        new.canonical_url,
-        new.state.as_str(),
-        new.published_at.map(|t| t.as_microsecond()),
-        new.updated_at.map(|t| t.as_microsecond()),
-        now_us,
-        revision,
-        id.0,
-    ])?;
-    set_people(tx, id.0, &new)?;
-    write_revision(tx, &new, revision, actor, now_us)?;
-    let was_public = WorkflowState::parse(&old_state).is_some_and(WorkflowState::is_public);
-    let kind = match (was_public, new.state.is_public()) {
-        (false, true) => Some("article.published"),
-        (true, true) => Some("article.updated"),
-        (true, false) => Some("article.unpublished"),
-        (false, false) => None,
-    };
-    if let Some(kind) = kind {
-        write_event(tx, kind, &new, now_us)?;
-    }
-    Ok(SaveOutcome { id, path: new.path(), status: SaveStatus::Updated, revision })
-}
-
-fn write_revision(
-    tx: &Transaction<'_>,
-    article: &Article,
-    number: i64,
-    actor: &str,
-    now_us: i64,
-) -> Result<(), StoreError> {
-    tx.prepare_cached(
-        "INSERT INTO revisions (article_id, number, created_at, actor, snapshot) VALUES ($1, $2, $3, $4, $5)",
-    )?
-    .execute(params![article.id.map(|i| i.0), number, now_us, actor, serde_json::to_string(article)?])?;
-    Ok(())
-}
-
-fn write_event(tx: &Transaction<'_>, kind: &str, article: &Article, now_us: i64) -> Result<(), StoreError> {
-    let payload = serde_json::json!({ "path": article.path(), "section": article.section.slug.as_str() });
-    tx.prepare_cached("INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, $2, $3, $4)")?
-        .execute(params![now_us, kind, article.id.map(|i| i.0), payload.to_string()])?;
-    Ok(())
-}
-
+pub mod catalog;
 #[cfg(test)]
 mod tests;
+mod write;

@@ -106,6 +106,12 @@ impl CachedPage {
         self
     }
 
+    /// Answers to keyed requests: no shared cache may keep them; clients revalidate by ETag.
+    pub fn private(mut self) -> CachedPage {
+        self.cache_control = HeaderValue::from_static("private, no-cache");
+        self
+    }
+
     /// Sends `Last-Modified` and answers `If-Modified-Since` (feeds, sitemaps).
     pub fn last_modified(mut self, at: Option<jiff::Timestamp>) -> CachedPage {
         let to_second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);

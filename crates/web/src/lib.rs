@@ -3,6 +3,7 @@
 //! brotli variants, so the hot path only writes bytes; the cache follows the store's event log,
 //! which also notices writes by other processes (a CLI import, another node).
 
+pub mod api;
 mod cache;
 mod error;
 mod feeds;
@@ -42,6 +43,8 @@ pub struct SiteConfig {
     pub time_zone: TimeZone,
     /// Feeds carry whole stories (true) or only their summaries.
     pub feed_full_text: bool,
+    /// Content API requests per minute per key (also the burst).
+    pub api_rate_per_minute: u32,
 }
 
 impl Default for SiteConfig {
@@ -53,6 +56,7 @@ impl Default for SiteConfig {
             language: "en".into(),
             time_zone: TimeZone::UTC,
             feed_full_text: true,
+            api_rate_per_minute: 600,
         }
     }
 }
@@ -67,11 +71,20 @@ pub struct AppState {
     pub cache: PageCache,
     /// Lists shared by every page, rebuilt once per change (see `pages::derived`).
     derived: pages::DerivedSlot,
+    pub api_limiter: api::Limiter,
 }
 
 impl AppState {
     pub fn new(store: Arc<Store>, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> AppState {
-        AppState { store, theme, site: Arc::new(site), media_dir, cache: PageCache::default(), derived: Arc::default() }
+        AppState {
+            api_limiter: Arc::new(api::RateLimiter::new(site.api_rate_per_minute)),
+            store,
+            theme,
+            site: Arc::new(site),
+            media_dir,
+            cache: PageCache::default(),
+            derived: Arc::default(),
+        }
     }
 }
 
@@ -84,6 +97,8 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(page))
         .route("/healthz", get(|| async { "ok" }))
+        .merge(api::router())
+        .route("/api/{*rest}", get(api::not_found))
         .route("/assets/{file}", get(asset))
         .route("/media/{file}", get(media))
         .route("/{section}", get(page))

@@ -34,10 +34,24 @@ impl Server {
     }
 
     pub fn start(command: &str, data: &Path) -> Server {
+        Server::start_with(command, data, &[])
+    }
+
+    /// `newsdesk demo` on a fresh data directory, with extra environment settings.
+    pub fn demo_with(env: &[(&str, &str)]) -> Server {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("data");
+        let mut s = Server::start_with("demo", &data, env);
+        s._dir = Some(dir);
+        s
+    }
+
+    pub fn start_with(command: &str, data: &Path, env: &[(&str, &str)]) -> Server {
         let mut child = Command::new(BIN)
             .args([command, "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
             .env("NEWSDESK_LOG", "warn")
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()

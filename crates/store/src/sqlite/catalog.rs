@@ -1,0 +1,126 @@
+//! Tags and authors as lists, and the Content API's client keys.
+
+use jiff::Timestamp;
+use rusqlite::{OptionalExtension, params};
+use serde::Serialize;
+
+use super::{Store, lock, ts};
+use crate::StoreError;
+
+/// A tag or an author with how many published articles carry it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NamedCount {
+    pub slug: String,
+    pub name: String,
+    pub published: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ApiKey {
+    pub id: i64,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl Store {
+    /// Tags with at least one published article, most used first.
+    pub fn tags(&self, limit: usize) -> Result<Vec<NamedCount>, StoreError> {
+        self.named_counts(
+            "SELECT t.slug, t.name, COUNT(a.id) AS n FROM tags t \
+             JOIN article_tags at ON at.tag_id = t.id \
+             JOIN articles a ON a.id = at.article_id AND a.state = 'published' AND a.published_at <= $1 \
+             GROUP BY t.id ORDER BY n DESC, t.slug LIMIT $2",
+            limit,
+        )
+    }
+
+    /// Authors with at least one published article, by name.
+    pub fn authors(&self, limit: usize) -> Result<Vec<NamedCount>, StoreError> {
+        self.named_counts(
+            "SELECT au.slug, au.name, COUNT(a.id) AS n FROM authors au \
+             JOIN article_authors aa ON aa.author_id = au.id \
+             JOIN articles a ON a.id = aa.article_id AND a.state = 'published' AND a.published_at <= $1 \
+             GROUP BY au.id ORDER BY au.name, au.slug LIMIT $2",
+            limit,
+        )
+    }
+
+    fn named_counts(&self, sql: &str, limit: usize) -> Result<Vec<NamedCount>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(sql)?;
+        let rows = stmt.query_map(params![Timestamp::now().as_microsecond(), limit.min(10_000) as i64], |r| {
+            Ok(NamedCount { slug: r.get(0)?, name: r.get(1)?, published: r.get(2)? })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Records a new client key by its hash; the key itself is never stored.
+    pub fn add_api_key(&self, name: &str, key_hash: &str, now: Timestamp) -> Result<ApiKey, StoreError> {
+        let conn = lock(&self.writer);
+        let done = conn.execute(
+            "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
+            params![name, key_hash, now.as_microsecond()],
+        )?;
+        if done == 0 {
+            return Err(StoreError::Conflict(format!("an API key named {name:?} exists already")));
+        }
+        Ok(ApiKey { id: conn.last_insert_rowid(), name: name.to_string(), created_at: now, revoked_at: None })
+    }
+
+    /// The live key with this hash, if any.
+    pub fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
+        let conn = lock(&self.reader);
+        let row = conn
+            .prepare_cached("SELECT id, name, created_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")?
+            .query_row([key_hash], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
+            .optional()?;
+        row.map(|(id, name, created)| Ok(ApiKey { id, name, created_at: ts(created)?, revoked_at: None })).transpose()
+    }
+
+    pub fn api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached("SELECT id, name, created_at, revoked_at FROM api_keys ORDER BY id")?;
+        let rows = stmt.query_map([], |r| {
+            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+        })?;
+        rows.map(|row| {
+            let (id, name, created, revoked) = row?;
+            Ok(ApiKey { id, name, created_at: ts(created)?, revoked_at: revoked.map(ts).transpose()? })
+        })
+        .collect()
+    }
+
+    /// Revokes the key named `name`; it stops working at once.
+    pub fn revoke_api_key(&self, name: &str, now: Timestamp) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        let n = conn.execute(
+            "UPDATE api_keys SET revoked_at = $1 WHERE name = $2 AND revoked_at IS NULL",
+            params![now.as_microsecond(), name],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("live API key {name:?}")));
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_found_by_hash_and_revoked() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let now = Timestamp::now();
+        store.add_api_key("partner", "abc", now).unwrap();
+        assert!(matches!(store.add_api_key("partner", "def", now), Err(StoreError::Conflict(_))));
+        assert_eq!(store.api_key_by_hash("abc").unwrap().unwrap().name, "partner");
+        assert!(store.api_key_by_hash("nope").unwrap().is_none());
+        store.revoke_api_key("partner", now).unwrap();
+        assert!(store.api_key_by_hash("abc").unwrap().is_none());
+        assert!(matches!(store.revoke_api_key("partner", now), Err(StoreError::NotFound(_))));
+        assert_eq!(store.api_keys().unwrap()[0].revoked_at, Some(now.round(jiff::Unit::Microsecond).unwrap()));
+    }
+}

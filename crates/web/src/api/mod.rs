@@ -1,0 +1,356 @@
+//! The read-only Content API under `/api/v1`: articles (filter by section, tag, author and
+//! updated-since; cursor pagination; field selection), sections, tags and authors. A key per
+//! client (`Authorization: Bearer KEY`), a request budget per key, JSON everywhere, RFC 9457
+//! problems with stable codes, ETags. Every filter is parsed into a typed value before it reaches
+//! the store, which binds it as a parameter: nothing from a request is ever spliced into SQL.
+
+mod limit;
+pub mod openapi;
+mod problem;
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use jiff::Timestamp;
+use newsdesk_core::{Article, Slug};
+use newsdesk_store::ArticleFilter;
+use serde_json::{Map, Value, json};
+use sha2::{Digest, Sha256};
+
+pub use limit::RateLimiter;
+pub use problem::{ApiError, Problem};
+
+use crate::{AppState, CachedPage};
+
+/// Fields a client may select; everything else an article has (workflow state, source ids,
+/// revisions) is private and cannot be asked for.
+pub const ARTICLE_FIELDS: &[&str] = &[
+    "id",
+    "url",
+    "headline",
+    "deck",
+    "section",
+    "published_at",
+    "updated_at",
+    "language",
+    "authors",
+    "tags",
+    "source",
+    "lead_image",
+    "body",
+    "word_count",
+    "reading_minutes",
+];
+pub const MAX_LIMIT: usize = 100;
+const DEFAULT_LIMIT: usize = 20;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/openapi.json", get(openapi_document))
+        .route("/api/v1/articles", get(list_articles))
+        .route("/api/v1/articles/{id}", get(get_article))
+        .route("/api/v1/sections", get(list_sections))
+        .route("/api/v1/tags", get(list_tags))
+        .route("/api/v1/authors", get(list_authors))
+}
+
+/// The SHA-256 of a key, as stored: keys are never kept in the clear.
+pub fn hash_key(key: &str) -> String {
+    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new random key: `nd_` and 32 random bytes in hex.
+pub fn new_key() -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the OS: {e}"))?;
+    Ok(format!("nd_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+}
+
+/// Checks the key and spends one request of its budget.
+async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    let key = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or(ApiError::Unauthorized)?;
+    let hash = hash_key(key);
+    let store = state.store.clone();
+    let found = tokio::task::spawn_blocking(move || store.api_key_by_hash(&hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??;
+    let key = found.ok_or(ApiError::Unauthorized)?;
+    state.api_limiter.check(key.id)
+}
+
+/// Runs a store read off the async threads.
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let st = state.clone();
+    tokio::task::spawn_blocking(move || f(&st)).await.map_err(|e| ApiError::Internal(e.to_string()))?
+}
+
+/// JSON with a strong ETag (304 on If-None-Match); private, since it answered a keyed request.
+fn json_response(value: &Value, headers: &HeaderMap) -> Response {
+    let body = serde_json::to_vec(value).unwrap_or_default();
+    let page = CachedPage::new(StatusCode::OK, "application/json", body, vec![]).private();
+    page.respond(headers)
+}
+
+/// Query parameters, each at most once and all known.
+fn params(raw: Option<&str>, known: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
+    let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
+        .map_err(|e| ApiError::invalid("query", format!("not a valid query string: {e}")))?;
+    let mut seen = HashSet::new();
+    for (name, _) in &pairs {
+        if !known.contains(&name.as_str()) {
+            return Err(ApiError::invalid(name, format!("unknown parameter; expected one of {}", known.join(", "))));
+        }
+        if !seen.insert(name.clone()) {
+            return Err(ApiError::invalid(name, "given more than once"));
+        }
+    }
+    Ok(pairs)
+}
+
+fn slug_param(name: &str, value: &str) -> Result<String, ApiError> {
+    Slug::parse(value)
+        .map(String::from)
+        .map_err(|e| ApiError::invalid(name, format!("expected a slug such as \"middle-east\": {e}")))
+}
+
+/// The cursor is the (published_at, id) of the last article of the previous page, in hex so it
+/// is opaque and URL-safe.
+fn encode_cursor(a: &Article) -> Option<String> {
+    let (published, id) = (a.published_at?, a.id?.0);
+    Some(format!("{}:{id}", published.as_microsecond()).bytes().map(|b| format!("{b:02x}")).collect())
+}
+
+fn decode_cursor(s: &str) -> Result<(Timestamp, i64), ApiError> {
+    let bad = || ApiError::invalid("cursor", "not a cursor this API gave out; use next_cursor from a previous page");
+    if !s.len().is_multiple_of(2) || s.len() > 80 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(bad());
+    }
+    let bytes: Vec<u8> = (0..s.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&s[i..i + 2], 16))
+        .collect::<Result<_, _>>()
+        .map_err(|_| bad())?;
+    let text = String::from_utf8(bytes).map_err(|_| bad())?;
+    let (at, id) = text.split_once(':').ok_or_else(bad)?;
+    let at = Timestamp::from_microsecond(at.parse().map_err(|_| bad())?).map_err(|_| bad())?;
+    Ok((at, id.parse().map_err(|_| bad())?))
+}
+
+struct ArticleQuery {
+    section: Option<String>,
+    tag: Option<String>,
+    author: Option<String>,
+    updated_since: Option<Timestamp>,
+    before: Option<(Timestamp, i64)>,
+    limit: usize,
+    fields: Option<Vec<String>>,
+}
+
+fn article_query(raw: Option<&str>) -> Result<ArticleQuery, ApiError> {
+    let mut q = ArticleQuery {
+        section: None,
+        tag: None,
+        author: None,
+        updated_since: None,
+        before: None,
+        limit: DEFAULT_LIMIT,
+        fields: None,
+    };
+    for (name, value) in params(raw, &["section", "tag", "author", "updated_since", "limit", "cursor", "fields"])? {
+        match name.as_str() {
+            "section" => q.section = Some(slug_param(&name, &value)?),
+            "tag" => q.tag = Some(slug_param(&name, &value)?),
+            "author" => q.author = Some(slug_param(&name, &value)?),
+            "updated_since" => {
+                q.updated_since = Some(value.parse().map_err(|_| {
+                    ApiError::invalid(
+                        &name,
+                        format!("expected an RFC 3339 time like 2026-01-05T08:00:00Z, found {value:?}"),
+                    )
+                })?)
+            }
+            "limit" => {
+                q.limit = value.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
+                    ApiError::invalid(&name, format!("expected a whole number from 1 to {MAX_LIMIT}, found {value:?}"))
+                })?
+            }
+            "cursor" => q.before = Some(decode_cursor(&value)?),
+            _ => q.fields = Some(fields_param(&value)?),
+        }
+    }
+    Ok(q)
+}
+
+fn fields_param(value: &str) -> Result<Vec<String>, ApiError> {
+    value
+        .split(',')
+        .map(|f| {
+            let f = f.trim();
+            if ARTICLE_FIELDS.contains(&f) {
+                Ok(f.to_string())
+            } else {
+                Err(ApiError::invalid(
+                    "fields",
+                    format!("{f:?} is not a field; choose from {}", ARTICLE_FIELDS.join(",")),
+                ))
+            }
+        })
+        .collect()
+}
+
+/// An article as the API shows it, limited to `fields` (the id always comes along).
+fn article_json(a: &Article, site_url: &str, fields: Option<&[String]>) -> Value {
+    let all = json!({
+        "id": a.id.map_or(0, |i| i.0),
+        "url": format!("{site_url}{}", a.path()),
+        "headline": a.headline,
+        "deck": a.deck,
+        "section": { "name": a.section.name, "slug": a.section.slug.as_str() },
+        "published_at": a.published_at.map(|t| t.to_string()),
+        "updated_at": a.updated_at.map(|t| t.to_string()),
+        "language": a.language,
+        "authors": a.authors,
+        "tags": a.tags,
+        "source": a.source,
+        "lead_image": a.lead_image.as_ref().map(|img| json!({
+            "url": img.asset.as_ref().map(|asset| format!("{site_url}/media/{asset}")),
+            "alt": img.alt,
+            "caption": img.caption,
+            "credit": img.credit,
+        })),
+        "body": a.body,
+        "word_count": a.word_count(),
+        "reading_minutes": a.reading_minutes(),
+    });
+    let Some(fields) = fields else { return all };
+    let Value::Object(all) = all else { return all };
+    let keep: Map<String, Value> =
+        all.into_iter().filter(|(k, _)| k == "id" || fields.iter().any(|f| f == k)).collect();
+    Value::Object(keep)
+}
+
+async fn list_articles(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    let result = async {
+        let q = article_query(raw.as_deref())?;
+        authorize(&state, &headers).await?;
+        let value = blocking(&state, move |st| {
+            let filter = ArticleFilter {
+                section: q.section.as_deref(),
+                tag: q.tag.as_deref(),
+                author: q.author.as_deref(),
+                updated_since: q.updated_since,
+                before: q.before,
+                ..Default::default()
+            };
+            let mut list = st.store.latest_published(&filter, q.limit + 1, 0)?;
+            let more = list.len() > q.limit;
+            list.truncate(q.limit);
+            let next = if more { list.last().and_then(encode_cursor) } else { None };
+            let data: Vec<Value> = list.iter().map(|a| article_json(a, &st.site.url, q.fields.as_deref())).collect();
+            Ok(json!({ "data": data, "next_cursor": next }))
+        })
+        .await?;
+        Ok::<_, ApiError>(json_response(&value, &headers))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn get_article(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    let result = async {
+        let fields = match params(raw.as_deref(), &["fields"])?.pop() {
+            Some((_, value)) => Some(fields_param(&value)?),
+            None => None,
+        };
+        authorize(&state, &headers).await?;
+        let id: i64 = id.parse().ok().filter(|n| *n > 0).ok_or_else(|| ApiError::NotFound(format!("article {id}")))?;
+        let value = blocking(&state, move |st| {
+            let a = st.store.article(newsdesk_core::ArticleId(id))?;
+            let now = Timestamp::now();
+            if !a.state.is_public() || a.published_at.is_none_or(|p| p > now) {
+                return Err(ApiError::NotFound(format!("article {id}")));
+            }
+            Ok(json!({ "data": article_json(&a, &st.site.url, fields.as_deref()) }))
+        })
+        .await?;
+        Ok::<_, ApiError>(json_response(&value, &headers))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn list_sections(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    named_list(state, raw, headers, |st| {
+        let sections = st.store.sections()?;
+        Ok(sections
+            .into_iter()
+            .filter(|s| s.published > 0)
+            .map(|s| json!({ "slug": s.slug, "name": s.name, "published": s.published, "url": format!("{}/{}", st.site.url, s.slug) }))
+            .collect())
+    })
+    .await
+}
+
+async fn list_tags(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    named_list(state, raw, headers, |st| {
+        Ok(st.store.tags(10_000)?.into_iter().map(|t| json!({ "slug": t.slug, "name": t.name, "published": t.published, "url": format!("{}/tag/{}", st.site.url, t.slug) })).collect())
+    })
+    .await
+}
+
+async fn list_authors(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    named_list(state, raw, headers, |st| {
+        Ok(st.store.authors(10_000)?.into_iter().map(|a| json!({ "slug": a.slug, "name": a.name, "published": a.published, "url": format!("{}/author/{}", st.site.url, a.slug) })).collect())
+    })
+    .await
+}
+
+async fn named_list(
+    state: AppState,
+    raw: Option<String>,
+    headers: HeaderMap,
+    f: impl FnOnce(&AppState) -> Result<Vec<Value>, ApiError> + Send + 'static,
+) -> Response {
+    let result = async {
+        params(raw.as_deref(), &[])?;
+        authorize(&state, &headers).await?;
+        let data = blocking(&state, f).await?;
+        Ok::<_, ApiError>(json_response(&json!({ "data": data }), &headers))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+async fn openapi_document(State(state): State<AppState>) -> Response {
+    let doc = openapi::document(&state.site.url);
+    let mut res = axum::Json(doc).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=300"));
+    res
+}
+
+/// Answers any other `/api/...` path with a problem document rather than an HTML page.
+pub async fn not_found() -> Response {
+    ApiError::NotFound("API endpoint".into()).into_response()
+}
+
+/// Shared so handlers can hold it cheaply.
+pub type Limiter = Arc<RateLimiter>;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,207 @@
+//! Content API routes, in process on a temporary store.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use newsdesk_core::article::Section;
+use newsdesk_core::{Article, Block, Slug, WorkflowState};
+use newsdesk_render::{Theme, ThemeOptions};
+use serde_json::Value;
+use tower::ServiceExt;
+
+use super::*;
+use crate::{SiteConfig, router as site_router};
+
+struct Api {
+    _dir: tempfile::TempDir,
+    state: AppState,
+    key: String,
+}
+
+fn article(n: u32, section: &str, tags: &[&str], state: WorkflowState) -> Article {
+    Article {
+        id: None,
+        section: newsdesk_core::article::Section::from_label(section).unwrap(),
+        slug: Slug::from_title(&format!("story {n}")).unwrap(),
+        headline: format!("Story {n}"),
+        deck: None,
+        lead_image: None,
+        body: vec![Block::Paragraph { text: "Some words here.".into() }],
+        source: None,
+        authors: vec!["Mira Okonkwo".into()],
+        tags: tags.iter().map(|t| t.to_string()).collect(),
+        language: "en".into(),
+        canonical_url: None,
+        state,
+        published_at: Some(format!("2026-01-{:02}T08:00:00Z", n).parse().unwrap()),
+        updated_at: None,
+    }
+}
+
+impl Api {
+    fn new(rate: u32) -> Api {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
+        for n in 1..=5 {
+            let section = if n % 2 == 0 { "SPORT" } else { "EUROPE" };
+            store
+                .save_article(&article(n, section, &["climate"], WorkflowState::Published), None, "t", Timestamp::now())
+                .unwrap();
+        }
+        store.save_article(&article(9, "EUROPE", &[], WorkflowState::Draft), None, "t", Timestamp::now()).unwrap();
+        let key = new_key().unwrap();
+        store.add_api_key("partner", &hash_key(&key), Timestamp::now()).unwrap();
+        let site = SiteConfig { api_rate_per_minute: rate, ..SiteConfig::default() };
+        let state = AppState::new(store, Theme::load(ThemeOptions::default()), site, dir.path().join("media"));
+        let _ = Section::from_label("X");
+        Api { _dir: dir, state, key }
+    }
+
+    async fn get(&self, path: &str, key: Option<&str>) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let mut req = Request::builder().uri(path);
+        if let Some(k) = key {
+            req = req.header(header::AUTHORIZATION, format!("Bearer {k}"));
+        }
+        let res = site_router(self.state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, 10 << 20).await.unwrap();
+        (parts.status, parts.headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+}
+
+#[tokio::test]
+async fn lists_filters_and_pages_with_a_cursor() {
+    let api = Api::new(600);
+    let key = Some(api.key.as_str());
+    let (status, headers, v) = api.get("/api/v1/articles?limit=2", key).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    assert!(headers.contains_key(header::ETAG));
+    let heads: Vec<&str> = v["data"].as_array().unwrap().iter().map(|a| a["headline"].as_str().unwrap()).collect();
+    assert_eq!(heads, ["Story 5", "Story 4"]);
+    let mut seen = heads.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let mut cursor = v["next_cursor"].as_str().unwrap().to_string();
+    loop {
+        let (_, _, page) = api.get(&format!("/api/v1/articles?limit=2&cursor={cursor}"), key).await;
+        seen.extend(page["data"].as_array().unwrap().iter().map(|a| a["headline"].as_str().unwrap().to_string()));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = c.to_string(),
+            None => break,
+        }
+    }
+    assert_eq!(seen, ["Story 5", "Story 4", "Story 3", "Story 2", "Story 1"], "every published story once; no draft");
+
+    let (_, _, v) = api.get("/api/v1/articles?section=sport&fields=headline,url", key).await;
+    let first = v["data"][0].as_object().unwrap();
+    let mut keys: Vec<&String> = first.keys().collect();
+    keys.sort();
+    assert_eq!(keys, ["headline", "id", "url"]);
+    assert_eq!(v["data"].as_array().unwrap().len(), 2);
+    let (_, _, v) =
+        api.get("/api/v1/articles?tag=climate&author=mira-okonkwo&updated_since=2020-01-01T00:00:00Z", key).await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 5);
+    let (_, _, v) = api.get("/api/v1/articles?updated_since=2999-01-01T00:00:00Z", key).await;
+    assert!(v["data"].as_array().unwrap().is_empty());
+
+    let (status, _, v) = api.get("/api/v1/articles/1", key).await;
+    assert_eq!((status, v["data"]["headline"].as_str()), (StatusCode::OK, Some("Story 1")));
+    assert_eq!(api.get("/api/v1/articles/6", key).await.0, StatusCode::NOT_FOUND, "a draft is not published");
+    let (_, _, v) = api.get("/api/v1/sections", key).await;
+    assert_eq!(v["data"].as_array().unwrap().len(), 2);
+    let (_, _, v) = api.get("/api/v1/tags", key).await;
+    assert_eq!(v["data"][0]["slug"], "climate");
+    let (_, _, v) = api.get("/api/v1/authors", key).await;
+    assert_eq!(v["data"][0]["name"], "Mira Okonkwo");
+}
+
+#[tokio::test]
+async fn bad_input_gets_a_problem_naming_the_parameter() {
+    let api = Api::new(600);
+    let key = Some(api.key.as_str());
+    for (query, param) in [
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("limit=x", "limit"),
+        ("section=Not%20A%20Slug", "section"),
+        ("section=x%27%20OR%201%3D1--", "section"),
+        ("updated_since=yesterday", "updated_since"),
+        ("cursor=zz", "cursor"),
+        ("cursor=3a", "cursor"),
+        ("cursor=%F4%81%B3%88%C3%9A", "cursor"),
+        ("fields=headline,state", "fields"),
+        ("fields=external_id", "fields"),
+        ("color=red", "color"),
+        ("limit=1&limit=2", "limit"),
+    ] {
+        let (status, headers, v) = api.get(&format!("/api/v1/articles?{query}"), key).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{query}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/problem+json");
+        assert_eq!((v["code"].as_str(), v["parameter"].as_str()), (Some("invalid-parameter"), Some(param)), "{query}");
+    }
+    let (status, _, v) = api.get("/api/v1/articles/abc", key).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::NOT_FOUND, Some("not-found")));
+    let (status, _, v) = api.get("/api/v2/nothing", key).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::NOT_FOUND, Some("not-found")));
+}
+
+#[tokio::test]
+async fn keys_are_required_and_budgets_enforced() {
+    let api = Api::new(3);
+    let (status, headers, v) = api.get("/api/v1/articles", None).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    assert!(headers.contains_key(header::WWW_AUTHENTICATE));
+    assert_eq!(api.get("/api/v1/articles", Some("nd_wrong")).await.0, StatusCode::UNAUTHORIZED);
+    for _ in 0..3 {
+        assert_eq!(api.get("/api/v1/sections", Some(&api.key)).await.0, StatusCode::OK);
+    }
+    let (status, headers, v) = api.get("/api/v1/sections", Some(&api.key)).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate-limited")));
+    assert!(headers[header::RETRY_AFTER].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    api.state.store.revoke_api_key("partner", Timestamp::now()).unwrap();
+    assert_eq!(api.get("/api/v1/sections", Some(&api.key)).await.0, StatusCode::UNAUTHORIZED);
+}
+
+#[test]
+fn the_openapi_document_matches_its_snapshot() {
+    let doc = openapi::document("http://127.0.0.1:8080");
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/snapshots/openapi.json");
+    let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
+    if std::env::var("UPDATE_SNAPSHOTS").is_ok_and(|v| v == "1") {
+        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
+        std::fs::write(path, &text).unwrap();
+    }
+    let saved = std::fs::read_to_string(path).expect("run with UPDATE_SNAPSHOTS=1 to write the snapshot");
+    assert_eq!(text, saved, "the API changed: review, then run with UPDATE_SNAPSHOTS=1");
+}
+
+#[test]
+fn cursors_round_trip() {
+    let mut a = article(1, "EUROPE", &[], WorkflowState::Published);
+    a.id = Some(newsdesk_core::ArticleId(42));
+    let c = encode_cursor(&a).unwrap();
+    assert_eq!(decode_cursor(&c).unwrap(), (a.published_at.unwrap(), 42));
+}
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any query string is either understood or refused with a problem; never a panic.
+        #[test]
+        fn any_query_is_parsed_or_refused(raw in "\\PC{0,120}") {
+            match article_query(Some(&raw)) {
+                Ok(q) => prop_assert!((1..=MAX_LIMIT).contains(&q.limit)),
+                Err(e) => {
+                    let (status, problem) = e.problem();
+                    prop_assert_eq!(status, StatusCode::BAD_REQUEST);
+                    prop_assert_eq!(problem.code, "invalid-parameter");
+                }
+            }
+        }
+
+        #[test]
+        fn any_cursor_is_decoded_or_refused(raw in "\\PC{0,100}") {
+            let _ = decode_cursor(&raw);
+        }
+    }
+}
