@@ -7,6 +7,7 @@ pub mod api;
 mod cache;
 mod error;
 mod feeds;
+mod oembed;
 mod pages;
 
 use std::convert::Infallible;
@@ -97,6 +98,7 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(page))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/oembed", get(oembed::oembed))
         .merge(api::router())
         .route("/api/{*rest}", get(api::not_found))
         .route("/assets/{file}", get(asset))

@@ -250,3 +250,28 @@ async fn tag_and_author_pages_and_their_feeds() {
     let (_, headers, _) = site.get("/feed.json", &[]).await;
     assert_eq!(headers[header::CONTENT_TYPE], "application/feed+json; charset=utf-8");
 }
+
+#[tokio::test]
+async fn oembed_describes_article_urls() {
+    let site = TestSite::new().with_article("Main story", "EUROPE", 3);
+    let (_, html) = site.html("/europe/main-story").await;
+    let href = html.split("type=\"application/json+oembed\" href=\"").nth(1).unwrap().split('"').next().unwrap();
+    let path = href.strip_prefix(&site.state.site.url).unwrap().replace("&amp;", "&");
+    let (status, headers, body) = site.get(&path, &[]).await;
+    assert_eq!(status, StatusCode::OK, "{path}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (v["version"].as_str(), v["type"].as_str(), v["title"].as_str()),
+        (Some("1.0"), Some("link"), Some("Main story"))
+    );
+    assert_eq!(v["author_name"], "AA", "a wire story without a byline credits its agency");
+    assert_eq!(v["provider_url"], "http://127.0.0.1:8080/");
+    let other = "/oembed?url=https%3A%2F%2Fexample.com%2Feurope%2Fmain-story";
+    assert_eq!(site.get(other, &[]).await.0, StatusCode::NOT_FOUND);
+    let missing = "/oembed?url=http%3A%2F%2F127.0.0.1%3A8080%2Feurope%2Fnone";
+    assert_eq!(site.get(missing, &[]).await.0, StatusCode::NOT_FOUND);
+    let xml = format!("{}&format=xml", path.split("&format").next().unwrap());
+    assert_eq!(site.get(&xml, &[]).await.0, StatusCode::NOT_IMPLEMENTED);
+    assert_eq!(site.get("/oembed", &[]).await.0, StatusCode::BAD_REQUEST);
+}

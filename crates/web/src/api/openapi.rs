@@ -6,6 +6,9 @@ use serde_json::{Value, json};
 use super::{ARTICLE_FIELDS, MAX_LIMIT};
 
 const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
+/// A cursor is the hex of "MICROSECONDS:ID" (see `api::encode_cursor`): ASCII digits are hex
+/// 30-39 and the colon is 3a. Bounded so both numbers fit an i64 and a valid timestamp.
+const CURSOR_PATTERN: &str = "^(3[0-9]){1,17}3a(3[0-9]){1,18}$";
 
 fn problem_responses() -> Value {
     let problem = |description: &str| json!({ "description": description, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } });
@@ -115,7 +118,7 @@ pub fn document(site_url: &str) -> Value {
                     slug_param("author", "Only articles by this author (their slug)."),
                     { "name": "updated_since", "in": "query", "required": false, "description": "Only articles saved at or after this time.", "schema": { "type": "string", "format": "date-time" } },
                     { "name": "limit", "in": "query", "required": false, "description": "Page size.", "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20 } },
-                    { "name": "cursor", "in": "query", "required": false, "description": "`next_cursor` of the previous page.", "schema": { "type": "string", "maxLength": 80 } },
+                    { "name": "cursor", "in": "query", "required": false, "description": "`next_cursor` of the previous page (opaque).", "schema": { "type": "string", "pattern": CURSOR_PATTERN } },
                     fields_param()
                 ],
                 "responses": with_problems(json!({ "200": ok("One page of articles.", "ArticleList") })),

@@ -179,6 +179,8 @@ fn cursors_round_trip() {
     a.id = Some(newsdesk_core::ArticleId(42));
     let c = encode_cursor(&a).unwrap();
     assert_eq!(decode_cursor(&c).unwrap(), (a.published_at.unwrap(), 42));
+    let pattern = regex_lite_match(&c);
+    assert!(pattern, "{c} matches the documented pattern");
 }
 
 mod properties {
@@ -204,4 +206,15 @@ mod properties {
             let _ = decode_cursor(&raw);
         }
     }
+}
+
+/// The documented cursor pattern `^(3[0-9]){1,17}3a(3[0-9]){1,18}$`, checked by hand.
+fn regex_lite_match(c: &str) -> bool {
+    let Some((a, b)) = c.split_once("3a") else { return false };
+    let digits = |s: &str, max: usize| {
+        s.len() % 2 == 0
+            && (2..=max * 2).contains(&s.len())
+            && s.as_bytes().chunks(2).all(|p| p[0] == b'3' && p[1].is_ascii_digit())
+    };
+    digits(a, 17) && digits(b, 18)
 }
