@@ -8,6 +8,7 @@ mod bench;
 mod demo;
 mod import;
 mod serve;
+mod webhook;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -53,6 +54,27 @@ enum Command {
     /// Manage Content API keys (one per client).
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
+    /// Manage webhooks: URLs told about published, updated and unpublished stories.
+    #[command(subcommand)]
+    Webhook(WebhookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum WebhookCommand {
+    /// Register a URL; prints its id and the secret its deliveries are signed with.
+    Add {
+        url: String,
+        /// Events to send, comma-separated.
+        #[arg(long, default_value = "published,updated,corrected,unpublished", value_delimiter = ',')]
+        events: Vec<String>,
+        /// Allow this URL's host to be a private or loopback address (a receiver on your own network).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List webhooks with their latest deliveries.
+    List,
+    /// Stop sending to a webhook.
+    Remove { id: i64 },
 }
 
 #[derive(Debug, Subcommand)]
@@ -85,6 +107,14 @@ struct SiteArgs {
     /// Theme folder whose templates/ and assets/ shadow the built-in theme file by file.
     #[arg(long, env = "NEWSDESK_THEME", value_name = "DIR")]
     theme: Option<PathBuf>,
+
+    /// WebSub hub to advertise in feeds and to ping whenever they change.
+    #[arg(long, env = "NEWSDESK_WEBSUB_HUB", value_name = "URL")]
+    websub_hub: Option<String>,
+
+    /// Allow the WebSub hub to be a private or loopback address.
+    #[arg(long, env = "NEWSDESK_WEBSUB_HUB_ALLOW_PRIVATE")]
+    websub_hub_allow_private: bool,
 
     /// Content API requests a key may make per minute (and in one burst).
     #[arg(long, env = "NEWSDESK_API_RATE", default_value_t = 600, value_name = "N")]
@@ -152,6 +182,7 @@ fn main() -> ExitCode {
         Command::Import(args) => import::run(&cli.data, args),
         Command::BenchRender(args) => bench::run(&cli.data, args),
         Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),
+        Command::Webhook(cmd) => webhook::run(&cli.data, cmd),
     };
     match result {
         Ok(code) => code,

@@ -23,8 +23,12 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
             eprintln!("loaded {loaded} sample articles into {}", data.display());
         }
     }
-    let runtime =
-        tokio::runtime::Builder::new_multi_thread().enable_all().build().context("cannot start the async runtime")?;
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = args.workers {
+        runtime.worker_threads(n.max(1));
+    }
+    let runtime = runtime.enable_all().build().context("cannot start the async runtime")?;
+    crate::webhook::ensure_websub_hub(&store, args.site.websub_hub.as_deref(), args.site.websub_hub_allow_private)?;
     runtime.block_on(async move {
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
@@ -50,6 +54,7 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         time_zone,
         feed_full_text: !args.feed_excerpts,
         api_rate_per_minute: args.api_rate,
+        websub_hub: args.websub_hub.clone(),
         ..SiteConfig::default()
     })
 }

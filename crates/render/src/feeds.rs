@@ -23,6 +23,8 @@ pub struct FeedView {
     pub language: String,
     pub updated: FeedDate,
     pub items: Vec<FeedItem>,
+    /// WebSub hub subscribers may use instead of polling.
+    pub hub: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,7 +114,7 @@ pub fn json_feed(feed: &FeedView) -> Value {
             v
         })
         .collect();
-    json!({
+    let mut feed_json = json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
         "home_page_url": feed.home_url,
@@ -121,7 +123,11 @@ pub fn json_feed(feed: &FeedView) -> Value {
         "language": feed.language,
         "authors": [{ "name": feed.site.name, "url": format!("{}/", feed.site.url) }],
         "items": items,
-    })
+    });
+    if let Some(hub) = &feed.hub {
+        feed_json["hubs"] = json!([{ "type": "WebSub", "url": hub }]);
+    }
+    feed_json
 }
 
 /// One `<url>` of a sitemap.

@@ -11,4 +11,5 @@ mod sqlite;
 
 pub use error::StoreError;
 pub use sqlite::catalog::{ApiKey, NamedCount};
+pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
 pub use sqlite::{ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store};

@@ -471,6 +471,7 @@ fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Ar
 }
 
 pub mod catalog;
+pub mod jobs;
 #[cfg(test)]
 mod tests;
 mod write;

@@ -129,6 +129,7 @@ pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Re
         items,
         title,
         site,
+        hub: state.site.websub_hub.clone(),
     };
     let (content_type, body) = match kind {
         FeedKind::Rss => ("application/rss+xml; charset=utf-8", state.theme.render("feeds/rss.xml", &view)?),

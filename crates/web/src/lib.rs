@@ -7,7 +7,9 @@ pub mod api;
 mod cache;
 mod error;
 mod feeds;
+pub mod hooks;
 mod oembed;
+pub mod outbound;
 mod pages;
 
 use std::convert::Infallible;
@@ -46,6 +48,8 @@ pub struct SiteConfig {
     pub feed_full_text: bool,
     /// Content API requests per minute per key (also the burst).
     pub api_rate_per_minute: u32,
+    /// WebSub hub the feeds advertise and the hook worker pings on every change.
+    pub websub_hub: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -58,6 +62,7 @@ impl Default for SiteConfig {
             time_zone: TimeZone::UTC,
             feed_full_text: true,
             api_rate_per_minute: 600,
+            websub_hub: None,
         }
     }
 }
@@ -273,6 +278,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
+    let hooks = tokio::spawn(hooks::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
     let app = tower::make::Shared::new(CacheFirst { cache: state.cache.clone(), inner: router(state) });
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
@@ -283,6 +289,7 @@ pub async fn serve(
     });
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     follower.abort();
+    hooks.abort();
     result
 }
 

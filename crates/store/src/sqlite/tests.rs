@@ -1,7 +1,7 @@
 use super::*;
 use newsdesk_core::article::Section;
 
-fn article(headline: &str, section: &str) -> Article {
+pub(crate) fn article(headline: &str, section: &str) -> Article {
     Article {
         id: None,
         section: Section::from_label(section).unwrap(),

@@ -1,0 +1,275 @@
+//! The one HTTP client for every request newsdesk sends out (webhooks, WebSub pings; feed and
+//! wire polling later). It refuses private, loopback, link-local and other non-public addresses
+//! unless the caller explicitly allows them for that destination, checks every address a name
+//! resolves to, connects only to the addresses it checked (so a second DNS answer cannot swap
+//! them), and checks every redirect the same way, since each hop is resolved through the guard.
+
+use std::io::{self, Read};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, ToSocketAddrs};
+use std::time::Duration;
+
+/// Largest response body read back.
+pub const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
+const TIMEOUT: Duration = Duration::from_secs(10);
+const MAX_REDIRECTS: u32 = 3;
+
+/// Addresses anyone on the internet can reach; everything else needs an explicit allowance.
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public_v4(v4),
+            None => is_public_v6(v6),
+        },
+    }
+}
+
+fn is_public_v4(ip: Ipv4Addr) -> bool {
+    let [a, b, c, _] = ip.octets();
+    !(ip.is_private()
+        || ip.is_loopback()
+        || ip.is_link_local()
+        || ip.is_broadcast()
+        || ip.is_documentation()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || a == 0
+        || (a == 100 && (64..128).contains(&b)) // carrier-grade NAT
+        || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
+        || (a == 198 && (18..20).contains(&b)) // benchmarking
+        || a >= 240)
+}
+
+fn is_public_v6(ip: Ipv6Addr) -> bool {
+    let s = ip.segments();
+    !(ip.is_loopback()
+        || ip.is_unspecified()
+        || ip.is_multicast()
+        || (s[0] & 0xfe00) == 0xfc00 // unique local
+        || (s[0] & 0xffc0) == 0xfe80 // link-local
+        || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+        || (s[0] == 0x64 && s[1] == 0xff9b)) // NAT64 can reach private IPv4
+}
+
+/// Resolves every hop (the first request and each redirect) and vets the answer. `private_host`
+/// is the one host, if any, that the caller allowed to be private; a redirect elsewhere is not.
+struct Guard {
+    private_host: Option<String>,
+}
+
+impl ureq::Resolver for Guard {
+    fn resolve(&self, netloc: &str) -> io::Result<Vec<SocketAddr>> {
+        let addrs: Vec<SocketAddr> = netloc.to_socket_addrs()?.collect();
+        if addrs.is_empty() {
+            return Err(io::Error::new(io::ErrorKind::NotFound, format!("{netloc} resolves to no address")));
+        }
+        let allowed = self.private_host.as_deref().is_some_and(|h| host_of_netloc(netloc).eq_ignore_ascii_case(h));
+        if !allowed && let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
+            return Err(io::Error::new(
+                io::ErrorKind::PermissionDenied,
+                format!("refusing to connect to {netloc}: {} is not a public address", bad.ip()),
+            ));
+        }
+        Ok(addrs)
+    }
+}
+
+/// "host:port" or "[v6]:port" -> host.
+fn host_of_netloc(netloc: &str) -> &str {
+    match netloc.strip_prefix('[') {
+        Some(rest) => rest.split(']').next().unwrap_or(rest),
+        None => netloc.rsplit_once(':').map_or(netloc, |(h, _)| h),
+    }
+}
+
+/// The host of an http(s) URL, without user info, port or brackets.
+fn host_of_url(url: &str) -> Option<&str> {
+    let rest = url.split_once("://")?.1;
+    let authority = rest.split(['/', '?', '#']).next()?;
+    let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next()?,
+        None => authority.split(':').next()?,
+    };
+    (!host.is_empty()).then_some(host)
+}
+
+/// The guarded client. Public destinations share one agent (and its connection pool); a
+/// destination explicitly allowed to be private (a webhook receiver on the newsroom's own
+/// network, a test on loopback) gets an agent that allows that one host only.
+#[derive(Clone)]
+pub struct Outbound {
+    public: ureq::Agent,
+}
+
+fn agent(private_host: Option<String>) -> ureq::Agent {
+    ureq::AgentBuilder::new()
+        .resolver(Guard { private_host })
+        .timeout(TIMEOUT)
+        .redirects(MAX_REDIRECTS)
+        .user_agent(concat!("newsdesk/", env!("CARGO_PKG_VERSION")))
+        .build()
+}
+
+impl Default for Outbound {
+    fn default() -> Self {
+        Outbound::new()
+    }
+}
+
+/// What came back: the status and at most [`MAX_RESPONSE_BYTES`] of the body.
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Vec<u8>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum OutboundError {
+    #[error("{url}: {message}")]
+    Refused { url: String, message: String },
+    #[error("{url}: answered {status}")]
+    Status { url: String, status: u16 },
+    #[error("{url}: {message}")]
+    Transport { url: String, message: String },
+}
+
+impl OutboundError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            OutboundError::Status { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+}
+
+impl Outbound {
+    pub fn new() -> Outbound {
+        Outbound { public: agent(None) }
+    }
+
+    /// POSTs `body` with `headers`; any 2xx is success.
+    pub fn post(
+        &self,
+        url: &str,
+        content_type: &str,
+        headers: &[(&str, String)],
+        body: &[u8],
+        allow_private: bool,
+    ) -> Result<Reply, OutboundError> {
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok {
+            return Err(OutboundError::Refused {
+                url: url.into(),
+                message: "only http and https URLs are fetched".into(),
+            });
+        }
+        let private_agent;
+        let agent = if allow_private {
+            let host = host_of_url(url)
+                .ok_or_else(|| OutboundError::Refused { url: url.into(), message: "the URL has no host".into() })?;
+            private_agent = agent(Some(host.to_string()));
+            &private_agent
+        } else {
+            &self.public
+        };
+        let mut req = agent.post(url).set("Content-Type", content_type);
+        for (name, value) in headers {
+            req = req.set(name, value);
+        }
+        match req.send_bytes(body) {
+            Ok(res) => {
+                let status = res.status();
+                let mut out = Vec::new();
+                res.into_reader()
+                    .take(MAX_RESPONSE_BYTES)
+                    .read_to_end(&mut out)
+                    .map_err(|e| OutboundError::Transport { url: url.into(), message: e.to_string() })?;
+                Ok(Reply { status, body: out })
+            }
+            Err(ureq::Error::Status(status, _)) => Err(OutboundError::Status { url: url.into(), status }),
+            Err(ureq::Error::Transport(t)) => {
+                let message = t.to_string();
+                if message.contains("not a public address") {
+                    Err(OutboundError::Refused { url: url.into(), message })
+                } else {
+                    Err(OutboundError::Transport { url: url.into(), message })
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_and_private_addresses() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fe80::1",
+            "fd00::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.0.0.1",
+            "64:ff9b::a00:1",
+            "240.0.0.1",
+            "255.255.255.255",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111", "::ffff:93.184.216.34"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    #[test]
+    fn loopback_is_refused_unless_allowed() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().unwrap().port());
+        let err = Outbound::new().post(&url, "text/plain", &[], b"x", false).unwrap_err();
+        assert!(matches!(err, OutboundError::Refused { .. }), "{err}");
+        assert!(err.to_string().contains("not a public address"), "{err}");
+        let err = Outbound::new().post("file:///etc/passwd", "text/plain", &[], b"x", true).unwrap_err();
+        assert!(matches!(err, OutboundError::Refused { .. }));
+    }
+
+    #[test]
+    fn a_redirect_to_another_private_host_is_refused() {
+        // The receiver at 127.0.0.1 is allowed; it redirects to "localhost", another name for a
+        // private address, which nobody allowed: the guard resolves that hop too and refuses it.
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            use std::io::Write;
+            let (mut s, _) = server.accept().unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let reply = format!(
+                "HTTP/1.1 303 See Other\r\nLocation: http://localhost:{port}/next\r\nContent-Length: 0\r\n\r\n"
+            );
+            let _ = s.write_all(reply.as_bytes());
+        });
+        let url = format!("http://127.0.0.1:{port}/start");
+        let err = Outbound::new().post(&url, "text/plain", &[], b"x", true).unwrap_err();
+        assert!(matches!(err, OutboundError::Refused { .. }), "{err}");
+        assert!(err.to_string().contains("refusing to connect to localhost"), "{err}");
+        handle.join().unwrap();
+    }
+
+    #[test]
+    fn hosts_of_urls() {
+        assert_eq!(host_of_url("https://user:pw@Example.com:8443/a?b"), Some("Example.com"));
+        assert_eq!(host_of_url("http://[::1]:80/"), Some("::1"));
+        assert_eq!(host_of_url("http:///x"), None);
+        assert_eq!(host_of_netloc("[::1]:80"), "::1");
+        assert_eq!(host_of_netloc("localhost:8080"), "localhost");
+    }
+}
