@@ -68,6 +68,14 @@ pub fn run(data: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
 
 /// Errors read `FILE: line N: what was expected, found what`.
 fn parse_file(file: &Path) -> anyhow::Result<CaptureRecord> {
+    let size = std::fs::metadata(file).with_context(|| format!("{}", file.display()))?.len();
+    // Checked before reading, so a huge file given by mistake is refused without loading it.
+    anyhow::ensure!(
+        size <= newsdesk_ingest::capture::MAX_CAPTURE_BYTES as u64,
+        "{}: the file is {size} bytes; a capture may be at most {} bytes",
+        file.display(),
+        newsdesk_ingest::capture::MAX_CAPTURE_BYTES
+    );
     let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
     parse_capture(&bytes).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))
 }

@@ -96,6 +96,7 @@ pub struct ArticlePage {
 #[derive(Debug, Clone, Serialize)]
 pub struct HomePage {
     pub site: SiteView,
+    pub most_read: Vec<ArticleCard>,
     pub jsonld: String,
     pub feeds: Vec<FeedLink>,
     pub lead: Option<ArticleCard>,
@@ -122,6 +123,7 @@ pub struct SectionPage {
     /// "section", "tag" or "author".
     pub kind: &'static str,
     pub name: String,
+    pub most_read: Vec<ArticleCard>,
     pub feeds: Vec<FeedLink>,
     pub url: String,
     pub articles: Vec<ArticleCard>,

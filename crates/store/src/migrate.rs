@@ -9,6 +9,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0001_articles", include_str!("../migrations/sqlite/0001_articles.sql")),
     ("0002_api_keys", include_str!("../migrations/sqlite/0002_api_keys.sql")),
     ("0003_webhooks", include_str!("../migrations/sqlite/0003_webhooks.sql")),
+    ("0004_views", include_str!("../migrations/sqlite/0004_views.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

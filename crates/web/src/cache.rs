@@ -43,6 +43,8 @@ pub struct CachedPage {
     cache_control: HeaderValue,
     last_modified: Option<HeaderValue>,
     last_modified_at: Option<jiff::Timestamp>,
+    /// The article this page shows, for view counting.
+    pub article_id: Option<i64>,
 }
 
 static NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
@@ -94,7 +96,13 @@ impl CachedPage {
             }),
             last_modified: None,
             last_modified_at: None,
+            article_id: None,
         }
+    }
+
+    pub fn for_article(mut self, id: Option<i64>) -> CachedPage {
+        self.article_id = id;
+        self
     }
 
     /// Assets and media change only with their content: cache them longer.

@@ -142,6 +142,7 @@ pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Re
         body,
         surrogate_keys: vec![scope.surrogate_key(), "feeds".into()],
         last_modified: Some(updated),
+        article_id: None,
     })
 }
 
@@ -197,6 +198,7 @@ fn xml(body: String, keys: &str, last_modified: Option<Timestamp>) -> Rendered {
         body,
         surrogate_keys: vec![keys.into()],
         last_modified,
+        article_id: None,
     }
 }
 
@@ -313,6 +315,7 @@ pub fn robots(state: &AppState) -> Result<Rendered, AppError> {
         body,
         surrogate_keys: vec!["robots".into()],
         last_modified: None,
+        article_id: None,
     })
 }
 

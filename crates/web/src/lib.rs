@@ -11,6 +11,7 @@ pub mod hooks;
 mod oembed;
 pub mod outbound;
 mod pages;
+pub mod views;
 
 use std::convert::Infallible;
 use std::path::PathBuf;
@@ -78,6 +79,7 @@ pub struct AppState {
     /// Lists shared by every page, rebuilt once per change (see `pages::derived`).
     derived: pages::DerivedSlot,
     pub api_limiter: api::Limiter,
+    pub views: Arc<views::ViewCounter>,
 }
 
 impl AppState {
@@ -90,6 +92,7 @@ impl AppState {
             media_dir,
             cache: PageCache::default(),
             derived: Arc::default(),
+            views: Arc::default(),
         }
     }
 }
@@ -121,6 +124,9 @@ async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Res
     let uri = req.uri();
     let key = cache_key(uri);
     if let Some(hit) = state.cache.get(&key) {
+        if let Some(id) = hit.article_id {
+            state.views.record(id, req.headers());
+        }
         return hit.respond(req.headers());
     }
     let generation = state.cache.generation();
@@ -137,6 +143,9 @@ async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Res
     let page = Arc::new(rendered.into_page());
     if page.status == StatusCode::OK && !state.theme.dev_reload() {
         state.cache.insert(key.into_owned(), page.clone(), generation);
+    }
+    if let Some(id) = page.article_id {
+        state.views.record(id, req.headers());
     }
     page.respond(req.headers())
 }
@@ -204,6 +213,7 @@ fn content_type(file: &str) -> &'static str {
 #[derive(Clone)]
 pub struct CacheFirst<S> {
     cache: PageCache,
+    views: Arc<views::ViewCounter>,
     inner: S,
 }
 
@@ -223,6 +233,9 @@ where
         if req.method() == axum::http::Method::GET
             && let Some(page) = self.cache.get(&cache_key(req.uri()))
         {
+            if let Some(id) = page.article_id {
+                self.views.record(id, req.headers());
+            }
             return CacheFuture::Hit(Some(page.respond(req.headers())));
         }
         CacheFuture::Miss(Box::pin(self.inner.call(req)))
@@ -279,7 +292,12 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
     let hooks = tokio::spawn(hooks::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
-    let app = tower::make::Shared::new(CacheFirst { cache: state.cache.clone(), inner: router(state) });
+    let views = tokio::spawn(views::run(state.clone()));
+    let app = tower::make::Shared::new(CacheFirst {
+        cache: state.cache.clone(),
+        views: state.views.clone(),
+        inner: router(state),
+    });
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
         // Responses go out whole; waiting to coalesce small writes only adds latency.
@@ -290,6 +308,7 @@ pub async fn serve(
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     follower.abort();
     hooks.abort();
+    views.abort();
     result
 }
 

@@ -22,6 +22,7 @@ pub struct Rendered {
     pub body: String,
     pub surrogate_keys: Vec<String>,
     pub last_modified: Option<jiff::Timestamp>,
+    pub article_id: Option<i64>,
 }
 
 impl Rendered {
@@ -32,12 +33,14 @@ impl Rendered {
             body,
             surrogate_keys,
             last_modified: None,
+            article_id: None,
         }
     }
 
     pub fn into_page(self) -> CachedPage {
         CachedPage::new(self.status, self.content_type, self.body.into_bytes(), self.surrogate_keys)
             .last_modified(self.last_modified)
+            .for_article(self.article_id)
     }
 }
 
@@ -113,9 +116,11 @@ pub(crate) fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteV
 pub struct Derived {
     sections: Vec<newsdesk_store::SectionInfo>,
     recent: Vec<Article>,
+    most_read: Vec<Article>,
 }
 
 const RECENT_LEN: usize = 60;
+const MOST_READ_LEN: usize = 5;
 
 /// The shared lists with the cache generation they were built for.
 pub type DerivedSlot = Arc<std::sync::Mutex<Option<(u64, Arc<Derived>)>>>;
@@ -131,6 +136,7 @@ pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
     let d = Arc::new(Derived {
         sections: state.store.sections()?,
         recent: state.store.latest_headlines(&ArticleFilter::default(), RECENT_LEN, 0)?,
+        most_read: crate::views::most_read(state, None, MOST_READ_LEN, jiff::Timestamp::now())?,
     });
     *slot = Some((generation, d.clone()));
     Ok(d)
@@ -161,7 +167,9 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
             sections.push(SectionBlock::new(nav.name.clone(), nav.url.clone(), cards));
         }
     }
+    let most_read = derived(state)?.most_read.iter().map(|a| card(a, tz)).collect();
     let page = HomePage {
+        most_read,
         jsonld: script_json(&site_jsonld(&site)),
         feeds: FeedLink::all(&site.name, ""),
         site,
@@ -187,7 +195,14 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     if articles.is_empty() && (page > 1 || !matches!(scope, ListScope::Section(_))) {
         return Err(AppError::NotFound(format!("page {page} of {url}")));
     }
+    let most_read = match scope {
+        ListScope::Section(slug) if page == 1 => {
+            crate::views::most_read(state, Some(slug), MOST_READ_LEN, jiff::Timestamp::now())?
+        }
+        _ => vec![],
+    };
     let view = SectionPage {
+        most_read: most_read.iter().map(|a| card(a, &state.site.time_zone)).collect(),
         kind: scope.kind(),
         feeds: FeedLink::all(&format!("{} — {name}", site.name), &url),
         articles: articles.iter().map(|a| card(a, &state.site.time_zone)).collect(),
@@ -234,10 +249,12 @@ fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppE
         recommended: recommended.iter().map(|a| card(a, tz)).collect(),
         explore: explore.iter().map(|a| card(a, tz)).collect(),
     };
-    Ok(Rendered::html(
+    let mut rendered = Rendered::html(
         state.theme.render("article.html", &page)?,
         vec![format!("article-{id}"), format!("section-{section}")],
-    ))
+    );
+    rendered.article_id = Some(id);
+    Ok(rendered)
 }
 
 /// A Related link that names a story we carry links to it.
@@ -306,14 +323,21 @@ pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
         url: state.site.url.clone(),
         language: state.site.language.clone(),
         sections: vec![],
-        year: 2026,
+        year: jiff::Timestamp::now().to_zoned_datetime(state.site.time_zone.clone()).year(),
     });
     let page = ErrorPage { site, status: status.as_u16(), title: title.into(), message: message.into() };
     let body = state.theme.render("error.html", &page).unwrap_or_else(|e| {
         tracing::error!(error = %e, "the error page itself failed to render");
         format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><p>{message}</p></body></html>")
     });
-    Rendered { status, content_type: "text/html; charset=utf-8", body, surrogate_keys: vec![], last_modified: None }
+    Rendered {
+        status,
+        content_type: "text/html; charset=utf-8",
+        body,
+        surrogate_keys: vec![],
+        last_modified: None,
+        article_id: None,
+    }
 }
 
 #[cfg(test)]

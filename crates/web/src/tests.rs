@@ -275,3 +275,25 @@ async fn oembed_describes_article_urls() {
     assert_eq!(site.get(&xml, &[]).await.0, StatusCode::NOT_IMPLEMENTED);
     assert_eq!(site.get("/oembed", &[]).await.0, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn most_read_counts_readers_only() {
+    let site = TestSite::new().with_article("Quiet story", "EUROPE", 1).with_article("Busy story", "EUROPE", 2);
+    let browser = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
+    for _ in 0..3 {
+        site.get("/europe/busy-story", &[("user-agent", browser)]).await;
+    }
+    site.get("/europe/quiet-story", &[("user-agent", browser)]).await;
+    for _ in 0..10 {
+        site.get("/europe/quiet-story", &[("user-agent", "Mozilla/5.0 (compatible; Googlebot/2.1)")]).await;
+        site.get("/europe/quiet-story", &[]).await;
+    }
+    assert_eq!(crate::views::flush(&site.state, jiff::Timestamp::now()).unwrap(), 4);
+    site.state.cache.clear();
+    let (_, home) = site.html("/").await;
+    in_order(&home, &["<aside class=\"most-read\"", "Busy story", "Quiet story", "</aside>"]);
+    let (_, section) = site.html("/europe").await;
+    assert!(section.contains("Most read in Europe"));
+    let ranked = crate::views::most_read(&site.state, Some("sport"), 5, jiff::Timestamp::now()).unwrap();
+    assert!(ranked.is_empty());
+}

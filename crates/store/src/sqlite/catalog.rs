@@ -55,6 +55,31 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Adds view counts for one hour (hours since the epoch) in one transaction.
+    pub fn add_views(&self, hour: i64, counts: &[(i64, u32)]) -> Result<(), StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        for (article, count) in counts {
+            // An article deleted since it was counted has nothing to add to.
+            tx.prepare_cached(
+                "INSERT INTO article_views (article_id, hour, count) \
+                 SELECT $1, $2, $3 WHERE EXISTS (SELECT 1 FROM articles WHERE id = $1) \
+                 ON CONFLICT (article_id, hour) DO UPDATE SET count = count + excluded.count",
+            )?
+            .execute(params![article, hour, *count as i64])?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// (article, hour, count) for every hour at or after `since_hour`.
+    pub fn views_since(&self, since_hour: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached("SELECT article_id, hour, count FROM article_views WHERE hour >= $1")?;
+        let rows = stmt.query_map([since_hour], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Records a new client key by its hash; the key itself is never stored.
     pub fn add_api_key(&self, name: &str, key_hash: &str, now: Timestamp) -> Result<ApiKey, StoreError> {
         let conn = lock(&self.writer);
