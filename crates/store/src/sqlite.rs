@@ -52,6 +52,8 @@ pub struct ArticleFilter<'a> {
     pub updated_since: Option<Timestamp>,
     /// Keyset pagination: only articles after this (published_at, id) in newest-first order.
     pub before: Option<(Timestamp, i64)>,
+    /// Published before this time (with `since`, a date archive's range).
+    pub until: Option<Timestamp>,
 }
 
 impl<'a> ArticleFilter<'a> {
@@ -225,8 +227,10 @@ impl Store {
              AND ($5 IS NULL OR a.published_at >= $5) \
              AND ($6 IS NULL OR a.modified_at >= $6) \
              AND ($7 IS NULL OR a.published_at < $7 OR (a.published_at = $7 AND a.id < $8)) \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $9 OFFSET $10"
+             AND ($9 IS NULL OR a.published_at < $9) \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
         ))?;
+        let until = filter.until.map(|t| t.as_microsecond());
         let since = filter.since.map(|t| t.as_microsecond());
         let updated_since = filter.updated_since.map(|t| t.as_microsecond());
         let (before_at, before_id) = filter.before.map(|(t, id)| (t.as_microsecond(), id)).unzip();
@@ -241,6 +245,7 @@ impl Store {
                     updated_since,
                     before_at,
                     before_id,
+                    until,
                     limit,
                     offset
                 ],

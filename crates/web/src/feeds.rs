@@ -45,6 +45,75 @@ pub enum ListScope<'a> {
     Section(&'a str),
     Tag(&'a str),
     Author(&'a str),
+    /// A date archive: a year, a month or a day, in the site's time zone.
+    Archive(Period),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub year: i16,
+    pub month: Option<i8>,
+    pub day: Option<i8>,
+}
+
+impl Period {
+    /// From URL segments ("2026", "11", "25"); `None` for anything that is not a real date.
+    pub fn parse(year: &str, month: Option<&str>, day: Option<&str>) -> Option<Period> {
+        fn num<T: std::str::FromStr>(s: &str, len: usize) -> Option<T> {
+            if s.len() == len && s.bytes().all(|b| b.is_ascii_digit()) { s.parse().ok() } else { None }
+        }
+        let year: i16 = num(year, 4)?;
+        let month: Option<i8> = match month {
+            Some(m) => Some(num(m, 2)?),
+            None => None,
+        };
+        let day: Option<i8> = match day {
+            Some(d) => Some(num(d, 2)?),
+            None => None,
+        };
+        let p = Period { year, month, day };
+        p.start_date().ok().map(|_| p)
+    }
+
+    fn start_date(self) -> Result<jiff::civil::Date, jiff::Error> {
+        jiff::civil::Date::new(self.year, self.month.unwrap_or(1), self.day.unwrap_or(1))
+    }
+
+    /// [start, end) as instants in `tz`.
+    pub fn range(self, tz: &jiff::tz::TimeZone) -> Option<(Timestamp, Timestamp)> {
+        let start = self.start_date().ok()?;
+        let end = match (self.month, self.day) {
+            (_, Some(_)) => start.tomorrow().ok()?,
+            (Some(_), None) => start.last_of_month().tomorrow().ok()?,
+            (None, None) => jiff::civil::Date::new(self.year.checked_add(1)?, 1, 1).ok()?,
+        };
+        let at = |d: jiff::civil::Date| d.to_zoned_datetime(tz.clone()).ok().map(|z| z.timestamp());
+        Some((at(start)?, at(end)?))
+    }
+
+    pub fn path(self) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => format!("/archive/{}/{m:02}/{d:02}", self.year),
+            (Some(m), None) => format!("/archive/{}/{m:02}", self.year),
+            _ => format!("/archive/{}", self.year),
+        }
+    }
+
+    pub fn label(self, language: &str) -> String {
+        match (self.month, self.day) {
+            (Some(m), Some(d)) => jiff::civil::Date::new(self.year, m, d)
+                .map(|date| newsdesk_core::dates::display_date(date, language))
+                .unwrap_or_default(),
+            (Some(m), None) => {
+                // "November 2026": the long date of the 1st without its day.
+                let long = jiff::civil::Date::new(self.year, m, 1)
+                    .map(|date| newsdesk_core::dates::display_date(date, "en"))
+                    .unwrap_or_default();
+                long.replacen(" 1,", "", 1)
+            }
+            _ => self.year.to_string(),
+        }
+    }
 }
 
 impl<'a> ListScope<'a> {
@@ -54,6 +123,8 @@ impl<'a> ListScope<'a> {
             ListScope::Section(s) => ArticleFilter::section(s),
             ListScope::Tag(t) => ArticleFilter { tag: Some(t), ..Default::default() },
             ListScope::Author(a) => ArticleFilter { author: Some(a), ..Default::default() },
+            // The range needs the site's time zone; `list_page` fills it in.
+            ListScope::Archive(_) => ArticleFilter::default(),
         }
     }
 
@@ -62,6 +133,7 @@ impl<'a> ListScope<'a> {
             ListScope::Home | ListScope::Section(_) => "section",
             ListScope::Tag(_) => "tag",
             ListScope::Author(_) => "author",
+            ListScope::Archive(_) => "archive",
         }
     }
 
@@ -71,6 +143,7 @@ impl<'a> ListScope<'a> {
             ListScope::Section(s) => format!("section-{s}"),
             ListScope::Tag(t) => format!("tag-{t}"),
             ListScope::Author(a) => format!("author-{a}"),
+            ListScope::Archive(p) => format!("archive{}", p.path().trim_start_matches("/archive").replace('/', "-")),
         }
     }
 }
@@ -91,6 +164,7 @@ pub fn scope_name(state: &AppState, site: &SiteView, scope: ListScope<'_>) -> Re
             let name = state.store.tag_name(checked("tag", slug)?.as_str())?.ok_or_else(|| not_found("tag", slug))?;
             (name, format!("/tag/{slug}"))
         }
+        ListScope::Archive(p) => (p.label(&site.language), p.path()),
         ListScope::Author(slug) => {
             let name =
                 state.store.author_name(checked("author", slug)?.as_str())?.ok_or_else(|| not_found("author", slug))?;

@@ -61,6 +61,11 @@ pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<
         [file] if feed(file).is_some() => feeds::feed(state, ListScope::Home, feed(file).unwrap_or(FeedKind::Rss)),
         ["tag", slug] => list_page(state, ListScope::Tag(slug), page_number(query)?),
         ["author", slug] => list_page(state, ListScope::Author(slug), page_number(query)?),
+        ["archive", y, rest @ ..] if rest.len() <= 2 => {
+            let period = feeds::Period::parse(y, rest.first().copied(), rest.get(1).copied())
+                .ok_or_else(|| AppError::NotFound(format!("archive {path}")))?;
+            list_page(state, ListScope::Archive(period), page_number(query)?)
+        }
         [kind @ ("tag" | "author"), slug, file] if feed(file).is_some() => {
             let scope = if *kind == "tag" { ListScope::Tag(slug) } else { ListScope::Author(slug) };
             feeds::feed(state, scope, feed(file).unwrap_or(FeedKind::Rss))
@@ -189,7 +194,13 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     let site = site_view(state, current)?;
     let (name, url) = feeds::scope_name(state, &site, scope)?;
     let offset = (page - 1) * SECTION_PAGE_SIZE;
-    let mut articles = state.store.latest_published(&scope.filter(), SECTION_PAGE_SIZE + 1, offset)?;
+    let mut filter = scope.filter();
+    if let ListScope::Archive(period) = scope {
+        let (since, until) =
+            period.range(&state.site.time_zone).ok_or_else(|| AppError::NotFound(format!("archive {url}")))?;
+        (filter.since, filter.until) = (Some(since), Some(until));
+    }
+    let mut articles = state.store.latest_published(&filter, SECTION_PAGE_SIZE + 1, offset)?;
     let has_next = articles.len() > SECTION_PAGE_SIZE;
     articles.truncate(SECTION_PAGE_SIZE);
     if articles.is_empty() && (page > 1 || !matches!(scope, ListScope::Section(_))) {
@@ -204,7 +215,12 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     let view = SectionPage {
         most_read: most_read.iter().map(|a| card(a, &state.site.time_zone)).collect(),
         kind: scope.kind(),
-        feeds: FeedLink::all(&format!("{} — {name}", site.name), &url),
+        // Archives are closed periods: nothing new arrives, so they have no feeds.
+        feeds: if matches!(scope, ListScope::Archive(_)) {
+            vec![]
+        } else {
+            FeedLink::all(&format!("{} — {name}", site.name), &url)
+        },
         articles: articles.iter().map(|a| card(a, &state.site.time_zone)).collect(),
         prev_url: match page {
             1 => None,

@@ -297,3 +297,35 @@ async fn most_read_counts_readers_only() {
     let ranked = crate::views::most_read(&site.state, Some("sport"), 5, jiff::Timestamp::now()).unwrap();
     assert!(ranked.is_empty());
 }
+
+#[tokio::test]
+async fn date_archives_in_the_site_time_zone() {
+    let site = TestSite::new().with_article("Main story", "EUROPE", 3);
+    for (path, heading) in [
+        ("/archive/2025", "Archive: 2025"),
+        ("/archive/2025/09", "Archive: September 2025"),
+        ("/archive/2025/09/10", "Archive: September 10, 2025"),
+    ] {
+        let (status, html) = site.html(path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert!(html.contains(&format!("<h1 class=\"section-title\">{heading}</h1>")), "{path}");
+        assert!(html.contains("Main story"), "{path}");
+        assert!(!html.contains("application/rss+xml"), "archives have no feeds");
+    }
+    for path in ["/archive/2025/09/11", "/archive/2024", "/archive/2025/13", "/archive/2025/02/30", "/archive/2025/9", "/archive/x", "/archive/2025/09/10/1"] {
+        assert_eq!(site.get(path, &[]).await.0, StatusCode::NOT_FOUND, "{path}");
+    }
+    // In Istanbul (UTC+3) a story published at 22:30 UTC belongs to the next day.
+    let mut late = site.state.store.published_by_path("europe", "main-story").unwrap().unwrap();
+    late.id = None;
+    late.headline = "Late story".into();
+    late.slug = Slug::from_title("Late story").unwrap();
+    late.published_at = Some("2025-09-10T22:30:00Z".parse().unwrap());
+    site.state.store.save_article(&late, None, "t", jiff::Timestamp::now()).unwrap();
+    let mut istanbul = TestSite { _dir: tempfile::tempdir().unwrap(), state: site.state.clone() };
+    let config = SiteConfig { time_zone: jiff::tz::TimeZone::get("Europe/Istanbul").unwrap(), ..SiteConfig::default() };
+    istanbul.state.site = Arc::new(config);
+    istanbul.state.cache.clear();
+    let (_, day11) = istanbul.html("/archive/2025/09/11").await;
+    assert!(day11.contains(">Late story<") && !day11.contains(">Main story<"), "{day11}");
+}

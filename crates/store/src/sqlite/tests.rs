@@ -83,6 +83,14 @@ fn the_story_of_an_article() {
     assert_eq!(store.latest_published(&tagged, 10, 0).unwrap().len(), 2);
     let other_tag = ArticleFilter { tag: Some("sport"), ..Default::default() };
     assert!(store.latest_published(&other_tag, 10, 0).unwrap().is_empty());
+    let day = ArticleFilter {
+        since: Some("2025-09-10T00:00:00Z".parse().unwrap()),
+        until: Some("2025-09-11T00:00:00Z".parse().unwrap()),
+        ..Default::default()
+    };
+    assert_eq!(store.latest_published(&day, 10, 0).unwrap().len(), 2);
+    let before = ArticleFilter { until: Some("2025-09-10T00:00:00Z".parse().unwrap()), ..Default::default() };
+    assert!(store.latest_published(&before, 10, 0).unwrap().is_empty(), "until is exclusive");
     let later = ArticleFilter { since: Some("2025-09-11T00:00:00Z".parse().unwrap()), ..Default::default() };
     assert!(store.latest_published(&later, 10, 0).unwrap().is_empty());
     assert_eq!(store.tag_name("nato").unwrap().as_deref(), Some("nato"));
