@@ -1,8 +1,12 @@
 //! Outside data into core types. Pure functions over bytes: no network, no disk, no clock. Every
 //! parser here has property tests and a fuzz target (`fuzz/`), because its input is untrusted.
 //!
-//! Formats so far: the plain-text page capture ([`capture`]).
+//! Formats so far: the plain-text page capture ([`capture`]) and IPTC ninjs 1.x–3.x
+//! ([`ninjs`]); outside HTML is sanitized and turned into body blocks by [`html`].
 
 pub mod capture;
+pub mod html;
+pub mod ninjs;
 
 pub use capture::{CaptureError, CaptureRecord, parse_capture};
+pub use ninjs::{NinjsError, WireItem, parse_ninjs};

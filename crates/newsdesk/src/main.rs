@@ -145,7 +145,7 @@ struct ServeArgs {
 
 #[derive(Debug, Args)]
 struct ImportArgs {
-    /// Page-capture files to import.
+    /// Files to import: page captures or IPTC ninjs documents.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
@@ -153,13 +153,33 @@ struct ImportArgs {
     #[arg(long)]
     dry_run: bool,
 
-    /// Print one JSON object per file instead of its URL.
+    /// Print one JSON object per item instead of its URL.
     #[arg(long)]
     json: bool,
+
+    /// The format of every file; told from the content when not given.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+
+    /// Section for wire items (page captures name their own).
+    #[arg(long, default_value = "News")]
+    section: String,
+
+    /// Store the files that parse even when others do not (exit status 1 all the same).
+    #[arg(long)]
+    keep_going: bool,
 
     /// Public base URL that printed URLs start with.
     #[arg(long, env = "NEWSDESK_SITE_URL", default_value = "http://127.0.0.1:8080", value_name = "URL")]
     site_url: String,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// Plain-text page capture (../shared/testdata/seed).
+    Capture,
+    /// IPTC ninjs 1.x, 2.x or 3.x (JSON).
+    Ninjs,
 }
 
 #[derive(Debug, Args)]

@@ -10,6 +10,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0002_api_keys", include_str!("../migrations/sqlite/0002_api_keys.sql")),
     ("0003_webhooks", include_str!("../migrations/sqlite/0003_webhooks.sql")),
     ("0004_views", include_str!("../migrations/sqlite/0004_views.sql")),
+    ("0005_source_version", include_str!("../migrations/sqlite/0005_source_version.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

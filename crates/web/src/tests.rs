@@ -312,7 +312,15 @@ async fn date_archives_in_the_site_time_zone() {
         assert!(html.contains("Main story"), "{path}");
         assert!(!html.contains("application/rss+xml"), "archives have no feeds");
     }
-    for path in ["/archive/2025/09/11", "/archive/2024", "/archive/2025/13", "/archive/2025/02/30", "/archive/2025/9", "/archive/x", "/archive/2025/09/10/1"] {
+    for path in [
+        "/archive/2025/09/11",
+        "/archive/2024",
+        "/archive/2025/13",
+        "/archive/2025/02/30",
+        "/archive/2025/9",
+        "/archive/x",
+        "/archive/2025/09/10/1",
+    ] {
         assert_eq!(site.get(path, &[]).await.0, StatusCode::NOT_FOUND, "{path}");
     }
     // In Istanbul (UTC+3) a story published at 22:30 UTC belongs to the next day.

@@ -153,3 +153,22 @@ fn an_unwritable_data_dir_is_an_error() {
     let e = Store::open(&file.join("data")).unwrap_err();
     assert!(e.to_string().contains("cannot create the data directory"), "{e}");
 }
+
+#[test]
+fn older_and_repeated_versions_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut a = article("Wire story", "EUROPE");
+    let v2 = store.save_versioned(&a, Some("ninjs:u"), Some("2"), "wire", now()).unwrap();
+    assert_eq!(v2.status, SaveStatus::Created);
+    a.deck = Some("An older deck".into());
+    let v1 = store.save_versioned(&a, Some("ninjs:u"), Some("1"), "wire", now()).unwrap();
+    assert_eq!((v1.status, v1.path.as_str()), (SaveStatus::Unchanged, v2.path.as_str()));
+    let again = store.save_versioned(&a, Some("ninjs:u"), Some("2"), "wire", now()).unwrap();
+    assert_eq!(again.status, SaveStatus::Unchanged);
+    a.deck = Some("The newest deck".into());
+    let v10 = store.save_versioned(&a, Some("ninjs:u"), Some("10"), "wire", now()).unwrap();
+    assert_eq!((v10.status, v10.revision), (SaveStatus::Updated, 2));
+    assert_eq!(store.article(v2.id).unwrap().deck.as_deref(), Some("The newest deck"));
+    assert_eq!(store.article_count().unwrap(), 1);
+}

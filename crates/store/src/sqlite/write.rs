@@ -127,6 +127,7 @@ pub(super) fn update_article(
     tx: &Transaction<'_>,
     id: ArticleId,
     article: &Article,
+    from_source: bool,
     actor: &str,
     now: Timestamp,
 ) -> Result<SaveOutcome, StoreError> {
@@ -139,6 +140,10 @@ pub(super) fn update_article(
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
     let old: Article = serde_json::from_str(&old_snapshot)?;
+    // A new version from the source updates the story where the newsroom filed it: the section is
+    // an editorial decision, not the provider's.
+    let article =
+        &if from_source { Article { section: old.section.clone(), ..article.clone() } } else { article.clone() };
     let section = section_id(tx, &article.section)?;
     // A published URL must not move: an update keeps the stored slug within its section.
     let slug = if old.section == article.section {

@@ -1,0 +1,16 @@
+//! Any bytes into the ninjs parser (and through it the HTML sanitizer and block reader): a list
+//! of items or an error, never a panic; accepted items become articles or clear errors.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use newsdesk_core::article::Section;
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(items) = newsdesk_ingest::parse_ninjs(data) {
+        let section = Section::from_label("WIRE").expect("a valid label");
+        for item in items {
+            assert!(!item.body.is_empty());
+            let _ = item.to_article(&section);
+        }
+    }
+});
