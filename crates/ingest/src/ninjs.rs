@@ -48,6 +48,8 @@ pub struct WireItem {
     pub urgency: Option<i64>,
     pub pub_status: PubStatus,
     pub copyright_holder: Option<String>,
+    /// The first named info source (ninjs 2.x/3.x `infoSources`), a fallback credit.
+    pub info_source: Option<String>,
     pub subjects: Vec<String>,
     pub picture: Option<WirePicture>,
 }
@@ -249,6 +251,12 @@ fn item(obj: &Map<String, Value>, at: Option<usize>) -> Result<WireItem, NinjsEr
         urgency,
         pub_status,
         copyright_holder: string(obj, "copyrightholder", at)?,
+        info_source: match obj.get("infosources") {
+            Some(Value::Array(list)) => {
+                list.iter().find_map(|s| s.get("name").and_then(Value::as_str)).map(str::to_string)
+            }
+            _ => None,
+        },
         subjects: subjects(obj),
         picture: own_picture.or_else(|| associated_picture(obj)),
     })
@@ -383,11 +391,11 @@ impl WireItem {
             (e, c) => e.or(c),
         };
         let updated_at = self.version_created.filter(|v| published_at.is_some_and(|p| *v > p));
-        let source = self.copyright_holder.clone().or_else(|| provider_of(&self.uri));
+        let source = self.copyright_holder.clone().or_else(|| self.info_source.clone());
         let mut body = self.body.clone();
         if let Some(place) = &self.located
             && let Some(Block::Paragraph { text }) = body.first_mut()
-            && !text.starts_with(place.as_str())
+            && !has_dateline(text, place)
         {
             // The dateline leads the story, as agencies print it.
             *text = format!("{} — {text}", place.to_uppercase());
@@ -433,11 +441,14 @@ fn split_byline(byline: &str) -> Vec<String> {
         .collect()
 }
 
-/// "http://api.ap.org/…" -> "ap.org", for items that do not name their copyright holder.
-fn provider_of(uri: &str) -> Option<String> {
-    let host = uri.split_once("://")?.1.split('/').next()?;
-    let parts: Vec<&str> = host.split('.').collect();
-    (parts.len() >= 2).then(|| parts[parts.len() - 2..].join("."))
+/// Whether a story already opens with its dateline: agencies set it in capitals
+/// ("GROSSETO, Italy (AP) --"), or it names the place it was filed from.
+fn has_dateline(text: &str, place: &str) -> bool {
+    let first = text.split([' ', ',']).next().unwrap_or("");
+    let letters: Vec<char> = first.chars().filter(|c| c.is_alphabetic()).collect();
+    let capitals = letters.len() >= 3 && letters.iter().all(|c| c.is_uppercase());
+    let town = place.split(',').next().unwrap_or(place).trim().to_lowercase();
+    capitals || (!town.is_empty() && text.to_lowercase().starts_with(&town))
 }
 
 #[cfg(test)]

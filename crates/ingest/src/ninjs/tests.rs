@@ -84,7 +84,18 @@ fn a_ninjs_1_item_with_a_picture_and_a_dateline() {
     assert!(item.picture.is_some(), "the associated picture becomes the lead image");
     let a = item.to_article(&Section::from_label("EUROPE").unwrap()).unwrap();
     assert_eq!(a.authors, ["Paulo Santalucia", "Frances d'Emilio"]);
-    assert!(matches!(&a.body[0], Block::Paragraph { text } if text.starts_with("GROSSETTO, ITALY — ")));
+    // The story already opens with its dateline ("GROSSETO, Italy (AP) --"): none is added.
+    assert!(
+        matches!(&a.body[0], Block::Paragraph { text } if text.starts_with("GROSSETO, Italy (AP)")),
+        "{:?}",
+        a.body[0]
+    );
+    assert_eq!(a.source, None, "no copyright holder or info source is named, and none is guessed");
+    let plain = r#"{"uri": "u", "headline": "H", "located": "Izmir, Türkiye", "body_text": "Ferries resumed.", "infoSources": [{"name": "AA"}]}"#;
+    let a =
+        parse_ninjs(plain.as_bytes()).unwrap().remove(0).to_article(&Section::from_label("EUROPE").unwrap()).unwrap();
+    assert_eq!(a.body[0], Block::Paragraph { text: "IZMIR, TÜRKIYE — Ferries resumed.".into() });
+    assert_eq!(a.source.as_deref(), Some("AA"));
 }
 
 #[test]
@@ -123,7 +134,7 @@ fn versions_embargo_and_status() {
     let a = item.to_article(&Section::from_label("WIRE").unwrap()).unwrap();
     assert_eq!(a.published_at, Some("2026-01-06T00:00:00Z".parse().unwrap()), "the embargo holds it back");
     assert_eq!(a.state, WorkflowState::Unpublished);
-    assert_eq!(a.source.as_deref(), None, "a urn names no provider");
+    assert_eq!(a.source.as_deref(), None, "nothing names the provider");
 }
 
 proptest! {
