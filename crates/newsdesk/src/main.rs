@@ -59,6 +59,12 @@ enum Command {
     Webhook(WebhookCommand),
 }
 
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum KeyScopeArg {
+    Content,
+    Ingest,
+}
+
 #[derive(Debug, Subcommand)]
 enum WebhookCommand {
     /// Register a URL; prints its id and the secret its deliveries are signed with.
@@ -83,6 +89,9 @@ enum ApiKeyCommand {
     Add {
         /// A name for the client, e.g. "mobile-app".
         name: String,
+        /// What the key may do: read the Content API, or push wire items to /api/ingest.
+        #[arg(long, value_enum, default_value_t = KeyScopeArg::Content)]
+        scope: KeyScopeArg,
     },
     /// List the keys by name, with when they were made and revoked.
     List,

@@ -10,6 +10,6 @@ mod migrate;
 mod sqlite;
 
 pub use error::StoreError;
-pub use sqlite::catalog::{ApiKey, NamedCount};
+pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
 pub use sqlite::{ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store};

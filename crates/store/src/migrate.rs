@@ -11,6 +11,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0003_webhooks", include_str!("../migrations/sqlite/0003_webhooks.sql")),
     ("0004_views", include_str!("../migrations/sqlite/0004_views.sql")),
     ("0005_source_version", include_str!("../migrations/sqlite/0005_source_version.sql")),
+    ("0006_key_scopes", include_str!("../migrations/sqlite/0006_key_scopes.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -15,10 +15,37 @@ pub struct NamedCount {
     pub published: i64,
 }
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyScope {
+    /// Reads the Content API.
+    Content,
+    /// Pushes wire items to `POST /api/ingest`.
+    Ingest,
+}
+
+impl KeyScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            KeyScope::Content => "content",
+            KeyScope::Ingest => "ingest",
+        }
+    }
+
+    fn parse(s: &str) -> Result<KeyScope, StoreError> {
+        match s {
+            "content" => Ok(KeyScope::Content),
+            "ingest" => Ok(KeyScope::Ingest),
+            other => Err(StoreError::Corrupt(format!("key scope {other:?}"))),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ApiKey {
     pub id: i64,
     pub name: String,
+    pub scope: KeyScope,
     pub created_at: Timestamp,
     pub revoked_at: Option<Timestamp>,
 }
@@ -81,37 +108,63 @@ impl Store {
     }
 
     /// Records a new client key by its hash; the key itself is never stored.
-    pub fn add_api_key(&self, name: &str, key_hash: &str, now: Timestamp) -> Result<ApiKey, StoreError> {
+    pub fn add_api_key(
+        &self,
+        name: &str,
+        key_hash: &str,
+        scope: KeyScope,
+        now: Timestamp,
+    ) -> Result<ApiKey, StoreError> {
         let conn = lock(&self.writer);
         let done = conn.execute(
-            "INSERT INTO api_keys (name, key_hash, created_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            params![name, key_hash, now.as_microsecond()],
+            "INSERT INTO api_keys (name, key_hash, created_at, scope) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+            params![name, key_hash, now.as_microsecond(), scope.as_str()],
         )?;
         if done == 0 {
             return Err(StoreError::Conflict(format!("an API key named {name:?} exists already")));
         }
-        Ok(ApiKey { id: conn.last_insert_rowid(), name: name.to_string(), created_at: now, revoked_at: None })
+        Ok(ApiKey { id: conn.last_insert_rowid(), name: name.to_string(), scope, created_at: now, revoked_at: None })
     }
 
     /// The live key with this hash, if any.
     pub fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
         let conn = lock(&self.reader);
         let row = conn
-            .prepare_cached("SELECT id, name, created_at FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL")?
-            .query_row([key_hash], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?)))
+            .prepare_cached(
+                "SELECT id, name, created_at, scope FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
+            )?
+            .query_row([key_hash], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, String>(3)?))
+            })
             .optional()?;
-        row.map(|(id, name, created)| Ok(ApiKey { id, name, created_at: ts(created)?, revoked_at: None })).transpose()
+        row.map(|(id, name, created, scope)| {
+            Ok(ApiKey { id, name, scope: KeyScope::parse(&scope)?, created_at: ts(created)?, revoked_at: None })
+        })
+        .transpose()
     }
 
     pub fn api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
         let conn = lock(&self.reader);
-        let mut stmt = conn.prepare_cached("SELECT id, name, created_at, revoked_at FROM api_keys ORDER BY id")?;
+        let mut stmt =
+            conn.prepare_cached("SELECT id, name, created_at, revoked_at, scope FROM api_keys ORDER BY id")?;
         let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<i64>>(3)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, String>(4)?,
+            ))
         })?;
         rows.map(|row| {
-            let (id, name, created, revoked) = row?;
-            Ok(ApiKey { id, name, created_at: ts(created)?, revoked_at: revoked.map(ts).transpose()? })
+            let (id, name, created, revoked, scope) = row?;
+            Ok(ApiKey {
+                id,
+                name,
+                scope: KeyScope::parse(&scope)?,
+                created_at: ts(created)?,
+                revoked_at: revoked.map(ts).transpose()?,
+            })
         })
         .collect()
     }
@@ -139,8 +192,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open(dir.path()).unwrap();
         let now: Timestamp = "2026-11-25T14:40:43.442823Z".parse().unwrap();
-        store.add_api_key("partner", "abc", now).unwrap();
-        assert!(matches!(store.add_api_key("partner", "def", now), Err(StoreError::Conflict(_))));
+        store.add_api_key("partner", "abc", KeyScope::Content, now).unwrap();
+        assert!(matches!(store.add_api_key("partner", "def", KeyScope::Ingest, now), Err(StoreError::Conflict(_))));
         assert_eq!(store.api_key_by_hash("abc").unwrap().unwrap().name, "partner");
         assert!(store.api_key_by_hash("nope").unwrap().is_none());
         store.revoke_api_key("partner", now).unwrap();

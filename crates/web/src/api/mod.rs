@@ -4,6 +4,7 @@
 //! problems with stable codes, ETags. Every filter is parsed into a typed value before it reaches
 //! the store, which binds it as a parameter: nothing from a request is ever spliced into SQL.
 
+mod ingest;
 mod limit;
 pub mod openapi;
 mod problem;
@@ -57,6 +58,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/sections", get(list_sections))
         .route("/api/v1/tags", get(list_tags))
         .route("/api/v1/authors", get(list_authors))
+        .route("/api/ingest", axum::routing::post(ingest::push))
 }
 
 /// The SHA-256 of a key, as stored: keys are never kept in the clear.
@@ -71,8 +73,17 @@ pub fn new_key() -> Result<String, String> {
     Ok(format!("nd_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
 }
 
-/// Checks the key and spends one request of its budget.
+/// Checks a Content API key and spends one request of its budget.
 async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+    authorize_scope(state, headers, newsdesk_store::KeyScope::Content).await
+}
+
+/// Checks the key, its scope, and spends one request of its budget.
+async fn authorize_scope(
+    state: &AppState,
+    headers: &HeaderMap,
+    scope: newsdesk_store::KeyScope,
+) -> Result<(), ApiError> {
     let key = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -86,6 +97,13 @@ async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??;
     let key = found.ok_or(ApiError::Unauthorized)?;
+    if key.scope != scope {
+        return Err(ApiError::Forbidden(format!(
+            "this key's scope is {}; this endpoint needs a key made with --scope {}",
+            key.scope.as_str(),
+            scope.as_str()
+        )));
+    }
     state.api_limiter.check(key.id)
 }
 

@@ -107,7 +107,10 @@ pub fn document(site_url: &str) -> Value {
         },
         "servers": [{ "url": site_url }],
         "security": [{ "apiKey": [] }],
-        "tags": [{ "name": "content", "description": "Published articles and how they are filed." }],
+        "tags": [
+            { "name": "content", "description": "Published articles and how they are filed." },
+            { "name": "ingest", "description": "Wire items pushed in by agencies and partners." }
+        ],
         "paths": {
             "/api/v1/articles": { "get": {
                 "summary": "Published articles, newest first",
@@ -135,6 +138,18 @@ pub fn document(site_url: &str) -> Value {
                     "404": { "description": "No published article has this id (code `not-found`).", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } }
                 })),
             }},
+            "/api/ingest": { "post": {
+                "summary": "Push wire items (IPTC ninjs 1.x–3.x: one item or an array)",
+                "operationId": "ingest", "tags": ["ingest"],
+                "description": "Needs a key made with `newsdesk api-key add NAME --scope ingest`. A repeated or older version of an item changes nothing; a newer one becomes a new revision of its story.",
+                "parameters": [slug_param("section", "Section for the items (a new story's; updates stay where they are filed).")],
+                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": ["object", "array"] } } } },
+                "responses": with_problems(json!({
+                    "200": ok("What became of each item.", "IngestResult"),
+                    "403": { "description": "The key may not push wire items (code `forbidden`).", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+                    "415": { "description": "Not JSON (code `unsupported-media-type`).", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+                })),
+            }},
             "/api/v1/sections": named_list_op("Sections with published articles", "listSections"),
             "/api/v1/tags": named_list_op("Tags with published articles, most used first", "listTags"),
             "/api/v1/authors": named_list_op("Authors with published articles", "listAuthors"),
@@ -147,6 +162,13 @@ pub fn document(site_url: &str) -> Value {
                     "data": { "type": "array", "items": { "$ref": "#/components/schemas/Article" } },
                     "next_cursor": { "type": ["string", "null"], "description": "Pass as `cursor` for the next page; null on the last." }
                 }},
+                "IngestResult": { "type": "object", "required": ["data", "created", "updated", "unchanged"], "additionalProperties": false, "properties": {
+                    "data": { "type": "array", "items": { "type": "object", "required": ["uri", "id", "url", "status"], "additionalProperties": false, "properties": {
+                        "uri": { "type": "string" }, "id": { "type": "integer" }, "url": { "type": "string", "format": "uri" },
+                        "status": { "type": "string", "enum": ["created", "updated", "unchanged"] }
+                    }}},
+                    "created": { "type": "integer", "minimum": 0 }, "updated": { "type": "integer", "minimum": 0 }, "unchanged": { "type": "integer", "minimum": 0 }
+                }},
                 "ArticleOne": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "$ref": "#/components/schemas/Article" } } },
                 "NamedList": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "type": "array", "items": {
                     "type": "object", "required": ["slug", "name", "published", "url"], "additionalProperties": false,
@@ -155,7 +177,7 @@ pub fn document(site_url: &str) -> Value {
                 "Problem": { "type": "object", "required": ["type", "title", "status", "detail", "code"], "properties": {
                     "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" },
                     "detail": { "type": "string" },
-                    "code": { "type": "string", "enum": ["unauthorized", "not-found", "invalid-parameter", "rate-limited", "internal"] },
+                    "code": { "type": "string", "enum": ["unauthorized", "forbidden", "not-found", "invalid-parameter", "invalid-document", "unsupported-media-type", "rate-limited", "internal"] },
                     "parameter": { "type": "string" }
                 }}
             }

@@ -9,6 +9,11 @@ use serde::Serialize;
 pub enum ApiError {
     /// No key, or a key that is unknown or revoked.
     Unauthorized,
+    /// A valid key that may not do this (a Content API key pushing wire items, say).
+    Forbidden(String),
+    /// A pushed document that cannot be read: which item and field, and why.
+    InvalidDocument(String),
+    UnsupportedMediaType,
     NotFound(String),
     /// A query parameter that is unknown, repeated or malformed.
     InvalidParameter {
@@ -45,6 +50,19 @@ impl ApiError {
                 "unauthorized",
                 "A valid API key is required",
                 "Send the key as `Authorization: Bearer KEY`; `newsdesk api-key add NAME` makes one.".to_string(),
+                None,
+            ),
+            ApiError::Forbidden(detail) => {
+                (StatusCode::FORBIDDEN, "forbidden", "Not allowed with this key", detail.clone(), None)
+            }
+            ApiError::InvalidDocument(detail) => {
+                (StatusCode::BAD_REQUEST, "invalid-document", "The document cannot be read", detail.clone(), None)
+            }
+            ApiError::UnsupportedMediaType => (
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported-media-type",
+                "Unsupported media type",
+                "Send ninjs as application/json.".to_string(),
                 None,
             ),
             ApiError::NotFound(what) => {

@@ -49,7 +49,7 @@ impl Api {
         }
         store.save_article(&article(9, "EUROPE", &[], WorkflowState::Draft), None, "t", Timestamp::now()).unwrap();
         let key = new_key().unwrap();
-        store.add_api_key("partner", &hash_key(&key), Timestamp::now()).unwrap();
+        store.add_api_key("partner", &hash_key(&key), newsdesk_store::KeyScope::Content, Timestamp::now()).unwrap();
         let site = SiteConfig { api_rate_per_minute: rate, ..SiteConfig::default() };
         let state = AppState::new(store, Theme::load(ThemeOptions::default()), site, dir.path().join("media"));
         let _ = Section::from_label("X");
@@ -217,4 +217,48 @@ fn regex_lite_match(c: &str) -> bool {
             && s.as_bytes().chunks(2).all(|p| p[0] == b'3' && p[1].is_ascii_digit())
     };
     digits(a, 17) && digits(b, 18)
+}
+
+async fn post(api: &Api, path: &str, key: &str, content_type: &str, body: &str) -> (StatusCode, Value) {
+    let req = Request::builder()
+        .method("POST")
+        .uri(path)
+        .header(header::AUTHORIZATION, format!("Bearer {key}"))
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    let res = site_router(api.state.clone()).oneshot(req).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), 1 << 20).await.unwrap();
+    (status, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+}
+
+#[tokio::test]
+async fn wire_items_are_pushed_with_an_ingest_key() {
+    let api = Api::new(600);
+    let ingest_key = new_key().unwrap();
+    api.state
+        .store
+        .add_api_key("agency", &hash_key(&ingest_key), newsdesk_store::KeyScope::Ingest, Timestamp::now())
+        .unwrap();
+    let doc = r#"{"uri": "urn:agency:1", "version": "1", "headline": "Pushed story", "body_html": "<p>Text.</p>", "versioncreated": "2026-01-05T08:00:00Z"}"#;
+
+    let (status, v) = post(&api, "/api/ingest", &api.key, "application/json", doc).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "a content key cannot push");
+    let (status, v) = post(&api, "/api/ingest?section=business", &ingest_key, "application/json", doc).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(
+        (v["created"].as_i64(), v["data"][0]["url"].as_str()),
+        (Some(1), Some("http://127.0.0.1:8080/business/pushed-story"))
+    );
+    let (_, v) = post(&api, "/api/ingest", &ingest_key, "application/json", doc).await;
+    assert_eq!(v["unchanged"], 1, "the same version again changes nothing");
+
+    let (status, v) = post(&api, "/api/ingest", &ingest_key, "text/plain", doc).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported-media-type")));
+    let bad = r#"[{"uri": "a", "headline": "x", "body_text": "y"}, {"uri": "b", "headline": "z", "body_text": "w", "urgency": "high"}]"#;
+    let (status, v) = post(&api, "/api/ingest", &ingest_key, "application/json", bad).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")));
+    assert!(v["detail"].as_str().unwrap().starts_with("item 1: urgency: expected a number"), "{v}");
+    assert!(api.state.store.published_by_path("news", "x").unwrap().is_none(), "a refused document stores nothing");
 }
