@@ -245,27 +245,13 @@ fn the_content_api_passes_openapi_spec_validator_and_schemathesis() {
     let spec = save(dir.path(), "openapi.json", &doc);
     judge(&spec_validator, &[spec.as_os_str()]);
 
-    let auth = format!("Authorization: Bearer {key}");
-    let report = judge(
+    let checks = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance";
+    let report = run_schemathesis(
         &schemathesis,
-        &[
-            OsStr::new("run"),
-            spec.as_os_str(),
-            OsStr::new("--url"),
-            OsStr::new(&server.url),
-            OsStr::new("-H"),
-            OsStr::new(&auth),
-            OsStr::new("-n"),
-            OsStr::new("30"),
-            OsStr::new("--max-time"),
-            OsStr::new("45"),
-            OsStr::new("--phases"),
-            OsStr::new("examples,coverage,fuzzing"),
-            OsStr::new("--checks"),
-            OsStr::new(
-                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance",
-            ),
-        ],
+        &spec,
+        &server.url,
+        &key,
+        &["-n", "30", "--max-time", "45", "--phases", "examples,coverage,fuzzing", "--checks", checks],
     );
     // Exit 0 (checked by `judge`) means no check failed; also refuse warnings that the schema
     // and the API disagree about what is valid.
@@ -276,28 +262,9 @@ fn the_content_api_passes_openapi_spec_validator_and_schemathesis() {
     // with a problem, never a server error.
     let out = newsdesk(&server.data, &["api-key", "add", "agency", "--scope", "ingest"]);
     let ingest_key = String::from_utf8(out.stdout).unwrap().trim().to_string();
-    let auth = format!("Authorization: Bearer {ingest_key}");
-    judge(
-        &schemathesis,
-        &[
-            OsStr::new("run"),
-            spec.as_os_str(),
-            OsStr::new("--url"),
-            OsStr::new(&server.url),
-            OsStr::new("-H"),
-            OsStr::new(&auth),
-            OsStr::new("--include-operation-id"),
-            OsStr::new("ingest"),
-            OsStr::new("-n"),
-            OsStr::new("30"),
-            OsStr::new("--max-time"),
-            OsStr::new("20"),
-            OsStr::new("--checks"),
-            OsStr::new(
-                "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-            ),
-        ],
-    );
+    let checks = "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance";
+    let extra = ["--include-operation-id", "ingest", "-n", "30", "--max-time", "20", "--checks", checks];
+    run_schemathesis(&schemathesis, &spec, &server.url, &ingest_key, &extra);
 }
 
 #[test]
@@ -340,4 +307,13 @@ fn sqlmap_finds_no_injection_in_the_content_api() {
             "sqlmap did not finish its tests of {params}:\n{text}"
         );
     }
+}
+
+/// `schemathesis run SPEC --url URL -H "Authorization: Bearer KEY" EXTRA…`, failing on a non-zero exit.
+fn run_schemathesis(tool: &Path, spec: &Path, url: &str, key: &str, extra: &[&str]) -> String {
+    let auth = format!("Authorization: Bearer {key}");
+    let mut args: Vec<&OsStr> = vec![OsStr::new("run"), spec.as_os_str(), OsStr::new("--url"), OsStr::new(url)];
+    args.extend([OsStr::new("-H"), OsStr::new(&auth)]);
+    args.extend(extra.iter().map(OsStr::new));
+    judge(tool, &args)
 }
