@@ -10,3 +10,8 @@ pub mod ninjs;
 
 pub use capture::{CaptureError, CaptureRecord, parse_capture};
 pub use ninjs::{NinjsError, WireItem, parse_ninjs};
+
+/// Finds ../shared for the tests (one copy of the helper for every test module).
+#[cfg(test)]
+#[path = "../../../support/shared.rs"]
+mod shared;

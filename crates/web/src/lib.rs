@@ -313,4 +313,6 @@ pub async fn serve(
 }
 
 #[cfg(test)]
+mod test_support;
+#[cfg(test)]
 mod tests;

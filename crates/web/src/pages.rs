@@ -359,27 +359,11 @@ pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use newsdesk_core::article::Section;
-    use newsdesk_core::{ArticleId, Slug, WorkflowState};
+    use newsdesk_core::ArticleId;
 
     fn a(id: i64, section: &str) -> Article {
-        Article {
-            id: Some(ArticleId(id)),
-            section: Section::from_label(section).unwrap(),
-            slug: Slug::from_title(&format!("story {id}")).unwrap(),
-            headline: format!("Story {id}"),
-            deck: None,
-            lead_image: None,
-            body: vec![],
-            source: None,
-            authors: vec![],
-            tags: vec![],
-            language: "en".into(),
-            canonical_url: None,
-            state: WorkflowState::Published,
-            published_at: None,
-            updated_at: None,
-        }
+        let a = crate::test_support::article(&format!("Story {id}"), section, "2026-01-01T00:00:00Z");
+        Article { id: Some(ArticleId(id)), ..a }
     }
 
     #[test]

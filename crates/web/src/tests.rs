@@ -4,8 +4,8 @@ use std::io::Read;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use newsdesk_core::article::{LeadImage, Section};
-use newsdesk_core::{Article, Block, Slug, WorkflowState};
+use newsdesk_core::article::LeadImage;
+use newsdesk_core::{Article, Block, Slug};
 use newsdesk_render::{Theme, ThemeOptions};
 use tower::ServiceExt;
 
@@ -26,11 +26,8 @@ impl TestSite {
     }
 
     fn with_article(self, headline: &str, section: &str, minute: u32) -> TestSite {
+        let base = crate::test_support::article(headline, section, &format!("2025-09-10T10:{minute:02}:00Z"));
         let a = Article {
-            id: None,
-            section: Section::from_label(section).unwrap(),
-            slug: Slug::from_title(headline).unwrap(),
-            headline: headline.into(),
             deck: Some(format!("Deck of {headline}.")),
             lead_image: Some(LeadImage {
                 asset: None,
@@ -46,13 +43,8 @@ impl TestSite {
                 Block::Related { publication: "Newsdesk".into(), headline: "Older story".into(), url: None },
             ],
             source: Some("AA".into()),
-            authors: vec![],
             tags: vec!["tag one".into()],
-            language: "en".into(),
-            canonical_url: None,
-            state: WorkflowState::Published,
-            published_at: Some(format!("2025-09-10T10:{minute:02}:00Z").parse().unwrap()),
-            updated_at: None,
+            ..base
         };
         self.state.store.save_article(&a, None, "test", jiff::Timestamp::now()).unwrap();
         self.state.cache.clear();

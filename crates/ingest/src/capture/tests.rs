@@ -1,8 +1,7 @@
 use super::*;
 use proptest::prelude::*;
 
-#[path = "../../../../support/shared.rs"]
-mod shared;
+use crate::shared;
 
 const SEED: &str = "testdata/seed/000_53d1d0ba0fc63e9e";
 

@@ -1,8 +1,7 @@
 use super::*;
 use proptest::prelude::*;
 
-#[path = "../../../../support/shared.rs"]
-mod shared;
+use crate::shared;
 
 fn examples(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut out = vec![];

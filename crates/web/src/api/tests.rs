@@ -2,8 +2,7 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use newsdesk_core::article::Section;
-use newsdesk_core::{Article, Block, Slug, WorkflowState};
+use newsdesk_core::{Article, WorkflowState};
 use newsdesk_render::{Theme, ThemeOptions};
 use serde_json::Value;
 use tower::ServiceExt;
@@ -18,23 +17,8 @@ struct Api {
 }
 
 fn article(n: u32, section: &str, tags: &[&str], state: WorkflowState) -> Article {
-    Article {
-        id: None,
-        section: newsdesk_core::article::Section::from_label(section).unwrap(),
-        slug: Slug::from_title(&format!("story {n}")).unwrap(),
-        headline: format!("Story {n}"),
-        deck: None,
-        lead_image: None,
-        body: vec![Block::Paragraph { text: "Some words here.".into() }],
-        source: None,
-        authors: vec!["Mira Okonkwo".into()],
-        tags: tags.iter().map(|t| t.to_string()).collect(),
-        language: "en".into(),
-        canonical_url: None,
-        state,
-        published_at: Some(format!("2026-01-{:02}T08:00:00Z", n).parse().unwrap()),
-        updated_at: None,
-    }
+    let a = crate::test_support::article(&format!("Story {n}"), section, &format!("2026-01-{n:02}T08:00:00Z"));
+    Article { authors: vec!["Mira Okonkwo".into()], tags: tags.iter().map(|t| t.to_string()).collect(), state, ..a }
 }
 
 impl Api {
@@ -52,7 +36,6 @@ impl Api {
         store.add_api_key("partner", &hash_key(&key), newsdesk_store::KeyScope::Content, Timestamp::now()).unwrap();
         let site = SiteConfig { api_rate_per_minute: rate, ..SiteConfig::default() };
         let state = AppState::new(store, Theme::load(ThemeOptions::default()), site, dir.path().join("media"));
-        let _ = Section::from_label("X");
         Api { _dir: dir, state, key }
     }
 
@@ -212,7 +195,7 @@ mod properties {
 fn regex_lite_match(c: &str) -> bool {
     let Some((a, b)) = c.split_once("3a") else { return false };
     let digits = |s: &str, max: usize| {
-        s.len() % 2 == 0
+        s.len().is_multiple_of(2)
             && (2..=max * 2).contains(&s.len())
             && s.as_bytes().chunks(2).all(|p| p[0] == b'3' && p[1].is_ascii_digit())
     };

@@ -4,15 +4,16 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use newsdesk_core::article::Section;
-use newsdesk_core::{Article, Block, Slug, WorkflowState};
 use newsdesk_render::{Theme, ThemeOptions};
 
 use super::*;
 use crate::SiteConfig;
 
+/// Each request the receiver got: its headers (lowercased names) and its body.
+type Received = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
+
 /// A receiver that answers the given statuses in turn and keeps what it was sent.
-fn receiver(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>) {
+fn receiver(statuses: Vec<u16>) -> (String, Received) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://127.0.0.1:{}/hook", listener.local_addr().unwrap().port());
     let seen = Arc::new(Mutex::new(vec![]));
@@ -55,23 +56,7 @@ fn site() -> (tempfile::TempDir, AppState) {
 }
 
 fn publish(state: &AppState, headline: &str) {
-    let a = Article {
-        id: None,
-        section: Section::from_label("EUROPE").unwrap(),
-        slug: Slug::from_title(headline).unwrap(),
-        headline: headline.into(),
-        deck: None,
-        lead_image: None,
-        body: vec![Block::Paragraph { text: "Text.".into() }],
-        source: None,
-        authors: vec![],
-        tags: vec![],
-        language: "en".into(),
-        canonical_url: None,
-        state: WorkflowState::Published,
-        published_at: Some("2026-01-01T00:00:00Z".parse().unwrap()),
-        updated_at: None,
-    };
+    let a = crate::test_support::article(headline, "EUROPE", "2026-01-01T00:00:00Z");
     state.store.save_article(&a, None, "t", Timestamp::now()).unwrap();
 }
 
