@@ -107,9 +107,33 @@ pub struct Article {
     pub state: WorkflowState,
     pub published_at: Option<Timestamp>,
     pub updated_at: Option<Timestamp>,
+    /// Not to be shown anywhere (page, lists, feeds, sitemaps, search, APIs) before this time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub embargo: Option<Timestamp>,
+    /// The wire item this story was made from (schema.org `isBasedOn`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub based_on: Option<String>,
+    /// Dated correction notes, oldest first; shown on the page and in the JSON-LD.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub corrections: Vec<Correction>,
+}
+
+/// An editor's note that something published was wrong, and when it was put right.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Correction {
+    pub at: Timestamp,
+    pub note: String,
 }
 
 impl Article {
+    /// When readers may first see the story: the later of its publication time and its embargo.
+    pub fn visible_from(&self) -> Option<Timestamp> {
+        match (self.published_at, self.embargo) {
+            (Some(p), Some(e)) => Some(p.max(e)),
+            (p, _) => p,
+        }
+    }
+
     /// Path of the article on the reader site: section, then slug.
     pub fn path(&self) -> String {
         format!("/{}/{}", self.section.slug, self.slug)

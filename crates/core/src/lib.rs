@@ -4,10 +4,11 @@
 
 pub mod article;
 pub mod dates;
+pub mod diff;
 pub mod reading;
 pub mod slug;
 pub mod workflow;
 
-pub use article::{Article, ArticleId, Block, LeadImage, Section};
+pub use article::{Article, ArticleId, Block, Correction, LeadImage, Section};
 pub use slug::{Slug, SlugError};
 pub use workflow::{Action, Role, WorkflowError, WorkflowState};

@@ -49,7 +49,82 @@ pub enum WorkflowError {
     Forbidden { role: Role, action: Action },
 }
 
+impl Role {
+    pub const ALL: [Role; 4] = [Role::Contributor, Role::Reporter, Role::Editor, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Contributor => "contributor",
+            Role::Reporter => "reporter",
+            Role::Editor => "editor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+}
+
+impl Action {
+    pub const ALL: [Action; 11] = [
+        Action::Submit,
+        Action::StartEdit,
+        Action::ReturnToDraft,
+        Action::MarkReady,
+        Action::Schedule,
+        Action::Unschedule,
+        Action::Publish,
+        Action::Update,
+        Action::Correct,
+        Action::Unpublish,
+        Action::Spike,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Action::Submit => "submit",
+            Action::StartEdit => "start_edit",
+            Action::ReturnToDraft => "return_to_draft",
+            Action::MarkReady => "mark_ready",
+            Action::Schedule => "schedule",
+            Action::Unschedule => "unschedule",
+            Action::Publish => "publish",
+            Action::Update => "update",
+            Action::Correct => "correct",
+            Action::Unpublish => "unpublish",
+            Action::Spike => "spike",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Action> {
+        Self::ALL.into_iter().find(|a| a.as_str() == s)
+    }
+
+    /// What a button for this action says.
+    pub fn label(self) -> &'static str {
+        match self {
+            Action::Submit => "Submit to the desk",
+            Action::StartEdit => "Start editing",
+            Action::ReturnToDraft => "Return to draft",
+            Action::MarkReady => "Mark ready",
+            Action::Schedule => "Schedule",
+            Action::Unschedule => "Unschedule",
+            Action::Publish => "Publish now",
+            Action::Update => "Publish update",
+            Action::Correct => "Correct",
+            Action::Unpublish => "Unpublish",
+            Action::Spike => "Spike",
+        }
+    }
+}
+
 impl WorkflowState {
+    /// The actions `role` may take on a story in this state.
+    pub fn actions_for(self, role: Role) -> Vec<Action> {
+        Action::ALL.into_iter().filter(|a| self.transition(*a, role).is_ok()).collect()
+    }
+
     pub const ALL: [WorkflowState; 8] = [
         Self::Draft,
         Self::Submitted,
@@ -121,20 +196,8 @@ mod tests {
     use Action as A;
     use WorkflowState as S;
 
-    const ACTIONS: [Action; 11] = [
-        A::Submit,
-        A::StartEdit,
-        A::ReturnToDraft,
-        A::MarkReady,
-        A::Schedule,
-        A::Unschedule,
-        A::Publish,
-        A::Update,
-        A::Correct,
-        A::Unpublish,
-        A::Spike,
-    ];
-    const ROLES: [Role; 4] = [Role::Contributor, Role::Reporter, Role::Editor, Role::Admin];
+    const ACTIONS: [Action; 11] = Action::ALL;
+    const ROLES: [Role; 4] = Role::ALL;
 
     /// The whole table: (state, action) -> next state for a desk editor, and which roles may act.
     fn expected(state: S, action: A, role: Role) -> Option<S> {
@@ -185,6 +248,12 @@ mod tests {
     fn names_round_trip() {
         for s in S::ALL {
             assert_eq!(S::parse(s.as_str()), Some(s));
+        }
+        for a in Action::ALL {
+            assert_eq!(Action::parse(a.as_str()), Some(a));
+        }
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
         }
     }
 }

@@ -419,6 +419,9 @@ impl WireItem {
             tags: self.subjects.clone(),
             language: self.language.clone(),
             canonical_url: None,
+            embargo: self.embargoed,
+            based_on: Some(self.uri.clone()),
+            corrections: Vec::new(),
             state: match self.pub_status {
                 PubStatus::Usable => WorkflowState::Published,
                 PubStatus::Withheld | PubStatus::Canceled => WorkflowState::Unpublished,

@@ -70,6 +70,19 @@ pub fn article_jsonld(site: &SiteView, a: &ArticleView) -> Value {
     if !a.tags.is_empty() {
         obj.insert("keywords".into(), json!(a.tags));
     }
+    if let Some(c) = a.corrections.last() {
+        // schema.org's `correction` takes text or a CorrectionComment; each note is one, dated.
+        let notes: Vec<Value> = a
+            .corrections
+            .iter()
+            .map(|c| json!({ "@type": "CorrectionComment", "text": c.note, "datePublished": c.date.iso }))
+            .collect();
+        obj.insert("correction".into(), json!(notes));
+        obj.insert("dateModified".into(), json!(c.date.iso));
+    }
+    if let Some(item) = &a.based_on {
+        obj.insert("isBasedOn".into(), json!(item));
+    }
     if let Some(source) = &card.source {
         obj.insert("sourceOrganization".into(), json!({ "@type": "Organization", "name": source }));
     }

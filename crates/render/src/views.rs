@@ -78,6 +78,16 @@ pub struct ArticleView {
     pub tags: Vec<String>,
     pub canonical_url: String,
     pub word_count: usize,
+    /// Dated correction notes, oldest first.
+    pub corrections: Vec<CorrectionView>,
+    /// The wire item the story was made from.
+    pub based_on: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CorrectionView {
+    pub date: DateView,
+    pub note: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -211,6 +221,12 @@ pub fn article_view(a: &Article, tz: &TimeZone, site_url: &str) -> ArticleView {
             .collect(),
         tags: a.tags.clone(),
         word_count: a.word_count(),
+        corrections: a
+            .corrections
+            .iter()
+            .map(|c| CorrectionView { date: date_view(c.at, tz, &a.language), note: c.note.clone() })
+            .collect(),
+        based_on: a.based_on.clone(),
         card,
     }
 }

@@ -10,6 +10,12 @@ mod migrate;
 mod sqlite;
 
 pub use error::StoreError;
+pub use sqlite::accounts::{AuditEntry, Session, User};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
-pub use sqlite::{ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store};
+pub use sqlite::newsroom::{
+    ActionInput, JobRun, Media, NewMedia, SaveError, Story, StoryFilter, StorySummary, WireItem,
+};
+pub use sqlite::{
+    ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store, StoryMeta,
+};

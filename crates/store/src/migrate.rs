@@ -12,6 +12,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0004_views", include_str!("../migrations/sqlite/0004_views.sql")),
     ("0005_source_version", include_str!("../migrations/sqlite/0005_source_version.sql")),
     ("0006_key_scopes", include_str!("../migrations/sqlite/0006_key_scopes.sql")),
+    ("0007_newsroom", include_str!("../migrations/sqlite/0007_newsroom.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -11,6 +11,7 @@ use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::{StoreError, migrate};
+pub use write::StoryMeta;
 
 pub struct Store {
     path: PathBuf,
@@ -90,6 +91,8 @@ pub struct Revision {
     pub number: i64,
     pub created_at: Timestamp,
     pub actor: String,
+    /// False for a version saved against an older revision (a lost race): kept, never applied.
+    pub applied: bool,
     pub article: Article,
 }
 
@@ -112,7 +115,8 @@ macro_rules! article_query {
     ($tail:literal) => {
         concat!(
             "SELECT a.id, s.name, s.slug, a.slug, a.headline, a.deck, a.lead_image, a.body, src.name, \
-             a.language, a.canonical_url, a.state, a.published_at, a.updated_at \
+             a.language, a.canonical_url, a.state, a.published_at, a.updated_at, a.embargo_until, a.based_on, \
+             a.corrections \
              FROM articles a JOIN sections s ON s.id = a.section_id \
              LEFT JOIN sources src ON src.id = a.source_id ",
             $tail
@@ -185,7 +189,7 @@ impl Store {
         let from_source = article.id.is_none();
         let outcome = match existing {
             Some((id, ..)) => write::update_article(&tx, ArticleId(id), article, from_source, actor, now)?,
-            None => write::insert_article(&tx, article, external_id, actor, now)?,
+            None => write::insert_article(&tx, article, external_id, &StoryMeta::default(), actor, now)?,
         };
         if let Some(v) = version {
             tx.execute("UPDATE articles SET source_version = $1 WHERE id = $2", params![v, outcome.id.0])?;
@@ -381,14 +385,15 @@ impl Store {
     pub fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError> {
         let conn = lock(&self.reader);
         let mut stmt = conn.prepare_cached(
-            "SELECT number, created_at, actor, snapshot FROM revisions WHERE article_id = $1 ORDER BY number",
+            "SELECT number, created_at, actor, snapshot, applied FROM revisions WHERE article_id = $1 ORDER BY number",
         )?;
         let rows = stmt.query_map([id.0], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?))
+            Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get::<_, String>(2)?, r.get::<_, String>(3)?, r.get(4)?))
         })?;
         rows.map(|row| {
-            let (number, created, actor, snapshot) = row?;
-            Ok(Revision { number, created_at: ts(created)?, actor, article: serde_json::from_str(&snapshot)? })
+            let (number, created, actor, snapshot, applied) = row?;
+            let article = serde_json::from_str(&snapshot)?;
+            Ok(Revision { number, created_at: ts(created)?, actor, applied, article })
         })
         .collect()
     }
@@ -433,6 +438,9 @@ type RowParts = (
     String,
     Option<i64>,
     Option<i64>,
+    Option<i64>,
+    Option<String>,
+    Option<String>,
 );
 
 fn row_parts(r: &Row<'_>) -> rusqlite::Result<RowParts> {
@@ -456,6 +464,9 @@ fn row_parts(r: &Row<'_>) -> rusqlite::Result<RowParts> {
         r.get(11)?,
         r.get(12)?,
         r.get(13)?,
+        r.get(14)?,
+        r.get(15)?,
+        r.get(16)?,
     ))
 }
 
@@ -491,6 +502,9 @@ fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Ar
         state,
         published,
         updated,
+        embargo,
+        based_on,
+        corrections,
     ) = p;
     Ok(Article {
         id: Some(ArticleId(id)),
@@ -509,11 +523,16 @@ fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Ar
             .ok_or_else(|| StoreError::Corrupt(format!("article {id}: state {state:?}")))?,
         published_at: opt_ts(published)?,
         updated_at: opt_ts(updated)?,
+        embargo: opt_ts(embargo)?,
+        based_on,
+        corrections: corrections.map(|j| serde_json::from_str(&j)).transpose()?.unwrap_or_default(),
     })
 }
 
+pub mod accounts;
 pub mod catalog;
 pub mod jobs;
+pub mod newsroom;
 #[cfg(test)]
 mod tests;
 mod write;

@@ -8,6 +8,7 @@ mod cache;
 mod error;
 mod feeds;
 pub mod hooks;
+pub mod newsroom;
 mod oembed;
 pub mod outbound;
 mod pages;
@@ -103,7 +104,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let site = Router::new()
         .route("/", get(page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/oembed", get(oembed::oembed))
@@ -114,7 +115,11 @@ pub fn router(state: AppState) -> Router {
         .route("/{section}", get(page))
         .route("/{section}/{slug}", get(page))
         .fallback(get(page))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    // The newsroom sets its own body limits (uploads are larger) and its own access layer.
+    Router::new()
+        .merge(newsroom::router(state.clone()))
+        .merge(site)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
@@ -215,6 +220,8 @@ pub struct CacheFirst<S> {
     cache: PageCache,
     views: Arc<views::ViewCounter>,
     inner: S,
+    /// The client's address, for handlers that need it (login throttling).
+    peer: Option<std::net::SocketAddr>,
 }
 
 impl<S> tower::Service<axum::extract::Request> for CacheFirst<S>
@@ -237,6 +244,10 @@ where
                 self.views.record(id, req.headers());
             }
             return CacheFuture::Hit(Some(page.respond(req.headers())));
+        }
+        let mut req = req;
+        if let Some(peer) = self.peer {
+            req.extensions_mut().insert(axum::extract::ConnectInfo(peer));
         }
         CacheFuture::Miss(Box::pin(self.inner.call(req)))
     }
@@ -293,10 +304,12 @@ pub async fn serve(
     let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
     let hooks = tokio::spawn(hooks::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
     let views = tokio::spawn(views::run(state.clone()));
-    let app = tower::make::Shared::new(CacheFirst {
+    let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
+    let app = MakeCacheFirst(CacheFirst {
         cache: state.cache.clone(),
         views: state.views.clone(),
         inner: router(state),
+        peer: None,
     });
     use axum::serve::ListenerExt;
     let listener = listener.tap_io(|tcp| {
@@ -309,7 +322,59 @@ pub async fn serve(
     follower.abort();
     hooks.abort();
     views.abort();
+    scheduler.abort();
     result
+}
+
+/// Makes one [`CacheFirst`] per connection, knowing the client's address.
+#[derive(Clone)]
+struct MakeCacheFirst<S>(CacheFirst<S>);
+
+impl<'a, L, S> tower::Service<axum::serve::IncomingStream<'a, L>> for MakeCacheFirst<S>
+where
+    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
+    S: Clone,
+{
+    type Response = CacheFirst<S>;
+    type Error = Infallible;
+    type Future = std::future::Ready<Result<CacheFirst<S>, Infallible>>;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, conn: axum::serve::IncomingStream<'a, L>) -> Self::Future {
+        let mut svc = self.0.clone();
+        svc.peer = Some(*conn.remote_addr());
+        std::future::ready(Ok(svc))
+    }
+}
+
+/// Runs scheduled jobs (a story going live, an embargo ending) when they fall due. Every node
+/// may run this; the store makes sure each job runs once.
+pub async fn run_scheduler(state: AppState, every: Duration) {
+    let node = format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into()), std::process::id());
+    let mut tick = tokio::time::interval(every);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let (store, node) = (state.store.clone(), node.clone());
+        match tokio::task::spawn_blocking(move || store.run_due_jobs(jiff::Timestamp::now(), &node)).await {
+            Ok(Ok(runs)) => {
+                for r in runs {
+                    tracing::info!(
+                        job = r.id,
+                        kind = r.kind,
+                        article = r.article_id,
+                        outcome = r.outcome,
+                        "scheduled job ran"
+                    );
+                }
+            }
+            Ok(Err(e)) => tracing::error!(error = %e, "cannot run scheduled jobs"),
+            Err(e) => tracing::error!(error = %e, "scheduler task failed"),
+        }
+    }
 }
 
 #[cfg(test)]

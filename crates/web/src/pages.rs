@@ -237,9 +237,17 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
 }
 
 fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppError> {
-    let Some(mut article) = state.store.published_by_path(section, slug)? else {
+    let Some(article) = state.store.published_by_path(section, slug)? else {
         return Err(AppError::NotFound(format!("article /{section}/{slug}")));
     };
+    article_page(state, article)
+}
+
+/// The reader's page for `article`, whatever its state: the site renders published stories
+/// with it, the newsroom's preview renders drafts with exactly the same code.
+pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Rendered, AppError> {
+    let section = article.section.slug.to_string();
+    let section = section.as_str();
     resolve_related(state, &mut article)?;
     let tz = &state.site.time_zone;
     let id = article.id.map_or(0, |i| i.0);

@@ -3,7 +3,7 @@
 
 use jiff::Timestamp;
 use newsdesk_core::article::Section;
-use newsdesk_core::{Article, ArticleId, Slug, WorkflowState};
+use newsdesk_core::{Article, ArticleId, Slug};
 use rusqlite::{OptionalExtension, Transaction, params};
 
 use super::{SaveOutcome, SaveStatus};
@@ -85,6 +85,7 @@ pub(super) fn insert_article(
     tx: &Transaction<'_>,
     article: &Article,
     external_id: Option<&str>,
+    meta: &StoryMeta,
     actor: &str,
     now: Timestamp,
 ) -> Result<SaveOutcome, StoreError> {
@@ -92,10 +93,12 @@ pub(super) fn insert_article(
     let source = source_id(tx, article.source.as_deref())?;
     let slug = free_slug(tx, section, &article.slug, None)?;
     let now_us = now.as_microsecond();
+    let article = &settle_visibility(article, now);
     tx.prepare_cached(
         "INSERT INTO articles (section_id, slug, headline, deck, lead_image, body, source_id, language, canonical_url, \
-         state, published_at, updated_at, created_at, modified_at, external_id, revision) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, 1)",
+         state, published_at, updated_at, created_at, modified_at, external_id, revision, embargo_until, based_on, \
+         corrections, desk, owner_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, 1, $15, $16, $17, $18, $19)",
     )?
     .execute(params![
         section,
@@ -112,14 +115,17 @@ pub(super) fn insert_article(
         article.updated_at.map(|t| t.as_microsecond()),
         now_us,
         external_id,
+        article.embargo.map(|t| t.as_microsecond()),
+        article.based_on,
+        corrections_json(article)?,
+        meta.desk,
+        meta.owner,
     ])?;
     let id = tx.last_insert_rowid();
     set_people(tx, id, article)?;
     let saved = Article { id: Some(ArticleId(id)), slug, ..article.clone() };
-    write_revision(tx, &saved, 1, actor, now_us)?;
-    if saved.state.is_public() {
-        write_event(tx, "article.published", &saved, now_us)?;
-    }
+    write_revision(tx, &saved, 1, actor, now_us, true)?;
+    announce(tx, None, &saved, now)?;
     Ok(SaveOutcome { id: ArticleId(id), path: saved.path(), status: SaveStatus::Created, revision: 1 })
 }
 
@@ -131,15 +137,16 @@ pub(super) fn update_article(
     actor: &str,
     now: Timestamp,
 ) -> Result<SaveOutcome, StoreError> {
-    let (revision, old_snapshot, old_state): (i64, String, String) = tx
+    let (revision, old_snapshot): (i64, String) = tx
         .query_row(
-            "SELECT a.revision, r.snapshot, a.state FROM articles a JOIN revisions r ON r.article_id = a.id AND r.number = a.revision WHERE a.id = $1",
+            "SELECT a.revision, r.snapshot FROM articles a JOIN revisions r ON r.article_id = a.id AND r.number = a.revision WHERE a.id = $1",
             [id.0],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
     let old: Article = serde_json::from_str(&old_snapshot)?;
+    let article = &settle_visibility(article, now);
     // A new version from the source updates the story where the newsroom filed it: the section is
     // an editorial decision, not the provider's.
     let article =
@@ -157,11 +164,11 @@ pub(super) fn update_article(
     }
     let source = source_id(tx, new.source.as_deref())?;
     let now_us = now.as_microsecond();
-    let revision = revision + 1;
+    let revision = next_revision(tx, id)?;
     tx.prepare_cached(
         "UPDATE articles SET section_id = $1, slug = $2, headline = $3, deck = $4, lead_image = $5, body = $6, \
          source_id = $7, language = $8, canonical_url = $9, state = $10, published_at = $11, updated_at = $12, \
-         modified_at = $13, revision = $14 WHERE id = $15",
+         modified_at = $13, revision = $14, embargo_until = $15, based_on = $16, corrections = $17 WHERE id = $18",
     )?
     .execute(params![
         section,
@@ -178,38 +185,96 @@ pub(super) fn update_article(
         new.updated_at.map(|t| t.as_microsecond()),
         now_us,
         revision,
+        new.embargo.map(|t| t.as_microsecond()),
+        new.based_on,
+        corrections_json(&new)?,
         id.0,
     ])?;
     set_people(tx, id.0, &new)?;
-    write_revision(tx, &new, revision, actor, now_us)?;
-    let was_public = WorkflowState::parse(&old_state).is_some_and(WorkflowState::is_public);
-    let kind = match (was_public, new.state.is_public()) {
+    write_revision(tx, &new, revision, actor, now_us, true)?;
+    announce(tx, Some(&old), &new, now)?;
+    Ok(SaveOutcome { id, path: new.path(), status: SaveStatus::Updated, revision })
+}
+
+/// Newsroom facts about a story that are not part of what readers see.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StoryMeta {
+    pub desk: Option<String>,
+    pub owner: Option<i64>,
+}
+
+/// A public story is seen from the later of its publication time and its embargo: the stored
+/// publication time says so, and every reader query (page, lists, feeds, sitemaps, APIs) only
+/// shows what is published at or before now. A public story without a time goes out now.
+pub(super) fn settle_visibility(article: &Article, now: Timestamp) -> Article {
+    let mut a = article.clone();
+    if a.state.is_public() {
+        let at = a.published_at.unwrap_or(now);
+        a.published_at = Some(match a.embargo {
+            Some(e) if e > at => e,
+            _ => at,
+        });
+    }
+    a
+}
+
+fn corrections_json(a: &Article) -> Result<Option<String>, StoreError> {
+    Ok(if a.corrections.is_empty() { None } else { Some(serde_json::to_string(&a.corrections)?) })
+}
+
+pub(super) fn next_revision(tx: &Transaction<'_>, id: ArticleId) -> Result<i64, StoreError> {
+    Ok(tx.query_row("SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1", [id.0], |r| r.get(0))?)
+}
+
+/// The event a change makes, if readers can tell: published, updated, corrected or unpublished.
+/// A story that is public but not yet visible (scheduled time or embargo ahead) announces
+/// nothing now; a `release` job announces it when its time comes.
+fn announce(tx: &Transaction<'_>, old: Option<&Article>, new: &Article, now: Timestamp) -> Result<(), StoreError> {
+    let visible = |a: &Article| a.state.is_public() && a.published_at.is_some_and(|p| p <= now);
+    let was = old.is_some_and(visible);
+    let kind = match (was, visible(new)) {
         (false, true) => Some("article.published"),
+        (true, true) if new.corrections.len() > old.map_or(0, |o| o.corrections.len()) => Some("article.corrected"),
         (true, true) => Some("article.updated"),
         (true, false) => Some("article.unpublished"),
         (false, false) => None,
     };
+    let now_us = now.as_microsecond();
     if let Some(kind) = kind {
-        write_event(tx, kind, &new, now_us)?;
+        write_event(tx, kind, new, now_us)?;
     }
-    Ok(SaveOutcome { id, path: new.path(), status: SaveStatus::Updated, revision })
+    let id = new.id.map(|i| i.0);
+    // Whatever was waiting to announce this story is replaced by what its new state needs.
+    tx.execute(
+        "UPDATE scheduled_jobs SET done_at = $1, done_by = 'save', outcome = 'superseded' \
+         WHERE article_id = $2 AND kind = 'release' AND done_at IS NULL",
+        params![now_us, id],
+    )?;
+    if let (true, Some(at)) = (new.state.is_public(), new.published_at.filter(|p| *p > now)) {
+        tx.execute(
+            "INSERT INTO scheduled_jobs (kind, article_id, run_at, created_at) VALUES ('release', $1, $2, $3)",
+            params![id, at.as_microsecond(), now_us],
+        )?;
+    }
+    Ok(())
 }
 
-fn write_revision(
+pub(super) fn write_revision(
     tx: &Transaction<'_>,
     article: &Article,
     number: i64,
     actor: &str,
     now_us: i64,
+    applied: bool,
 ) -> Result<(), StoreError> {
     tx.prepare_cached(
-        "INSERT INTO revisions (article_id, number, created_at, actor, snapshot) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO revisions (article_id, number, created_at, actor, snapshot, applied) VALUES ($1, $2, $3, $4, $5, $6)",
     )?
-    .execute(params![article.id.map(|i| i.0), number, now_us, actor, serde_json::to_string(article)?])?;
+    .execute(params![article.id.map(|i| i.0), number, now_us, actor, serde_json::to_string(article)?, applied])?;
     Ok(())
 }
 
-fn write_event(tx: &Transaction<'_>, kind: &str, article: &Article, now_us: i64) -> Result<(), StoreError> {
+pub(super) fn write_event(tx: &Transaction<'_>, kind: &str, article: &Article, now_us: i64) -> Result<(), StoreError> {
     let payload = serde_json::json!({ "path": article.path(), "section": article.section.slug.as_str() });
     tx.prepare_cached("INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, $2, $3, $4)")?
         .execute(params![now_us, kind, article.id.map(|i| i.0), payload.to_string()])?;

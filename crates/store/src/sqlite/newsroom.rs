@@ -1,0 +1,624 @@
+//! The newsroom's side of the store: stories as the desk sees them (every state), saving with
+//! optimistic locking, workflow transitions, corrections, scheduled jobs, soft locks, the wire
+//! queue and the media library.
+
+use jiff::Timestamp;
+use newsdesk_core::{Action, Article, ArticleId, Correction, Role, WorkflowError, WorkflowState};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::write::{self, StoryMeta};
+use super::{SaveOutcome, SaveStatus, Store, lock, opt_ts, ts};
+use crate::StoreError;
+
+/// A line on the newsroom dashboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StorySummary {
+    pub id: i64,
+    pub headline: String,
+    pub section: String,
+    pub section_slug: String,
+    pub slug: String,
+    pub state: String,
+    pub desk: Option<String>,
+    pub owner_id: Option<i64>,
+    pub owner: Option<String>,
+    pub modified_at: Timestamp,
+    pub published_at: Option<Timestamp>,
+    pub embargo: Option<Timestamp>,
+    pub revision: i64,
+}
+
+/// Which stories the dashboard lists; `None` fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct StoryFilter {
+    pub state: Option<String>,
+    pub section: Option<String>,
+    pub desk: Option<String>,
+    /// Words that must all appear in the headline or deck.
+    pub query: Option<String>,
+    /// Only stories this user owns (contributors see nothing else).
+    pub owner: Option<i64>,
+}
+
+/// A story in the editor: the article, what only the newsroom sees, and the revision it is at
+/// (the version a save must name, for optimistic locking).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Story {
+    pub article: Article,
+    pub desk: Option<String>,
+    pub owner_id: Option<i64>,
+    pub revision: i64,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum SaveError {
+    /// Someone saved since `expected`: the caller's version is kept as revision `kept`, not applied.
+    #[error(
+        "this story was saved by {by} at revision {current} while you edited revision {expected}; your version is kept as revision {kept}"
+    )]
+    Conflict { expected: i64, current: i64, by: String, kept: i64 },
+    #[error(transparent)]
+    Workflow(#[from] WorkflowError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for SaveError {
+    fn from(e: rusqlite::Error) -> Self {
+        SaveError::Store(e.into())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct JobRun {
+    pub id: i64,
+    pub kind: String,
+    pub article_id: i64,
+    pub outcome: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Media {
+    pub id: i64,
+    pub file: String,
+    pub mime: String,
+    pub width: i64,
+    pub height: i64,
+    pub bytes: i64,
+    pub original_name: Option<String>,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// A new file for the media library, already checked and written to the media directory.
+#[derive(Debug, Clone)]
+pub struct NewMedia<'a> {
+    pub file: &'a str,
+    pub sha256: &'a str,
+    pub mime: &'a str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub original_name: Option<&'a str>,
+    pub alt: &'a str,
+    pub caption: Option<&'a str>,
+    pub credit: Option<&'a str>,
+    pub uploaded_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WireItem {
+    pub id: i64,
+    pub external_id: String,
+    pub source: Option<String>,
+    pub headline: String,
+    pub language: String,
+    pub received_at: Timestamp,
+    pub taken_article_id: Option<i64>,
+}
+
+/// What a workflow action needs beyond the action itself.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ActionInput<'a> {
+    /// For `Schedule`: when the story goes live.
+    pub at: Option<Timestamp>,
+    /// For `Correct`: the note readers see.
+    pub note: Option<&'a str>,
+}
+
+impl Store {
+    /// Stories in every state, most recently changed first.
+    pub fn stories(&self, filter: &StoryFilter, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
+        let conn = lock(&self.reader);
+        // Each query word must appear; they are bound as LIKE patterns, never spliced in.
+        let words: Vec<String> = filter
+            .query
+            .as_deref()
+            .unwrap_or("")
+            .split_whitespace()
+            .take(8)
+            .map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
+            .collect();
+        let word = |i: usize| words.get(i).cloned();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.id, a.headline, s.name, s.slug, a.slug, a.state, a.desk, a.owner_id, u.name, a.modified_at, \
+             a.published_at, a.embargo_until, a.revision \
+             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN users u ON u.id = a.owner_id \
+             WHERE ($1 IS NULL OR a.state = $1) AND ($2 IS NULL OR s.slug = $2) AND ($3 IS NULL OR a.desk = $3) \
+             AND ($4 IS NULL OR a.owner_id = $4) \
+             AND ($5 IS NULL OR a.headline LIKE $5 ESCAPE '\\' OR a.deck LIKE $5 ESCAPE '\\') \
+             AND ($6 IS NULL OR a.headline LIKE $6 ESCAPE '\\' OR a.deck LIKE $6 ESCAPE '\\') \
+             AND ($7 IS NULL OR a.headline LIKE $7 ESCAPE '\\' OR a.deck LIKE $7 ESCAPE '\\') \
+             AND ($8 IS NULL OR a.headline LIKE $8 ESCAPE '\\' OR a.deck LIKE $8 ESCAPE '\\') \
+             ORDER BY a.modified_at DESC, a.id DESC LIMIT $9",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                filter.state,
+                filter.section,
+                filter.desk,
+                filter.owner,
+                word(0),
+                word(1),
+                word(2),
+                word(3),
+                limit.min(1000) as i64
+            ],
+            |r| {
+                Ok((
+                    (r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?),
+                    (r.get(7)?, r.get(8)?, r.get::<_, i64>(9)?, r.get(10)?, r.get(11)?, r.get(12)?),
+                ))
+            },
+        )?;
+        rows.map(|row| {
+            let ((id, headline, section, section_slug, slug, state, desk), (owner_id, owner, modified, p, e, revision)) =
+                row?;
+            Ok(StorySummary {
+                id,
+                headline,
+                section,
+                section_slug,
+                slug,
+                state,
+                desk,
+                owner_id,
+                owner,
+                modified_at: ts(modified)?,
+                published_at: opt_ts(p)?,
+                embargo: opt_ts(e)?,
+                revision,
+            })
+        })
+        .collect()
+    }
+
+    /// Distinct desks in use, for the dashboard's filter.
+    pub fn desks(&self) -> Result<Vec<String>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt =
+            conn.prepare_cached("SELECT DISTINCT desk FROM articles WHERE desk IS NOT NULL ORDER BY desk")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn story(&self, id: ArticleId) -> Result<Story, StoreError> {
+        let article = self.article(id)?;
+        let conn = lock(&self.reader);
+        let (desk, owner_id, revision) =
+            conn.query_row("SELECT desk, owner_id, revision FROM articles WHERE id = $1", [id.0], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        Ok(Story { article, desk, owner_id, revision })
+    }
+
+    /// Creates a story from the newsroom (a draft, usually) owned by `owner`.
+    pub fn create_story(
+        &self,
+        article: &Article,
+        meta: &StoryMeta,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<SaveOutcome, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let outcome = write::insert_article(&tx, article, None, meta, actor, now)?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Saves the editor's version of a story that was opened at revision `expected`. When
+    /// someone else saved in between, nothing is applied: the version is kept as a revision of
+    /// its own and the caller gets `Conflict` naming both.
+    pub fn save_story(
+        &self,
+        article: &Article,
+        desk: Option<&str>,
+        expected: i64,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<SaveOutcome, SaveError> {
+        let id = article.id.ok_or_else(|| StoreError::NotFound("story without an id".into()))?;
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (current, state): (i64, String) = tx
+            .query_row("SELECT revision, state FROM articles WHERE id = $1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
+        if current != expected {
+            let by: String = tx.query_row(
+                "SELECT actor FROM revisions WHERE article_id = $1 AND number = $2",
+                params![id.0, current],
+                |r| r.get(0),
+            )?;
+            let kept = write::next_revision(&tx, id)?;
+            write::write_revision(
+                &tx,
+                article,
+                kept,
+                &format!("{actor} (conflict, not applied)"),
+                now.as_microsecond(),
+                false,
+            )?;
+            tx.commit()?;
+            return Err(SaveError::Conflict { expected, current, by, kept });
+        }
+        // The editor never moves a story through the workflow by saving: the state stays.
+        let state = WorkflowState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("state {state}")))?;
+        let article = Article { state, ..article.clone() };
+        let outcome = write::update_article(&tx, id, &article, false, actor, now)?;
+        tx.execute("UPDATE articles SET desk = $1 WHERE id = $2", params![desk, id.0])?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Takes `action` on a story as `role`; `core` decides whether that is allowed. Publishing
+    /// stamps the time, scheduling queues the job that will publish it, a correction adds its
+    /// dated note; every change is a revision and, when readers can tell, an event.
+    pub fn apply_action(
+        &self,
+        id: ArticleId,
+        action: Action,
+        role: Role,
+        input: ActionInput<'_>,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<SaveOutcome, SaveError> {
+        let mut article = self.article(id)?;
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let next = article.state.transition(action, role)?;
+        let now_us = now.as_microsecond();
+        match action {
+            // A story published for the first time goes out now; a republished one keeps its date.
+            Action::Publish if article.published_at.is_none_or(|p| p > now) => article.published_at = Some(now),
+            Action::Schedule => {
+                let at = input.at.filter(|t| *t > now).ok_or_else(|| {
+                    StoreError::Conflict("a scheduled story needs a publication time in the future".into())
+                })?;
+                article.published_at = Some(at);
+            }
+            Action::Unschedule => article.published_at = None,
+            Action::Update => article.updated_at = Some(now),
+            Action::Correct => {
+                let note =
+                    input.note.map(str::trim).filter(|n| !n.is_empty()).ok_or_else(|| {
+                        StoreError::Conflict("a correction needs a note saying what was wrong".into())
+                    })?;
+                article.corrections.push(Correction { at: now, note: note.to_string() });
+                article.updated_at = Some(now);
+            }
+            _ => {}
+        }
+        article.state = next;
+        tx.execute(
+            "UPDATE scheduled_jobs SET done_at = $1, done_by = 'action', outcome = 'superseded' \
+             WHERE article_id = $2 AND kind = 'publish' AND done_at IS NULL",
+            params![now_us, id.0],
+        )?;
+        if action == Action::Schedule
+            && let Some(at) = article.published_at
+        {
+            tx.execute(
+                "INSERT INTO scheduled_jobs (kind, article_id, run_at, created_at) VALUES ('publish', $1, $2, $3)",
+                params![id.0, at.as_microsecond(), now_us],
+            )?;
+        }
+        let mut outcome = write::update_article(&tx, id, &article, false, actor, now)?;
+        if outcome.status == SaveStatus::Unchanged {
+            outcome.status = SaveStatus::Updated;
+        }
+        tx.commit()?;
+        Ok(outcome)
+    }
+
+    /// Runs every job due at `now`: a scheduled story goes live, an embargo ends. Each job runs
+    /// in the transaction that marks it done, so whichever node gets there first runs it and
+    /// every other node finds it done.
+    pub fn run_due_jobs(&self, now: Timestamp, node: &str) -> Result<Vec<JobRun>, StoreError> {
+        let mut runs = Vec::new();
+        loop {
+            let mut conn = lock(&self.writer);
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let now_us = now.as_microsecond();
+            let job: Option<(i64, String, i64)> = tx
+                .query_row(
+                    "SELECT id, kind, article_id FROM scheduled_jobs WHERE done_at IS NULL AND run_at <= $1 \
+                     ORDER BY run_at, id LIMIT 1",
+                    [now_us],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .optional()?;
+            let Some((job_id, kind, article_id)) = job else { break };
+            let id = ArticleId(article_id);
+            let outcome = match kind.as_str() {
+                "publish" => {
+                    let article = article_in(&tx, id)?;
+                    if article.state == WorkflowState::Scheduled {
+                        let live = Article { state: WorkflowState::Published, ..article };
+                        write::update_article(&tx, id, &live, false, "scheduler", now)?;
+                        "published"
+                    } else {
+                        "skipped: no longer scheduled"
+                    }
+                }
+                "release" => {
+                    let article = article_in(&tx, id)?;
+                    if article.state.is_public() {
+                        write::write_event(&tx, "article.published", &article, now_us)?;
+                        "released"
+                    } else {
+                        "skipped: not published"
+                    }
+                }
+                other => {
+                    tracing::error!(job = job_id, kind = other, "unknown job kind");
+                    "skipped: unknown kind"
+                }
+            };
+            tx.execute(
+                "UPDATE scheduled_jobs SET done_at = $1, done_by = $2, outcome = $3 WHERE id = $4",
+                params![now_us, node, outcome, job_id],
+            )?;
+            tx.commit()?;
+            runs.push(JobRun { id: job_id, kind, article_id, outcome: outcome.to_string() });
+        }
+        Ok(runs)
+    }
+
+    /// When the next job is due, if any (the scheduler sleeps until then, or a second).
+    pub fn next_job_at(&self) -> Result<Option<Timestamp>, StoreError> {
+        let conn = lock(&self.reader);
+        let at: Option<i64> =
+            conn.query_row("SELECT MIN(run_at) FROM scheduled_jobs WHERE done_at IS NULL", [], |r| r.get(0))?;
+        opt_ts(at)
+    }
+
+    /// Marks `user` as having the story open until `until`; returns the names of the others
+    /// who have it open now.
+    pub fn touch_lock(
+        &self,
+        id: ArticleId,
+        user: i64,
+        now: Timestamp,
+        until: Timestamp,
+    ) -> Result<Vec<String>, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO story_locks (article_id, user_id, until) VALUES ($1, $2, $3) \
+             ON CONFLICT (article_id, user_id) DO UPDATE SET until = excluded.until",
+            params![id.0, user, until.as_microsecond()],
+        )?;
+        tx.execute("DELETE FROM story_locks WHERE until < $1", [now.as_microsecond()])?;
+        let others = {
+            let mut stmt = tx.prepare_cached(
+                "SELECT u.name FROM story_locks l JOIN users u ON u.id = l.user_id \
+                 WHERE l.article_id = $1 AND l.user_id <> $2 ORDER BY u.name",
+            )?;
+            let rows = stmt.query_map(params![id.0, user], |r| r.get(0))?;
+            rows.collect::<Result<Vec<String>, _>>()?
+        };
+        tx.commit()?;
+        Ok(others)
+    }
+
+    /// Reads a revision's snapshot (applied or kept after a conflict).
+    pub fn revision(&self, id: ArticleId, number: i64) -> Result<Article, StoreError> {
+        let conn = lock(&self.reader);
+        let snapshot: String = conn
+            .query_row(
+                "SELECT snapshot FROM revisions WHERE article_id = $1 AND number = $2",
+                params![id.0, number],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("revision {number} of article {}", id.0)))?;
+        Ok(serde_json::from_str(&snapshot)?)
+    }
+
+    /// Adds a picture to the media library; the same bytes again give the existing entry.
+    pub fn add_media(&self, m: &NewMedia<'_>, now: Timestamp) -> Result<Media, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO media (file, sha256, mime, width, height, bytes, original_name, alt, caption, credit, \
+             uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (sha256) DO NOTHING",
+            params![
+                m.file,
+                m.sha256,
+                m.mime,
+                m.width,
+                m.height,
+                m.bytes as i64,
+                m.original_name,
+                m.alt,
+                m.caption,
+                m.credit,
+                m.uploaded_by,
+                now.as_microsecond()
+            ],
+        )?;
+        let media = tx.query_row(MEDIA_BY_HASH, [m.sha256], media_row)??;
+        tx.commit()?;
+        Ok(media)
+    }
+
+    pub fn media_list(&self, limit: usize, offset: usize) -> Result<Vec<Media>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+             FROM media ORDER BY id DESC LIMIT $1 OFFSET $2",
+        )?;
+        let rows = stmt.query_map(params![limit as i64, offset as i64], media_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    pub fn media_by_file(&self, file: &str) -> Result<Option<Media>, StoreError> {
+        let conn = lock(&self.reader);
+        let row = conn
+            .query_row(
+                "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                 FROM media WHERE file = $1",
+                [file],
+                media_row,
+            )
+            .optional()?;
+        row.transpose()
+    }
+
+    /// Puts a wire item in the queue (or refreshes it when the provider sends it again).
+    pub fn queue_wire_item(&self, external_id: &str, item: &Article, now: Timestamp) -> Result<i64, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO wire_items (external_id, source, headline, language, received_at, item) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (external_id) DO UPDATE SET source = excluded.source, \
+             headline = excluded.headline, language = excluded.language, received_at = excluded.received_at, \
+             item = excluded.item",
+            params![
+                external_id,
+                item.source,
+                item.headline,
+                item.language,
+                now.as_microsecond(),
+                serde_json::to_string(item)?
+            ],
+        )?;
+        let id = tx.query_row("SELECT id FROM wire_items WHERE external_id = $1", [external_id], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn wire_items(
+        &self,
+        source: Option<&str>,
+        query: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<WireItem>, StoreError> {
+        let conn = lock(&self.reader);
+        let pattern = query
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, external_id, source, headline, language, received_at, taken_article_id FROM wire_items \
+             WHERE ($1 IS NULL OR source = $1) AND ($2 IS NULL OR headline LIKE $2 ESCAPE '\\') \
+             ORDER BY received_at DESC, id DESC LIMIT $3",
+        )?;
+        let rows = stmt.query_map(params![source, pattern, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, i64>(5)?, r.get(6)?))
+        })?;
+        rows.map(|row| {
+            let (id, external_id, source, headline, language, received, taken) = row?;
+            Ok(WireItem {
+                id,
+                external_id,
+                source,
+                headline,
+                language,
+                received_at: ts(received)?,
+                taken_article_id: taken,
+            })
+        })
+        .collect()
+    }
+
+    /// "Take": the wire item becomes a draft owned by `user`, keeping the agency's credit and
+    /// a link back to the item. Taking an item twice gives the same draft.
+    pub fn take_wire_item(
+        &self,
+        item_id: i64,
+        user: i64,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<SaveOutcome, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (external_id, item, taken): (String, String, Option<i64>) = tx
+            .query_row("SELECT external_id, item, taken_article_id FROM wire_items WHERE id = $1", [item_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("wire item {item_id}")))?;
+        if let Some(existing) = taken {
+            let path: String = tx.query_row(
+                "SELECT '/' || s.slug || '/' || a.slug FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
+                [existing],
+                |r| r.get(0),
+            )?;
+            return Ok(SaveOutcome { id: ArticleId(existing), path, status: SaveStatus::Unchanged, revision: 0 });
+        }
+        let item: Article = serde_json::from_str(&item)?;
+        let draft = Article {
+            id: None,
+            state: WorkflowState::Draft,
+            published_at: None,
+            updated_at: None,
+            based_on: item.based_on.clone().or(Some(external_id)),
+            ..item
+        };
+        let meta = StoryMeta { desk: None, owner: Some(user) };
+        let outcome = write::insert_article(&tx, &draft, None, &meta, actor, now)?;
+        tx.execute(
+            "UPDATE wire_items SET taken_article_id = $1, taken_by = $2 WHERE id = $3",
+            params![outcome.id.0, user, item_id],
+        )?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+}
+
+fn article_in(tx: &rusqlite::Transaction<'_>, id: ArticleId) -> Result<Article, StoreError> {
+    let snapshot: String = tx.query_row(
+        "SELECT r.snapshot FROM articles a JOIN revisions r ON r.article_id = a.id AND r.number = a.revision WHERE a.id = $1",
+        [id.0],
+        |r| r.get(0),
+    )?;
+    Ok(serde_json::from_str(&snapshot)?)
+}
+
+const MEDIA_BY_HASH: &str = "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                             FROM media WHERE sha256 = $1";
+
+fn media_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Media, StoreError>> {
+    let created: i64 = r.get(10)?;
+    let media = Media {
+        id: r.get(0)?,
+        file: r.get(1)?,
+        mime: r.get(2)?,
+        width: r.get(3)?,
+        height: r.get(4)?,
+        bytes: r.get(5)?,
+        original_name: r.get(6)?,
+        alt: r.get(7)?,
+        caption: r.get(8)?,
+        credit: r.get(9)?,
+        created_at: Timestamp::UNIX_EPOCH,
+    };
+    Ok(ts(created).map(|created_at| Media { created_at, ..media }))
+}

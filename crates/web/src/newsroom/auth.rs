@@ -1,0 +1,135 @@
+//! Passwords (argon2id), session and invite tokens, CSRF tokens and login throttling.
+
+use std::sync::OnceLock;
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use jiff::{SignedDuration, Timestamp};
+use newsdesk_store::{Store, StoreError, User};
+
+use crate::api::hash_key;
+
+/// How long a login lasts.
+pub const SESSION_HOURS: i64 = 12;
+/// How long an invite link works.
+pub const INVITE_DAYS: i64 = 7;
+/// Failed logins allowed per account, and per address, in `THROTTLE_WINDOW`.
+pub const MAX_FAILURES_PER_ACCOUNT: i64 = 5;
+pub const MAX_FAILURES_PER_ADDRESS: i64 = 30;
+pub const THROTTLE_WINDOW: SignedDuration = SignedDuration::from_mins(15);
+pub const MIN_PASSWORD_CHARS: usize = 10;
+pub const MAX_PASSWORD_BYTES: usize = 1024;
+
+/// OWASP's argon2id setting: 19 MiB, two passes, one lane.
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(19 * 1024, 2, 1, None).expect("constant argon2 parameters are valid");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// Why a password is refused, in words for the form.
+pub fn check_password_rules(password: &str) -> Result<(), String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!("use at least {MIN_PASSWORD_CHARS} characters"));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(format!("use at most {MAX_PASSWORD_BYTES} bytes"));
+    }
+    Ok(())
+}
+
+/// An argon2id PHC string for `password` (slow on purpose: call it off the async threads).
+pub fn hash_password(password: &str) -> Result<String, String> {
+    let mut salt = [0u8; 16];
+    getrandom::fill(&mut salt).map_err(|e| format!("no randomness from the OS: {e}"))?;
+    let salt = SaltString::encode_b64(&salt).map_err(|e| e.to_string())?;
+    Ok(argon2().hash_password(password.as_bytes(), &salt).map_err(|e| e.to_string())?.to_string())
+}
+
+/// Whether `password` matches `hash`. Accounts without a password (invite not yet accepted)
+/// and unknown accounts are checked against a fixed hash, so every answer costs the same.
+pub fn verify_password(hash: Option<&str>, password: &str) -> bool {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    let dummy = DUMMY.get_or_init(|| hash_password("not a password anyone has").unwrap_or_default());
+    let (hash, real) = match hash {
+        Some(h) => (h, true),
+        None => (dummy.as_str(), false),
+    };
+    if password.len() > MAX_PASSWORD_BYTES {
+        return false;
+    }
+    let Ok(parsed) = PasswordHash::new(hash) else { return false };
+    argon2().verify_password(password.as_bytes(), &parsed).is_ok() && real
+}
+
+/// A random secret: `prefix` and 32 bytes in hex.
+pub fn random_token(prefix: &str) -> Result<String, String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the OS: {e}"))?;
+    Ok(format!("{prefix}{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
+}
+
+/// Compares secrets in time that does not depend on where they differ.
+pub fn same_secret(a: &str, b: &str) -> bool {
+    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// A new session for `user`: the cookie value to send (stored only as its hash).
+pub fn start_session(store: &Store, user: &User, address: Option<&str>, now: Timestamp) -> Result<String, String> {
+    let token = random_token("s_")?;
+    let csrf = random_token("c_")?;
+    let expires = now + SignedDuration::from_hours(SESSION_HOURS);
+    store.add_session(&hash_key(&token), user.id, &csrf, address, now, expires).map_err(|e| e.to_string())?;
+    Ok(token)
+}
+
+/// A one-time invite for `user`; returns the token for the link.
+pub fn invite(store: &Store, user: &User, now: Timestamp) -> Result<String, StoreError> {
+    let token = random_token("i_").map_err(StoreError::Corrupt)?;
+    store.add_invite(user.id, &hash_key(&token), now, now + SignedDuration::from_hours(24 * INVITE_DAYS))?;
+    Ok(token)
+}
+
+/// Throttle keys for a login attempt: the account (known or not) and the address.
+pub fn throttle_keys(email: &str, address: Option<&str>) -> Vec<String> {
+    let mut keys = vec![format!("account:{}", email.trim().to_lowercase())];
+    if let Some(a) = address {
+        keys.push(format!("address:{a}"));
+    }
+    keys
+}
+
+/// Whether more attempts are refused for now, by account or by address.
+pub fn throttled(store: &Store, keys: &[String], now: Timestamp) -> Result<bool, StoreError> {
+    let since = now - THROTTLE_WINDOW;
+    for key in keys {
+        let limit = if key.starts_with("account:") { MAX_FAILURES_PER_ACCOUNT } else { MAX_FAILURES_PER_ADDRESS };
+        if store.login_failures_since(key, since)? >= limit {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_and_verify() {
+        let h = hash_password("correct horse battery").unwrap();
+        assert!(h.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{h}");
+        assert!(verify_password(Some(&h), "correct horse battery"));
+        assert!(!verify_password(Some(&h), "correct horse battery!"));
+        assert!(!verify_password(None, "not a password anyone has"), "no account never matches");
+        assert!(!verify_password(Some("garbage"), "x"));
+        assert!(check_password_rules("short").is_err());
+        assert!(check_password_rules("long enough now").is_ok());
+    }
+
+    #[test]
+    fn secrets_compare_whole() {
+        assert!(same_secret("abc", "abc"));
+        assert!(!same_secret("abc", "abd"));
+        assert!(!same_secret("abc", "abcd"));
+    }
+}

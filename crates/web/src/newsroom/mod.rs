@@ -1,0 +1,331 @@
+//! The back office at `/newsroom`: sign-in, the dashboard, the story editor, workflow actions,
+//! revisions, the media library, the wire queue and the admin pages. Server-rendered; a little
+//! JavaScript adds autosave, the soft lock, block reordering and uploads.
+//!
+//! Who may do what is decided in one place: [`POLICY`] names every route with the least role it
+//! needs, and [`guard`] (a layer on the whole router) enforces it, checks the session and, on
+//! every state-changing request, the CSRF token and the Origin. A route missing from the table
+//! is refused. What a role may do to one story (own drafts only, publish or not) is decided by
+//! [`can_open`], [`can_edit`] and, for workflow actions, `core`'s transition table.
+
+// Handlers here fail with the HTTP response itself (a refusal page), made once per request;
+// boxing it would only add an allocation.
+#![allow(clippy::result_large_err)]
+
+pub mod auth;
+mod media;
+mod people;
+mod stories;
+mod views;
+mod wire;
+
+use std::net::SocketAddr;
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use jiff::Timestamp;
+use newsdesk_core::Role;
+use newsdesk_store::{Session, User};
+use tower_http::limit::RequestBodyLimitLayer;
+
+use crate::AppState;
+use crate::api::hash_key;
+
+pub use views::render;
+
+/// The session cookie; scoped to `/newsroom` so reader pages stay cookie-free and cacheable.
+pub const SESSION_COOKIE: &str = "nd_session";
+/// Largest upload to the media library.
+pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+
+/// Who may call a route: anyone (the sign-in pages), or a signed-in user of at least this role.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Anyone,
+    AtLeast(Role),
+}
+
+use Access::{Anyone, AtLeast};
+use Role::{Admin, Contributor, Editor, Reporter};
+
+/// Every newsroom route, with the least role it needs. The router is built from this table's
+/// paths, and a test walks it with every role and anonymous.
+pub const POLICY: &[(&str, &str, Access)] = &[
+    ("GET", "/newsroom/login", Anyone),
+    ("POST", "/newsroom/login", Anyone),
+    ("GET", "/newsroom/invite/{token}", Anyone),
+    ("POST", "/newsroom/invite/{token}", Anyone),
+    ("GET", "/newsroom/assets/{file}", Anyone),
+    ("POST", "/newsroom/logout", AtLeast(Contributor)),
+    ("GET", "/newsroom", AtLeast(Contributor)),
+    ("GET", "/newsroom/stories/new", AtLeast(Contributor)),
+    ("POST", "/newsroom/stories", AtLeast(Contributor)),
+    ("GET", "/newsroom/stories/{id}", AtLeast(Contributor)),
+    ("POST", "/newsroom/stories/{id}", AtLeast(Contributor)),
+    ("POST", "/newsroom/stories/{id}/action", AtLeast(Contributor)),
+    ("GET", "/newsroom/stories/{id}/preview", AtLeast(Contributor)),
+    ("POST", "/newsroom/stories/{id}/lock", AtLeast(Contributor)),
+    ("GET", "/newsroom/stories/{id}/revisions", AtLeast(Reporter)),
+    ("POST", "/newsroom/stories/{id}/restore", AtLeast(Editor)),
+    ("GET", "/newsroom/media", AtLeast(Contributor)),
+    ("POST", "/newsroom/media", AtLeast(Contributor)),
+    ("GET", "/newsroom/wire", AtLeast(Reporter)),
+    ("POST", "/newsroom/wire/{id}/take", AtLeast(Reporter)),
+    ("GET", "/newsroom/users", AtLeast(Admin)),
+    ("POST", "/newsroom/users", AtLeast(Admin)),
+    ("POST", "/newsroom/users/{id}", AtLeast(Admin)),
+    ("GET", "/newsroom/audit", AtLeast(Admin)),
+];
+
+/// The access rule of a route, if the table names it.
+pub fn access(method: &Method, path: &str) -> Option<Access> {
+    POLICY.iter().find(|(m, p, _)| *m == method.as_str() && *p == path).map(|(_, _, a)| *a)
+}
+
+/// May `user` open (read, preview) a story owned by `owner`? Contributors see only their own.
+pub fn can_open(user: &User, owner: Option<i64>) -> bool {
+    user.role >= Reporter || owner == Some(user.id)
+}
+
+/// May `user` change a story's content? The desk (editors, admins) may change any story that is
+/// not spiked; reporters and contributors only their own drafts (once submitted, the desk has it).
+pub fn can_edit(user: &User, owner: Option<i64>, state: newsdesk_core::WorkflowState) -> bool {
+    use newsdesk_core::WorkflowState as S;
+    match user.role {
+        Admin | Editor => state != S::Spiked,
+        Reporter | Contributor => owner == Some(user.id) && state == S::Draft,
+    }
+}
+
+/// The signed-in user of a request, put there by [`guard`].
+#[derive(Debug, Clone)]
+pub struct Signed {
+    pub user: User,
+    pub csrf: String,
+    pub session_hash: String,
+}
+
+impl Signed {
+    /// How the audit log and revisions name this user.
+    pub fn actor(&self) -> &str {
+        &self.user.email
+    }
+}
+
+pub fn router(state: AppState) -> Router<AppState> {
+    let mut r = Router::new()
+        .route("/newsroom/login", get(people::login_form).post(people::login))
+        .route("/newsroom/invite/{token}", get(people::invite_form).post(people::accept_invite))
+        .route("/newsroom/assets/{file}", get(views::asset))
+        .route("/newsroom/logout", post(people::logout))
+        .route("/newsroom", get(stories::dashboard))
+        .route("/newsroom/stories/new", get(stories::new_form))
+        .route("/newsroom/stories", post(stories::create))
+        .route("/newsroom/stories/{id}", get(stories::edit_form).post(stories::save))
+        .route("/newsroom/stories/{id}/action", post(stories::action))
+        .route("/newsroom/stories/{id}/preview", get(stories::preview))
+        .route("/newsroom/stories/{id}/lock", post(stories::lock))
+        .route("/newsroom/stories/{id}/revisions", get(stories::revisions))
+        .route("/newsroom/stories/{id}/restore", post(stories::restore))
+        .route("/newsroom/wire", get(wire::queue))
+        .route("/newsroom/wire/{id}/take", post(wire::take))
+        .route("/newsroom/users", get(people::users).post(people::add_user))
+        .route("/newsroom/users/{id}", post(people::update_user))
+        .route("/newsroom/audit", get(people::audit))
+        .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES));
+    // Uploads get their own, larger limit.
+    r = r.merge(
+        Router::new()
+            .route("/newsroom/media", get(media::library).post(media::upload))
+            .layer(RequestBodyLimitLayer::new(MAX_UPLOAD_BYTES)),
+    );
+    r.route_layer(axum::middleware::from_fn_with_state(state, guard))
+}
+
+/// The one gate in front of every newsroom route (see the module comment).
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let method = req.method().clone();
+    let Some(route) = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()) else {
+        return refuse(StatusCode::NOT_FOUND, "There is nothing at this address.");
+    };
+    let Some(rule) = access(&method, &route) else {
+        tracing::error!(%method, route, "newsroom route missing from the policy table; refused");
+        return gate(refuse(StatusCode::FORBIDDEN, "This action is not allowed."));
+    };
+    let changes_state = !matches!(method, Method::GET | Method::HEAD);
+    if changes_state && !same_origin(&state, req.headers()) {
+        return gate(refuse(StatusCode::FORBIDDEN, "Cross-site request refused: it did not come from this site."));
+    }
+    let now = Timestamp::now();
+    let signed = match session_of(&state, req.headers(), now).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let (mut req, signed) = match (rule, signed) {
+        (Anyone, s) => (req, s),
+        (AtLeast(_), None) if method == Method::GET => {
+            let next_path = req.uri().path_and_query().map_or("/newsroom", |p| p.as_str());
+            let to = format!("/newsroom/login?next={}", urlencode(next_path));
+            return gate(Redirect::to(&to).into_response());
+        }
+        (AtLeast(_), None) => return gate(refuse(StatusCode::UNAUTHORIZED, "Sign in first.")),
+        (AtLeast(min), Some(s)) if s.user.role < min => {
+            return gate(refuse(StatusCode::FORBIDDEN, "Your role does not allow this."));
+        }
+        (AtLeast(_), Some(s)) => {
+            if changes_state {
+                match check_csrf(req, &s.csrf).await {
+                    Ok(req) => (req, Some(s)),
+                    Err(resp) => return gate(resp),
+                }
+            } else {
+                (req, Some(s))
+            }
+        }
+    };
+    if let Some(s) = signed {
+        req.extensions_mut().insert(s);
+    }
+    let mut resp = next.run(req).await;
+    // Back-office pages are private and never cached by anyone.
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp.headers_mut().insert("x-frame-options", HeaderValue::from_static("DENY"));
+    resp
+}
+
+/// Marks a refusal as the gate's (the policy table, the session, CSRF or Origin), so clients and
+/// tests can tell it from a handler's own answer.
+fn gate(mut resp: Response) -> Response {
+    resp.headers_mut().insert("x-newsroom-refused", HeaderValue::from_static("gate"));
+    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    resp
+}
+
+async fn session_of(state: &AppState, headers: &HeaderMap, now: Timestamp) -> Result<Option<Signed>, Response> {
+    let Some(token) = cookie(headers, SESSION_COOKIE) else { return Ok(None) };
+    let hash = hash_key(&token);
+    let store = state.store.clone();
+    let h = hash.clone();
+    let found = tokio::task::spawn_blocking(move || store.session(&h, now)).await;
+    match found {
+        Ok(Ok(Some(Session { user, csrf, .. }))) => Ok(Some(Signed { user, csrf, session_hash: hash })),
+        Ok(Ok(None)) => Ok(None),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "cannot read sessions");
+            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The newsroom cannot reach its database."))
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "session lookup failed");
+            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The newsroom cannot reach its database."))
+        }
+    }
+}
+
+/// A state-changing request must carry the session's CSRF token: in the `x-csrf-token` header
+/// (scripts), the `csrf` form field (forms), or the `csrf` query parameter (raw uploads).
+async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
+    let bad = || {
+        refuse(
+            StatusCode::FORBIDDEN,
+            "The form's security token is missing or belongs to another session. Reload the page and try again.",
+        )
+    };
+    if let Some(v) = req.headers().get("x-csrf-token") {
+        return if v.to_str().is_ok_and(|v| auth::same_secret(v, expected)) { Ok(req) } else { Err(bad()) };
+    }
+    if let Some(q) = req.uri().query()
+        && let Some((_, v)) = form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf")
+    {
+        return if auth::same_secret(&v, expected) { Ok(req) } else { Err(bad()) };
+    }
+    let is_form = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+    if !is_form {
+        return Err(bad());
+    }
+    let (parts, body) = req.into_parts();
+    let bytes = match axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.")),
+    };
+    let ok = form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && auth::same_secret(&v, expected));
+    if !ok {
+        return Err(bad());
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// A state-changing request's Origin (or, without one, its Referer) must be this site: the
+/// configured public URL or the Host the request was sent to. Requests with neither header
+/// (curl, the tests' clients) rely on the CSRF token alone.
+fn same_origin(state: &AppState, headers: &HeaderMap) -> bool {
+    let origin = headers.get(header::ORIGIN).or_else(|| headers.get(header::REFERER)).and_then(|v| v.to_str().ok());
+    let Some(origin) = origin else { return true };
+    if origin == "null" {
+        return false;
+    }
+    let origin_of = |url: &str| -> String {
+        let after = url.find("://").map_or(0, |i| i + 3);
+        let end = url[after..].find('/').map_or(url.len(), |i| after + i);
+        url[..end].to_ascii_lowercase()
+    };
+    let origin = origin_of(origin);
+    let site = origin_of(&state.site.url);
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).map(|h| h.to_ascii_lowercase());
+    origin == site || host.is_some_and(|h| origin == format!("http://{h}") || origin == format!("https://{h}"))
+}
+
+pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|kv| kv.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// The cookie that holds a session: HttpOnly, SameSite=Lax, Secure on https sites.
+pub fn session_cookie(state: &AppState, value: &str, max_age_secs: i64) -> String {
+    let secure = if state.site.url.starts_with("https://") { "; Secure" } else { "" };
+    format!("{SESSION_COOKIE}={value}; Path=/newsroom; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
+}
+
+pub(crate) fn peer(req_ext: &axum::http::Extensions) -> Option<String> {
+    req_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+}
+
+pub(crate) fn urlencode(s: &str) -> String {
+    form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// A short page for refusals (401, 403, 404, 413) and failures.
+pub(crate) fn refuse(status: StatusCode, message: &str) -> Response {
+    let html = views::message_page(status, message);
+    (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
+}
+
+/// A store or render failure inside a handler: logged in full, shown without internals.
+pub(crate) fn failure(e: impl std::fmt::Display) -> Response {
+    tracing::error!(error = %e, "newsroom request failed");
+    refuse(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; nothing was half-saved. Try again.")
+}
+
+/// Runs store work off the async threads.
+pub(crate) async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, Response> + Send + 'static,
+) -> Result<T, Response> {
+    tokio::task::spawn_blocking(f).await.map_err(failure)?
+}
+
+#[cfg(test)]
+mod tests;

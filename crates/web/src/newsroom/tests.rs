@@ -1,0 +1,440 @@
+//! The newsroom's rules, in process: every route with every role and anonymous, CSRF, sign-in
+//! and throttling, the workflow and its refusals, embargoes, conflicts and uploads.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use jiff::Timestamp;
+use newsdesk_core::{Article, Role, WorkflowState};
+use newsdesk_render::{Theme, ThemeOptions};
+use newsdesk_store::{Store, StoryMeta};
+use tower::ServiceExt;
+
+use super::*;
+use crate::{AppState, SiteConfig, router};
+
+struct Person {
+    role: Role,
+    id: i64,
+    cookie: String,
+    csrf: String,
+}
+
+struct Newsroom {
+    _dir: tempfile::TempDir,
+    state: AppState,
+    people: Vec<Person>,
+}
+
+struct Reply {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: String,
+}
+
+impl Newsroom {
+    fn new() -> Newsroom {
+        Self::with_site(SiteConfig::default())
+    }
+
+    fn with_site(site: SiteConfig) -> Newsroom {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(Store::open(dir.path()).unwrap());
+        let state = AppState::new(store, Theme::load(ThemeOptions::default()), site, dir.path().join("media"));
+        let now = Timestamp::now();
+        let people = Role::ALL
+            .iter()
+            .map(|role| {
+                let email = format!("{}@example.org", role.as_str());
+                let user = state.store.add_user(&email, &format!("The {}", role.as_str()), *role, None, now).unwrap();
+                let token = auth::start_session(&state.store, &user, None, now).unwrap();
+                let csrf = state.store.session(&hash_key(&token), now).unwrap().unwrap().csrf;
+                Person { role: *role, id: user.id, cookie: format!("{SESSION_COOKIE}={token}"), csrf }
+            })
+            .collect();
+        Newsroom { _dir: dir, state, people }
+    }
+
+    fn person(&self, role: Role) -> &Person {
+        self.people.iter().find(|p| p.role == role).unwrap()
+    }
+
+    /// A story owned by `role`'s user, in `state`.
+    fn story(&self, role: Role, state: WorkflowState, headline: &str) -> i64 {
+        let a = Article {
+            state,
+            published_at: None,
+            ..crate::test_support::article(headline, "EUROPE", "2026-01-01T00:00:00Z")
+        };
+        let meta = StoryMeta { desk: Some("Europe desk".into()), owner: Some(self.person(role).id) };
+        self.state.store.create_story(&a, &meta, "test", Timestamp::now()).unwrap().id.0
+    }
+
+    async fn send(
+        &self,
+        method: &str,
+        path: &str,
+        who: Option<&Person>,
+        headers: &[(&str, &str)],
+        body: &str,
+    ) -> Reply {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(p) = who {
+            req = req.header(header::COOKIE, &p.cookie);
+        }
+        if method == "POST" && !headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            req = req.header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = router(self.state.clone()).oneshot(req.body(Body::from(body.to_string())).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        Reply { status: parts.status, headers: parts.headers, body: String::from_utf8_lossy(&bytes).into_owned() }
+    }
+
+    /// A form post as `who`, with their CSRF token.
+    async fn post(&self, path: &str, who: &Person, form: &str) -> Reply {
+        let body = if form.is_empty() { format!("csrf={}", who.csrf) } else { format!("csrf={}&{form}", who.csrf) };
+        self.send("POST", path, Some(who), &[], &body).await
+    }
+
+    async fn get(&self, path: &str, who: Option<&Person>) -> Reply {
+        self.send("GET", path, who, &[], "").await
+    }
+}
+
+fn location(r: &Reply) -> &str {
+    r.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
+}
+
+/// Refused by the one gate (the policy table), as opposed to by a handler's own rule.
+fn refused_by_policy(r: &Reply) -> bool {
+    r.headers.contains_key("x-newsroom-refused")
+}
+
+#[tokio::test]
+async fn every_route_with_every_role_and_anonymous() {
+    let n = Newsroom::new();
+    // A story everyone who passes the gate may at least open: an editor's, in edit.
+    let id = n.story(Role::Editor, WorkflowState::InEdit, "Table test story").to_string();
+    let wire = n
+        .state
+        .store
+        .queue_wire_item(
+            "t:1",
+            &crate::test_support::article("Wire item", "World", "2026-01-01T00:00:00Z"),
+            Timestamp::now(),
+        )
+        .unwrap()
+        .to_string();
+    let contributor = n.person(Role::Contributor).id.to_string();
+    let invited = n.state.store.add_user("new@example.org", "New", Role::Reporter, None, Timestamp::now()).unwrap();
+    let invite = auth::invite(&n.state.store, &invited, Timestamp::now()).unwrap();
+    let mut checked = 0;
+    // Signing out ends the session the other requests use, so it goes last.
+    let mut routes = POLICY.to_vec();
+    routes.sort_by_key(|(_, p, _)| *p == "/newsroom/logout");
+    for (method, pattern, access) in &routes {
+        let path = pattern
+            .replace(
+                "{id}",
+                if pattern.starts_with("/newsroom/wire") {
+                    &wire
+                } else if pattern.starts_with("/newsroom/users") {
+                    &contributor
+                } else {
+                    &id
+                },
+            )
+            .replace("{token}", &invite)
+            .replace("{file}", "newsroom.css");
+        let actors: Vec<Option<&Person>> = std::iter::once(None).chain(n.people.iter().map(Some)).collect();
+        for who in actors {
+            let allowed = match access {
+                Access::Anyone => true,
+                Access::AtLeast(min) => who.is_some_and(|p| p.role >= *min),
+            };
+            let r = match (*method, who) {
+                ("POST", Some(p)) => {
+                    n.post(&path, p, "role=contributor&email=x%40example.org&name=X&revision=1&action=submit").await
+                }
+                _ => n.send(method, &path, who, &[], "").await,
+            };
+            let role = who.map_or("anonymous", |p| p.role.as_str());
+            if allowed {
+                assert!(!refused_by_policy(&r), "{method} {path} as {role}: refused ({}) {}", r.status, r.body);
+                assert_ne!(r.status, StatusCode::NOT_FOUND, "{method} {path} as {role}: no such route");
+                assert_ne!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            } else {
+                assert!(refused_by_policy(&r), "{method} {path} as {role}: let through with {}", r.status);
+                let expected = match (who, *method) {
+                    (None, "GET") => StatusCode::SEE_OTHER,
+                    (None, _) => StatusCode::UNAUTHORIZED,
+                    (Some(_), _) => StatusCode::FORBIDDEN,
+                };
+                assert_eq!(r.status, expected, "{method} {path} as {role}");
+                if r.status == StatusCode::SEE_OTHER {
+                    assert!(location(&r).starts_with("/newsroom/login?next="), "{}", location(&r));
+                }
+            }
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, POLICY.len() * 5);
+    // A route the table does not name is refused, never let through.
+    assert_eq!(access(&axum::http::Method::DELETE, "/newsroom/stories/{id}"), None);
+}
+
+#[tokio::test]
+async fn state_changes_need_this_sessions_token_and_this_sites_origin() {
+    let n = Newsroom::new();
+    let reporter = n.person(Role::Reporter);
+    let editor = n.person(Role::Editor);
+    let form = "headline=CSRF+test&section=Europe&language=en&b.type=paragraph&b.text=Hello.";
+    let count = || n.state.store.article_count().unwrap();
+
+    let missing = n.send("POST", "/newsroom/stories", Some(reporter), &[], form).await;
+    assert_eq!(missing.status, StatusCode::FORBIDDEN);
+    assert!(missing.body.contains("security token"), "{}", missing.body);
+
+    let foreign_token = format!("csrf={}&{form}", editor.csrf);
+    let other = n.send("POST", "/newsroom/stories", Some(reporter), &[], &foreign_token).await;
+    assert_eq!(other.status, StatusCode::FORBIDDEN, "a token from another session");
+
+    let own = format!("csrf={}&{form}", reporter.csrf);
+    let cross = n.send("POST", "/newsroom/stories", Some(reporter), &[("origin", "https://evil.example")], &own).await;
+    assert_eq!(cross.status, StatusCode::FORBIDDEN, "a foreign Origin");
+    assert!(cross.body.contains("Cross-site"));
+    let header_token =
+        n.send("POST", "/newsroom/stories/1/lock", Some(reporter), &[("x-csrf-token", &editor.csrf)], "").await;
+    assert_eq!(header_token.status, StatusCode::FORBIDDEN, "another session's token in the header");
+    assert_eq!(count(), 0, "nothing was stored by a refused request");
+
+    let ok = n.send("POST", "/newsroom/stories", Some(reporter), &[("origin", "http://127.0.0.1:8080")], &own).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    assert_eq!(count(), 1);
+}
+
+#[tokio::test]
+async fn sign_in_answers_alike_for_unknown_and_known_accounts_and_throttles() {
+    let n = Newsroom::new();
+    let hash = auth::hash_password("a long enough password").unwrap();
+    n.state.store.add_user("desk@example.org", "Desk", Role::Editor, Some(&hash), Timestamp::now()).unwrap();
+    let login =
+        |email: &str, pw: &str| format!("email={}&password={}&next=%2Fnewsroom", urlencode(email), urlencode(pw));
+
+    let wrong = n.send("POST", "/newsroom/login", None, &[], &login("desk@example.org", "wrong password")).await;
+    let unknown = n.send("POST", "/newsroom/login", None, &[], &login("nobody@example.org", "wrong password")).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unknown.status, wrong.status);
+    let message = |r: &Reply| r.body.split("id=\"login-error\"").nth(1).map(|s| s[..80].to_string());
+    assert_eq!(message(&wrong), message(&unknown));
+
+    let good = n.send("POST", "/newsroom/login", None, &[], &login("Desk@Example.org", "a long enough password")).await;
+    assert_eq!(good.status, StatusCode::SEE_OTHER);
+    let cookie = good.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/newsroom"));
+    assert!(!cookie.contains("Secure"), "an http site cannot use Secure cookies");
+
+    // Five failures lock the account for a while, known or not, even for the right password.
+    for _ in 0..auth::MAX_FAILURES_PER_ACCOUNT {
+        n.send("POST", "/newsroom/login", None, &[], &login("desk@example.org", "nope nope nope")).await;
+        n.send("POST", "/newsroom/login", None, &[], &login("ghost@example.org", "nope nope nope")).await;
+    }
+    let locked =
+        n.send("POST", "/newsroom/login", None, &[], &login("desk@example.org", "a long enough password")).await;
+    let ghost =
+        n.send("POST", "/newsroom/login", None, &[], &login("ghost@example.org", "a long enough password")).await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(ghost.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(message(&locked), message(&ghost));
+    let log = n.state.store.audit_log(50).unwrap();
+    assert!(log.iter().any(|e| e.action == "login" && e.actor == "desk@example.org"));
+    assert!(log.iter().any(|e| e.action == "login.failed" && e.actor == "ghost@example.org"));
+
+    // Signing out ends the session for good.
+    let token = cookie.split(';').next().unwrap().to_string();
+    let csrf =
+        n.state.store.session(&hash_key(token.split_once('=').unwrap().1), Timestamp::now()).unwrap().unwrap().csrf;
+    let me = Person { role: Role::Editor, id: 0, cookie: token, csrf };
+    assert_eq!(n.get("/newsroom", Some(&me)).await.status, StatusCode::OK);
+    assert_eq!(n.post("/newsroom/logout", &me, "").await.status, StatusCode::SEE_OTHER);
+    assert_eq!(n.get("/newsroom", Some(&me)).await.status, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn https_sites_get_secure_cookies() {
+    let site = SiteConfig { url: "https://news.example".into(), ..SiteConfig::default() };
+    let n = Newsroom::with_site(site);
+    assert!(session_cookie(&n.state, "v", 60).ends_with("; Secure"));
+}
+
+#[tokio::test]
+async fn a_story_from_draft_to_correction_and_the_refusals_on_the_way() {
+    let n = Newsroom::new();
+    let (reporter, editor, contributor) =
+        (n.person(Role::Reporter), n.person(Role::Editor), n.person(Role::Contributor));
+    let made = n
+        .post("/newsroom/stories", reporter, "headline=Harbour+reopens&section=Europe&language=en&authors=Ana+Ruiz&source=AA&b.type=paragraph&b.text=Ships+are+back.")
+        .await;
+    assert_eq!(made.status, StatusCode::SEE_OTHER, "{}", made.body);
+    let id: i64 = location(&made).trim_start_matches("/newsroom/stories/").split('?').next().unwrap().parse().unwrap();
+    let story = |id: i64| n.state.store.story(newsdesk_core::ArticleId(id)).unwrap();
+    assert_eq!(story(id).owner_id, Some(reporter.id));
+
+    // Contributors see only their own stories.
+    assert_eq!(n.get(&format!("/newsroom/stories/{id}"), Some(contributor)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        n.get(&format!("/newsroom/stories/{id}/preview"), Some(contributor)).await.status,
+        StatusCode::FORBIDDEN
+    );
+
+    let act = |who: &'static str, action: &str| format!("action={action}&who={who}");
+    let r = n.post(&format!("/newsroom/stories/{id}/action"), reporter, &act("r", "publish")).await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a reporter may not publish");
+    assert!(r.body.contains("a reporter may not publish"), "{}", r.body);
+    assert_eq!(
+        n.post(&format!("/newsroom/stories/{id}/action"), reporter, &act("r", "submit")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Once submitted the reporter can no longer change it; the desk can.
+    let save = format!(
+        "revision={}&headline=Harbour+reopens+after+storm&section=Europe&language=en&b.type=paragraph&b.text=Ships+are+back.",
+        story(id).revision
+    );
+    assert_eq!(n.post(&format!("/newsroom/stories/{id}"), reporter, &save).await.status, StatusCode::FORBIDDEN);
+    for action in ["start_edit", "mark_ready", "publish"] {
+        let r = n.post(&format!("/newsroom/stories/{id}/action"), editor, &act("e", action)).await;
+        assert_eq!(r.status, StatusCode::SEE_OTHER, "{action}: {}", r.body);
+    }
+    let save = format!(
+        "revision={}&headline=Harbour+reopens+after+storm&section=Europe&language=en&b.type=paragraph&b.text=Ships+are+back.",
+        story(id).revision
+    );
+    assert_eq!(n.post(&format!("/newsroom/stories/{id}"), editor, &save).await.status, StatusCode::SEE_OTHER);
+    let path = story(id).article.path();
+    n.state.cache.clear();
+    let page = n.get(&path, None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Harbour reopens after storm"));
+
+    let note = "action=correct&note=An+earlier+version+named+the+wrong+port.";
+    assert_eq!(n.post(&format!("/newsroom/stories/{id}/action"), editor, note).await.status, StatusCode::SEE_OTHER);
+    n.state.cache.clear();
+    let page = n.get(&path, None).await;
+    assert!(page.body.contains("An earlier version named the wrong port."), "the correction shows on the page");
+    assert!(page.body.contains("\"correction\""), "and in the JSON-LD");
+    let kinds: Vec<String> = n.state.store.events_since(0, 50).unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, ["article.published", "article.updated", "article.corrected"]);
+
+    // The revisions page shows a word diff of the headline.
+    let revs = n.get(&format!("/newsroom/stories/{id}/revisions?from=1&to=6"), Some(editor)).await;
+    assert_eq!(revs.status, StatusCode::OK);
+    assert!(revs.body.contains("<span>Harbour reopens</span><ins> after storm</ins>"), "{}", revs.body);
+}
+
+#[tokio::test]
+async fn an_embargoed_story_is_seen_only_in_the_newsroom_until_its_time() {
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let id = n.story(Role::Editor, WorkflowState::Ready, "Embargoed results");
+    let later = jiff::Timestamp::now() + jiff::SignedDuration::from_hours(3);
+    let local = n.state.site.time_zone.to_datetime(later).strftime("%Y-%m-%dT%H:%M").to_string();
+    let rev = n.state.store.story(newsdesk_core::ArticleId(id)).unwrap().revision;
+    let form = format!(
+        "revision={rev}&headline=Embargoed+results&section=Europe&language=en&embargo={}&b.type=paragraph&b.text=Numbers.",
+        urlencode(&local)
+    );
+    assert_eq!(n.post(&format!("/newsroom/stories/{id}"), editor, &form).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        n.post(&format!("/newsroom/stories/{id}/action"), editor, "action=publish").await.status,
+        StatusCode::SEE_OTHER
+    );
+    n.state.cache.clear();
+    let path = n.state.store.article(newsdesk_core::ArticleId(id)).unwrap().path();
+    for reader in [path.as_str(), "/", "/europe", "/feed.xml", "/sitemap.xml", "/api/v1/articles"] {
+        let r = n.get(reader, None).await;
+        assert!(!r.body.contains("Embargoed results"), "{reader} shows an embargoed story");
+    }
+    assert_eq!(n.get(&path, None).await.status, StatusCode::NOT_FOUND);
+    let preview = n.get(&format!("/newsroom/stories/{id}/preview"), Some(editor)).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert!(preview.body.contains("Embargoed results"));
+    assert!(n.state.store.events_since(0, 10).unwrap().is_empty(), "no event, so no webhook, before the embargo");
+}
+
+#[tokio::test]
+async fn two_saves_of_one_revision_conflict_and_both_are_kept() {
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let admin = n.person(Role::Admin);
+    let id = n.story(Role::Editor, WorkflowState::InEdit, "Shared story");
+    let rev = n.state.store.story(newsdesk_core::ArticleId(id)).unwrap().revision;
+    let form =
+        |h: &str| format!("revision={rev}&headline={h}&section=Europe&language=en&b.type=paragraph&b.text=Text.");
+    assert_eq!(
+        n.post(&format!("/newsroom/stories/{id}"), editor, &form("Editor+version")).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let second = n.post(&format!("/newsroom/stories/{id}"), admin, &form("Admin+version")).await;
+    assert_eq!(second.status, StatusCode::CONFLICT);
+    assert!(second.body.contains("editor@example.org saved this story"), "{}", second.body);
+    let revs = n.state.store.revisions(newsdesk_core::ArticleId(id)).unwrap();
+    let heads: Vec<(&str, bool)> = revs.iter().map(|r| (r.article.headline.as_str(), r.applied)).collect();
+    assert_eq!(heads, [("Shared story", true), ("Editor version", true), ("Admin version", false)]);
+    // Autosave gets the same answer as JSON.
+    let auto = n
+        .send(
+            "POST",
+            &format!("/newsroom/stories/{id}"),
+            Some(admin),
+            &[("accept", "application/json")],
+            &format!("csrf={}&{}", admin.csrf, form("Again")),
+        )
+        .await;
+    assert_eq!(auto.status, StatusCode::CONFLICT);
+    assert!(auto.body.starts_with("{\"error\""));
+}
+
+#[tokio::test]
+async fn a_refused_form_keeps_what_was_typed_and_names_the_fields() {
+    let n = Newsroom::new();
+    let reporter = n.person(Role::Reporter);
+    let r = n
+        .post("/newsroom/stories", reporter, "headline=&section=Europe&language=en&deck=My+careful+deck&canonical_url=nope&b.type=paragraph&b.text=Kept+text.")
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("A headline is needed."));
+    assert!(r.body.contains("A canonical URL starts with"));
+    assert!(r.body.contains("My careful deck") && r.body.contains("Kept text."));
+    assert_eq!(n.state.store.article_count().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn uploads_are_judged_by_their_bytes() {
+    let n = Newsroom::new();
+    let reporter = n.person(Role::Reporter);
+    let png = super::media::tests::tiny_png();
+    let send = |bytes: Vec<u8>| {
+        let req = Request::builder()
+            .method("POST")
+            .uri("/newsroom/media?name=harbour.png")
+            .header(header::COOKIE, &reporter.cookie)
+            .header("x-csrf-token", &reporter.csrf)
+            .header(header::CONTENT_TYPE, "image/png")
+            .body(Body::from(bytes))
+            .unwrap();
+        router(n.state.clone()).oneshot(req)
+    };
+    let ok = send(png).await.unwrap();
+    assert_eq!(ok.status(), StatusCode::CREATED);
+    let listed = n.state.store.media_list(10, 0).unwrap();
+    assert_eq!((listed.len(), listed[0].width, listed[0].height, listed[0].mime.as_str()), (1, 3, 2, "image/png"));
+    assert!(n.state.media_dir.join(&listed[0].file).exists());
+    let fake = send(b"<svg onload=alert(1)></svg>".to_vec()).await.unwrap();
+    assert_eq!(fake.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(n.state.store.media_list(10, 0).unwrap().len(), 1);
+}
