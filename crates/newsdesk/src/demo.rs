@@ -11,6 +11,19 @@ use newsdesk_store::Store;
 use serde::Deserialize;
 
 const ARTICLES: &str = include_str!("../../../demo/articles.json");
+/// Wire items waiting in the queue and stories still on the desk, for trying the newsroom.
+const NEWSROOM: &str = include_str!("../../../demo/newsroom.json");
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoStory {
+    kind: String,
+    section: String,
+    source: Option<String>,
+    headline: String,
+    deck: String,
+    body: Vec<String>,
+}
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -50,6 +63,104 @@ enum DemoBlock {
 struct DemoRelated {
     publication: String,
     headline: String,
+}
+
+/// One sign-in per role for trying the newsroom, made on the demo's first start with random
+/// passwords and kept in `DATA/demo-logins.json` (readable by the owner only) so that later starts
+/// print the same ones.
+pub fn demo_logins(store: &Store, data: &Path) -> anyhow::Result<Vec<(String, String, String)>> {
+    let file = data.join("demo-logins.json");
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        return serde_json::from_str(&text).with_context(|| format!("cannot read {}", file.display()));
+    }
+    let mut logins = Vec::new();
+    for role in newsdesk_core::Role::ALL.iter().rev() {
+        let email = format!("{}@newsdesk.example", role.as_str());
+        let password = newsdesk_web::newsroom::auth::random_token("").map_err(anyhow::Error::msg)?[..20].to_string();
+        let hash = newsdesk_web::newsroom::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+        let name = format!("Demo {}", newsdesk_core::article::title_case(&role.as_str().to_uppercase()));
+        match store.add_user(&email, &name, *role, Some(&hash), Timestamp::now()) {
+            Ok(_) => {}
+            // Made by an earlier demo whose file is gone: give it a fresh password.
+            Err(newsdesk_store::StoreError::Conflict(_)) => {
+                let user = store.user_by_email(&email)?.context("demo account vanished")?;
+                store.set_password(user.id, &hash, Timestamp::now())?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+        logins.push((role.as_str().to_string(), email, password));
+    }
+    load_newsroom(store)?;
+    let json = serde_json::to_string_pretty(&logins)?;
+    write_private(&file, json.as_bytes()).with_context(|| format!("cannot write {}", file.display()))?;
+    Ok(logins)
+}
+
+/// The demo's wire queue and the reporter's stories on the desk.
+fn load_newsroom(store: &Store) -> anyhow::Result<()> {
+    let stories: Vec<DemoStory> = serde_json::from_str(NEWSROOM).context("demo/newsroom.json is malformed")?;
+    let reporter = store.user_by_email("reporter@newsdesk.example")?.context("the demo reporter is missing")?;
+    let now = Timestamp::now();
+    for (i, s) in stories.into_iter().enumerate() {
+        let section = Section::from_label(&s.section).with_context(|| format!("demo section {:?}", s.section))?;
+        let slug = Slug::from_title(&s.headline).with_context(|| format!("demo headline {:?}", s.headline))?;
+        let article = Article {
+            id: None,
+            section,
+            slug,
+            headline: s.headline,
+            deck: Some(s.deck),
+            lead_image: None,
+            body: s.body.into_iter().map(|text| Block::Paragraph { text }).collect(),
+            source: s.source,
+            authors: vec![],
+            tags: vec![],
+            language: "en".into(),
+            canonical_url: None,
+            state: WorkflowState::Draft,
+            published_at: None,
+            updated_at: None,
+            embargo: None,
+            based_on: None,
+            corrections: vec![],
+        };
+        match s.kind.as_str() {
+            "wire" => {
+                let id = format!("demo-wire:{i}");
+                let item = Article { based_on: Some(format!("urn:newsdesk:demo:wire:{i}")), ..article };
+                store.queue_wire_item(&id, &item, now)?;
+            }
+            kind @ ("draft" | "submitted") => {
+                let authored = Article { authors: vec![reporter.name.clone()], ..article };
+                let meta = newsdesk_store::StoryMeta { desk: Some("City desk".into()), owner: Some(reporter.id) };
+                let out = store.create_story(&authored, &meta, &reporter.email, now)?;
+                if kind == "submitted" {
+                    let input = newsdesk_store::ActionInput::default();
+                    store.apply_action(
+                        out.id,
+                        newsdesk_core::Action::Submit,
+                        reporter.role,
+                        input,
+                        &reporter.email,
+                        now,
+                    )?;
+                }
+            }
+            other => anyhow::bail!("demo/newsroom.json: unknown kind {other:?}"),
+        }
+    }
+    Ok(())
+}
+
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path)?;
+    f.write_all(bytes)?;
+    f.sync_all()
 }
 
 /// Loads the sample articles when the store holds none; returns how many were stored.

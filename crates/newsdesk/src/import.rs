@@ -66,6 +66,22 @@ pub fn run(data: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
 
     let store = Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
     let site = args.site_url.trim_end_matches('/');
+    if args.to_queue {
+        // Into the wire queue, where the desk decides what to take; nothing is published.
+        for p in &parsed {
+            let id = store
+                .queue_wire_item(&p.external_id, &p.article, jiff::Timestamp::now())
+                .with_context(|| format!("cannot queue {}", p.file.display()))?;
+            if args.json {
+                let line = serde_json::json!({ "file": p.file, "wire_item": id, "headline": p.article.headline });
+                writeln!(out, "{line}")?;
+            } else {
+                writeln!(out, "{site}/newsroom/wire  {}", p.article.headline)?;
+            }
+        }
+        eprintln!("queued {} item(s) for the desk, {failed} failed", parsed.len());
+        return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+    }
     let (mut created, mut updated, mut unchanged) = (0, 0, 0);
     for p in &parsed {
         let outcome = store

@@ -8,6 +8,7 @@ mod bench;
 mod demo;
 mod import;
 mod serve;
+mod user;
 mod webhook;
 
 use std::net::SocketAddr;
@@ -57,6 +58,37 @@ enum Command {
     /// Manage webhooks: URLs told about published, updated and unpublished stories.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Newsroom accounts: add (password on stdin, or an invite link), list, Admin API tokens.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Adds an account. Pipe a password on stdin to set it; otherwise a one-time invite link is
+    /// printed for the person to choose one.
+    Add {
+        email: String,
+        /// contributor, reporter, editor or admin.
+        #[arg(long)]
+        role: String,
+        /// The name the newsroom shows (default: the email's local part).
+        #[arg(long)]
+        name: Option<String>,
+        /// Public URL of the site, for the invite link.
+        #[arg(long, env = "NEWSDESK_SITE_URL", default_value = "http://127.0.0.1:8080", value_name = "URL")]
+        site_url: String,
+    },
+    /// Lists accounts: email, role, name, status.
+    List,
+    /// Makes an Admin API token acting as this account (printed once).
+    Token {
+        email: String,
+        #[arg(long, default_value = "cli")]
+        name: String,
+    },
+    /// Ends every session of an account.
+    SignOut { email: String },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -178,6 +210,10 @@ struct ImportArgs {
     #[arg(long)]
     keep_going: bool,
 
+    /// Put the items in the newsroom's wire queue instead of publishing them.
+    #[arg(long)]
+    to_queue: bool,
+
     /// Public base URL that printed URLs start with.
     #[arg(long, env = "NEWSDESK_SITE_URL", default_value = "http://127.0.0.1:8080", value_name = "URL")]
     site_url: String,
@@ -212,6 +248,7 @@ fn main() -> ExitCode {
         Command::BenchRender(args) => bench::run(&cli.data, args),
         Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),
         Command::Webhook(cmd) => webhook::run(&cli.data, cmd),
+        Command::User(cmd) => user::run(&cli.data, cmd),
     };
     match result {
         Ok(code) => code,

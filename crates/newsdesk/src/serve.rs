@@ -17,11 +17,13 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
     let store =
         Arc::new(Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?);
     let media_dir = data.join("media");
+    let mut logins = vec![];
     if demo {
         let loaded = crate::demo::load_if_empty(&store, &media_dir)?;
         if loaded > 0 {
             eprintln!("loaded {loaded} sample articles into {}", data.display());
         }
+        logins = crate::demo::demo_logins(&store, data)?;
     }
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = args.workers {
@@ -38,6 +40,15 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
         let theme = Theme::load(ThemeOptions { dir: args.site.theme.clone(), dev_reload: args.site.dev_reload });
         let state = AppState::new(store, theme, site, media_dir);
         println!("newsdesk {} at http://{addr}/", if demo { "demo site" } else { "site" });
+        if !logins.is_empty() {
+            println!(
+                "newsroom at http://{addr}/newsroom — demo sign-ins (also in {}):",
+                data.join("demo-logins.json").display()
+            );
+            for (role, email, password) in &logins {
+                println!("  {role:<12} {email:<30} {password}");
+            }
+        }
         tracing::info!(%addr, "listening");
         newsdesk_web::serve(listener, state, shutdown_signal()).await.context("server failed")?;
         tracing::info!("stopped");

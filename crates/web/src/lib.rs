@@ -119,6 +119,7 @@ pub fn router(state: AppState) -> Router {
     // The newsroom sets its own body limits (uploads are larger) and its own access layer.
     Router::new()
         .merge(newsroom::router(state.clone()))
+        .merge(api::upload_router())
         .merge(site)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(TraceLayer::new_for_http())

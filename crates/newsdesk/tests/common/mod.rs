@@ -57,9 +57,13 @@ impl Server {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+        let mut out = BufReader::new(child.stdout.take().unwrap());
+        out.read_line(&mut line).unwrap();
         let url = line.trim().rsplit(' ').next().unwrap().trim_end_matches('/').to_string();
         assert!(url.starts_with("http://127.0.0.1:"), "unexpected first line: {line:?}");
+        // The rest of stdout (the demo's sign-ins) is read to its end, so the server never
+        // writes to a closed pipe.
+        std::thread::spawn(move || std::io::copy(&mut out, &mut std::io::sink()));
         Server { child, url, data: data.to_path_buf(), _dir: None }
     }
 
@@ -69,6 +73,14 @@ impl Server {
             Err(ureq::Error::Status(code, r)) => (code, r.into_string().unwrap()),
             Err(e) => panic!("GET {path}: {e}"),
         }
+    }
+
+    /// The demo's sign-in for `role`: (email, password).
+    pub fn demo_login(&self, role: &str) -> (String, String) {
+        let text = std::fs::read_to_string(self.data.join("demo-logins.json")).unwrap();
+        let logins: Vec<(String, String, String)> = serde_json::from_str(&text).unwrap();
+        let (_, email, password) = logins.into_iter().find(|(r, _, _)| r == role).unwrap();
+        (email, password)
     }
 
     /// Article paths linked from the home page.

@@ -1,10 +1,11 @@
 //! `POST /api/ingest`: an agency or a partner pushes ninjs (one item or an array) with an ingest
 //! key. Items are stored as `newsdesk import` stores them: a repeated or older version changes
-//! nothing, a newer one is a new revision. A document that cannot be read is refused whole.
+//! nothing, a newer one is a new revision. With `queue=true` the items go to the newsroom's wire
+//! queue instead, for the desk to take. A document that cannot be read is refused whole.
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use newsdesk_core::article::Section;
@@ -16,17 +17,19 @@ use crate::AppState;
 
 pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
     let result = async {
-        let section = match params(raw.as_deref(), &["section"])?.pop() {
-            Some((_, label)) => Section::from_label(&label)
+        let query = params(raw.as_deref(), &["section", "queue"])?;
+        let section = match query.iter().find(|(k, _)| k == "section") {
+            Some((_, label)) => Section::from_label(label)
                 .ok_or_else(|| ApiError::invalid("section", format!("expected a section name, found {label:?}")))?,
             None => Section::from_label("News").expect("a valid label"),
         };
+        let queue = match query.iter().find(|(k, _)| k == "queue").map(|(_, v)| v.as_str()) {
+            None | Some("false" | "0") => false,
+            Some("true" | "1") => true,
+            Some(other) => return Err(ApiError::invalid("queue", format!("expected true or false, found {other:?}"))),
+        };
         authorize_scope(&state, &headers, KeyScope::Ingest).await?;
-        let json_type = headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().ends_with("json")));
-        if !json_type {
+        if !super::is_json(&headers) {
             return Err(ApiError::UnsupportedMediaType);
         }
         let items = newsdesk_ingest::parse_ninjs(&body).map_err(|e| ApiError::InvalidDocument(e.to_string()))?;
@@ -40,15 +43,23 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
             let mut data = vec![];
             for (item, article) in items.iter().zip(&articles) {
                 let ext = item.external_id();
+                if queue {
+                    // Into the newsroom's wire queue: nothing is published until the desk takes it.
+                    let wire = st.store.queue_wire_item(&ext, article, Timestamp::now())?;
+                    let url = format!("{}/newsroom/wire", st.site.url);
+                    data.push(json!({ "uri": item.uri, "id": wire, "url": url, "status": "queued" }));
+                    continue;
+                }
                 let outcome = st.store.save_versioned(article, Some(&ext), item.version.as_deref(), "ingest", Timestamp::now())?;
                 match outcome.status {
                     SaveStatus::Created => created += 1,
                     SaveStatus::Updated => updated += 1,
                     SaveStatus::Unchanged => unchanged += 1,
                 }
-                data.push(json!({ "uri": item.uri, "id": outcome.id, "url": format!("{}{}", st.site.url, outcome.path), "status": outcome.status }));
+                data.push(json!({ "uri": item.uri, "id": outcome.id, "url": super::as_uri(&format!("{}{}", st.site.url, outcome.path)), "status": outcome.status }));
             }
-            Ok(json!({ "data": data, "created": created, "updated": updated, "unchanged": unchanged }))
+            let queued = if queue { items.len() } else { 0 };
+            Ok(json!({ "data": data, "created": created, "updated": updated, "unchanged": unchanged, "queued": queued }))
         })
         .await?;
         Ok::<_, ApiError>(json_response(&value, &headers))

@@ -4,6 +4,7 @@
 //! problems with stable codes, ETags. Every filter is parsed into a typed value before it reaches
 //! the store, which binds it as a parameter: nothing from a request is ever spliced into SQL.
 
+pub mod admin;
 mod ingest;
 mod limit;
 pub mod openapi;
@@ -59,6 +60,30 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/tags", get(list_tags))
         .route("/api/v1/authors", get(list_authors))
         .route("/api/ingest", axum::routing::post(ingest::push))
+        .route("/api/v1/admin/articles", get(admin::list).post(admin::create))
+        .route("/api/v1/admin/articles/{id}", get(admin::get_one).patch(admin::update))
+        .route("/api/v1/admin/articles/{id}/transitions", axum::routing::post(admin::transition))
+}
+
+/// The Admin API's upload route, which takes bodies up to the media library's limit.
+pub fn upload_router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/admin/media", axum::routing::post(admin::upload))
+        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::newsroom::MAX_UPLOAD_BYTES))
+}
+
+/// A URL as a URI: the UTF-8 bytes of letters outside ASCII (a slug may keep them) are
+/// percent-encoded, so clients that want RFC 3986 get it.
+pub fn as_uri(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        if b.is_ascii() && !b.is_ascii_control() && b != b' ' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// The SHA-256 of a key, as stored: keys are never kept in the clear.
@@ -84,14 +109,7 @@ async fn authorize_scope(
     headers: &HeaderMap,
     scope: newsdesk_store::KeyScope,
 ) -> Result<(), ApiError> {
-    let key = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim)
-        .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or(ApiError::Unauthorized)?;
-    let hash = hash_key(key);
+    let hash = hash_key(bearer(headers)?);
     let store = state.store.clone();
     let found = tokio::task::spawn_blocking(move || store.api_key_by_hash(&hash))
         .await
@@ -105,6 +123,25 @@ async fn authorize_scope(
         )));
     }
     state.api_limiter.check(key.id)
+}
+
+/// The secret in `Authorization: Bearer …` (a Content API key or an Admin API token).
+fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|k| !k.is_empty() && k.len() <= 200)
+        .ok_or(ApiError::Unauthorized)
+}
+
+/// Whether the request body is declared as JSON (`application/json`, `…+json`).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.split(';').next().is_some_and(|m| m.trim().ends_with("json")))
 }
 
 /// Runs a store read off the async threads.
@@ -234,7 +271,7 @@ fn fields_param(value: &str) -> Result<Vec<String>, ApiError> {
 fn article_json(a: &Article, site_url: &str, fields: Option<&[String]>) -> Value {
     let all = json!({
         "id": a.id.map_or(0, |i| i.0),
-        "url": format!("{site_url}{}", a.path()),
+        "url": as_uri(&format!("{site_url}{}", a.path())),
         "headline": a.headline,
         "deck": a.deck,
         "section": { "name": a.section.name, "slug": a.section.slug.as_str() },
@@ -245,7 +282,7 @@ fn article_json(a: &Article, site_url: &str, fields: Option<&[String]>) -> Value
         "tags": a.tags,
         "source": a.source,
         "lead_image": a.lead_image.as_ref().map(|img| json!({
-            "url": img.asset.as_ref().map(|asset| format!("{site_url}/media/{asset}")),
+            "url": img.asset.as_ref().map(|asset| as_uri(&format!("{site_url}/media/{asset}"))),
             "alt": img.alt,
             "caption": img.caption,
             "credit": img.credit,
@@ -320,7 +357,7 @@ async fn list_sections(State(state): State<AppState>, RawQuery(raw): RawQuery, h
         Ok(sections
             .into_iter()
             .filter(|s| s.published > 0)
-            .map(|s| json!({ "slug": s.slug, "name": s.name, "published": s.published, "url": format!("{}/{}", st.site.url, s.slug) }))
+            .map(|s| json!({ "slug": s.slug, "name": s.name, "published": s.published, "url": as_uri(&format!("{}/{}", st.site.url, s.slug)) }))
             .collect())
     })
     .await
@@ -328,14 +365,14 @@ async fn list_sections(State(state): State<AppState>, RawQuery(raw): RawQuery, h
 
 async fn list_tags(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     named_list(state, raw, headers, |st| {
-        Ok(st.store.tags(10_000)?.into_iter().map(|t| json!({ "slug": t.slug, "name": t.name, "published": t.published, "url": format!("{}/tag/{}", st.site.url, t.slug) })).collect())
+        Ok(st.store.tags(10_000)?.into_iter().map(|t| json!({ "slug": t.slug, "name": t.name, "published": t.published, "url": as_uri(&format!("{}/tag/{}", st.site.url, t.slug)) })).collect())
     })
     .await
 }
 
 async fn list_authors(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     named_list(state, raw, headers, |st| {
-        Ok(st.store.authors(10_000)?.into_iter().map(|a| json!({ "slug": a.slug, "name": a.name, "published": a.published, "url": format!("{}/author/{}", st.site.url, a.slug) })).collect())
+        Ok(st.store.authors(10_000)?.into_iter().map(|a| json!({ "slug": a.slug, "name": a.name, "published": a.published, "url": as_uri(&format!("{}/author/{}", st.site.url, a.slug)) })).collect())
     })
     .await
 }
@@ -372,3 +409,6 @@ pub type Limiter = Arc<RateLimiter>;
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod admin_tests;

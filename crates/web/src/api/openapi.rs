@@ -64,8 +64,9 @@ fn nullable(kind: &str) -> Value {
     json!({ "type": [kind, "null"] })
 }
 
-pub fn document(site_url: &str) -> Value {
-    let block = json!({
+/// A body block as stored and shown (any of the block types, loosely).
+fn block_schema() -> Value {
+    json!({
         "type": "object", "required": ["type"],
         "properties": {
             "type": { "type": "string", "enum": ["paragraph", "heading", "quote", "list", "image", "embed", "recommended", "related"] },
@@ -74,7 +75,209 @@ pub fn document(site_url: &str) -> Value {
             "asset": nullable("string"), "alt": { "type": "string" }, "caption": nullable("string"), "credit": nullable("string"),
             "url": nullable("string"), "publication": { "type": "string" }, "headline": { "type": "string" }
         }
+    })
+}
+
+/// Every problem an Admin API call may answer, besides its successes.
+fn admin_responses(mut responses: Value, extra: &[(&str, &str, &str)]) -> Value {
+    let problem = |description: String| json!({ "description": description, "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } });
+    let obj = responses.as_object_mut().expect("an object");
+    if let Value::Object(problems) = problem_responses() {
+        obj.extend(problems);
+    }
+    obj.insert(
+        "401".into(),
+        problem("No token, or one that is unknown, revoked or of a disabled account (code `unauthorized`).".into()),
+    );
+    for (status, code, what) in extra {
+        obj.insert((*status).into(), problem(format!("{what} (code `{code}`).")));
+    }
+    responses
+}
+
+fn admin_ok(description: &str, schema: &str) -> Value {
+    json!({
+        "description": description,
+        "headers": { "ETag": { "schema": { "type": "string" }, "description": "The story's revision, `\"rN\"`: send it as If-Match when updating." } },
+        "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } }
+    })
+}
+
+/// The Admin API's operations and schemas, merged into the document.
+fn admin(doc: &mut Value) {
+    let id_param =
+        json!({ "name": "id", "in": "path", "required": true, "schema": { "type": "integer", "minimum": 1 } });
+    let security = json!([{ "adminToken": [] }]);
+    let json_body = |schema: &str| json!({ "required": true, "content": { "application/json": { "schema": { "$ref": format!("#/components/schemas/{schema}") } } } });
+    let fields_wrong = ("422", "invalid-fields", "Fields are wrong; `errors` names each one");
+    let bad_json = (
+        "400",
+        "invalid-document",
+        "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`)",
+    );
+    let not_json = ("415", "unsupported-media-type", "The body is not JSON");
+    let forbidden = ("403", "forbidden", "The token's role may not do this to this story");
+    let missing = ("404", "not-found", "No story with this id that the token's user may open");
+    let paths = json!({
+        "/api/v1/admin/articles": {
+            "get": {
+                "summary": "Stories in every state, most recently changed first (contributors: their own)",
+                "operationId": "adminListArticles", "tags": ["admin"], "security": security,
+                "parameters": [
+                    { "name": "state", "in": "query", "required": false, "schema": { "type": "string", "enum": ["draft", "submitted", "in_edit", "ready", "scheduled", "published", "unpublished", "spiked"] } },
+                    slug_param("section", "Only this section (its slug)."),
+                    { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 20 } }
+                ],
+                "responses": admin_responses(json!({ "200": { "description": "Stories.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/StoryList" } } } } }), &[]),
+            },
+            "post": {
+                "summary": "Create a story (a draft owned by the token's user)",
+                "operationId": "adminCreateArticle", "tags": ["admin"], "security": security,
+                "requestBody": json_body("StoryCreate"),
+                "responses": admin_responses(json!({ "201": admin_ok("The new story.", "StoryOne") }), &[bad_json, not_json, fields_wrong]),
+            }
+        },
+        "/api/v1/admin/articles/{id}": {
+            "get": {
+                "summary": "One story, in any state",
+                "operationId": "adminGetArticle", "tags": ["admin"], "security": security,
+                "parameters": [id_param],
+                "responses": admin_responses(json!({
+                    "200": admin_ok("The story.", "StoryOne"),
+                    "304": { "description": "Not modified since the ETag sent in If-None-Match." }
+                }), &[missing]),
+            },
+            "patch": {
+                "summary": "Change a story's fields (absent fields stay as they are)",
+                "description": "Send the ETag you read as If-Match: if someone saved since, nothing is applied, your version is kept as a revision, and the answer is 412.",
+                "operationId": "adminUpdateArticle", "tags": ["admin"], "security": security,
+                "parameters": [id_param, { "name": "If-Match", "in": "header", "required": false, "schema": { "type": "string", "pattern": "^\"r[0-9]{1,18}\"$" } }],
+                "requestBody": json_body("StoryInput"),
+                "responses": admin_responses(json!({ "200": admin_ok("The story as saved.", "StoryOne") }), &[bad_json, not_json, forbidden, missing, fields_wrong, ("409", "workflow-conflict", "Not possible in the story's state"), ("412", "stale-revision", "The story changed since the If-Match revision")]),
+            }
+        },
+        "/api/v1/admin/articles/{id}/transitions": { "post": {
+            "summary": "Move a story through the workflow (submit, start_edit, mark_ready, schedule, publish, correct…)",
+            "operationId": "adminTransitionArticle", "tags": ["admin"], "security": security,
+            "parameters": [id_param],
+            "requestBody": json_body("TransitionInput"),
+            "responses": admin_responses(json!({ "200": admin_ok("The story after the action.", "StoryOne") }), &[bad_json, not_json, forbidden, missing, fields_wrong, ("409", "workflow-conflict", "The action is not possible from the story's state"), ("412", "stale-revision", "The story changed meanwhile")]),
+        }},
+        "/api/v1/admin/media": { "post": {
+            "summary": "Upload a picture to the media library (the body is the file: JPEG, PNG, WebP, GIF or AVIF)",
+            "operationId": "adminUploadMedia", "tags": ["admin"], "security": security,
+            "parameters": [
+                { "name": "name", "in": "query", "required": false, "schema": { "type": "string", "maxLength": 200 } },
+                { "name": "alt", "in": "query", "required": false, "schema": { "type": "string" } },
+                { "name": "caption", "in": "query", "required": false, "schema": { "type": "string" } },
+                { "name": "credit", "in": "query", "required": false, "schema": { "type": "string" } }
+            ],
+            "requestBody": { "required": true, "content": { "image/*": { "schema": { "type": "string", "format": "binary" } }, "application/octet-stream": { "schema": { "type": "string", "format": "binary" } } } },
+            "responses": admin_responses(json!({ "201": { "description": "The picture, in the library.", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/MediaOne" } } } } }), &[bad_json, ("413", "too-large", "Larger than the upload limit"), ("422", "invalid-media", "Not a picture of an accepted type, or too many pixels")]),
+        }}
     });
+    let block_in = json!({ "oneOf": [
+        { "type": "object", "required": ["type", "text"], "additionalProperties": false, "properties": { "type": { "const": "paragraph" }, "text": { "type": "string" } } },
+        { "type": "object", "required": ["type", "text", "level"], "additionalProperties": false, "properties": { "type": { "const": "heading" }, "text": { "type": "string" }, "level": { "type": "integer", "minimum": 2, "maximum": 4 } } },
+        { "type": "object", "required": ["type", "text"], "additionalProperties": false, "properties": { "type": { "const": "quote" }, "text": { "type": "string" }, "cite": nullable("string") } },
+        { "type": "object", "required": ["type", "ordered", "items"], "additionalProperties": false, "properties": { "type": { "const": "list" }, "ordered": { "type": "boolean" }, "items": { "type": "array", "items": { "type": "string" } } } },
+        { "type": "object", "required": ["type", "asset", "alt"], "additionalProperties": false, "properties": { "type": { "const": "image" }, "asset": { "type": "string", "description": "A file in the media library (else 422)." }, "alt": { "type": "string", "pattern": "[A-Za-z0-9]" }, "caption": nullable("string"), "credit": nullable("string") } },
+        { "type": "object", "required": ["type", "url"], "additionalProperties": false, "properties": { "type": { "const": "embed" }, "url": { "type": "string", "pattern": "^https?://[!-~]+$", "maxLength": 2000 } } },
+        { "type": "object", "required": ["type"], "additionalProperties": false, "properties": { "type": { "const": "recommended" } } },
+        { "type": "object", "required": ["type", "publication", "headline"], "additionalProperties": false, "properties": { "type": { "const": "related" }, "publication": { "type": "string", "pattern": "[A-Za-z0-9]" }, "headline": { "type": "string", "pattern": "[A-Za-z0-9]" }, "url": { "type": ["string", "null"], "pattern": "^(https?://[!-~]+|/[!-~]*)?$" } } }
+    ]});
+    let block_out = block_schema();
+    let opt_text = || json!({ "type": ["string", "null"] });
+    let time = || json!({ "type": ["string", "null"], "format": "date-time" });
+    let story = json!({
+        "type": "object", "additionalProperties": false,
+        "required": ["id", "revision", "state", "url", "headline", "section", "slug", "language", "authors", "tags", "body", "corrections", "actions", "can_edit"],
+        "properties": {
+            "id": { "type": "integer", "minimum": 1 }, "revision": { "type": "integer", "minimum": 1 },
+            "state": { "type": "string", "enum": ["draft", "submitted", "in_edit", "ready", "scheduled", "published", "unpublished", "spiked"] },
+            "url": { "type": ["string", "null"], "format": "uri", "description": "The public page, once readers can see it." },
+            "headline": { "type": "string" }, "deck": opt_text(),
+            "section": { "type": "object", "required": ["name", "slug"], "properties": { "name": { "type": "string" }, "slug": { "type": "string" } } },
+            "slug": { "type": "string" }, "desk": opt_text(), "language": { "type": "string" },
+            "authors": { "type": "array", "items": { "type": "string" } }, "tags": { "type": "array", "items": { "type": "string" } },
+            "source": opt_text(), "canonical_url": opt_text(), "embargo": time(), "published_at": time(), "updated_at": time(),
+            "lead_image": { "type": ["object", "null"], "properties": { "asset": opt_text(), "alt": { "type": "string" }, "caption": opt_text(), "credit": opt_text() } },
+            "body": { "type": "array", "items": block_out },
+            "corrections": { "type": "array", "items": { "type": "object", "required": ["at", "note"], "properties": { "at": { "type": "string", "format": "date-time" }, "note": { "type": "string" } } } },
+            "based_on": opt_text(), "owner_id": { "type": ["integer", "null"] },
+            "can_edit": { "type": "boolean" },
+            "actions": { "type": "array", "description": "Workflow actions the token's user may take now.", "items": { "type": "string" } }
+        }
+    });
+    // As strict as the editor's checks, so a client (or a fuzzer) can tell what will be taken.
+    let input = json!({
+        "type": "object", "additionalProperties": false,
+        "description": "Fields of a story; on create `headline` and `section` are needed, on update absent fields stay as they are.",
+        "properties": {
+            "headline": { "type": "string", "minLength": 1, "maxLength": 300, "pattern": "[A-Za-z0-9]" },
+            "deck": { "type": "string", "maxLength": 600 },
+            "section": { "type": "string", "maxLength": 100, "pattern": "[A-Za-z0-9]", "description": "The section's name." },
+            "desk": { "type": "string", "maxLength": 100 },
+            "language": { "type": "string", "pattern": "^[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*$", "description": "BCP 47, e.g. en, pt-BR." },
+            "authors": { "type": "array", "items": { "type": "string", "maxLength": 100 } },
+            "tags": { "type": "array", "items": { "type": "string", "maxLength": 100 } },
+            "source": { "type": "string", "maxLength": 100, "description": "Wire-source credit (\"SOURCE: …\")." },
+            "slug": { "type": "string", "pattern": "^([a-z0-9]+(-[a-z0-9]+)*)?$", "maxLength": 100, "description": "Empty: made from the headline." },
+            "canonical_url": { "type": "string", "pattern": "^(https?://[!-~]+)?$", "maxLength": 2000 },
+            "embargo": { "anyOf": [{ "type": "string", "format": "date-time" }, { "const": "" }], "description": "RFC 3339; empty clears it." },
+            "lead_image": { "type": ["object", "null"], "required": ["asset", "alt"], "additionalProperties": false, "properties": {
+                "asset": { "type": "string", "description": "A file in the media library (else 422)." }, "alt": { "type": "string", "minLength": 1, "pattern": "[A-Za-z0-9]" }, "caption": opt_text(), "credit": opt_text() } },
+            "body": { "type": "array", "items": block_in.clone() }
+        }
+    });
+    let schemas = json!({
+        "Story": story,
+        "StoryOne": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "$ref": "#/components/schemas/Story" } } },
+        "StoryList": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "type": "array", "items": {
+            "type": "object", "required": ["id", "revision", "state", "headline", "section", "modified_at"], "additionalProperties": false, "properties": {
+                "id": { "type": "integer" }, "revision": { "type": "integer" }, "state": { "type": "string" }, "headline": { "type": "string" },
+                "section": { "type": "object", "required": ["name", "slug"], "properties": { "name": { "type": "string" }, "slug": { "type": "string" } } },
+                "desk": opt_text(), "owner_id": { "type": ["integer", "null"] }, "modified_at": { "type": "string", "format": "date-time" }, "published_at": time()
+            }}}}},
+        "StoryCreate": { "allOf": [{ "$ref": "#/components/schemas/StoryInput" }, { "required": ["headline", "section"] }] },
+        "StoryInput": input,
+        "TransitionInput": { "oneOf": [
+            { "type": "object", "required": ["action"], "additionalProperties": false, "properties": {
+                "action": { "type": "string", "enum": ["submit", "start_edit", "return_to_draft", "mark_ready", "unschedule", "publish", "update", "unpublish", "spike"] } } },
+            { "type": "object", "required": ["action", "at"], "additionalProperties": false, "properties": {
+                "action": { "const": "schedule" },
+                "at": { "type": "string", "format": "date-time", "description": "When the story goes live; in the future." } } },
+            { "type": "object", "required": ["action", "note"], "additionalProperties": false, "properties": {
+                "action": { "const": "correct" },
+                "note": { "type": "string", "minLength": 1, "pattern": "[A-Za-z0-9]", "description": "The note readers see." } } }
+        ]},
+        "MediaOne": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": {
+            "type": "object", "required": ["file", "url", "mime", "width", "height", "bytes", "alt"], "additionalProperties": false, "properties": {
+                "file": { "type": "string" }, "url": { "type": "string", "format": "uri" }, "mime": { "type": "string" },
+                "width": { "type": "integer", "minimum": 1 }, "height": { "type": "integer", "minimum": 1 }, "bytes": { "type": "integer", "minimum": 1 },
+                "alt": { "type": "string" }, "caption": opt_text(), "credit": opt_text()
+            }}}}
+    });
+    if let (Some(p), Value::Object(add)) = (doc["paths"].as_object_mut(), paths) {
+        p.extend(add);
+    }
+    if let (Some(s), Value::Object(add)) = (doc["components"]["schemas"].as_object_mut(), schemas) {
+        s.extend(add);
+    }
+    doc["components"]["securitySchemes"]["adminToken"] = json!({ "type": "http", "scheme": "bearer", "description": "An Admin API token (`newsdesk user token EMAIL`); it acts with that user's role." });
+    if let Some(tags) = doc["tags"].as_array_mut() {
+        tags.push(json!({ "name": "admin", "description": "Stories in every state, the workflow and the media library, with a user's token and role." }));
+    }
+}
+
+pub fn document(site_url: &str) -> Value {
+    let mut doc = content(site_url);
+    admin(&mut doc);
+    doc
+}
+
+fn content(site_url: &str) -> Value {
+    let block = block_schema();
     let article = json!({
         "type": "object", "required": ["id"], "additionalProperties": false,
         "properties": {
@@ -101,9 +304,9 @@ pub fn document(site_url: &str) -> Value {
     json!({
         "openapi": "3.1.0",
         "info": {
-            "title": "newsdesk Content API",
+            "title": "newsdesk Content and Admin API",
             "version": "1",
-            "description": "Read-only access to what the site publishes. Every request needs a key: `Authorization: Bearer KEY` (`newsdesk api-key add NAME` makes one). Errors are RFC 9457 problem documents with a stable `code`."
+            "description": "The Content API reads what the site publishes, with a client key (`newsdesk api-key add NAME`). The Admin API creates and changes stories, moves them through the workflow and uploads media, with a user's token (`newsdesk user token EMAIL`) and that user's role. Send either as `Authorization: Bearer …`. Errors are RFC 9457 problem documents with a stable `code`."
         },
         "servers": [{ "url": site_url }],
         "security": [{ "apiKey": [] }],
@@ -142,7 +345,10 @@ pub fn document(site_url: &str) -> Value {
                 "summary": "Push wire items (IPTC ninjs 1.x–3.x: one item or an array)",
                 "operationId": "ingest", "tags": ["ingest"],
                 "description": "Needs a key made with `newsdesk api-key add NAME --scope ingest`. A repeated or older version of an item changes nothing; a newer one becomes a new revision of its story.",
-                "parameters": [slug_param("section", "Section for the items (a new story's; updates stay where they are filed).")],
+                "parameters": [
+                    slug_param("section", "Section for the items (a new story's; updates stay where they are filed)."),
+                    { "name": "queue", "in": "query", "required": false, "description": "Put the items in the newsroom's wire queue instead of publishing them.", "schema": { "type": "boolean", "default": false } }
+                ],
                 "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": ["object", "array"] } } } },
                 "responses": with_problems(json!({
                     "200": ok("What became of each item.", "IngestResult"),
@@ -162,12 +368,13 @@ pub fn document(site_url: &str) -> Value {
                     "data": { "type": "array", "items": { "$ref": "#/components/schemas/Article" } },
                     "next_cursor": { "type": ["string", "null"], "description": "Pass as `cursor` for the next page; null on the last." }
                 }},
-                "IngestResult": { "type": "object", "required": ["data", "created", "updated", "unchanged"], "additionalProperties": false, "properties": {
+                "IngestResult": { "type": "object", "required": ["data", "created", "updated", "unchanged", "queued"], "additionalProperties": false, "properties": {
                     "data": { "type": "array", "items": { "type": "object", "required": ["uri", "id", "url", "status"], "additionalProperties": false, "properties": {
                         "uri": { "type": "string" }, "id": { "type": "integer" }, "url": { "type": "string", "format": "uri" },
-                        "status": { "type": "string", "enum": ["created", "updated", "unchanged"] }
+                        "status": { "type": "string", "enum": ["created", "updated", "unchanged", "queued"] }
                     }}},
-                    "created": { "type": "integer", "minimum": 0 }, "updated": { "type": "integer", "minimum": 0 }, "unchanged": { "type": "integer", "minimum": 0 }
+                    "created": { "type": "integer", "minimum": 0 }, "updated": { "type": "integer", "minimum": 0 }, "unchanged": { "type": "integer", "minimum": 0 },
+                    "queued": { "type": "integer", "minimum": 0 }
                 }},
                 "ArticleOne": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "$ref": "#/components/schemas/Article" } } },
                 "NamedList": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "type": "array", "items": {
@@ -177,8 +384,9 @@ pub fn document(site_url: &str) -> Value {
                 "Problem": { "type": "object", "required": ["type", "title", "status", "detail", "code"], "properties": {
                     "type": { "type": "string" }, "title": { "type": "string" }, "status": { "type": "integer" },
                     "detail": { "type": "string" },
-                    "code": { "type": "string", "enum": ["unauthorized", "forbidden", "not-found", "invalid-parameter", "invalid-document", "unsupported-media-type", "rate-limited", "internal"] },
-                    "parameter": { "type": "string" }
+                    "code": { "type": "string", "enum": ["unauthorized", "forbidden", "not-found", "invalid-parameter", "invalid-document", "unsupported-media-type", "rate-limited", "invalid-fields", "stale-revision", "workflow-conflict", "invalid-media", "too-large", "internal"] },
+                    "parameter": { "type": "string" },
+                    "errors": { "type": "object", "additionalProperties": { "type": "string" }, "description": "With invalid-fields: what is wrong with each field." }
                 }}
             }
         }

@@ -23,6 +23,18 @@ pub enum ApiError {
     RateLimited {
         retry_after_secs: u64,
     },
+    /// Admin API: fields of a story that are wrong, each with what is wrong with it.
+    InvalidFields(std::collections::BTreeMap<String, String>),
+    /// Admin API: `If-Match` named an older revision than the stored one.
+    StaleRevision {
+        current: i64,
+        kept: Option<i64>,
+    },
+    /// Admin API: the workflow does not allow this action from the story's state.
+    WorkflowConflict(String),
+    /// Admin API: an upload that is not an acceptable picture.
+    InvalidMedia(String),
+    TooLarge(String),
     Internal(String),
 }
 
@@ -36,6 +48,9 @@ pub struct Problem {
     pub code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
+    /// With `invalid-fields`: each field that is wrong, and why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<std::collections::BTreeMap<String, String>>,
 }
 
 impl ApiError {
@@ -49,7 +64,7 @@ impl ApiError {
                 StatusCode::UNAUTHORIZED,
                 "unauthorized",
                 "A valid API key is required",
-                "Send the key as `Authorization: Bearer KEY`; `newsdesk api-key add NAME` makes one.".to_string(),
+                "Send `Authorization: Bearer KEY`: a Content API key (`newsdesk api-key add NAME`) or an Admin API token (`newsdesk user token EMAIL`).".to_string(),
                 None,
             ),
             ApiError::Forbidden(detail) => {
@@ -82,6 +97,32 @@ impl ApiError {
                 format!("This key's request budget is spent; try again in {retry_after_secs} s."),
                 None,
             ),
+            ApiError::InvalidFields(errors) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid-fields",
+                "Some fields are wrong",
+                errors.iter().map(|(f, m)| format!("{f}: {m}")).collect::<Vec<_>>().join("; "),
+                None,
+            ),
+            ApiError::StaleRevision { current, kept } => (
+                StatusCode::PRECONDITION_FAILED,
+                "stale-revision",
+                "The story changed since you read it",
+                match kept {
+                    Some(k) => format!("The story is at revision {current}; your version is kept, not applied, as revision {k}. Read it again and retry."),
+                    None => format!("The story is at revision {current}. Read it again and retry."),
+                },
+                None,
+            ),
+            ApiError::WorkflowConflict(detail) => {
+                (StatusCode::CONFLICT, "workflow-conflict", "Not possible in the story's state", detail.clone(), None)
+            }
+            ApiError::InvalidMedia(detail) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, "invalid-media", "Not an acceptable picture", detail.clone(), None)
+            }
+            ApiError::TooLarge(detail) => {
+                (StatusCode::PAYLOAD_TOO_LARGE, "too-large", "Too large", detail.clone(), None)
+            }
             ApiError::Internal(detail) => {
                 tracing::error!(error = %detail, "API request failed");
                 (
@@ -93,9 +134,21 @@ impl ApiError {
                 )
             }
         };
+        let errors = match self {
+            ApiError::InvalidFields(e) => Some(e.clone()),
+            _ => None,
+        };
         (
             status,
-            Problem { kind: format!("/api/problems/{code}"), title, status: status.as_u16(), detail, code, parameter },
+            Problem {
+                kind: format!("/api/problems/{code}"),
+                title,
+                status: status.as_u16(),
+                detail,
+                code,
+                parameter,
+                errors,
+            },
         )
     }
 }

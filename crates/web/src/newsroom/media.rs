@@ -2,6 +2,7 @@
 //! header; size and pixel limits), browsing, and reuse with caption and credit.
 
 use std::io::Write;
+use std::path::Path;
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -66,6 +67,71 @@ pub fn check(bytes: &[u8]) -> Result<(&'static str, &'static str, u64, u64), Upl
     Ok((mime, ext, w, h))
 }
 
+/// Writes a checked upload into the media directory under a name made from its SHA-256; returns
+/// (file name, SHA-256 hex). Written to a temporary name, synced, then renamed: a crash never
+/// leaves half a picture under a name the library knows. The same bytes twice are one file.
+pub fn store_file(dir: &Path, bytes: &[u8], ext: &str) -> std::io::Result<(String, String)> {
+    let sha: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let file = format!("{}.{ext}", &sha[..24]);
+    let path = dir.join(&file);
+    if !path.exists() {
+        std::fs::create_dir_all(dir)?;
+        let tmp = dir.join(format!(".{file}.tmp"));
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, &path)?;
+    }
+    Ok((file, sha))
+}
+
+/// What an uploader says about a picture, tidied: name, alt text, caption, credit.
+#[derive(Debug, Clone, Default)]
+pub struct About {
+    pub name: Option<String>,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+}
+
+impl About {
+    pub fn new(name: Option<String>, alt: Option<String>, caption: Option<String>, credit: Option<String>) -> About {
+        let clean =
+            |s: Option<String>| s.map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|v| !v.is_empty());
+        About {
+            name: clean(name).map(|n| n.chars().take(200).collect()),
+            alt: clean(alt).unwrap_or_default(),
+            caption: clean(caption),
+            credit: clean(credit),
+        }
+    }
+}
+
+/// Stores a checked upload (see [`check`]): the file, then its library entry.
+pub fn save(
+    state: &AppState,
+    body: &[u8],
+    (mime, ext, width, height): (&'static str, &'static str, u64, u64),
+    about: &About,
+    user: i64,
+) -> Result<newsdesk_store::Media, String> {
+    let (file, sha) = store_file(&state.media_dir, body, ext).map_err(|e| format!("cannot write the picture: {e}"))?;
+    let entry = NewMedia {
+        file: &file,
+        sha256: &sha,
+        mime,
+        width: width as u32,
+        height: height as u32,
+        bytes: body.len() as u64,
+        original_name: about.name.as_deref(),
+        alt: &about.alt,
+        caption: about.caption.as_deref(),
+        credit: about.credit.as_deref(),
+        uploaded_by: Some(user),
+    };
+    state.store.add_media(&entry, Timestamp::now()).map_err(|e| e.to_string())
+}
+
 #[derive(Debug, Default, Deserialize)]
 pub struct UploadQuery {
     name: Option<String>,
@@ -92,46 +158,19 @@ pub async fn upload(
             return (status, Json(serde_json::json!({ "error": format!("Upload refused: {e}.") }))).into_response();
         }
     };
-    let sha: String = Sha256::digest(&body).iter().map(|b| format!("{b:02x}")).collect();
-    let file = format!("{}.{ext}", &sha[..24]);
     let st = state.clone();
-    let clean =
-        |s: Option<String>| s.map(|v| v.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|v| !v.is_empty());
-    let name = clean(q.name).map(|n| n.chars().take(200).collect::<String>());
-    let (alt, caption, credit) = (clean(q.alt).unwrap_or_default(), clean(q.caption), clean(q.credit));
+    let about = About::new(q.name, q.alt, q.caption, q.credit);
     let saved = blocking(move || {
-        let path = st.media_dir.join(&file);
-        // Written to a temporary name, synced, then renamed: a crash never leaves half a picture
-        // under a name the library knows.
-        if !path.exists() {
-            std::fs::create_dir_all(&st.media_dir).map_err(failure)?;
-            let tmp = st.media_dir.join(format!(".{file}.tmp"));
-            let mut f = std::fs::File::create(&tmp).map_err(failure)?;
-            f.write_all(&body).and_then(|()| f.sync_all()).map_err(failure)?;
-            std::fs::rename(&tmp, &path).map_err(failure)?;
-        }
-        let now = Timestamp::now();
-        let media = st
-            .store
-            .add_media(
-                &NewMedia {
-                    file: &file,
-                    sha256: &sha,
-                    mime,
-                    width: width as u32,
-                    height: height as u32,
-                    bytes: body.len() as u64,
-                    original_name: name.as_deref(),
-                    alt: &alt,
-                    caption: caption.as_deref(),
-                    credit: credit.as_deref(),
-                    uploaded_by: Some(me.user.id),
-                },
-                now,
-            )
-            .map_err(failure)?;
+        let media = save(&st, &body, (mime, ext, width, height), &about, me.user.id).map_err(failure)?;
         st.store
-            .audit(Some(me.user.id), me.actor(), "media.upload", Some(&media.file), name.as_deref(), now)
+            .audit(
+                Some(me.user.id),
+                me.actor(),
+                "media.upload",
+                Some(&media.file),
+                about.name.as_deref(),
+                Timestamp::now(),
+            )
             .map_err(failure)?;
         Ok(media)
     })

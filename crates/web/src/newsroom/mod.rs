@@ -13,9 +13,9 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
-mod media;
+pub(crate) mod media;
 mod people;
-mod stories;
+pub(crate) mod stories;
 mod views;
 mod wire;
 
@@ -36,6 +36,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use crate::AppState;
 use crate::api::hash_key;
 
+pub use people::valid_email;
 pub use views::render;
 
 /// The session cookie; scoped to `/newsroom` so reader pages stay cookie-free and cacheable.

@@ -46,8 +46,11 @@ fn local_input(t: Timestamp, tz: &TimeZone) -> String {
     tz.to_datetime(t).strftime("%Y-%m-%dT%H:%M").to_string()
 }
 
-/// A `datetime-local` value, read in the site's time zone.
+/// A `datetime-local` value, read in the site's time zone; or an RFC 3339 time (the Admin API's).
 fn parse_local(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+    if let Ok(t) = s.trim().parse::<Timestamp>() {
+        return Ok(t);
+    }
     let dt: jiff::civil::DateTime =
         s.trim().parse().map_err(|_| format!("{s:?} is not a date and time like 2026-03-01T09:30"))?;
     tz.to_ambiguous_timestamp(dt).compatible().map_err(|e| format!("{s:?}: {e}"))
@@ -120,28 +123,28 @@ pub async fn dashboard(
 
 /// The editor's fields as typed, so a refused form comes back with everything kept.
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct StoryForm {
-    headline: String,
-    deck: String,
-    section: String,
-    desk: String,
-    language: String,
-    authors: String,
-    tags: String,
-    source: String,
-    slug: String,
-    canonical_url: String,
-    embargo: String,
-    image_asset: String,
-    image_alt: String,
-    image_caption: String,
-    image_credit: String,
-    blocks: Vec<BlockForm>,
-    revision: i64,
+pub(crate) struct StoryForm {
+    pub(crate) headline: String,
+    pub(crate) deck: String,
+    pub(crate) section: String,
+    pub(crate) desk: String,
+    pub(crate) language: String,
+    pub(crate) authors: String,
+    pub(crate) tags: String,
+    pub(crate) source: String,
+    pub(crate) slug: String,
+    pub(crate) canonical_url: String,
+    pub(crate) embargo: String,
+    pub(crate) image_asset: String,
+    pub(crate) image_alt: String,
+    pub(crate) image_caption: String,
+    pub(crate) image_credit: String,
+    pub(crate) blocks: Vec<BlockForm>,
+    pub(crate) revision: i64,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
-pub struct BlockForm {
+pub(crate) struct BlockForm {
     kind: String,
     text: String,
     level: String,
@@ -154,10 +157,10 @@ pub struct BlockForm {
     url: String,
     publication: String,
     headline: String,
-    error: Option<String>,
+    pub(crate) error: Option<String>,
 }
 
-type Errors = BTreeMap<&'static str, String>;
+pub(crate) type Errors = BTreeMap<&'static str, String>;
 
 impl StoryForm {
     /// Reads the posted form in order: each `b.type` starts a block, the `b.*` fields after it
@@ -211,7 +214,7 @@ impl StoryForm {
         f
     }
 
-    fn from_story(story: &Story, tz: &TimeZone) -> StoryForm {
+    pub(crate) fn from_story(story: &Story, tz: &TimeZone) -> StoryForm {
         let a = &story.article;
         let img = a.lead_image.as_ref();
         StoryForm {
@@ -237,7 +240,7 @@ impl StoryForm {
 
     /// The article this form describes, on top of `base` (state, dates, corrections and the wire
     /// link are not the form's to change). Every problem is named by its field.
-    fn check_into_article(
+    pub(crate) fn check_into_article(
         &mut self,
         base: &Article,
         tz: &TimeZone,
@@ -346,7 +349,7 @@ impl StoryForm {
 }
 
 impl BlockForm {
-    fn from_block(b: &Block) -> BlockForm {
+    pub(crate) fn from_block(b: &Block) -> BlockForm {
         let mut f = BlockForm { level: "2".into(), ..Default::default() };
         match b {
             Block::Paragraph { text } => (f.kind, f.text) = ("paragraph".into(), text.clone()),
@@ -443,7 +446,7 @@ impl BlockForm {
 }
 
 /// Whitespace runs (including newlines a paste brought in) become single spaces.
-fn clean(s: &str) -> String {
+pub(crate) fn clean(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
@@ -607,7 +610,7 @@ pub async fn create(State(state): State<AppState>, Extension(me): Extension<Sign
     }
 }
 
-fn blank_article(state: &AppState) -> Article {
+pub(crate) fn blank_article(state: &AppState) -> Article {
     Article {
         id: None,
         section: Section::from_label("News").expect("constant section name"),
@@ -841,7 +844,7 @@ pub async fn action(
     }
 }
 
-fn describe(e: &WorkflowError) -> String {
+pub(crate) fn describe(e: &WorkflowError) -> String {
     match e {
         WorkflowError::Forbidden { role, action } => {
             format!("a {} may not {} a story", role.as_str(), action.as_str().replace('_', " "))

@@ -1,0 +1,93 @@
+//! `newsdesk user add|list|token|sign-out`: newsroom accounts from the command line. A password
+//! piped on stdin is set at once; otherwise the account gets a one-time invite link.
+
+use std::io::{IsTerminal, Read};
+use std::path::Path;
+use std::process::ExitCode;
+
+use anyhow::{Context, bail};
+use jiff::Timestamp;
+use newsdesk_core::Role;
+use newsdesk_store::Store;
+use newsdesk_web::api::hash_key;
+use newsdesk_web::newsroom::auth;
+
+use crate::UserCommand;
+
+pub fn run(data: &Path, cmd: UserCommand) -> anyhow::Result<ExitCode> {
+    let store = Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let now = Timestamp::now();
+    match cmd {
+        UserCommand::Add { email, role, name, site_url } => {
+            let role = parse_role(&role)?;
+            let email = email.trim().to_lowercase();
+            if !newsdesk_web::newsroom::valid_email(&email) {
+                bail!("{email:?} is not an email address");
+            }
+            let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            let stdin = std::io::stdin();
+            if stdin.is_terminal() {
+                let user = store.add_user(&email, &name, role, None, now)?;
+                let token = auth::invite(&store, &user, now)?;
+                println!("{}/newsroom/invite/{token}", site_url.trim_end_matches('/'));
+                eprintln!(
+                    "{} account {email} made; send the link above (it works once, for {} days) so they can choose a password",
+                    role.as_str(),
+                    auth::INVITE_DAYS
+                );
+            } else {
+                let mut password = String::new();
+                stdin
+                    .lock()
+                    .take(auth::MAX_PASSWORD_BYTES as u64 + 2)
+                    .read_to_string(&mut password)
+                    .context("cannot read the password from stdin")?;
+                let password = password.strip_suffix('\n').unwrap_or(&password);
+                let password = password.strip_suffix('\r').unwrap_or(password);
+                auth::check_password_rules(password).map_err(|e| anyhow::anyhow!("the password on stdin: {e}"))?;
+                let hash = auth::hash_password(password).map_err(anyhow::Error::msg)?;
+                store.add_user(&email, &name, role, Some(&hash), now)?;
+                eprintln!("{} account {email} made with the password from stdin", role.as_str());
+            }
+        }
+        UserCommand::List => {
+            for u in store.users()? {
+                let status = if u.disabled {
+                    "disabled"
+                } else if u.password_hash.is_none() {
+                    "invited"
+                } else {
+                    "active"
+                };
+                println!("{}\t{}\t{}\t{status}", u.email, u.role.as_str(), u.name);
+            }
+        }
+        UserCommand::Token { email, name } => {
+            let user = store.user_by_email(&email)?.with_context(|| format!("there is no account {email}"))?;
+            if user.disabled {
+                bail!("the account {email} is disabled");
+            }
+            let token = auth::random_token("nda_").map_err(anyhow::Error::msg)?;
+            store.add_user_token(user.id, &name, &hash_key(&token), now)?;
+            println!("{token}");
+            eprintln!(
+                "Admin API token {name:?} for {email} ({}); shown only now. Send it as `Authorization: Bearer TOKEN`.",
+                user.role.as_str()
+            );
+        }
+        UserCommand::SignOut { email } => {
+            let user = store.user_by_email(&email)?.with_context(|| format!("there is no account {email}"))?;
+            let n = store.revoke_sessions_of(user.id, now)?;
+            store.audit(None, "cli", "user.sign_out", Some(&user.email), Some(&format!("{n} sessions")), now)?;
+            eprintln!("{n} sessions of {email} ended");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn parse_role(s: &str) -> anyhow::Result<Role> {
+    Role::parse(&s.to_lowercase()).with_context(|| {
+        let names: Vec<&str> = Role::ALL.iter().map(|r| r.as_str()).collect();
+        format!("--role {s:?}: expected one of {}", names.join(", "))
+    })
+}

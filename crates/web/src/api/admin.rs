@@ -1,0 +1,489 @@
+//! The Admin API under `/api/v1/admin`: create and update stories, move them through the
+//! workflow, upload media. A token per user (`newsdesk user token EMAIL`); the token acts with
+//! that user's role, under exactly the newsroom's rules: the same field checks as the editor
+//! form, the same `can_open`/`can_edit` story rules and `core`'s transition table. Updates name
+//! the revision they are based on (`If-Match`), so a stale write is refused and kept, never
+//! applied over someone else's.
+
+use std::collections::BTreeMap;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use jiff::Timestamp;
+use newsdesk_core::{Action, ArticleId, Block, Role, WorkflowError, WorkflowState};
+use newsdesk_store::{ActionInput, SaveError, StoreError, Story, StoryFilter, StoryMeta, User};
+use serde::Deserialize;
+use serde_json::{Value, json};
+
+use super::{ApiError, hash_key, params};
+use crate::AppState;
+use crate::newsroom::stories::{BlockForm, StoryForm, blank_article, clean, describe};
+use crate::newsroom::{can_edit, can_open, media};
+
+/// The least role each Admin API route needs (every signed user may call each; what they may do
+/// to a given story is decided by the newsroom's story rules and the workflow table).
+pub const ADMIN_POLICY: &[(&str, &str, Role)] = &[
+    ("GET", "/api/v1/admin/articles", Role::Contributor),
+    ("POST", "/api/v1/admin/articles", Role::Contributor),
+    ("GET", "/api/v1/admin/articles/{id}", Role::Contributor),
+    ("PATCH", "/api/v1/admin/articles/{id}", Role::Contributor),
+    ("POST", "/api/v1/admin/articles/{id}/transitions", Role::Contributor),
+    ("POST", "/api/v1/admin/media", Role::Contributor),
+];
+
+/// The user an Admin API token belongs to; spends one request of their budget.
+async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+    let hash = hash_key(super::bearer(headers)?);
+    let store = state.store.clone();
+    let user = tokio::task::spawn_blocking(move || store.user_by_token(&hash))
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))??
+        .ok_or(ApiError::Unauthorized)?;
+    // Users' budgets are kept apart from Content API keys' (negative ids).
+    state.api_limiter.check(-user.id)?;
+    Ok(user)
+}
+
+async fn run<T: Send + 'static>(
+    state: &AppState,
+    f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    super::blocking(state, f).await
+}
+
+/// A story as the Admin API shows it: every field, its state and revision, and what the caller
+/// may do next.
+fn story_json(state: &AppState, story: &Story, user: &User) -> Value {
+    let a = &story.article;
+    let mine = story.owner_id == Some(user.id);
+    let actions: Vec<&str> = if mine || user.role >= Role::Editor {
+        a.state.actions_for(user.role).into_iter().map(Action::as_str).collect()
+    } else {
+        vec![]
+    };
+    let visible = a.state.is_public() && a.published_at.is_some_and(|p| p <= Timestamp::now());
+    json!({
+        "id": a.id.map_or(0, |i| i.0),
+        "revision": story.revision,
+        "state": a.state.as_str(),
+        "url": if visible { Value::String(super::as_uri(&format!("{}{}", state.site.url, a.path()))) } else { Value::Null },
+        "headline": a.headline,
+        "deck": a.deck,
+        "section": { "name": a.section.name, "slug": a.section.slug.as_str() },
+        "slug": a.slug.as_str(),
+        "desk": story.desk,
+        "language": a.language,
+        "authors": a.authors,
+        "tags": a.tags,
+        "source": a.source,
+        "canonical_url": a.canonical_url,
+        "embargo": a.embargo.map(|t| t.to_string()),
+        "published_at": a.published_at.map(|t| t.to_string()),
+        "updated_at": a.updated_at.map(|t| t.to_string()),
+        "lead_image": a.lead_image.as_ref().map(|i| json!({ "asset": i.asset, "alt": i.alt, "caption": i.caption, "credit": i.credit })),
+        "body": a.body,
+        "corrections": a.corrections.iter().map(|c| json!({ "at": c.at.to_string(), "note": c.note })).collect::<Vec<_>>(),
+        "based_on": a.based_on,
+        "owner_id": story.owner_id,
+        "can_edit": can_edit(user, story.owner_id, a.state),
+        "actions": actions,
+    })
+}
+
+fn respond(status: StatusCode, value: Value, revision: Option<i64>) -> Response {
+    let mut res = (status, serde_json::to_vec(&value).unwrap_or_default()).into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-store"));
+    if let Some(r) = revision
+        && let Ok(v) = HeaderValue::from_str(&format!("\"r{r}\""))
+    {
+        h.insert(header::ETAG, v);
+    }
+    res
+}
+
+/// After a change: one line in the audit log, then the story as it is now, with its revision.
+fn done(st: &AppState, user: &User, id: i64, action: &str, now: Timestamp) -> Result<(Value, i64), ApiError> {
+    st.store.audit(Some(user.id), &user.email, action, Some(&format!("story {id}")), Some("admin api"), now)?;
+    let story = st.store.story(ArticleId(id))?;
+    Ok((json!({ "data": story_json(st, &story, user) }), story.revision))
+}
+
+/// Loads a story the user may open.
+fn load(st: &AppState, user: &User, id: i64) -> Result<Story, ApiError> {
+    let story = st.store.story(ArticleId(id)).map_err(|e| match e {
+        StoreError::NotFound(_) => ApiError::NotFound(format!("story {id}")),
+        other => other.into(),
+    })?;
+    if !can_open(user, story.owner_id) {
+        // Not revealed to people who may not open it.
+        return Err(ApiError::NotFound(format!("story {id}")));
+    }
+    Ok(story)
+}
+
+pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    let result = async {
+        let query = params(raw.as_deref(), &["state", "section", "limit"])?;
+        let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let state_filter = match get("state") {
+            Some(s) => Some(
+                WorkflowState::parse(&s)
+                    .ok_or_else(|| ApiError::invalid("state", format!("no workflow state {s:?}")))?
+                    .as_str()
+                    .to_string(),
+            ),
+            None => None,
+        };
+        let section = match get("section") {
+            Some(s) => Some(super::slug_param("section", &s)?),
+            None => None,
+        };
+        let limit = match get("limit") {
+            Some(l) => l.parse::<usize>().ok().filter(|n| (1..=super::MAX_LIMIT).contains(n)).ok_or_else(|| {
+                ApiError::invalid(
+                    "limit",
+                    format!("expected a whole number from 1 to {}, found {l:?}", super::MAX_LIMIT),
+                )
+            })?,
+            None => 20,
+        };
+        let user = user_of(&state, &headers).await?;
+        let value = run(&state, move |st| {
+            let owner = (user.role == Role::Contributor).then_some(user.id);
+            let filter = StoryFilter { state: state_filter, section, desk: None, query: None, owner };
+            let rows = st.store.stories(&filter, limit)?;
+            let data: Vec<Value> = rows
+                .into_iter()
+                .map(|s| {
+                    json!({ "id": s.id, "revision": s.revision, "state": s.state, "headline": s.headline,
+                            "section": { "name": s.section, "slug": s.section_slug }, "desk": s.desk,
+                            "owner_id": s.owner_id, "modified_at": s.modified_at.to_string(),
+                            "published_at": s.published_at.map(|t| t.to_string()) })
+                })
+                .collect();
+            Ok(json!({ "data": data }))
+        })
+        .await?;
+        Ok::<_, ApiError>(respond(StatusCode::OK, value, None))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
+    let result = async {
+        let id = story_id(&id)?;
+        let user = user_of(&state, &headers).await?;
+        let (value, rev) = run(&state, move |st| {
+            let story = load(st, &user, id)?;
+            Ok((json!({ "data": story_json(st, &story, &user) }), story.revision))
+        })
+        .await?;
+        // A client that has this revision gets 304.
+        let tag = format!("\"r{rev}\"");
+        if headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim() == tag))
+        {
+            let mut res = StatusCode::NOT_MODIFIED.into_response();
+            if let Ok(v) = HeaderValue::from_str(&tag) {
+                res.headers_mut().insert(header::ETAG, v);
+            }
+            return Ok(res);
+        }
+        Ok::<_, ApiError>(respond(StatusCode::OK, value, Some(rev)))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn story_id(s: &str) -> Result<i64, ApiError> {
+    s.parse::<i64>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| ApiError::invalid("id", format!("expected a story id (a whole number from 1), found {s:?}")))
+}
+
+/// Fields a client sends to create or change a story; absent fields are left as they are.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StoryInput {
+    headline: Option<String>,
+    deck: Option<String>,
+    section: Option<String>,
+    desk: Option<String>,
+    language: Option<String>,
+    authors: Option<Vec<String>>,
+    tags: Option<Vec<String>>,
+    source: Option<String>,
+    slug: Option<String>,
+    canonical_url: Option<String>,
+    /// RFC 3339; an empty string clears it.
+    embargo: Option<String>,
+    lead_image: Option<Option<ImageInput>>,
+    body: Option<Vec<Block>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ImageInput {
+    asset: String,
+    alt: String,
+    caption: Option<String>,
+    credit: Option<String>,
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+    if !super::is_json(headers) {
+        return Err(ApiError::UnsupportedMediaType);
+    }
+    serde_json::from_slice(body).map_err(|e| ApiError::InvalidDocument(format!("the JSON body: {e}")))
+}
+
+impl StoryInput {
+    /// Lays the sent fields over the form of the story as it is, so one set of checks (the
+    /// newsroom editor's) decides what is acceptable.
+    fn apply(self, form: &mut StoryForm) {
+        let set = |slot: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *slot = v;
+            }
+        };
+        set(&mut form.headline, self.headline);
+        set(&mut form.deck, self.deck);
+        set(&mut form.section, self.section);
+        set(&mut form.desk, self.desk);
+        set(&mut form.language, self.language);
+        set(&mut form.source, self.source);
+        set(&mut form.slug, self.slug);
+        set(&mut form.canonical_url, self.canonical_url);
+        set(&mut form.embargo, self.embargo);
+        // Lists are joined as the form has them; commas inside a name would split it.
+        set(
+            &mut form.authors,
+            self.authors.map(|v| v.iter().map(|a| a.replace(',', " ")).collect::<Vec<_>>().join(", ")),
+        );
+        set(&mut form.tags, self.tags.map(|v| v.iter().map(|a| a.replace(',', " ")).collect::<Vec<_>>().join(", ")));
+        match self.lead_image {
+            Some(Some(img)) => {
+                form.image_asset = img.asset;
+                form.image_alt = img.alt;
+                form.image_caption = img.caption.unwrap_or_default();
+                form.image_credit = img.credit.unwrap_or_default();
+            }
+            Some(None) => {
+                form.image_asset.clear();
+                form.image_alt.clear();
+                form.image_caption.clear();
+                form.image_credit.clear();
+            }
+            None => {}
+        }
+        if let Some(body) = self.body {
+            form.blocks = body.iter().map(BlockForm::from_block).collect();
+        }
+    }
+}
+
+fn field_errors(errors: crate::newsroom::stories::Errors, form: &StoryForm) -> ApiError {
+    let mut out: BTreeMap<String, String> = errors.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+    if out.remove("body").is_some() {
+        for (i, b) in form.blocks.iter().enumerate() {
+            if let Some(e) = &b.error {
+                out.insert(format!("body[{i}]"), e.clone());
+            }
+        }
+    }
+    ApiError::InvalidFields(out)
+}
+
+fn media_exists(st: &AppState) -> impl Fn(&str) -> bool + '_ {
+    move |file: &str| st.store.media_by_file(file).ok().flatten().is_some()
+}
+
+pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
+    let result = async {
+        let user = user_of(&state, &headers).await?;
+        let input: StoryInput = parse_json(&headers, &body)?;
+        let (value, rev) = run(&state, move |st| {
+            let mut form = StoryForm { language: st.site.language.clone(), ..StoryForm::default() };
+            input.apply(&mut form);
+            let base = blank_article(st);
+            let article = match form.check_into_article(&base, &st.site.time_zone, &media_exists(st)) {
+                Ok(a) => a,
+                Err(errors) => return Err(field_errors(errors, &form)),
+            };
+            let now = Timestamp::now();
+            let meta = StoryMeta { desk: Some(clean(&form.desk)).filter(|d| !d.is_empty()), owner: Some(user.id) };
+            let out = st.store.create_story(&article, &meta, &user.email, now)?;
+            st.store.audit(
+                Some(user.id),
+                &user.email,
+                "story.create",
+                Some(&format!("story {}", out.id.0)),
+                Some("admin api"),
+                now,
+            )?;
+            let story = st.store.story(out.id)?;
+            Ok((json!({ "data": story_json(st, &story, &user) }), story.revision))
+        })
+        .await?;
+        Ok::<_, ApiError>(respond(StatusCode::CREATED, value, Some(rev)))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// The revision an `If-Match` names (`"r12"`), if it names one.
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+    let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
+    let v = v.to_str().unwrap_or("").trim();
+    let n = v.strip_prefix("W/").unwrap_or(v).trim_matches('"').strip_prefix('r').and_then(|n| n.parse::<i64>().ok());
+    n.map(Some)
+        .ok_or_else(|| ApiError::invalid("If-Match", format!("expected a story ETag such as \"r3\", found {v:?}")))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let id = story_id(&id)?;
+        let expected = if_match(&headers)?;
+        let user = user_of(&state, &headers).await?;
+        let input: StoryInput = parse_json(&headers, &body)?;
+        let (value, rev) = run(&state, move |st| {
+            let story = load(st, &user, id)?;
+            if !can_edit(&user, story.owner_id, story.article.state) {
+                return Err(ApiError::Forbidden(format!(
+                    "a {} may not change this story while it is {}",
+                    user.role.as_str(),
+                    story.article.state.as_str().replace('_', " ")
+                )));
+            }
+            let tz = &st.site.time_zone;
+            let mut form = StoryForm::from_story(&story, tz);
+            // Exact, not to the minute as the editor's field shows it.
+            form.embargo = story.article.embargo.map(|t| t.to_string()).unwrap_or_default();
+            input.apply(&mut form);
+            let article = match form.check_into_article(&story.article, tz, &media_exists(st)) {
+                Ok(a) => a,
+                Err(errors) => return Err(field_errors(errors, &form)),
+            };
+            let now = Timestamp::now();
+            let desk = Some(clean(&form.desk)).filter(|d| !d.is_empty());
+            match st.store.save_story(&article, desk.as_deref(), expected.unwrap_or(story.revision), &user.email, now) {
+                Ok(_) => {}
+                Err(SaveError::Conflict { current, kept, .. }) => {
+                    return Err(ApiError::StaleRevision { current, kept: Some(kept) });
+                }
+                Err(SaveError::Store(e)) => return Err(e.into()),
+                Err(SaveError::Workflow(e)) => return Err(ApiError::WorkflowConflict(describe(&e))),
+            }
+            done(st, &user, id, "story.save", now)
+        })
+        .await?;
+        Ok::<_, ApiError>(respond(StatusCode::OK, value, Some(rev)))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionInput {
+    action: String,
+    /// For `schedule`: RFC 3339.
+    at: Option<String>,
+    /// For `correct`: the note readers see.
+    note: Option<String>,
+}
+
+pub async fn transition(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let id = story_id(&id)?;
+        let user = user_of(&state, &headers).await?;
+        let input: TransitionInput = parse_json(&headers, &body)?;
+        let action = Action::parse(&input.action).ok_or_else(|| {
+            let names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
+            ApiError::InvalidFields(BTreeMap::from([(
+                "action".to_string(),
+                format!("expected one of {}, found {:?}", names.join(", "), input.action),
+            )]))
+        })?;
+        let at = match input.at.as_deref() {
+            Some(s) => Some(s.parse::<Timestamp>().map_err(|_| {
+                ApiError::InvalidFields(BTreeMap::from([(
+                    "at".to_string(),
+                    format!("expected an RFC 3339 time, found {s:?}"),
+                )]))
+            })?),
+            None => None,
+        };
+        let (value, rev) = run(&state, move |st| {
+            let story = load(st, &user, id)?;
+            if user.role < Role::Editor && story.owner_id != Some(user.id) {
+                return Err(ApiError::Forbidden("only the desk may move other people's stories".into()));
+            }
+            let now = Timestamp::now();
+            let step = ActionInput { at, note: input.note.as_deref() };
+            match st.store.apply_action(ArticleId(id), action, user.role, step, &user.email, now) {
+                Ok(_) => {}
+                Err(SaveError::Workflow(e @ WorkflowError::Forbidden { .. })) => {
+                    return Err(ApiError::Forbidden(describe(&e)));
+                }
+                Err(SaveError::Workflow(e)) => return Err(ApiError::WorkflowConflict(describe(&e))),
+                Err(SaveError::Store(StoreError::Conflict(m))) => {
+                    let field = if action == Action::Correct { "note" } else { "at" };
+                    return Err(ApiError::InvalidFields(BTreeMap::from([(field.to_string(), m)])));
+                }
+                Err(SaveError::Store(e)) => return Err(e.into()),
+                Err(SaveError::Conflict { current, kept, .. }) => {
+                    return Err(ApiError::StaleRevision { current, kept: Some(kept) });
+                }
+            }
+            done(st, &user, id, &format!("story.{}", action.as_str()), now)
+        })
+        .await?;
+        Ok::<_, ApiError>(respond(StatusCode::OK, value, Some(rev)))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `POST /api/v1/admin/media?name=&alt=&caption=&credit=`: the body is the picture itself.
+pub async fn upload(
+    State(state): State<AppState>,
+    RawQuery(raw): RawQuery,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let result = async {
+        let query = params(raw.as_deref(), &["name", "alt", "caption", "credit"])?;
+        let user = user_of(&state, &headers).await?;
+        let checked = media::check(&body).map_err(|e| match e {
+            media::UploadError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
+            other => ApiError::InvalidMedia(other.to_string()),
+        })?;
+        let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+        let about = media::About::new(get("name"), get("alt"), get("caption"), get("credit"));
+        let value = run(&state, move |st| {
+            let m = media::save(st, &body, checked, &about, user.id).map_err(ApiError::Internal)?;
+            st.store.audit(Some(user.id), &user.email, "media.upload", Some(&m.file), Some("admin api"), Timestamp::now())?;
+            Ok(json!({ "data": {
+                "file": m.file, "url": super::as_uri(&format!("{}/media/{}", st.site.url, m.file)), "mime": m.mime, "width": m.width,
+                "height": m.height, "bytes": m.bytes, "alt": m.alt, "caption": m.caption, "credit": m.credit,
+            }}))
+        })
+        .await?;
+        Ok::<_, ApiError>(respond(StatusCode::CREATED, value, None))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}

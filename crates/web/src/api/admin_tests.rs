@@ -1,0 +1,192 @@
+//! The Admin API, in process: tokens and roles, create, update with If-Match, the workflow,
+//! field errors, uploads.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use jiff::Timestamp;
+use newsdesk_core::Role;
+use newsdesk_render::{Theme, ThemeOptions};
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+use crate::api::hash_key;
+use crate::{AppState, SiteConfig, router};
+
+struct Admin {
+    _dir: tempfile::TempDir,
+    state: AppState,
+}
+
+impl Admin {
+    fn new() -> Admin {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
+        let state =
+            AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("media"));
+        for role in Role::ALL {
+            let u = state
+                .store
+                .add_user(&format!("{}@example.org", role.as_str()), role.as_str(), role, None, Timestamp::now())
+                .unwrap();
+            state
+                .store
+                .add_user_token(u.id, "test", &hash_key(&format!("tok-{}", role.as_str())), Timestamp::now())
+                .unwrap();
+        }
+        Admin { _dir: dir, state }
+    }
+
+    async fn call(
+        &self,
+        method: &str,
+        path: &str,
+        role: Option<Role>,
+        headers: &[(&str, &str)],
+        body: Vec<u8>,
+    ) -> (StatusCode, axum::http::HeaderMap, Value) {
+        let mut req = Request::builder().method(method).uri(path);
+        if let Some(r) = role {
+            req = req.header(header::AUTHORIZATION, format!("Bearer tok-{}", r.as_str()));
+        }
+        for (k, v) in headers {
+            req = req.header(*k, *v);
+        }
+        let res = router(self.state.clone()).oneshot(req.body(Body::from(body)).unwrap()).await.unwrap();
+        let (parts, body) = res.into_parts();
+        let bytes = axum::body::to_bytes(body, 10 << 20).await.unwrap();
+        (parts.status, parts.headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
+    }
+
+    async fn json(
+        &self,
+        method: &str,
+        path: &str,
+        role: Role,
+        body: Value,
+    ) -> (StatusCode, axum::http::HeaderMap, Value) {
+        self.call(method, path, Some(role), &[("content-type", "application/json")], body.to_string().into_bytes())
+            .await
+    }
+}
+
+#[tokio::test]
+async fn a_story_through_the_admin_api_with_each_role_held_to_its_rules() {
+    let api = Admin::new();
+    let (status, _, v) = api.call("GET", "/api/v1/admin/articles", None, &[], vec![]).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    let (status, _, _) =
+        api.call("GET", "/api/v1/admin/articles", None, &[("authorization", "Bearer nope")], vec![]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+
+    let story = json!({
+        "headline": "Bridge reopens after repairs", "section": "Europe", "authors": ["Ana Ruiz"], "source": "AA",
+        "body": [{ "type": "paragraph", "text": "Traffic flows again." }, { "type": "recommended" },
+                 { "type": "related", "publication": "TRT World", "headline": "Bridge closed", "url": null }]
+    });
+    let (status, headers, v) = api.json("POST", "/api/v1/admin/articles", Role::Reporter, story).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let id = v["data"]["id"].as_i64().unwrap();
+    assert_eq!(v["data"]["state"], "draft");
+    assert_eq!(v["data"]["url"], Value::Null);
+    assert_eq!(v["data"]["actions"], json!(["submit", "spike"]));
+    assert_eq!(headers[header::ETAG], "\"r1\"");
+    let path = format!("/api/v1/admin/articles/{id}");
+
+    // A contributor may not even see it; a reporter may not publish it.
+    let (status, _, _) = api.call("GET", &path, Some(Role::Contributor), &[], vec![]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let t = format!("{path}/transitions");
+    let (status, _, v) = api.json("POST", &t, Role::Reporter, json!({ "action": "publish" })).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::FORBIDDEN, Some("forbidden")), "{v}");
+    let (status, _, v) = api.json("POST", &t, Role::Reporter, json!({ "action": "submit" })).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    let (status, _, v) = api.json("POST", &t, Role::Editor, json!({ "action": "mark_ready" })).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::CONFLICT, Some("workflow-conflict")));
+    for action in ["start_edit", "publish"] {
+        let (status, _, v) = api.json("POST", &t, Role::Editor, json!({ "action": action })).await;
+        assert_eq!(status, StatusCode::OK, "{action}: {v}");
+    }
+    let (_, headers, v) = api.call("GET", &path, Some(Role::Editor), &[], vec![]).await;
+    assert_eq!(v["data"]["state"], "published");
+    assert!(v["data"]["url"].as_str().unwrap().ends_with("/europe/bridge-reopens-after-repairs"));
+    let etag = headers[header::ETAG].to_str().unwrap().to_string();
+    let (status, _, _) = api.call("GET", &path, Some(Role::Editor), &[("if-none-match", &etag)], vec![]).await;
+    assert_eq!(status, StatusCode::NOT_MODIFIED);
+
+    // Updates name the revision they read; a stale one is kept, not applied.
+    let patch = |h: &str| json!({ "headline": h }).to_string().into_bytes();
+    fn with(tag: &str) -> Vec<(&'static str, &str)> {
+        vec![("content-type", "application/json"), ("if-match", tag)]
+    }
+    let (status, _, v) = api
+        .call("PATCH", &path, Some(Role::Editor), &with(&etag), patch("Bridge reopens after two years of repairs"))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["data"]["headline"], "Bridge reopens after two years of repairs");
+    assert_eq!(v["data"]["authors"], json!(["Ana Ruiz"]), "fields not sent stay");
+    let (status, _, v) = api.call("PATCH", &path, Some(Role::Admin), &with(&etag), patch("Lost update")).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::PRECONDITION_FAILED, Some("stale-revision")), "{v}");
+    let revs = api.state.store.revisions(newsdesk_core::ArticleId(id)).unwrap();
+    assert_eq!(revs.last().map(|r| (r.article.headline.as_str(), r.applied)), Some(("Lost update", false)));
+
+    // The reporter can no longer change it; corrections are the desk's.
+    let (status, _, _) = api.json("PATCH", &path, Role::Reporter, json!({ "deck": "x" })).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, _, v) = api.json("POST", &t, Role::Editor, json!({ "action": "correct" })).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-fields")), "{v}");
+    let (status, _, v) = api
+        .json("POST", &t, Role::Editor, json!({ "action": "correct", "note": "The bridge is in Ghent, not Bruges." }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!(v["data"]["corrections"][0]["note"], "The bridge is in Ghent, not Bruges.");
+}
+
+#[tokio::test]
+async fn wrong_fields_are_named_and_nothing_is_stored() {
+    let api = Admin::new();
+    let bad = json!({ "headline": "", "section": "Europe", "language": "english", "embargo": "soon",
+                      "body": [{ "type": "embed", "url": "javascript:alert(1)" }] });
+    let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Editor, bad).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-fields")), "{v}");
+    let fields: Vec<&str> = v["errors"].as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(fields, ["body[0]", "embargo", "headline", "language"]);
+    let (status, _, v) =
+        api.json("POST", "/api/v1/admin/articles", Role::Editor, json!({ "headline": "x", "colour": "red" })).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")), "{v}");
+    let (status, _, _) =
+        api.call("POST", "/api/v1/admin/articles", Some(Role::Editor), &[], b"headline=x".to_vec()).await;
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(api.state.store.article_count().unwrap(), 0);
+}
+
+#[tokio::test]
+async fn pictures_uploaded_by_api_can_lead_a_story() {
+    let api = Admin::new();
+    let png = crate::newsroom::media::tests::tiny_png();
+    let (status, _, v) = api
+        .call(
+            "POST",
+            "/api/v1/admin/media?name=bridge.png&alt=The%20bridge&credit=AA",
+            Some(Role::Contributor),
+            &[("content-type", "image/png")],
+            png,
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    let file = v["data"]["file"].as_str().unwrap().to_string();
+    assert_eq!((v["data"]["width"].as_i64(), v["data"]["credit"].as_str()), (Some(3), Some("AA")));
+    let (status, _, v) =
+        api.call("POST", "/api/v1/admin/media", Some(Role::Contributor), &[], b"GIF89a".to_vec()).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-media")));
+    let story = json!({ "headline": "With a picture", "section": "Europe", "lead_image": { "asset": file, "alt": "The bridge", "credit": "AA" } });
+    let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Contributor, story).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(v["data"]["lead_image"]["asset"].as_str(), Some(file.as_str()));
+    let missing =
+        json!({ "headline": "Bad picture", "section": "Europe", "lead_image": { "asset": "nope.jpg", "alt": "x" } });
+    let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Contributor, missing).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(v["errors"]["image_asset"].is_string(), "{v}");
+}
