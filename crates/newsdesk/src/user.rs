@@ -25,8 +25,19 @@ pub fn run(data: &Path, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 bail!("{email:?} is not an email address");
             }
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());
+            // A password piped in is used; a terminal, or nothing on stdin, means an invite.
             let stdin = std::io::stdin();
-            if stdin.is_terminal() {
+            let mut piped = String::new();
+            if !stdin.is_terminal() {
+                stdin
+                    .lock()
+                    .take(auth::MAX_PASSWORD_BYTES as u64 + 2)
+                    .read_to_string(&mut piped)
+                    .context("cannot read the password from stdin")?;
+            }
+            let password = piped.strip_suffix('\n').unwrap_or(&piped);
+            let password = password.strip_suffix('\r').unwrap_or(password);
+            if password.is_empty() {
                 let user = store.add_user(&email, &name, role, None, now)?;
                 let token = auth::invite(&store, &user, now)?;
                 println!("{}/newsroom/invite/{token}", site_url.trim_end_matches('/'));
@@ -36,14 +47,6 @@ pub fn run(data: &Path, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                     auth::INVITE_DAYS
                 );
             } else {
-                let mut password = String::new();
-                stdin
-                    .lock()
-                    .take(auth::MAX_PASSWORD_BYTES as u64 + 2)
-                    .read_to_string(&mut password)
-                    .context("cannot read the password from stdin")?;
-                let password = password.strip_suffix('\n').unwrap_or(&password);
-                let password = password.strip_suffix('\r').unwrap_or(password);
                 auth::check_password_rules(password).map_err(|e| anyhow::anyhow!("the password on stdin: {e}"))?;
                 let hash = auth::hash_password(password).map_err(anyhow::Error::msg)?;
                 store.add_user(&email, &name, role, Some(&hash), now)?;

@@ -95,6 +95,64 @@ impl Browser {
         self.session("POST", "/execute/sync", Some(json!({"script": script, "args": []})))
     }
 
+    /// Runs an async script (its last argument is the callback), for `fetch`.
+    fn eval_async(&self, script: &str) -> Value {
+        self.session("POST", "/execute/async", Some(json!({"script": script, "args": []})))
+    }
+
+    fn find(&self, css: &str) -> String {
+        let v = self.session("POST", "/element", Some(json!({"using": "css selector", "value": css})));
+        v.as_object()
+            .and_then(|o| o.values().next())
+            .and_then(Value::as_str)
+            .unwrap_or_else(|| panic!("no element {css}"))
+            .to_string()
+    }
+
+    fn exists(&self, css: &str) -> bool {
+        let v = self.session("POST", "/elements", Some(json!({"using": "css selector", "value": css})));
+        v.as_array().is_some_and(|a| !a.is_empty())
+    }
+
+    fn click(&self, css: &str) {
+        let id = self.find(css);
+        self.session("POST", &format!("/element/{id}/click"), Some(json!({})));
+    }
+
+    /// Clears a field and types `text` into it, as a person would.
+    fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.session("POST", &format!("/element/{id}/clear"), Some(json!({})));
+        self.session("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+    }
+
+    fn text(&self, css: &str) -> String {
+        let id = self.find(css);
+        self.session("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or("").to_string()
+    }
+
+    fn url(&self) -> String {
+        self.session("GET", "/url", None).as_str().unwrap_or("").to_string()
+    }
+
+    /// Waits up to 10 s for `css` to appear.
+    fn wait_for(&self, css: &str) {
+        let t0 = Instant::now();
+        while !self.exists(css) {
+            assert!(t0.elapsed() < Duration::from_secs(10), "{css} did not appear on {}", self.url());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    fn sign_in(&self, base: &str, email: &str, password: &str) {
+        self.open(&format!("{base}/newsroom"), 1280, 900);
+        assert!(self.url().contains("/newsroom/login"), "signed-out visitors are sent to sign in: {}", self.url());
+        self.type_into("#email", email);
+        self.type_into("#password", password);
+        self.click("#sign-in");
+        self.wait_for("table.stories");
+    }
+
     /// Runs `check`; on failure saves a screenshot named `name` before failing the test.
     fn checked(&self, name: &str, check: impl FnOnce()) {
         if let Err(panic) = std::panic::catch_unwind(AssertUnwindSafe(check)) {
@@ -223,4 +281,115 @@ fn base64_decodes() {
     assert_eq!(base64_decode("aGVsbG8="), b"hello");
     assert_eq!(base64_decode("aGk="), b"hi");
     assert_eq!(base64_decode("YWJj"), b"abc");
+}
+
+/// The newsroom end to end, in Chromium: a reporter writes a story with a picture and submits
+/// it and cannot publish it; an editor edits, schedules and publishes it; a correction shows on
+/// the reader's page.
+#[test]
+fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
+    let test = "newsdesk::browser_newsroom";
+    let browser = match Browser::start() {
+        Ok(b) => b,
+        Err(why) => {
+            shared::skip::<()>(test, &why);
+            return;
+        }
+    };
+    let server = Server::demo();
+    let (reporter, reporter_pw) = server.demo_login("reporter");
+    let (editor, editor_pw) = server.demo_login("editor");
+    let picture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../themes/default/assets/logo.png");
+    let picture = picture.canonicalize().unwrap();
+
+    browser.sign_in(&server.url, &reporter, &reporter_pw);
+    browser.checked("newsroom-reporter-writes", || {
+        browser.open(&format!("{}/newsroom/stories/new", server.url), 1280, 900);
+        browser.type_into("#f-headline", "Night ferry service returns to the islands");
+        browser.type_into("#f-deck", "Crossings resume after a winter without a late boat.");
+        browser.type_into("#f-section", "Europe");
+        browser.type_into("#f-authors", "Demo Reporter");
+        browser.type_into("#f-source", "AA");
+        // The picture goes to the media library and is chosen as the lead image.
+        let upload = browser.find("#upload");
+        browser.session("POST", &format!("/element/{upload}/value"), Some(json!({"text": picture.to_str().unwrap()})));
+        let t0 = Instant::now();
+        while !browser.text("#upload-status").starts_with("Uploaded") {
+            assert!(t0.elapsed() < Duration::from_secs(10), "upload: {}", browser.text("#upload-status"));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        browser.type_into("#f-image_alt", "The ferry at the quay");
+        browser.type_into("#f-image_caption", "The night ferry at the quay.");
+        browser.type_into("#f-image_credit", "Newsdesk");
+        browser.type_into(
+            "#blocks .block textarea[name='b.text']",
+            "The night ferry will sail again from Monday, the operator said.",
+        );
+        browser.click("#save");
+        browser.wait_for("#story-state");
+        assert_eq!(browser.text("#story-state"), "draft");
+        browser.click("#action-submit");
+        browser.wait_for(".state-submitted");
+        // No publish button for a reporter, and the server refuses one forged by hand.
+        assert!(!browser.exists("#action-publish"));
+    });
+    let story_url = browser.url();
+    let id: i64 = story_url.split("/newsroom/stories/").nth(1).unwrap().split('?').next().unwrap().parse().unwrap();
+    browser.checked("newsroom-reporter-refused", || {
+        let v = browser.eval_async(&format!(
+            "const done = arguments[arguments.length - 1];
+             fetch('/newsroom/stories/{id}/action', {{ method: 'POST', body: new URLSearchParams({{ csrf: document.body.dataset.csrf, action: 'publish' }}) }})
+               .then(async (r) => done({{ status: r.status, text: await r.text() }}));"
+        ));
+        assert_eq!(v["status"], 403, "{v}");
+        assert!(v["text"].as_str().unwrap().contains("a reporter may not publish"), "{v}");
+        browser.click(".signout button");
+        browser.wait_for("#sign-in");
+    });
+
+    browser.sign_in(&server.url, &editor, &editor_pw);
+    let mut live = String::new();
+    browser.checked("newsroom-editor-publishes", || {
+        browser.open(&format!("{}/newsroom/stories/{id}", server.url), 1280, 900);
+        browser.click("#action-start_edit");
+        browser.wait_for(".state-in_edit");
+        browser.type_into("#f-headline", "Night ferry returns to the islands after winter break");
+        browser.click("#save");
+        browser.wait_for(".notice");
+        browser.click("#action-mark_ready");
+        browser.wait_for(".state-ready");
+        browser.eval("document.getElementById('schedule-at').value = new Date(Date.now() + 2 * 3600e3).toISOString().slice(0, 16);");
+        browser.click("#action-schedule");
+        browser.wait_for(".state-scheduled");
+        browser.click("#action-publish");
+        browser.wait_for("#live-link");
+        assert_eq!(browser.text("#story-state"), "published");
+        live = browser.eval("return document.getElementById('live-link').href;").as_str().unwrap().to_string();
+    });
+    browser.checked("newsroom-reader-page", || {
+        browser.open(&live, 1280, 900);
+        browser.wait_for(".story h1");
+        assert_eq!(browser.text(".story h1"), "Night ferry returns to the islands after winter break");
+        let loaded = browser.eval(
+            "const i = document.querySelector('.story figure img'); return !!i && i.complete && i.naturalWidth > 0;",
+        );
+        assert_eq!(loaded, true, "the uploaded picture leads the story");
+        assert_eq!(browser.text(".story .source"), "SOURCE: AA");
+    });
+    browser.checked("newsroom-correction", || {
+        browser.open(&format!("{}/newsroom/stories/{id}", server.url), 1280, 900);
+        browser.type_into("#correction-note", "An earlier version gave the wrong day for the first sailing.");
+        browser.click("#action-correct");
+        browser.wait_for(".notice");
+        // The reader's browser may hold the page for its max-age; a reload asks again.
+        browser.open(&live, 1280, 900);
+        let t0 = Instant::now();
+        while !browser.exists(".corrections") {
+            assert!(t0.elapsed() < Duration::from_secs(10), "the correction never showed on {live}");
+            browser.eval("location.reload();");
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        assert!(browser.text(".corrections").contains("An earlier version gave the wrong day for the first sailing."));
+        assert!(browser.exists(".story .updated"), "an updated story says so");
+    });
 }

@@ -748,7 +748,11 @@ pub async fn save(
         Ok(Ok(out)) if json => {
             Json(serde_json::json!({ "revision": out.revision, "status": out.status })).into_response()
         }
-        Ok(Ok(_)) => Redirect::to(&format!("/newsroom/stories/{id}?notice=saved")).into_response(),
+        Ok(Ok(_)) => {
+            // This node shows the change at once; other nodes follow the event log.
+            state.cache.clear();
+            Redirect::to(&format!("/newsroom/stories/{id}?notice=saved")).into_response()
+        }
         Ok(Err(SaveError::Conflict { expected, current, by, kept })) => {
             let msg = format!(
                 "Not applied: {by} saved this story (revision {current}) while you were editing revision {expected}. \
@@ -834,7 +838,10 @@ pub async fn action(
     .await;
     match done {
         Err(resp) => resp,
-        Ok(Ok(_)) => Redirect::to(&format!("/newsroom/stories/{id}?notice={}", action.as_str())).into_response(),
+        Ok(Ok(_)) => {
+            state.cache.clear();
+            Redirect::to(&format!("/newsroom/stories/{id}?notice={}", action.as_str())).into_response()
+        }
         Ok(Err(SaveError::Workflow(e @ WorkflowError::Forbidden { .. }))) => {
             refuse(StatusCode::FORBIDDEN, &format!("Refused: {}.", describe(&e)))
         }
@@ -998,7 +1005,10 @@ pub async fn restore(
     match done {
         Err(resp) => resp,
         Ok(Err(m)) => refuse(StatusCode::CONFLICT, &m),
-        Ok(Ok(())) => Redirect::to(&format!("/newsroom/stories/{id}?notice=restored")).into_response(),
+        Ok(Ok(())) => {
+            state.cache.clear();
+            Redirect::to(&format!("/newsroom/stories/{id}?notice=restored")).into_response()
+        }
     }
 }
 
