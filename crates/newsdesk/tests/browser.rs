@@ -347,12 +347,34 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         browser.wait_for("#sign-in");
     });
 
+    // Someone else has the story open: the admin, signed in from another client.
+    let (admin, admin_pw) = server.demo_login("admin");
+    let agent = ureq::AgentBuilder::new().redirects(0).build();
+    let login = agent.post(&format!("{}/newsroom/login", server.url)).send_form(&[("email", &admin), ("password", &admin_pw)]);
+    let cookie = login.unwrap().header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let page = agent.get(&format!("{}/newsroom/stories/{id}", server.url)).set("cookie", &cookie).call().unwrap().into_string().unwrap();
+    let csrf = page.split("data-csrf=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let lock = agent.post(&format!("{}/newsroom/stories/{id}/lock", server.url)).set("cookie", &cookie).set("x-csrf-token", &csrf).call();
+    assert_eq!(lock.unwrap().status(), 200);
+
     browser.sign_in(&server.url, &editor, &editor_pw);
     let mut live = String::new();
     browser.checked("newsroom-editor-publishes", || {
         browser.open(&format!("{}/newsroom/stories/{id}", server.url), 1280, 900);
+        let t0 = Instant::now();
+        while !browser.text("#lock-notice").contains("Demo Admin") {
+            assert!(t0.elapsed() < Duration::from_secs(10), "the soft lock never showed who else has the story open");
+            std::thread::sleep(Duration::from_millis(100));
+        }
         browser.click("#action-start_edit");
         browser.wait_for(".state-in_edit");
+        // Autosave: a change is saved without pressing Save, as a new revision.
+        let before: i64 = browser.text("#revision-number").parse().unwrap();
+        browser.type_into("#f-deck", "Crossings resume on Monday after a winter without a late boat.");
+        let v = browser.eval_async("const done = arguments[arguments.length - 1]; window.newsroomAutosave().then(() => done(document.getElementById('autosave-status').textContent));");
+        assert!(v.as_str().unwrap().starts_with("Saved automatically"), "{v}");
+        let after: i64 = browser.text("#revision-number").parse().unwrap();
+        assert_eq!(after, before + 1);
         browser.type_into("#f-headline", "Night ferry returns to the islands after winter break");
         browser.click("#save");
         browser.wait_for(".notice");

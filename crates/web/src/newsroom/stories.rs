@@ -968,7 +968,7 @@ pub async fn restore(
         let now = Timestamp::now();
         let old = match st.store.revision(ArticleId(id), form.revision) {
             Ok(a) => a,
-            Err(StoreError::NotFound(m)) => return Ok(Err(m)),
+            Err(StoreError::NotFound(m)) => return Ok(Err((StatusCode::NOT_FOUND, format!("There is no {m}.")))),
             Err(e) => return Err(failure(e)),
         };
         // Content comes back; the workflow state, dates and corrections stay as they are now.
@@ -985,7 +985,7 @@ pub async fn restore(
         match st.store.save_story(&restored, story.desk.as_deref(), story.revision, &actor, now) {
             Ok(_) => {}
             Err(SaveError::Conflict { .. }) => {
-                return Ok(Err("Someone saved the story meanwhile; look again and retry.".into()));
+                return Ok(Err((StatusCode::CONFLICT, "Someone saved the story meanwhile; look again and retry.".into())));
             }
             Err(e) => return Err(failure(e)),
         }
@@ -1004,7 +1004,7 @@ pub async fn restore(
     .await;
     match done {
         Err(resp) => resp,
-        Ok(Err(m)) => refuse(StatusCode::CONFLICT, &m),
+        Ok(Err((status, m))) => refuse(status, &m),
         Ok(Ok(())) => {
             state.cache.clear();
             Redirect::to(&format!("/newsroom/stories/{id}?notice=restored")).into_response()

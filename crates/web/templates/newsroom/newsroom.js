@@ -67,7 +67,8 @@
     form.addEventListener("change", changed);
     form.addEventListener("submit", () => { dirty = false; });
     const status = document.getElementById("autosave-status");
-    setInterval(async () => {
+    // Saves when something changed since the last save; every 15 s, and on demand (tests).
+    const autosave = async () => {
       if (!dirty || saving) return;
       saving = true; dirty = false;
       try {
@@ -82,7 +83,9 @@
           if (status) status.textContent = body.error || `Not saved (${res.status})`;
         }
       } finally { saving = false; }
-    }, 15000);
+    };
+    window.newsroomAutosave = autosave;
+    setInterval(autosave, 15000);
     const notice = document.getElementById("lock-notice");
     const beat = async () => {
       const res = await fetch(form.dataset.lock, { method: "POST", headers: { "x-csrf-token": csrf, accept: "application/json" } });
@@ -91,6 +94,7 @@
       notice.hidden = body.others.length === 0;
       notice.querySelector("span").textContent = body.others.join(", ");
     };
+    window.newsroomLockBeat = beat;
     beat(); setInterval(beat, 20000);
     window.addEventListener("beforeunload", (ev) => { if (dirty) { ev.preventDefault(); } });
   }
