@@ -350,11 +350,22 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
     // Someone else has the story open: the admin, signed in from another client.
     let (admin, admin_pw) = server.demo_login("admin");
     let agent = ureq::AgentBuilder::new().redirects(0).build();
-    let login = agent.post(&format!("{}/newsroom/login", server.url)).send_form(&[("email", &admin), ("password", &admin_pw)]);
+    let login =
+        agent.post(&format!("{}/newsroom/login", server.url)).send_form(&[("email", &admin), ("password", &admin_pw)]);
     let cookie = login.unwrap().header("set-cookie").unwrap().split(';').next().unwrap().to_string();
-    let page = agent.get(&format!("{}/newsroom/stories/{id}", server.url)).set("cookie", &cookie).call().unwrap().into_string().unwrap();
+    let page = agent
+        .get(&format!("{}/newsroom/stories/{id}", server.url))
+        .set("cookie", &cookie)
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
     let csrf = page.split("data-csrf=\"").nth(1).unwrap().split('"').next().unwrap().to_string();
-    let lock = agent.post(&format!("{}/newsroom/stories/{id}/lock", server.url)).set("cookie", &cookie).set("x-csrf-token", &csrf).call();
+    let lock = agent
+        .post(&format!("{}/newsroom/stories/{id}/lock", server.url))
+        .set("cookie", &cookie)
+        .set("x-csrf-token", &csrf)
+        .call();
     assert_eq!(lock.unwrap().status(), 200);
 
     browser.sign_in(&server.url, &editor, &editor_pw);

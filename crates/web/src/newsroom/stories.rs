@@ -985,7 +985,10 @@ pub async fn restore(
         match st.store.save_story(&restored, story.desk.as_deref(), story.revision, &actor, now) {
             Ok(_) => {}
             Err(SaveError::Conflict { .. }) => {
-                return Ok(Err((StatusCode::CONFLICT, "Someone saved the story meanwhile; look again and retry.".into())));
+                return Ok(Err((
+                    StatusCode::CONFLICT,
+                    "Someone saved the story meanwhile; look again and retry.".into(),
+                )));
             }
             Err(e) => return Err(failure(e)),
         }

@@ -400,14 +400,20 @@ async fn two_saves_of_one_revision_conflict_and_both_are_kept() {
 
     // The kept version can be brought back; the workflow state stays where it is.
     let reporter = n.person(Role::Reporter);
-    assert_eq!(n.post(&format!("/newsroom/stories/{id}/restore"), reporter, "revision=3").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        n.post(&format!("/newsroom/stories/{id}/restore"), reporter, "revision=3").await.status,
+        StatusCode::FORBIDDEN
+    );
     let r = n.post(&format!("/newsroom/stories/{id}/restore"), editor, "revision=3").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     let story = n.state.store.story(newsdesk_core::ArticleId(id)).unwrap();
     assert_eq!((story.article.headline.as_str(), story.article.state), ("Admin version", WorkflowState::InEdit));
     let last = n.state.store.revisions(newsdesk_core::ArticleId(id)).unwrap().pop().unwrap();
     assert_eq!(last.actor, "editor@example.org (restored revision 3)");
-    assert_eq!(n.post(&format!("/newsroom/stories/{id}/restore"), editor, "revision=99").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        n.post(&format!("/newsroom/stories/{id}/restore"), editor, "revision=99").await.status,
+        StatusCode::NOT_FOUND
+    );
 }
 
 #[tokio::test]
