@@ -76,8 +76,8 @@ pub enum Block {
 }
 
 impl Block {
-    /// The words this block adds to the reading time.
-    fn text(&self) -> Vec<&str> {
+    /// The text readers read in this block (what counts for reading time and search).
+    pub fn text(&self) -> Vec<&str> {
         match self {
             Block::Paragraph { text } | Block::Heading { text, .. } => vec![text],
             Block::Quote { text, cite } => std::iter::once(text.as_str()).chain(cite.as_deref()).collect(),

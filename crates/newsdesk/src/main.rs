@@ -7,6 +7,9 @@ mod art;
 mod bench;
 mod demo;
 mod import;
+mod reindex;
+#[cfg(test)]
+mod relevance;
 mod serve;
 mod user;
 mod webhook;
@@ -58,6 +61,9 @@ enum Command {
     /// Manage webhooks: URLs told about published, updated and unpublished stories.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Rebuilds the search index from the database (the server must be stopped; a running
+    /// server rebuilds a missing index by itself).
+    Reindex,
     /// Newsroom accounts: add (password on stdin, or an invite link), list, Admin API tokens.
     #[command(subcommand)]
     User(UserCommand),
@@ -249,6 +255,7 @@ fn main() -> ExitCode {
         Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),
         Command::Webhook(cmd) => webhook::run(&cli.data, cmd),
         Command::User(cmd) => user::run(&cli.data, cmd),
+        Command::Reindex => reindex::run(&cli.data),
     };
     match result {
         Ok(code) => code,

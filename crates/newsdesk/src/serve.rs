@@ -25,6 +25,13 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
         }
         logins = crate::demo::demo_logins(&store, data)?;
     }
+    // The search index is derived: opened (or made) here, filled or caught up by the server in
+    // the background, so a missing or stale index never holds the site back.
+    let index_dir = data.join("search-index");
+    let search = Arc::new(
+        newsdesk_derive::SearchIndex::open(&index_dir)
+            .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?,
+    );
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = args.workers {
         runtime.worker_threads(n.max(1));
@@ -38,7 +45,7 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
         let addr = listener.local_addr()?;
         let site = site_config(&args.site, &format!("http://{addr}"))?;
         let theme = Theme::load(ThemeOptions { dir: args.site.theme.clone(), dev_reload: args.site.dev_reload });
-        let state = AppState::new(store, theme, site, media_dir);
+        let state = AppState::new(store, theme, site, media_dir).with_search(search);
         println!("newsdesk {} at http://{addr}/", if demo { "demo site" } else { "site" });
         if !logins.is_empty() {
             println!(

@@ -144,6 +144,16 @@ impl Browser {
         }
     }
 
+    /// Waits up to 10 s for `css` to show `text` (after a navigation, the old page's element
+    /// may still be there for a moment).
+    fn wait_text(&self, css: &str, text: &str) {
+        let t0 = Instant::now();
+        while !(self.exists(css) && self.text(css) == text) {
+            assert!(t0.elapsed() < Duration::from_secs(10), "{css} never read {text:?} on {}", self.url());
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
     fn sign_in(&self, base: &str, email: &str, password: &str) {
         self.open(&format!("{base}/newsroom"), 1280, 900);
         assert!(self.url().contains("/newsroom/login"), "signed-out visitors are sent to sign in: {}", self.url());
@@ -388,7 +398,7 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         assert_eq!(after, before + 1);
         browser.type_into("#f-headline", "Night ferry returns to the islands after winter break");
         browser.click("#save");
-        browser.wait_for(".notice");
+        browser.wait_text(".notice", "Saved.");
         browser.click("#action-mark_ready");
         browser.wait_for(".state-ready");
         browser.eval("document.getElementById('schedule-at').value = new Date(Date.now() + 2 * 3600e3).toISOString().slice(0, 16);");
@@ -413,7 +423,7 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         browser.open(&format!("{}/newsroom/stories/{id}", server.url), 1280, 900);
         browser.type_into("#correction-note", "An earlier version gave the wrong day for the first sailing.");
         browser.click("#action-correct");
-        browser.wait_for(".notice");
+        browser.wait_text(".notice", "Done: Correct.");
         // The reader's browser may hold the page for its max-age; a reload asks again.
         browser.open(&live, 1280, 900);
         let t0 = Instant::now();

@@ -232,3 +232,38 @@ fn the_newsroom_pages_pass_the_nu_html_checker() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+#[test]
+fn a_published_story_is_searchable_within_a_second() {
+    let server = Server::demo();
+    let out = newsdesk(&server.data, &["user", "token", "editor@newsdesk.example"]);
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    // The demo's index is built in the background at the first start.
+    let t0 = std::time::Instant::now();
+    while !server.get("/search?q=ferry").1.contains("Baltic ferry operators") {
+        assert!(t0.elapsed() < Duration::from_secs(20), "the demo was never indexed");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let base = format!("{}/api/v1/admin/articles", server.url);
+    let body = json!({ "headline": "Glassblowers revive a lagoon furnace", "section": "Culture",
+                       "body": [{ "type": "paragraph", "text": "The furnace was cold for sixty years." }] });
+    let id = api("POST", &base, &token, Some(body))["data"]["id"].as_i64().unwrap();
+    for action in ["submit", "start_edit"] {
+        api("POST", &format!("{base}/{id}/transitions"), &token, Some(json!({ "action": action })));
+    }
+    assert!(server.get("/search?q=glassblowers").1.contains("0 stories found"), "not before it is published");
+    api("POST", &format!("{base}/{id}/transitions"), &token, Some(json!({ "action": "publish" })));
+    let published = std::time::Instant::now();
+    while !server.get("/search?q=glassblowers").1.contains("Glassblowers revive a lagoon furnace") {
+        assert!(published.elapsed() < Duration::from_secs(2), "not searchable 2 s after publishing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    eprintln!("searchable {} ms after publishing", published.elapsed().as_millis());
+    // And gone once unpublished.
+    api("POST", &format!("{base}/{id}/transitions"), &token, Some(json!({ "action": "unpublish" })));
+    let t0 = std::time::Instant::now();
+    while !server.get("/search?q=glassblowers").1.contains("0 stories found") {
+        assert!(t0.elapsed() < Duration::from_secs(2), "still found 2 s after unpublishing");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -146,7 +146,15 @@ fn the_nu_html_checker_finds_no_errors() {
     let pages = {
         let paths = server.article_paths();
         let section = paths[0].split('/').nth(1).unwrap().to_string();
-        vec!["/".to_string(), format!("/{section}"), paths[0].clone(), paths[3].clone(), "/missing".to_string()]
+        vec![
+            "/".to_string(),
+            format!("/{section}"),
+            paths[0].clone(),
+            paths[3].clone(),
+            "/missing".to_string(),
+            "/search?q=ferry".to_string(),
+            "/search?q=fery".to_string(),
+        ]
     };
     let out_dir = tempfile::tempdir().unwrap();
     let mut files = vec![];

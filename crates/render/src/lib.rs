@@ -9,6 +9,6 @@ mod views;
 
 pub use theme::{RenderError, Theme, ThemeOptions};
 pub use views::{
-    ArticleCard, ArticlePage, ArticleView, ErrorPage, FeedLink, HomePage, NavSection, PersonLink, SectionBlock,
-    SectionPage, SiteView, article_view, card,
+    ArticleCard, ArticlePage, ArticleView, DateView, ErrorPage, FeedLink, HomePage, NavSection, PersonLink,
+    SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView, article_view, card, date_view,
 };

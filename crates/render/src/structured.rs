@@ -109,6 +109,11 @@ pub fn site_jsonld(site: &SiteView) -> Value {
                 "url": format!("{}/", site.url),
                 "inLanguage": site.language,
                 "publisher": { "@id": format!("{}/#publisher", site.url) },
+                "potentialAction": {
+                    "@type": "SearchAction",
+                    "target": { "@type": "EntryPoint", "urlTemplate": format!("{}/search?q={{search_term_string}}", site.url) },
+                    "query-input": "required name=search_term_string",
+                },
             },
             publisher(site),
         ],

@@ -15,6 +15,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("macros.html", include_str!("../../../themes/default/templates/macros.html")),
     ("home.html", include_str!("../../../themes/default/templates/home.html")),
     ("section.html", include_str!("../../../themes/default/templates/section.html")),
+    ("search.html", include_str!("../../../themes/default/templates/search.html")),
     ("article.html", include_str!("../../../themes/default/templates/article.html")),
     ("error.html", include_str!("../../../themes/default/templates/error.html")),
     ("robots.txt", include_str!("../../../themes/default/templates/robots.txt")),

@@ -142,6 +142,39 @@ pub struct SectionPage {
     pub next_url: Option<String>,
 }
 
+/// The search page: what was asked, what was found.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchPage {
+    pub site: SiteView,
+    /// The words as typed (also shown in the masthead's search box).
+    pub search_text: String,
+    pub section: String,
+    pub source: String,
+    pub author: String,
+    pub from: String,
+    pub to: String,
+    pub sort: &'static str,
+    pub total: usize,
+    pub hits: Vec<SearchHitView>,
+    /// A link to the corrected query, with the corrected words.
+    pub suggestion: Option<(String, String)>,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    /// Set when the index is still being built after a start.
+    pub building: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchHitView {
+    pub url: String,
+    pub headline: String,
+    pub section: SectionLink,
+    pub date: DateView,
+    pub source: Option<String>,
+    /// HTML made by the index: the text escaped, the matched words in `<b>`.
+    pub snippet_html: String,
+}
+
 /// A feed advertised with `<link rel="alternate">`.
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedLink {
@@ -172,7 +205,7 @@ pub struct ErrorPage {
     pub message: String,
 }
 
-fn date_view(ts: Timestamp, tz: &TimeZone, language: &str) -> DateView {
+pub fn date_view(ts: Timestamp, tz: &TimeZone, language: &str) -> DateView {
     // Whole seconds: HTML's datetime grammar allows at most three fraction digits.
     DateView { iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(), display: display_date(local_date(ts, tz), language) }
 }

@@ -7,6 +7,9 @@ use newsdesk_store::StoreError;
 pub enum AppError {
     #[error("{0} not found")]
     NotFound(String),
+    /// A query the reader sent that cannot be read (a malformed date, say): what, and why.
+    #[error("bad request: {0}")]
+    BadRequest(String),
     #[error("internal error: {0}")]
     Internal(String),
 }

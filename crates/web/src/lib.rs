@@ -12,6 +12,7 @@ pub mod newsroom;
 mod oembed;
 pub mod outbound;
 mod pages;
+pub mod search;
 pub mod views;
 
 use std::convert::Infallible;
@@ -81,6 +82,8 @@ pub struct AppState {
     derived: pages::DerivedSlot,
     pub api_limiter: api::Limiter,
     pub views: Arc<views::ViewCounter>,
+    /// The full-text index; `None` until one is opened (`with_search`).
+    pub search: Option<Arc<newsdesk_derive::SearchIndex>>,
 }
 
 impl AppState {
@@ -94,7 +97,14 @@ impl AppState {
             cache: PageCache::default(),
             derived: Arc::default(),
             views: Arc::default(),
+            search: None,
         }
+    }
+
+    /// With a search index (kept up to date by `serve`, or by the caller in tests).
+    pub fn with_search(mut self, index: Arc<newsdesk_derive::SearchIndex>) -> AppState {
+        self.search = Some(index);
+        self
     }
 }
 
@@ -108,6 +118,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/oembed", get(oembed::oembed))
+        .route("/search", get(search::page))
         .merge(api::router())
         .route("/api/{*rest}", get(api::not_found))
         .route("/assets/{file}", get(asset))
@@ -306,6 +317,7 @@ pub async fn serve(
     let hooks = tokio::spawn(hooks::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
     let views = tokio::spawn(views::run(state.clone()));
     let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
+    let indexer = tokio::spawn(search::follow(state.clone(), Duration::from_millis(250)));
     let app = MakeCacheFirst(CacheFirst {
         cache: state.cache.clone(),
         views: state.views.clone(),
@@ -324,6 +336,7 @@ pub async fn serve(
     hooks.abort();
     views.abort();
     scheduler.abort();
+    indexer.abort();
     result
 }
 
@@ -378,6 +391,8 @@ pub async fn run_scheduler(state: AppState, every: Duration) {
     }
 }
 
+#[cfg(test)]
+mod search_tests;
 #[cfg(test)]
 mod test_support;
 #[cfg(test)]

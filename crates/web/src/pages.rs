@@ -330,14 +330,17 @@ pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
         AppError::NotFound(_) => (
             StatusCode::NOT_FOUND,
             "Page not found",
-            "We could not find that page. It may have moved, or the address may be mistyped.",
+            "We could not find that page. It may have moved, or the address may be mistyped.".to_string(),
         ),
+        AppError::BadRequest(detail) => {
+            (StatusCode::BAD_REQUEST, "That request is not one we can answer", format!("{detail}."))
+        }
         AppError::Internal(detail) => {
             tracing::error!(error = %detail, "request failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
-                "We could not show this page just now. Please try again in a moment.",
+                "We could not show this page just now. Please try again in a moment.".to_string(),
             )
         }
     };
@@ -349,7 +352,7 @@ pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
         sections: vec![],
         year: jiff::Timestamp::now().to_zoned_datetime(state.site.time_zone.clone()).year(),
     });
-    let page = ErrorPage { site, status: status.as_u16(), title: title.into(), message: message.into() };
+    let page = ErrorPage { site, status: status.as_u16(), title: title.into(), message: message.clone() };
     let body = state.theme.render("error.html", &page).unwrap_or_else(|e| {
         tracing::error!(error = %e, "the error page itself failed to render");
         format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><p>{message}</p></body></html>")

@@ -56,6 +56,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/openapi.json", get(openapi_document))
         .route("/api/v1/articles", get(list_articles))
         .route("/api/v1/articles/{id}", get(get_article))
+        .route("/api/v1/search", get(search))
         .route("/api/v1/sections", get(list_sections))
         .route("/api/v1/tags", get(list_tags))
         .route("/api/v1/authors", get(list_authors))
@@ -344,6 +345,41 @@ async fn get_article(
                 return Err(ApiError::NotFound(format!("article {id}")));
             }
             Ok(json!({ "data": article_json(&a, &st.site.url, fields.as_deref()) }))
+        })
+        .await?;
+        Ok::<_, ApiError>(json_response(&value, &headers))
+    };
+    result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// `GET /api/v1/search`: the site's search, as JSON.
+async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
+    let result = async {
+        let known = ["q", "section", "source", "author", "from", "to", "sort", "page", "limit"];
+        let given = params(raw.as_deref(), &known)?;
+        let (p, mut query) =
+            crate::search::params(raw.as_deref()).map_err(|(name, msg)| ApiError::invalid(&name, msg))?;
+        if let Some((_, l)) = given.iter().find(|(k, _)| k == "limit") {
+            query.limit = l.parse::<usize>().ok().filter(|n| (1..=50).contains(n)).ok_or_else(|| {
+                ApiError::invalid("limit", format!("expected a whole number from 1 to 50, found {l:?}"))
+            })?;
+            query.offset = (p.page - 1) * query.limit;
+        }
+        authorize(&state, &headers).await?;
+        let value = blocking(&state, move |st| {
+            let r = crate::search::api_search(st, &query).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let data: Vec<Value> = r
+                .hits
+                .iter()
+                .map(|h| {
+                    json!({
+                        "id": h.id, "url": as_uri(&format!("{}{}", st.site.url, h.path)), "headline": h.headline,
+                        "deck": h.deck, "section": { "name": h.section, "slug": h.section_slug }, "source": h.source,
+                        "language": h.language, "published_at": h.published.to_string(), "snippet": h.snippet,
+                    })
+                })
+                .collect();
+            Ok(json!({ "data": data, "total": r.total, "page": p.page, "suggestion": r.suggestion }))
         })
         .await?;
         Ok::<_, ApiError>(json_response(&value, &headers))

@@ -356,6 +356,23 @@ fn content(site_url: &str) -> Value {
                     "415": { "description": "Not JSON (code `unsupported-media-type`).", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
                 })),
             }},
+            "/api/v1/search": { "get": {
+                "summary": "Full-text search of published articles",
+                "description": "Words must all match (headline, deck, body, tags, authors; each story in its own language). `\"a phrase\"`, `prefix*` and `-excluded` work as on the site.",
+                "operationId": "search", "tags": ["content"],
+                "parameters": [
+                    { "name": "q", "in": "query", "required": false, "description": "The words.", "schema": { "type": "string", "maxLength": 300 } },
+                    slug_param("section", "Only this section (its slug)."),
+                    { "name": "source", "in": "query", "required": false, "description": "Only stories credited to this agency.", "schema": { "type": "string", "maxLength": 100 } },
+                    slug_param("author", "Only stories by this author (their slug)."),
+                    { "name": "from", "in": "query", "required": false, "description": "Published on or after this day (UTC).", "schema": { "type": "string", "format": "date" } },
+                    { "name": "to", "in": "query", "required": false, "description": "Published on or before this day (UTC).", "schema": { "type": "string", "format": "date" } },
+                    { "name": "sort", "in": "query", "required": false, "schema": { "type": "string", "enum": ["relevance", "date"], "default": "relevance" } },
+                    { "name": "page", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 100, "default": 1 } },
+                    { "name": "limit", "in": "query", "required": false, "schema": { "type": "integer", "minimum": 1, "maximum": 50, "default": 10 } }
+                ],
+                "responses": with_problems(json!({ "200": ok("Matching articles, best first (or newest first).", "SearchResults") })),
+            }},
             "/api/v1/sections": named_list_op("Sections with published articles", "listSections"),
             "/api/v1/tags": named_list_op("Tags with published articles, most used first", "listTags"),
             "/api/v1/authors": named_list_op("Authors with published articles", "listAuthors"),
@@ -375,6 +392,17 @@ fn content(site_url: &str) -> Value {
                     }}},
                     "created": { "type": "integer", "minimum": 0 }, "updated": { "type": "integer", "minimum": 0 }, "unchanged": { "type": "integer", "minimum": 0 },
                     "queued": { "type": "integer", "minimum": 0 }
+                }},
+                "SearchResults": { "type": "object", "required": ["data", "total", "page", "suggestion"], "additionalProperties": false, "properties": {
+                    "data": { "type": "array", "items": { "type": "object", "additionalProperties": false,
+                        "required": ["id", "url", "headline", "deck", "section", "source", "language", "published_at", "snippet"], "properties": {
+                        "id": { "type": "integer", "minimum": 1 }, "url": { "type": "string", "format": "uri" }, "headline": { "type": "string" },
+                        "deck": nullable("string"), "section": { "type": "object", "required": ["name", "slug"], "properties": { "name": { "type": "string" }, "slug": { "type": "string" } } },
+                        "source": nullable("string"), "language": { "type": "string" }, "published_at": { "type": "string", "format": "date-time" },
+                        "snippet": { "type": "string", "description": "HTML: the text escaped, matched words in <b>." }
+                    }}},
+                    "total": { "type": "integer", "minimum": 0 }, "page": { "type": "integer", "minimum": 1 },
+                    "suggestion": { "type": ["string", "null"], "description": "The query with misspelt words corrected, when that finds more." }
                 }},
                 "ArticleOne": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "$ref": "#/components/schemas/Article" } } },
                 "NamedList": { "type": "object", "required": ["data"], "additionalProperties": false, "properties": { "data": { "type": "array", "items": {

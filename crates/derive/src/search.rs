@@ -1,0 +1,627 @@
+//! The full-text index: published articles on tantivy, one set of text fields per language so
+//! each story is analysed in its own language and a query is analysed the way each set was.
+//! Headline, deck, body, tags and authors, with boosts; phrases (`"…"`), prefixes (`word*`),
+//! exclusions (`-word`); filters by section, source, author and date range; sort by relevance
+//! or date; highlighted snippets; a "did you mean" from the words the index holds.
+//!
+//! The index is derived state: it records, in its commit, the last event it has applied, so a
+//! follower can bring it up to date from the event log, and it can always be rebuilt.
+
+use std::ops::Bound;
+use std::path::Path;
+use std::sync::Mutex;
+
+use jiff::Timestamp;
+use newsdesk_core::{Article, Block};
+use serde::Serialize;
+use tantivy::collector::{Count, TopDocs};
+use tantivy::directory::MmapDirectory;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
+    TermQuery,
+};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
+};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+
+use crate::analysis::{LANGUAGES, analyzer, language_key, terms};
+
+/// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
+pub const INDEX_VERSION: u32 = 1;
+const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SearchError {
+    #[error("search index: {0}")]
+    Index(#[from] tantivy::TantivyError),
+    #[error("search index directory: {0}")]
+    Directory(String),
+    #[error("search index: {0}")]
+    Other(String),
+}
+
+/// What the commit payload records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, Serialize)]
+struct Payload {
+    version: u32,
+    last_event: i64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct LangFields {
+    headline: Field,
+    deck: Field,
+    body: Field,
+}
+
+#[derive(Debug, Clone)]
+struct Fields {
+    id: Field,
+    published: Field,
+    section: Field,
+    source: Field,
+    author: Field,
+    tag: Field,
+    lang: Vec<(&'static str, LangFields)>,
+    tags_text: Field,
+    authors_text: Field,
+    words: Field,
+    // Stored only, to show results.
+    path: Field,
+    headline: Field,
+    deck: Field,
+    body: Field,
+    section_name: Field,
+    language: Field,
+}
+
+fn text(tokenizer: &str) -> TextOptions {
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(tokenizer)
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+    )
+}
+
+fn schema() -> (Schema, Fields) {
+    let mut sb = Schema::builder();
+    let id = sb.add_u64_field("id", INDEXED | STORED | FAST);
+    let published = sb.add_i64_field("published", INDEXED | STORED | FAST);
+    let section = sb.add_text_field("section", STRING | STORED);
+    let source = sb.add_text_field("source", STRING | STORED);
+    let author = sb.add_text_field("author", STRING);
+    let tag = sb.add_text_field("tag", STRING);
+    let lang = LANGUAGES
+        .iter()
+        .map(|l| {
+            let t = format!("nd_{l}");
+            let f = LangFields {
+                headline: sb.add_text_field(&format!("headline_{l}"), text(&t)),
+                deck: sb.add_text_field(&format!("deck_{l}"), text(&t)),
+                body: sb.add_text_field(&format!("body_{l}"), text(&t)),
+            };
+            (*l, f)
+        })
+        .collect();
+    let tags_text = sb.add_text_field("tags_text", text("nd_xx"));
+    let authors_text = sb.add_text_field("authors_text", text("nd_xx"));
+    let words = sb.add_text_field("words", text("nd_xx"));
+    let path = sb.add_text_field("path", STORED);
+    let headline = sb.add_text_field("headline", STORED);
+    let deck = sb.add_text_field("deck", STORED);
+    let body = sb.add_text_field("body", STORED);
+    let section_name = sb.add_text_field("section_name", STORED);
+    let language = sb.add_text_field("language", STORED);
+    let fields = Fields {
+        id,
+        published,
+        section,
+        source,
+        author,
+        tag,
+        lang,
+        tags_text,
+        authors_text,
+        words,
+        path,
+        headline,
+        deck,
+        body,
+        section_name,
+        language,
+    };
+    (sb.build(), fields)
+}
+
+/// How results are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sort {
+    #[default]
+    Relevance,
+    Date,
+}
+
+/// A reader's search: the words and the filters. `None` filters do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct SearchQuery {
+    pub text: String,
+    pub section: Option<String>,
+    /// Agency name, as credited.
+    pub source: Option<String>,
+    /// Author slug.
+    pub author: Option<String>,
+    pub from: Option<Timestamp>,
+    pub until: Option<Timestamp>,
+    pub sort: Sort,
+    pub limit: usize,
+    pub offset: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: i64,
+    pub path: String,
+    pub headline: String,
+    pub deck: Option<String>,
+    pub section: String,
+    pub section_slug: String,
+    pub source: Option<String>,
+    pub language: String,
+    pub published: Timestamp,
+    /// HTML: the text escaped, the matched words in `<b>`.
+    pub snippet: String,
+    pub score: f32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// The query with misspelt words replaced by words the index holds, when that finds more.
+    pub suggestion: Option<String>,
+}
+
+pub struct SearchIndex {
+    index: Index,
+    reader: IndexReader,
+    writer: Mutex<IndexWriter>,
+    fields: Fields,
+}
+
+impl std::fmt::Debug for SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex").finish_non_exhaustive()
+    }
+}
+
+/// The words of a body, as plain text (what is indexed and what snippets are cut from).
+pub fn body_text(body: &[Block]) -> String {
+    body.iter().flat_map(Block::text).collect::<Vec<_>>().join("\n")
+}
+
+impl SearchIndex {
+    /// Opens the index in `dir`, creating it when there is none. An index of another schema
+    /// version (or one that cannot be opened) is thrown away and made again, empty: the
+    /// caller then rebuilds it from the database ([`SearchIndex::needs_rebuild`]).
+    pub fn open(dir: &Path) -> Result<SearchIndex, SearchError> {
+        std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(format!("{}: {e}", dir.display())))?;
+        let (schema, fields) = schema();
+        let attempt = MmapDirectory::open(dir)
+            .map_err(|e| SearchError::Directory(e.to_string()))
+            .and_then(|d| Index::open_or_create(d, schema.clone()).map_err(SearchError::from));
+        let index = match attempt {
+            Ok(index) => index,
+            Err(e) => {
+                tracing::warn!(error = %e, dir = %dir.display(), "search index unusable; starting a new one");
+                std::fs::remove_dir_all(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+                std::fs::create_dir_all(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+                let d = MmapDirectory::open(dir).map_err(|e| SearchError::Directory(e.to_string()))?;
+                Index::open_or_create(d, schema)?
+            }
+        };
+        Self::with_index(index, fields)
+    }
+
+    /// An index in memory (tests, benchmarks).
+    pub fn in_memory() -> Result<SearchIndex, SearchError> {
+        let (schema, fields) = schema();
+        Self::with_index(Index::create_in_ram(schema), fields)
+    }
+
+    fn with_index(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
+        for lang in LANGUAGES {
+            index.tokenizers().register(&format!("nd_{lang}"), analyzer(lang));
+        }
+        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
+    }
+
+    fn payload(&self) -> Option<Payload> {
+        let metas = self.index.load_metas().ok()?;
+        serde_json::from_str(metas.payload.as_deref()?).ok()
+    }
+
+    /// The last event the index has applied; `None` when it must be rebuilt (new, or of another
+    /// version).
+    pub fn last_event(&self) -> Option<i64> {
+        self.payload().filter(|p| p.version == INDEX_VERSION).map(|p| p.last_event)
+    }
+
+    pub fn needs_rebuild(&self) -> bool {
+        self.last_event().is_none()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+        self.writer.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Adds or replaces the article `id` (not yet visible until [`SearchIndex::commit`]).
+    pub fn upsert(&self, id: i64, article: &Article) -> Result<(), SearchError> {
+        let f = &self.fields;
+        let writer = self.lock();
+        writer.delete_term(Term::from_field_u64(f.id, id as u64));
+        let lang = language_key(&article.language);
+        let lf = f.lang.iter().find(|(l, _)| *l == lang).map(|(_, lf)| *lf).expect("every key has fields");
+        let body = body_text(&article.body);
+        let mut doc = TantivyDocument::default();
+        doc.add_u64(f.id, id as u64);
+        doc.add_i64(f.published, article.published_at.map_or(0, |t| t.as_microsecond()));
+        doc.add_text(f.section, article.section.slug.as_str());
+        if let Some(s) = &article.source {
+            doc.add_text(f.source, s.to_lowercase());
+        }
+        for a in &article.authors {
+            if let Some(slug) = newsdesk_core::Slug::from_title(a) {
+                doc.add_text(f.author, slug.as_str());
+            }
+            doc.add_text(f.authors_text, a);
+        }
+        for t in &article.tags {
+            if let Some(slug) = newsdesk_core::Slug::from_title(t) {
+                doc.add_text(f.tag, slug.as_str());
+            }
+            doc.add_text(f.tags_text, t);
+        }
+        doc.add_text(lf.headline, &article.headline);
+        doc.add_text(f.words, &article.headline);
+        if let Some(d) = &article.deck {
+            doc.add_text(lf.deck, d);
+            doc.add_text(f.words, d);
+            doc.add_text(f.deck, d);
+        }
+        doc.add_text(lf.body, &body);
+        doc.add_text(f.words, &body);
+        doc.add_text(f.path, article.path());
+        doc.add_text(f.headline, &article.headline);
+        doc.add_text(f.body, &body);
+        doc.add_text(f.section_name, &article.section.name);
+        doc.add_text(f.language, &article.language);
+        writer.add_document(doc)?;
+        Ok(())
+    }
+
+    pub fn remove(&self, id: i64) {
+        self.lock().delete_term(Term::from_field_u64(self.fields.id, id as u64));
+    }
+
+    /// Removes everything (before a rebuild).
+    pub fn clear(&self) -> Result<(), SearchError> {
+        self.lock().delete_all_documents()?;
+        Ok(())
+    }
+
+    /// Makes the changes so far searchable, recording `last_event` as applied.
+    pub fn commit(&self, last_event: i64) -> Result<(), SearchError> {
+        {
+            let mut writer = self.lock();
+            let payload = serde_json::to_string(&Payload { version: INDEX_VERSION, last_event })
+                .map_err(|e| SearchError::Other(e.to_string()))?;
+            let mut prepared = writer.prepare_commit()?;
+            prepared.set_payload(&payload);
+            prepared.commit()?;
+        }
+        self.reader.reload()?;
+        Ok(())
+    }
+
+    pub fn doc_count(&self) -> u64 {
+        self.reader.searcher().num_docs()
+    }
+
+    /// The query for the words of `text` (without filters), and the plain words in it.
+    fn text_query(&self, text: &str) -> (Option<Box<dyn Query>>, Vec<String>) {
+        let f = &self.fields;
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut plain = Vec::new();
+        for item in parse(text) {
+            let (occur, q): (Occur, Option<Box<dyn Query>>) = match item {
+                Item::Word { text, negate } => {
+                    if !negate {
+                        plain.push(text.clone());
+                    }
+                    (if negate { Occur::MustNot } else { Occur::Must }, self.words_query(&text))
+                }
+                Item::Phrase { text, negate } => {
+                    (if negate { Occur::MustNot } else { Occur::Must }, self.words_query(&text))
+                }
+                Item::Prefix(p) => {
+                    let t = terms("xx", &p);
+                    let q = t.last().map(|last| {
+                        let mut all: Vec<Term> =
+                            t[..t.len() - 1].iter().map(|w| Term::from_field_text(f.words, w)).collect();
+                        all.push(Term::from_field_text(f.words, last));
+                        Box::new(PhrasePrefixQuery::new(all)) as Box<dyn Query>
+                    });
+                    (Occur::Must, q)
+                }
+            };
+            if let Some(q) = q {
+                clauses.push((occur, q));
+            }
+        }
+        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
+            return (None, plain);
+        }
+        (Some(Box::new(BooleanQuery::new(clauses))), plain)
+    }
+
+    /// One word or phrase, in every field, each analysed the field's way; the best field counts.
+    fn words_query(&self, text: &str) -> Option<Box<dyn Query>> {
+        let f = &self.fields;
+        let mut per_field: Vec<(Field, &str, f32)> = Vec::new();
+        for (lang, lf) in &f.lang {
+            per_field.push((lf.headline, lang, 3.0));
+            per_field.push((lf.deck, lang, 1.8));
+            per_field.push((lf.body, lang, 1.0));
+        }
+        per_field.push((f.tags_text, "xx", 2.0));
+        per_field.push((f.authors_text, "xx", 2.0));
+        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
+        for (field, lang, boost) in per_field {
+            let ts: Vec<Term> = terms(lang, text).iter().map(|t| Term::from_field_text(field, t)).collect();
+            let q: Box<dyn Query> = match ts.len() {
+                0 => continue,
+                1 => Box::new(TermQuery::new(ts[0].clone(), IndexRecordOption::WithFreqs)),
+                // A phrase, or a word the analyzer splits ("e-mail"), is matched as written.
+                _ => Box::new(PhraseQuery::new(ts)),
+            };
+            disjuncts.push(Box::new(BoostQuery::new(q, boost)));
+        }
+        if disjuncts.is_empty() {
+            return None;
+        }
+        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.1)))
+    }
+
+    fn filters(&self, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let term = |field: Field, v: &str| -> Box<dyn Query> {
+            Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic))
+        };
+        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        if let Some(s) = &q.section {
+            out.push((Occur::Must, term(f.section, s)));
+        }
+        if let Some(s) = &q.source {
+            out.push((Occur::Must, term(f.source, &s.to_lowercase())));
+        }
+        if let Some(a) = &q.author {
+            out.push((Occur::Must, term(f.author, a)));
+        }
+        if q.from.is_some() || q.until.is_some() {
+            let lower = q
+                .from
+                .map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(f.published, t.as_microsecond())));
+            let upper = q
+                .until
+                .map_or(Bound::Unbounded, |t| Bound::Excluded(Term::from_field_i64(f.published, t.as_microsecond())));
+            out.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
+        }
+        out
+    }
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
+        let searcher = self.reader.searcher();
+        let (text_query, plain) = self.text_query(&q.text);
+        let mut clauses = self.filters(q);
+        let has_text = text_query.is_some();
+        match text_query {
+            Some(t) => clauses.push((Occur::Must, t)),
+            // Filters alone list what they match, newest first.
+            None if !clauses.is_empty() => clauses.push((Occur::Must, Box::new(AllQuery))),
+            None => return Ok(Results { total: 0, hits: vec![], suggestion: None }),
+        }
+        let query = BooleanQuery::new(clauses);
+        let limit = q.limit.clamp(1, 100);
+        let offset = q.offset.min(10_000);
+        let (addresses, total): (Vec<(f32, tantivy::DocAddress)>, usize) = if q.sort == Sort::Date || !has_text {
+            let top =
+                TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
+            let (docs, total) = searcher.search(&query, &(top, Count))?;
+            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
+        } else {
+            let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
+            searcher.search(&query, &(top, Count))?
+        };
+        let f = &self.fields;
+        let mut generators: Vec<(&str, SnippetGenerator)> = Vec::new();
+        let mut hits = Vec::with_capacity(addresses.len());
+        for (score, addr) in addresses {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let s = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            let language = s(f.language);
+            let key = language_key(&language);
+            let body = s(f.body);
+            let mut snippet = String::new();
+            if has_text {
+                if !generators.iter().any(|(k, _)| *k == key) {
+                    let lf = f.lang.iter().find(|(l, _)| *l == key).map(|(_, lf)| *lf).expect("known key");
+                    let mut g = SnippetGenerator::create(&searcher, &query, lf.body)?;
+                    g.set_max_num_chars(220);
+                    generators.push((key, g));
+                }
+                if let Some((_, g)) = generators.iter().find(|(k, _)| *k == key) {
+                    let sn = g.snippet(&body);
+                    if !sn.highlighted().is_empty() {
+                        snippet = sn.to_html();
+                    }
+                }
+            }
+            if snippet.is_empty() {
+                let lead: String = body.chars().take(200).collect();
+                snippet = escape(&lead);
+            }
+            let deck = s(f.deck);
+            let source = s(f.source);
+            hits.push(Hit {
+                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
+                path: s(f.path),
+                headline: s(f.headline),
+                deck: Some(deck).filter(|d| !d.is_empty()),
+                section: s(f.section_name),
+                section_slug: s(f.section),
+                source: Some(source).filter(|d| !d.is_empty()),
+                language,
+                published: Timestamp::from_microsecond(
+                    doc.get_first(f.published).and_then(|v| v.as_i64()).unwrap_or(0),
+                )
+                .unwrap_or(Timestamp::UNIX_EPOCH),
+                snippet,
+                score,
+            });
+        }
+        let suggestion = if total < 3 && !plain.is_empty() { self.suggest(&q.text, &plain, total)? } else { None };
+        Ok(Results { total, hits, suggestion })
+    }
+
+    /// "Did you mean": each plain word the index does not hold is replaced by the closest word
+    /// it does (edit distance 1, or 2 for longer words), most frequent first; offered only when
+    /// the new query finds more than the old.
+    fn suggest(&self, text: &str, plain: &[String], found: usize) -> Result<Option<String>, SearchError> {
+        let searcher = self.reader.searcher();
+        let f = &self.fields;
+        let mut out = text.to_string();
+        let mut changed = false;
+        for word in plain {
+            let Some(norm) = terms("xx", word).into_iter().next() else { continue };
+            if searcher.doc_freq(&Term::from_field_text(f.words, &norm))? > 0 || norm.chars().count() < 3 {
+                continue;
+            }
+            let max = if norm.chars().count() >= 7 { 2 } else { 1 };
+            let mut best: Option<(usize, u32, String)> = None;
+            for segment in searcher.segment_readers() {
+                let inverted = segment.inverted_index(f.words)?;
+                let mut stream = inverted.terms().stream().map_err(|e| SearchError::Other(e.to_string()))?;
+                while stream.advance() {
+                    let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
+                    let len_gap = candidate.chars().count().abs_diff(norm.chars().count());
+                    if len_gap > max {
+                        continue;
+                    }
+                    let d = edit_distance(&norm, candidate);
+                    if d == 0 || d > max {
+                        continue;
+                    }
+                    let freq = stream.value().doc_freq;
+                    let better = match &best {
+                        None => true,
+                        Some((bd, bf, _)) => d < *bd || (d == *bd && freq > *bf),
+                    };
+                    if better {
+                        best = Some((d, freq, candidate.to_string()));
+                    }
+                }
+            }
+            if let Some((_, _, replacement)) = best {
+                out = replace_word(&out, word, &replacement);
+                changed = true;
+            }
+        }
+        if !changed {
+            return Ok(None);
+        }
+        let (q, _) = self.text_query(&out);
+        let better = match q {
+            Some(q) => searcher.search(&q, &Count)? > found,
+            None => false,
+        };
+        Ok(better.then_some(out))
+    }
+}
+
+fn replace_word(text: &str, word: &str, with: &str) -> String {
+    text.split(' ').map(|w| if w == word { with } else { w }).collect::<Vec<_>>().join(" ")
+}
+
+fn escape(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Levenshtein distance over characters.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        cur[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev[b.len()]
+}
+
+/// One part of a reader's query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Item {
+    Word { text: String, negate: bool },
+    Phrase { text: String, negate: bool },
+    Prefix(String),
+}
+
+/// Splits a query into words, `"quoted phrases"`, `prefix*` and `-excluded` parts. Never fails:
+/// an unclosed quote runs to the end, stray symbols are words the analyzers will drop.
+pub fn parse(text: &str) -> Vec<Item> {
+    let mut items = Vec::new();
+    let mut chars = text.chars().take(500).peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let negate = c == '-';
+        if negate {
+            chars.next();
+        }
+        if chars.peek() == Some(&'"') {
+            chars.next();
+            let phrase: String = chars.by_ref().take_while(|c| *c != '"').collect();
+            if !phrase.trim().is_empty() {
+                items.push(Item::Phrase { text: phrase.trim().to_string(), negate });
+            }
+            continue;
+        }
+        let mut word = String::new();
+        while let Some(&c) = chars.peek() {
+            if c.is_whitespace() || c == '"' {
+                break;
+            }
+            word.push(c);
+            chars.next();
+        }
+        if let Some(stem) = word.strip_suffix('*').filter(|s| !negate && s.chars().count() >= 2) {
+            items.push(Item::Prefix(stem.to_string()));
+        } else if !word.is_empty() {
+            items.push(Item::Word { text: word.trim_end_matches('*').to_string(), negate });
+        }
+        if items.len() >= 32 {
+            break;
+        }
+    }
+    items
+}

@@ -1,0 +1,197 @@
+//! The search index on a handful of stories in several languages.
+
+use jiff::Timestamp;
+use newsdesk_core::article::Section;
+use newsdesk_core::{Article, Block, Slug, WorkflowState};
+use proptest::prelude::*;
+
+use crate::search::{Item, parse};
+use crate::{SearchIndex, SearchQuery, Sort};
+
+fn story(headline: &str, section: &str, lang: &str, day: u32, body: &str) -> Article {
+    Article {
+        id: None,
+        section: Section::from_label(section).unwrap(),
+        slug: Slug::from_title(headline).unwrap(),
+        headline: headline.into(),
+        deck: None,
+        lead_image: None,
+        body: vec![Block::Paragraph { text: body.into() }],
+        source: Some("AA".into()),
+        authors: vec!["Mira Okonkwo".into()],
+        tags: vec![],
+        language: lang.into(),
+        canonical_url: None,
+        state: WorkflowState::Published,
+        published_at: Some(format!("2026-03-{day:02}T09:00:00Z").parse().unwrap()),
+        updated_at: None,
+        embargo: None,
+        based_on: None,
+        corrections: vec![],
+    }
+}
+
+fn index() -> SearchIndex {
+    let idx = SearchIndex::in_memory().unwrap();
+    let stories = [
+        story(
+            "Harbour reopens after storm repairs",
+            "Europe",
+            "en",
+            1,
+            "The harbour in Ghent reopened on Monday after three months of repairs to the storm-damaged quay.",
+        ),
+        story(
+            "Storm closes schools along the coast",
+            "Europe",
+            "en",
+            2,
+            "Schools stayed shut as the storm brought floods to coastal towns.",
+        ),
+        story(
+            "Central bank holds interest rates",
+            "Business",
+            "en",
+            3,
+            "The central bank kept its main interest rate unchanged, citing slowing inflation.",
+        ),
+        story(
+            "Kuzeyspor kupayı kazandı",
+            "Sport",
+            "tr",
+            4,
+            "Kadınlar voleybolunda Kuzeyspor, açıklamalarda belirtildiği gibi İstanbul'da kupayı kazandı.",
+        ),
+        story(
+            "افتتاح المكتبة الجديدة في المدينة",
+            "Culture",
+            "ar",
+            5,
+            "افتتحت المكتبة الجديدة أبوابها للزوار والكتاب يوم الاثنين.",
+        ),
+        story("Neue Häuser für die Altstadt", "Europe", "de", 6, "Die Stadt plant hundert neue Häuser am Hafen."),
+    ];
+    let port = story(
+        "Port workers strike for higher pay",
+        "Europe",
+        "en",
+        7,
+        "Cranes stood still at the harbour as dockers walked out.",
+    );
+    for (i, s) in stories.iter().chain([&port]).enumerate() {
+        let s = if i == 0 { Article { tags: vec!["harbours".into()], ..s.clone() } } else { s.clone() };
+        idx.upsert(i as i64 + 1, &s).unwrap();
+    }
+    idx.commit(42).unwrap();
+    idx
+}
+
+fn ids(idx: &SearchIndex, q: SearchQuery) -> Vec<i64> {
+    idx.search(&SearchQuery { limit: 10, ..q }).unwrap().hits.into_iter().map(|h| h.id).collect()
+}
+
+fn q(text: &str) -> SearchQuery {
+    SearchQuery { text: text.into(), limit: 10, ..SearchQuery::default() }
+}
+
+#[test]
+fn words_stems_and_boosts() {
+    let idx = index();
+    assert_eq!(idx.last_event(), Some(42));
+    assert_eq!(idx.doc_count(), 7);
+    // A headline match outranks a body match.
+    assert_eq!(ids(&idx, q("harbour")), [1, 7]);
+    assert_eq!(ids(&idx, q("harbours")), [1, 7], "stems: harbours finds harbour");
+    assert_eq!(ids(&idx, q("storm harbour")), [1], "every word must match");
+    assert_eq!(ids(&idx, q("storm -schools")), [1], "an excluded word");
+    assert_eq!(ids(&idx, q("\"interest rate\"")), [3], "a phrase");
+    assert!(ids(&idx, q("\"rate interest\"")).is_empty(), "a phrase keeps its order");
+    assert_eq!(ids(&idx, q("infla*")), [3], "a prefix");
+    assert_eq!(ids(&idx, q("okonkwo")).len(), 7, "authors are searched");
+}
+
+#[test]
+fn turkish_arabic_and_german_find_their_forms() {
+    let idx = index();
+    assert_eq!(ids(&idx, q("açıklama")), [4], "Turkish suffixes");
+    assert_eq!(ids(&idx, q("ISTANBUL")), [4], "dotless capital I");
+    assert_eq!(ids(&idx, q("istanbul")), [4]);
+    assert_eq!(ids(&idx, q("kadın")), [4]);
+    assert_eq!(ids(&idx, q("كتاب")), [5], "the article and the conjunction come off");
+    assert_eq!(ids(&idx, q("المكتبه")), [5], "ta marbuta and the article");
+    assert_eq!(ids(&idx, q("haus")), [6], "German stems");
+}
+
+#[test]
+fn filters_sort_snippets_and_suggestions() {
+    let idx = index();
+    let europe = SearchQuery { section: Some("europe".into()), ..q("storm") };
+    assert_eq!(ids(&idx, europe), [1, 2]);
+    let business = SearchQuery { section: Some("business".into()), ..q("storm") };
+    assert!(ids(&idx, business).is_empty());
+    let by_date = SearchQuery { sort: Sort::Date, ..q("storm") };
+    assert_eq!(ids(&idx, by_date), [2, 1]);
+    let range = SearchQuery {
+        from: Some("2026-03-02T00:00:00Z".parse::<Timestamp>().unwrap()),
+        until: Some("2026-03-04T00:00:00Z".parse::<Timestamp>().unwrap()),
+        ..SearchQuery::default()
+    };
+    assert_eq!(ids(&idx, range), [3, 2], "filters alone list by date");
+    let source = SearchQuery { source: Some("aa".into()), author: Some("mira-okonkwo".into()), ..q("storm") };
+    assert_eq!(ids(&idx, source).len(), 2);
+
+    let r = idx.search(&q("repairs")).unwrap();
+    assert!(r.hits[0].snippet.contains("<b>repairs</b>"), "{}", r.hits[0].snippet);
+    assert_eq!(r.hits[0].path, "/europe/harbour-reopens-after-storm-repairs");
+
+    let typo = idx.search(&q("harbuor")).unwrap();
+    assert_eq!(typo.total, 0);
+    assert_eq!(typo.suggestion.as_deref(), Some("harbour"));
+    assert_eq!(idx.search(&q("storm")).unwrap().suggestion, None);
+}
+
+#[test]
+fn removal_and_reopening_from_disk() {
+    let dir = tempfile::tempdir().unwrap();
+    {
+        let idx = SearchIndex::open(dir.path()).unwrap();
+        assert!(idx.needs_rebuild(), "a new index must be filled from the database");
+        idx.upsert(7, &story("Lighthouse keeper retires", "Europe", "en", 9, "After forty years.")).unwrap();
+        idx.commit(3).unwrap();
+    }
+    let idx = SearchIndex::open(dir.path()).unwrap();
+    assert_eq!(idx.last_event(), Some(3));
+    assert_eq!(ids(&idx, q("lighthouse")), [7]);
+    idx.remove(7);
+    idx.commit(4).unwrap();
+    assert!(ids(&idx, q("lighthouse")).is_empty());
+    // An index directory that is not an index is replaced, not fatal.
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::write(broken.path().join("meta.json"), "not json").unwrap();
+    assert!(SearchIndex::open(broken.path()).unwrap().needs_rebuild());
+}
+
+#[test]
+fn the_query_language() {
+    assert_eq!(
+        parse("-storm \"central bank\" infla* plain -\"not this\""),
+        [
+            Item::Word { text: "storm".into(), negate: true },
+            Item::Phrase { text: "central bank".into(), negate: false },
+            Item::Prefix("infla".into()),
+            Item::Word { text: "plain".into(), negate: false },
+            Item::Phrase { text: "not this".into(), negate: true },
+        ]
+    );
+    assert_eq!(parse("\"unclosed quote"), [Item::Phrase { text: "unclosed quote".into(), negate: false }]);
+    assert!(parse("   ").is_empty());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn any_query_gets_results_or_none_never_an_error(text in "\\PC{0,60}") {
+        let idx = index();
+        prop_assert!(idx.search(&q(&text)).is_ok());
+    }
+}

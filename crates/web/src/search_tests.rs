@@ -1,0 +1,122 @@
+//! Search on the site and in the Content API, in process, with the index following the store.
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use jiff::Timestamp;
+use newsdesk_core::{Article, Block, WorkflowState};
+use newsdesk_derive::SearchIndex;
+use newsdesk_render::{Theme, ThemeOptions};
+use tower::ServiceExt;
+
+use crate::{AppState, SiteConfig, router, search};
+
+fn site() -> (tempfile::TempDir, AppState) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
+    let index = Arc::new(SearchIndex::in_memory().unwrap());
+    let state =
+        AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("media"))
+            .with_search(index);
+    (dir, state)
+}
+
+/// A site whose index holds one story about a harbour and its quay.
+fn site_with_one_story() -> (tempfile::TempDir, AppState) {
+    let (dir, state) = site();
+    let a = story("Harbour reopens after repairs", "The quay was rebuilt.");
+    state.store.save_article(&a, None, "t", Timestamp::now()).unwrap();
+    search::rebuild(&state.store, state.search.as_ref().unwrap()).unwrap();
+    (dir, state)
+}
+
+fn story(headline: &str, body: &str) -> Article {
+    Article {
+        body: vec![Block::Paragraph { text: body.into() }],
+        ..crate::test_support::article(headline, "EUROPE", "2026-01-05T10:00:00Z")
+    }
+}
+
+async fn get(state: &AppState, path: &str) -> (StatusCode, String) {
+    let res = router(state.clone()).oneshot(Request::builder().uri(path).body(Body::empty()).unwrap()).await.unwrap();
+    let status = res.status();
+    let bytes = axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap();
+    (status, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+#[tokio::test]
+async fn the_index_follows_publishing_embargo_and_unpublishing() {
+    let (_dir, state) = site();
+    let index = state.search.clone().unwrap();
+    let store = &state.store;
+    let a = store
+        .save_article(&story("Harbour reopens after repairs", "The quay was rebuilt."), None, "t", Timestamp::now())
+        .unwrap();
+    assert_eq!(search::rebuild(store, &index).unwrap(), 1);
+    assert!(!index.needs_rebuild());
+
+    // Published after the rebuild: found once the follower catches up.
+    let b = store
+        .save_article(
+            &story("Lighthouse keeper retires", "After forty years on the rock."),
+            None,
+            "t",
+            Timestamp::now(),
+        )
+        .unwrap();
+    let later = Timestamp::now() + jiff::SignedDuration::from_hours(1);
+    let embargoed = Article { embargo: Some(later), ..story("Embargoed election results", "Numbers.") };
+    store.save_article(&embargoed, None, "t", Timestamp::now()).unwrap();
+    search::catch_up(store, &index).unwrap();
+    let (status, page) = get(&state, "/search?q=lighthouse").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("Lighthouse keeper retires") && page.contains("1 story found"), "{page}");
+    let (_, page) = get(&state, "/search?q=embargoed").await;
+    assert!(page.contains("0 stories found"), "an embargoed story is not searchable");
+
+    // Unpublished: gone from search.
+    let mut gone = store.article(b.id).unwrap();
+    gone.state = WorkflowState::Unpublished;
+    store.save_article(&gone, None, "t", Timestamp::now()).unwrap();
+    search::catch_up(store, &index).unwrap();
+    let (_, page) = get(&state, "/search?q=lighthouse").await;
+    assert!(page.contains("0 stories found"));
+    let (_, page) = get(&state, "/search?q=quay").await;
+    assert!(page.contains("<b>quay</b>"), "a highlighted snippet: {page}");
+    assert!(page.contains(&a.path));
+}
+
+#[tokio::test]
+async fn search_answers_bad_parameters_with_400_and_suggests_words() {
+    let (_dir, state) = site_with_one_story();
+    let (status, page) = get(&state, "/search?q=x&from=yesterday").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("from: expected a date like 2026-03-01"), "{page}");
+    let (_, page) = get(&state, "/search?q=harbuor").await;
+    assert!(page.contains("Did you mean <a href=\"/search?q=harbour\">harbour</a>?"), "{page}");
+    let (status, _) = get(&state, "/search").await;
+    assert_eq!(status, StatusCode::OK, "an empty search is a search form");
+}
+
+#[tokio::test]
+async fn the_content_api_searches_too() {
+    let (_dir, state) = site_with_one_story();
+    let key = crate::api::new_key().unwrap();
+    state
+        .store
+        .add_api_key("t", &crate::api::hash_key(&key), newsdesk_store::KeyScope::Content, Timestamp::now())
+        .unwrap();
+    let req = Request::builder().uri("/api/v1/search?q=quay&limit=5").header("authorization", format!("Bearer {key}"));
+    let res = router(state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let v: serde_json::Value =
+        serde_json::from_slice(&axum::body::to_bytes(res.into_body(), usize::MAX).await.unwrap()).unwrap();
+    assert_eq!(v["total"], 1);
+    assert_eq!(v["data"][0]["headline"], "Harbour reopens after repairs");
+    assert!(v["data"][0]["snippet"].as_str().unwrap().contains("<b>quay</b>"));
+    let req =
+        Request::builder().uri("/api/v1/search?q=quay&limit=500").header("authorization", format!("Bearer {key}"));
+    let res = router(state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+}
