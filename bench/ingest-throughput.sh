@@ -11,10 +11,8 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
 N=${N:-5000}
 REPEATS=${REPEATS:-3}
-if [ -z "${BIN:-}" ]; then
-  (cd "$REPO" && cargo build --release -p newsdesk)
-  BIN="${CARGO_TARGET_DIR:-$REPO/target}/release/newsdesk"
-fi
+. "$HERE/lib.sh"
+build_bin
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 python3 - "$N" "$TMP/items.json" <<'PY'
@@ -56,13 +54,6 @@ Command: \`N=$N REPEATS=$REPEATS bash bench/ingest-throughput.sh\`, which runs \
 <!-- ingest-throughput:end -->
 MD
 )
+write_section ingest-throughput "$section"
 RESULTS="$REPO/bench/RESULTS.md"
-python3 - "$RESULTS" "$section" <<'PY'
-import re, sys, pathlib
-path, section = pathlib.Path(sys.argv[1]), sys.argv[2]
-text = path.read_text() if path.exists() else "# newsdesk benchmark results\n"
-pattern = re.compile(r"<!-- ingest-throughput:begin -->.*?<!-- ingest-throughput:end -->", re.S)
-text = pattern.sub(lambda _: section, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + section + "\n"
-path.write_text(text)
-PY
 echo "median $median items/s ($verdict); wrote $RESULTS"

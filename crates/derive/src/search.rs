@@ -92,7 +92,7 @@ fn schema() -> (Schema, Fields) {
     let section = sb.add_text_field("section", STRING | STORED);
     let source = sb.add_text_field("source", STRING | STORED);
     let author = sb.add_text_field("author", STRING);
-    let tag = sb.add_text_field("tag", STRING);
+    let tag = sb.add_text_field("tag", STRING | STORED);
     let lang = LANGUAGES
         .iter()
         .map(|l| {
@@ -326,6 +326,53 @@ impl SearchIndex {
         }
         self.reader.reload()?;
         Ok(())
+    }
+
+    /// The published stories most like `article` (its id is `id`): shared words in its headline,
+    /// body and tags (a more-like-this query in its language's analysis), then shared tags and
+    /// nearness in time. Best first, at most `limit`, never the story itself.
+    pub fn similar(&self, id: i64, article: &Article, limit: usize) -> Result<Vec<(i64, f32)>, SearchError> {
+        use tantivy::query::MoreLikeThisQuery;
+        use tantivy::schema::OwnedValue;
+        let f = &self.fields;
+        let lang = language_key(&article.language);
+        let lf = f.lang.iter().find(|(l, _)| *l == lang).map(|(_, lf)| *lf).expect("every key has fields");
+        let body = body_text(&article.body);
+        let mut fields = vec![
+            (lf.headline, vec![OwnedValue::Str(article.headline.clone())]),
+            (lf.body, vec![OwnedValue::Str(body)]),
+        ];
+        if !article.tags.is_empty() {
+            fields.push((f.tags_text, article.tags.iter().map(|t| OwnedValue::Str(t.clone())).collect()));
+        }
+        let mlt = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            .with_max_doc_frequency(u64::MAX)
+            .with_min_term_frequency(1)
+            .with_max_query_terms(30)
+            .with_min_word_length(3)
+            .with_document_fields(fields);
+        let not_self = TermQuery::new(Term::from_field_u64(f.id, id as u64), IndexRecordOption::Basic);
+        let query = BooleanQuery::new(vec![(Occur::Must, Box::new(mlt)), (Occur::MustNot, Box::new(not_self))]);
+        let searcher = self.reader.searcher();
+        let top = searcher.search(&query, &TopDocs::with_limit(limit * 4).order_by_score())?;
+        let Some(best) = top.first().map(|(s, _)| *s).filter(|s| *s > 0.0) else { return Ok(vec![]) };
+        let tags: Vec<String> =
+            article.tags.iter().filter_map(|t| newsdesk_core::Slug::from_title(t)).map(|s| s.to_string()).collect();
+        let when = article.published_at.map_or(0, |t| t.as_microsecond());
+        let mut scored = Vec::with_capacity(top.len());
+        for (score, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr)?;
+            let other = doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
+            let shared = doc.get_all(f.tag).filter_map(|v| v.as_str()).filter(|t| tags.iter().any(|x| x == t)).count();
+            let published = doc.get_first(f.published).and_then(|v| v.as_i64()).unwrap_or(0);
+            let days = (when - published).unsigned_abs() as f64 / 86_400e6;
+            let recency = (-days / 30.0).exp() as f32;
+            scored.push((other, score / best + 0.25 * shared.min(3) as f32 + 0.3 * recency));
+        }
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.truncate(limit);
+        Ok(scored)
     }
 
     pub fn doc_count(&self) -> u64 {

@@ -66,6 +66,61 @@ pub fn run(data: &Path, args: BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `newsdesk bench-search`: mixed queries (one word, two words, a phrase, a prefix, a section
+/// filter, newest first) drawn deterministically from the corpus vocabularies, each timed.
+pub fn search(data: &Path, args: crate::SearchBenchArgs) -> anyhow::Result<ExitCode> {
+    use newsdesk_derive::{SearchIndex, SearchQuery, Sort};
+    let store = Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
+    let index = SearchIndex::open(&data.join("search-index")).context("cannot open the search index")?;
+    let mut build = serde_json::Value::Null;
+    if args.rebuild || index.needs_rebuild() {
+        let t = Instant::now();
+        let n = newsdesk_web::search::rebuild(&store, &index)?;
+        let secs = t.elapsed().as_secs_f64();
+        build = serde_json::json!({ "articles": n, "seconds": round(secs), "per_second": (n as f64 / secs).round() });
+    }
+    let mut rng = crate::corpus::Rng::new(42);
+    let sections = ["europe", "world", "business", "science", "sport", "culture"];
+    let mut queries = Vec::with_capacity(args.queries);
+    for i in 0..args.queries as u64 {
+        let words = crate::corpus::vocabulary(crate::corpus::language_of(i));
+        let mut w = || words[rng.skewed(words.len())].to_string();
+        let q = match i % 20 {
+            0..=7 => SearchQuery { text: w(), ..SearchQuery::default() },
+            8..=12 => SearchQuery { text: format!("{} {}", w(), w()), ..SearchQuery::default() },
+            13..=14 => SearchQuery { text: format!("\"{} {}\"", w(), w()), ..SearchQuery::default() },
+            15..=16 => {
+                let word = w();
+                let prefix: String = word.chars().take(4).collect();
+                SearchQuery { text: format!("{prefix}*"), ..SearchQuery::default() }
+            }
+            17..=18 => SearchQuery {
+                text: w(),
+                section: Some(sections[i as usize % sections.len()].to_string()),
+                ..SearchQuery::default()
+            },
+            _ => SearchQuery { text: w(), sort: Sort::Date, ..SearchQuery::default() },
+        };
+        queries.push(SearchQuery { limit: 10, ..q });
+    }
+    let mut us = Vec::with_capacity(queries.len());
+    let mut found = 0usize;
+    for q in &queries {
+        let t = Instant::now();
+        let r = index.search(q)?;
+        us.push(t.elapsed().as_secs_f64() * 1e6);
+        found += usize::from(r.total > 0);
+    }
+    let (mean, p50, p99) = stats(&mut us);
+    let line = serde_json::json!({
+        "documents": index.doc_count(), "queries": queries.len(), "queries_with_hits": found,
+        "mean_us": round(mean), "p50_us": round(p50), "p99_us": round(p99), "max_us": round(us[us.len() - 1]),
+        "build": build,
+    });
+    println!("{line}");
+    Ok(ExitCode::SUCCESS)
+}
+
 fn stats(v: &mut [f64]) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
     let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];

@@ -5,6 +5,7 @@
 mod api_key;
 mod art;
 mod bench;
+mod corpus;
 mod demo;
 mod import;
 mod reindex;
@@ -55,6 +56,11 @@ enum Command {
     Import(ImportArgs),
     /// Render one page many times without the cache and print timings as JSON.
     BenchRender(BenchArgs),
+    /// Generates a deterministic benchmark corpus (several languages) into the data directory.
+    BenchCorpus(CorpusArgs),
+    /// Times searches against the data directory's index (JSON): p50/p99 over mixed queries, and
+    /// the index build rate with --rebuild.
+    BenchSearch(SearchBenchArgs),
     /// Manage Content API keys (one per client).
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
@@ -234,6 +240,25 @@ enum Format {
 }
 
 #[derive(Debug, Args)]
+struct CorpusArgs {
+    /// How many articles.
+    #[arg(long, default_value_t = 100_000)]
+    articles: u64,
+    #[arg(long, default_value_t = 20_261_125)]
+    seed: u64,
+}
+
+#[derive(Debug, Args)]
+struct SearchBenchArgs {
+    /// How many queries.
+    #[arg(long, default_value_t = 1000)]
+    queries: usize,
+    /// Rebuild the index from the database first, and time that.
+    #[arg(long)]
+    rebuild: bool,
+}
+
+#[derive(Debug, Args)]
 struct BenchArgs {
     /// How many renders to time.
     #[arg(long, default_value_t = 1000)]
@@ -252,6 +277,8 @@ fn main() -> ExitCode {
         Command::Demo(args) => serve::run(&cli.data, args, true),
         Command::Import(args) => import::run(&cli.data, args),
         Command::BenchRender(args) => bench::run(&cli.data, args),
+        Command::BenchCorpus(args) => corpus::run(&cli.data, args),
+        Command::BenchSearch(args) => bench::search(&cli.data, args),
         Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),
         Command::Webhook(cmd) => webhook::run(&cli.data, cmd),
         Command::User(cmd) => user::run(&cli.data, cmd),

@@ -9,6 +9,6 @@ mod views;
 
 pub use theme::{RenderError, Theme, ThemeOptions};
 pub use views::{
-    ArticleCard, ArticlePage, ArticleView, DateView, ErrorPage, FeedLink, HomePage, NavSection, PersonLink,
+    ArticleCard, ArticlePage, ArticleView, AuthorView, DateView, ErrorPage, FeedLink, HomePage, NavSection, PersonLink,
     SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView, article_view, card, date_view,
 };

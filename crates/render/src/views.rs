@@ -140,6 +140,14 @@ pub struct SectionPage {
     pub page: usize,
     pub prev_url: Option<String>,
     pub next_url: Option<String>,
+    /// On an author's page: their bio and photo, when the newsroom has them.
+    pub profile: Option<AuthorView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorView {
+    pub bio: Option<String>,
+    pub photo: Option<String>,
 }
 
 /// The search page: what was asked, what was found.

@@ -16,6 +16,7 @@ pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
 pub use sqlite::newsroom::{
     ActionInput, JobRun, Media, NewMedia, SaveError, Story, StoryFilter, StorySummary, WireItem,
 };
+pub use sqlite::related::AuthorProfile;
 pub use sqlite::{
     ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store, StoryMeta,
 };

@@ -13,6 +13,8 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0005_source_version", include_str!("../migrations/sqlite/0005_source_version.sql")),
     ("0006_key_scopes", include_str!("../migrations/sqlite/0006_key_scopes.sql")),
     ("0007_newsroom", include_str!("../migrations/sqlite/0007_newsroom.sql")),
+    ("0008_related", include_str!("../migrations/sqlite/0008_related.sql")),
+    ("0009_fronts", include_str!("../migrations/sqlite/0009_fronts.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -198,6 +198,18 @@ impl Store {
         Ok(outcome)
     }
 
+    /// Stores many new articles in one transaction (bulk loads, benchmark corpora): each gets a
+    /// revision and, when readers can see it, an event, exactly as one saved alone.
+    pub fn save_batch(&self, articles: &[Article], actor: &str, now: Timestamp) -> Result<usize, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for a in articles {
+            write::insert_article(&tx, a, None, &StoryMeta::default(), actor, now)?;
+        }
+        tx.commit()?;
+        Ok(articles.len())
+    }
+
     pub fn article(&self, id: ArticleId) -> Result<Article, StoreError> {
         let conn = lock(&self.reader);
         let mut stmt = conn.prepare_cached(article_query!("WHERE a.id = $1"))?;
@@ -533,6 +545,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod jobs;
 pub mod newsroom;
+pub mod related;
 #[cfg(test)]
 mod tests;
 mod write;

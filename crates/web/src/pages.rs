@@ -150,8 +150,17 @@ pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
 fn home(state: &AppState) -> Result<Rendered, AppError> {
     let tz = &state.site.time_zone;
     let site = site_view(state, None)?;
-    let latest = state.store.latest_published(&ArticleFilter::default(), 5, 0)?;
-    let lead_index = latest.iter().position(|a| a.lead_image.is_some()).unwrap_or(0);
+    // The editors' pins come first, in their order; the rest fills by time.
+    let pinned = state.store.front_pins("")?;
+    let mut latest = pinned.clone();
+    for a in state.store.latest_published(&ArticleFilter::default(), 5 + pinned.len(), 0)? {
+        if !latest.iter().any(|p| p.id == a.id) {
+            latest.push(a);
+        }
+    }
+    latest.truncate(5);
+    let lead_index =
+        if pinned.is_empty() { latest.iter().position(|a| a.lead_image.is_some()).unwrap_or(0) } else { 0 };
     let lead = latest.get(lead_index).map(|a| card(a, tz));
     let top: Vec<ArticleCard> =
         latest.iter().enumerate().filter(|(i, _)| *i != lead_index).map(|(_, a)| card(a, tz)).take(4).collect();
@@ -200,7 +209,18 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
             period.range(&state.site.time_zone).ok_or_else(|| AppError::NotFound(format!("archive {url}")))?;
         (filter.since, filter.until) = (Some(since), Some(until));
     }
-    let mut articles = state.store.latest_published(&filter, SECTION_PAGE_SIZE + 1, offset)?;
+    let pins = match scope {
+        ListScope::Section(slug) => state.store.front_pins(slug)?,
+        _ => vec![],
+    };
+    let mut articles = if pins.is_empty() {
+        state.store.latest_published(&filter, SECTION_PAGE_SIZE + 1, offset)?
+    } else {
+        // Pinned stories lead page 1; the rest follows by time on every page, each story once.
+        let by_time = state.store.latest_published(&filter, page * SECTION_PAGE_SIZE + 1, 0)?;
+        let rest = by_time.into_iter().filter(|a| !pins.iter().any(|p| p.id == a.id));
+        pins.iter().cloned().chain(rest).skip(offset).collect()
+    };
     let has_next = articles.len() > SECTION_PAGE_SIZE;
     articles.truncate(SECTION_PAGE_SIZE);
     if articles.is_empty() && (page > 1 || !matches!(scope, ListScope::Section(_))) {
@@ -212,7 +232,15 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
         }
         _ => vec![],
     };
+    let profile = match scope {
+        ListScope::Author(slug) => state
+            .store
+            .author_profile(slug)?
+            .map(|p| newsdesk_render::AuthorView { bio: p.bio, photo: p.photo.map(|f| format!("/media/{f}")) }),
+        _ => None,
+    };
     let view = SectionPage {
+        profile,
         most_read: most_read.iter().map(|a| card(a, &state.site.time_zone)).collect(),
         kind: scope.kind(),
         // Archives are closed periods: nothing new arrives, so they have no feeds.
@@ -253,7 +281,7 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
     let id = article.id.map_or(0, |i| i.0);
     let derived = derived(state)?;
     let recent = &derived.recent;
-    let recommended = pick_recommended(&article, recent);
+    let recommended = pick_recommended(state, &article, recent)?;
     // Explore avoids repeating the Recommended picks, unless the site is too small to.
     let skip: HashSet<i64> = recommended.iter().map(|a| a.id.map_or(0, |i| i.0)).chain([id]).collect();
     let mut explore = pick_explore(recent, &skip, EXPLORE_LEN);
@@ -291,15 +319,35 @@ fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), AppErr
     Ok(())
 }
 
-/// Until the discovery engine lands: the newest stories from the same section, then the newest
-/// from anywhere, never the article itself.
-fn pick_recommended<'a>(article: &Article, recent: &'a [Article]) -> Vec<&'a Article> {
-    let others = || recent.iter().filter(|a| a.id != article.id);
-    others()
-        .filter(|a| a.section == article.section)
-        .chain(others().filter(|a| a.section != article.section))
-        .take(RECOMMENDED_LEN)
-        .collect()
+/// The RECOMMENDED block: the editors' pins, then the stories the index found most like this
+/// one (computed when stories change, see `search::refresh_related`); topped up, for a story
+/// without enough of those yet (a preview, a brand-new site), with the newest from its section
+/// and then from anywhere. Never the article itself, never a story an editor excluded.
+fn pick_recommended(state: &AppState, article: &Article, recent: &[Article]) -> Result<Vec<Article>, AppError> {
+    let mut picks = match article.id {
+        Some(id) => state.store.recommended(id, RECOMMENDED_LEN)?,
+        None => vec![],
+    };
+    if picks.len() < RECOMMENDED_LEN {
+        let excluded = match article.id {
+            Some(id) => state.store.related_pins(id)?.1,
+            None => vec![],
+        };
+        let others = || recent.iter().filter(|a| a.id != article.id);
+        let fill = others()
+            .filter(|a| a.section == article.section)
+            .chain(others().filter(|a| a.section != article.section))
+            .filter(|a| !a.id.is_some_and(|i| excluded.contains(&i.0)));
+        for a in fill {
+            if picks.len() >= RECOMMENDED_LEN {
+                break;
+            }
+            if !picks.iter().any(|p| p.id == a.id) {
+                picks.push(a.clone());
+            }
+        }
+    }
+    Ok(picks)
 }
 
 /// Recent headlines taken in turn from each section, newest first, so no one section fills the
@@ -389,9 +437,14 @@ mod tests {
     }
 
     #[test]
-    fn recommended_prefers_the_same_section() {
+    fn recommended_without_computed_picks_prefers_the_same_section() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
+        let theme = newsdesk_render::Theme::load(newsdesk_render::ThemeOptions::default());
+        let state = AppState::new(store, theme, crate::SiteConfig::default(), dir.path().join("media"));
         let recent = vec![a(1, "SPORT"), a(2, "EUROPE"), a(3, "SPORT"), a(4, "EUROPE")];
-        let ids: Vec<i64> = pick_recommended(&recent[1], &recent).iter().map(|a| a.id.unwrap().0).collect();
+        let ids: Vec<i64> =
+            pick_recommended(&state, &recent[1], &recent).unwrap().iter().map(|a| a.id.unwrap().0).collect();
         assert_eq!(ids, [4, 1, 3]);
     }
 

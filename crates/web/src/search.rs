@@ -52,7 +52,44 @@ pub fn rebuild(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> 
         }
     }
     index.commit(last_event)?;
+    // Recommended lists for the newest stories now; older ones get theirs when they change.
+    let recent = store.latest_headlines(&ArticleFilter::default(), RELATED_ON_REBUILD, 0)?;
+    let ids: Vec<i64> = recent.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
+    refresh_related(store, index, &ids, false)?;
     Ok(count)
+}
+
+/// How many of the newest stories get their Recommended list computed after a rebuild.
+pub const RELATED_ON_REBUILD: usize = 2000;
+/// How many similar stories are kept per article.
+pub const RELATED_KEPT: usize = 6;
+
+/// Computes and stores the Recommended list of each article in `ids` that readers can see; with
+/// `neighbours`, also of the stories it is most like, so a new story shows up beside them.
+pub fn refresh_related(store: &Store, index: &SearchIndex, ids: &[i64], neighbours: bool) -> Result<(), IndexError> {
+    let now = Timestamp::now();
+    let mut done = std::collections::HashSet::new();
+    let mut queue: Vec<(i64, bool)> = ids.iter().map(|id| (*id, neighbours)).collect();
+    while let Some((id, spread)) = queue.pop() {
+        if !done.insert(id) {
+            continue;
+        }
+        let a = match store.article(ArticleId(id)) {
+            Ok(a) => a,
+            Err(StoreError::NotFound(_)) => continue,
+            Err(e) => return Err(e.into()),
+        };
+        if !(a.state.is_public() && a.published_at.is_some_and(|p| p <= now)) {
+            store.set_related(ArticleId(id), &[], now)?;
+            continue;
+        }
+        let similar = index.similar(id, &a, RELATED_KEPT)?;
+        store.set_related(ArticleId(id), &similar, now)?;
+        if spread {
+            queue.extend(similar.iter().take(3).map(|(other, _)| (*other, false)));
+        }
+    }
+    Ok(())
 }
 
 /// Applies the events the index has not seen; returns how many articles it touched.
@@ -66,7 +103,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError>
         let mut ids: Vec<i64> = events.iter().filter_map(|e| e.article_id).collect();
         ids.sort_unstable();
         ids.dedup();
-        for id in ids {
+        for &id in &ids {
             match store.article(ArticleId(id)) {
                 Ok(a) if a.state.is_public() && a.published_at.is_some_and(|p| p <= now) => index.upsert(id, &a)?,
                 Ok(_) | Err(StoreError::NotFound(_)) => index.remove(id),
@@ -75,6 +112,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError>
             touched += 1;
         }
         index.commit(newest)?;
+        refresh_related(store, index, &ids, true)?;
         last = newest;
         if events.len() < 500 {
             break;

@@ -120,3 +120,38 @@ async fn the_content_api_searches_too() {
     let res = router(state.clone()).oneshot(req.body(Body::empty()).unwrap()).await.unwrap();
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn recommended_comes_from_similarity_computed_when_stories_change() {
+    let (_dir, state) = site();
+    let index = state.search.clone().unwrap();
+    search::rebuild(&state.store, &index).unwrap();
+    let save = |h: &str, body: &str| {
+        let mut a = story(h, body);
+        a.body.push(Block::Recommended);
+        state.store.save_article(&a, None, "t", Timestamp::now()).unwrap()
+    };
+    let main = save(
+        "Harbour cranes idle as dockers strike",
+        "Dockers at the harbour walked out over pay; the cranes stood idle.",
+    );
+    let twin = save(
+        "Dockers return to the harbour after pay deal",
+        "The dockers' strike at the harbour ended with a pay deal; cranes moved again.",
+    );
+    let other =
+        save("Alpine choir wins a singing prize", "A village choir from the mountains won the national singing prize.");
+    search::catch_up(&state.store, &index).unwrap();
+    let picks = state.store.recommended(main.id, 3).unwrap();
+    assert_eq!(picks.first().map(|a| a.id), Some(Some(twin.id)), "the most similar story first");
+    state.cache.clear();
+    let (_, page) = get(&state, &main.path).await;
+    let block = page.split("id=\"recommended-title\"").nth(1).unwrap().split("</aside>").next().unwrap();
+    assert!(block.find("Dockers return to the harbour").unwrap() < block.find("Alpine choir").unwrap_or(usize::MAX));
+    // An editor's exclusion wins over similarity.
+    state.store.set_related_pins(main.id, &[other.id.0], &[twin.id.0]).unwrap();
+    state.cache.clear();
+    let (_, page) = get(&state, &main.path).await;
+    let block = page.split("id=\"recommended-title\"").nth(1).unwrap().split("</aside>").next().unwrap();
+    assert!(block.contains("Alpine choir") && !block.contains("Dockers return"), "{block}");
+}

@@ -338,3 +338,27 @@ mod newsroom {
         assert_eq!(log.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["user.update", "user.add"]);
     }
 }
+
+#[test]
+fn recommended_puts_pins_first_and_never_shows_exclusions_or_hidden_stories() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let save = |h: &str, state: WorkflowState| {
+        store.save_article(&Article { state, ..article(h, "EUROPE") }, None, "t", now()).unwrap().id
+    };
+    let main = save("Main story", WorkflowState::Published);
+    let (a, b, c, d) = (
+        save("Story A", WorkflowState::Published),
+        save("Story B", WorkflowState::Published),
+        save("Story C", WorkflowState::Published),
+        save("Story D draft", WorkflowState::Draft),
+    );
+    store.set_related(main, &[(a.0, 0.9), (b.0, 0.8), (d.0, 0.7), (c.0, 0.6)], now()).unwrap();
+    let heads = |v: Vec<Article>| v.into_iter().map(|x| x.headline).collect::<Vec<_>>();
+    assert_eq!(heads(store.recommended(main, 3).unwrap()), ["Story A", "Story B", "Story C"], "never a draft");
+    store.set_related_pins(main, &[c.0], &[a.0]).unwrap();
+    assert_eq!(heads(store.recommended(main, 3).unwrap()), ["Story C", "Story B"]);
+    assert_eq!(store.related_pins(main).unwrap(), (vec![c.0], vec![a.0]));
+    assert!(matches!(store.set_related_pins(main, &[999], &[]), Err(StoreError::NotFound(_))));
+    assert_eq!(store.related_pins(main).unwrap(), (vec![c.0], vec![a.0]), "a refused change changes nothing");
+}

@@ -149,9 +149,9 @@ fn admin(doc: &mut Value) {
             },
             "patch": {
                 "summary": "Change a story's fields (absent fields stay as they are)",
-                "description": "Send the ETag you read as If-Match: if someone saved since, nothing is applied, your version is kept as a revision, and the answer is 412.",
+                "description": "Send the ETag you read (`\"rN\"`) as `If-Match`: if someone saved since, nothing is applied, your version is kept as a revision, and the answer is 412 (code `stale-revision`). Without `If-Match` the update applies to the current revision.",
                 "operationId": "adminUpdateArticle", "tags": ["admin"], "security": security,
-                "parameters": [id_param, { "name": "If-Match", "in": "header", "required": false, "schema": { "type": "string", "pattern": "^\"r[0-9]{1,18}\"$" } }],
+                "parameters": [id_param],
                 "requestBody": json_body("StoryInput"),
                 "responses": admin_responses(json!({ "200": admin_ok("The story as saved.", "StoryOne") }), &[bad_json, not_json, forbidden, missing, fields_wrong, ("409", "workflow-conflict", "Not possible in the story's state"), ("412", "stale-revision", "The story changed since the If-Match revision")]),
             }

@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+mod fronts;
 pub(crate) mod media;
 mod people;
 pub(crate) mod stories;
@@ -77,6 +78,9 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/newsroom/media", AtLeast(Contributor)),
     ("GET", "/newsroom/wire", AtLeast(Reporter)),
     ("POST", "/newsroom/wire/{id}/take", AtLeast(Reporter)),
+    ("GET", "/newsroom/fronts", AtLeast(Editor)),
+    ("POST", "/newsroom/fronts", AtLeast(Editor)),
+    ("POST", "/newsroom/authors/{slug}", AtLeast(Editor)),
     ("GET", "/newsroom/users", AtLeast(Admin)),
     ("POST", "/newsroom/users", AtLeast(Admin)),
     ("POST", "/newsroom/users/{id}", AtLeast(Admin)),
@@ -135,6 +139,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom/stories/{id}/restore", post(stories::restore))
         .route("/newsroom/wire", get(wire::queue))
         .route("/newsroom/wire/{id}/take", post(wire::take))
+        .route("/newsroom/fronts", get(fronts::fronts).post(fronts::set_pins))
+        .route("/newsroom/authors/{slug}", post(fronts::set_author))
         .route("/newsroom/users", get(people::users).post(people::add_user))
         .route("/newsroom/users/{id}", post(people::update_user))
         .route("/newsroom/audit", get(people::audit))

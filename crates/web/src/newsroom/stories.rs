@@ -139,6 +139,9 @@ pub(crate) struct StoryForm {
     pub(crate) image_alt: String,
     pub(crate) image_caption: String,
     pub(crate) image_credit: String,
+    /// Story ids pinned first in the RECOMMENDED block, and ids never recommended with this one.
+    pub(crate) recommended_pins: String,
+    pub(crate) recommended_excludes: String,
     pub(crate) blocks: Vec<BlockForm>,
     pub(crate) revision: i64,
 }
@@ -207,6 +210,8 @@ impl StoryForm {
                 "image_alt" => f.image_alt = v,
                 "image_caption" => f.image_caption = v,
                 "image_credit" => f.image_credit = v,
+                "recommended_pins" => f.recommended_pins = v,
+                "recommended_excludes" => f.recommended_excludes = v,
                 "revision" => f.revision = v.trim().parse().unwrap_or(-1),
                 _ => {}
             }
@@ -233,6 +238,8 @@ impl StoryForm {
             image_alt: img.map(|i| i.alt.clone()).unwrap_or_default(),
             image_caption: img.and_then(|i| i.caption.clone()).unwrap_or_default(),
             image_credit: img.and_then(|i| i.credit.clone()).unwrap_or_default(),
+            recommended_pins: String::new(),
+            recommended_excludes: String::new(),
             blocks: a.body.iter().map(BlockForm::from_block).collect(),
             revision: story.revision,
         }
@@ -443,6 +450,22 @@ impl BlockForm {
             other => return Err(format!("There is no block type {other:?}.")),
         }))
     }
+}
+
+/// "12, 40 7" -> [12, 40, 7]: story ids, in order, each once.
+pub(crate) fn parse_ids(s: &str) -> Result<Vec<i64>, String> {
+    let mut out = Vec::new();
+    for part in s.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+        let id =
+            part.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| format!("{part:?} is not a story number"))?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    if out.len() > 20 {
+        return Err("at most 20 stories".into());
+    }
+    Ok(out)
 }
 
 /// Whitespace runs (including newlines a paste brought in) become single spaces.
@@ -727,12 +750,30 @@ pub async fn save(
             return editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
         }
     };
+    let ids = parse_ids(&form.recommended_pins)
+        .map_err(|e| ("recommended_pins", e))
+        .and_then(|p| parse_ids(&form.recommended_excludes).map(|x| (p, x)).map_err(|e| ("recommended_excludes", e)));
+    let (pins, excludes) = match ids {
+        Ok(x) => x,
+        Err((field, e)) => {
+            let errors = Errors::from([(field, e)]);
+            let page =
+                EditorPage { me: &me, story: Some(&story), form, errors, conflict: None, notice: None, others: vec![] };
+            return editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+        }
+    };
     let st = state.clone();
     let who = me.clone();
     let desk = Some(clean(&form.desk)).filter(|d| !d.is_empty());
     let expected = form.revision;
     let saved = blocking(move || {
         let now = Timestamp::now();
+        // The editors' Recommended choices are checked (every id a story) before the story is saved.
+        match st.store.set_related_pins(ArticleId(id), &pins, &excludes) {
+            Ok(()) => {}
+            Err(StoreError::NotFound(what)) => return Ok(Err(SaveError::Store(StoreError::NotFound(what)))),
+            Err(e) => return Err(failure(e)),
+        }
         let r = st.store.save_story(&article, desk.as_deref(), expected, who.actor(), now);
         if let Ok(out) = &r {
             let detail = format!("revision {}", out.revision);
@@ -746,6 +787,7 @@ pub async fn save(
     match saved {
         Err(resp) => resp,
         Ok(Ok(out)) if json => {
+            state.cache.clear();
             Json(serde_json::json!({ "revision": out.revision, "status": out.status })).into_response()
         }
         Ok(Ok(_)) => {
@@ -776,6 +818,12 @@ pub async fn save(
                 others: vec![],
             };
             editor(&state, page, StatusCode::CONFLICT).await
+        }
+        Ok(Err(SaveError::Store(StoreError::NotFound(what)))) if what.starts_with("story ") => {
+            let errors = Errors::from([("recommended_pins", format!("There is no {what}; nothing was saved."))]);
+            let page =
+                EditorPage { me: &me, story: Some(&story), form, errors, conflict: None, notice: None, others: vec![] };
+            editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await
         }
         Ok(Err(e)) => failure(e),
     }

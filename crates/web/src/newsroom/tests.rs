@@ -133,6 +133,11 @@ async fn every_route_with_every_role_and_anonymous() {
     let contributor = n.person(Role::Contributor).id.to_string();
     let invited = n.state.store.add_user("new@example.org", "New", Role::Reporter, None, Timestamp::now()).unwrap();
     let invite = auth::invite(&n.state.store, &invited, Timestamp::now()).unwrap();
+    let byline = Article {
+        authors: vec!["Table Author".into()],
+        ..crate::test_support::article("Bylined", "EUROPE", "2026-01-01T00:00:00Z")
+    };
+    n.state.store.save_article(&byline, None, "t", Timestamp::now()).unwrap();
     let mut checked = 0;
     // Signing out ends the session the other requests use, so it goes last.
     let mut routes = POLICY.to_vec();
@@ -150,7 +155,8 @@ async fn every_route_with_every_role_and_anonymous() {
                 },
             )
             .replace("{token}", &invite)
-            .replace("{file}", "newsroom.css");
+            .replace("{file}", "newsroom.css")
+            .replace("{slug}", "table-author");
         let actors: Vec<Option<&Person>> = std::iter::once(None).chain(n.people.iter().map(Some)).collect();
         for who in actors {
             let allowed = match access {
@@ -454,4 +460,48 @@ async fn uploads_are_judged_by_their_bytes() {
     let fake = send(b"<svg onload=alert(1)></svg>".to_vec()).await.unwrap();
     assert_eq!(fake.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(n.state.store.media_list(10, 0).unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn editors_pin_front_stories_and_keep_author_profiles() {
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let save = |h: &str, day: u32| {
+        let a = Article {
+            authors: vec!["Ana Ruiz".into()],
+            ..crate::test_support::article(h, "EUROPE", &format!("2026-01-{day:02}T00:00:00Z"))
+        };
+        n.state.store.save_article(&a, None, "t", Timestamp::now()).unwrap().id.0
+    };
+    let old = save("An older story worth leading", 1);
+    for d in 2..8 {
+        save(&format!("Newer story {d}"), d);
+    }
+    let home_lead =
+        |page: &str| page.split("class=\"front-lead\"").nth(1).unwrap().split("</div>").next().unwrap().to_string();
+    n.state.cache.clear();
+    assert!(!home_lead(&n.get("/", None).await.body).contains("An older story"));
+
+    let r = n.post("/newsroom/fronts", editor, &format!("front=&ids={old}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(
+        home_lead(&n.get("/", None).await.body).contains("An older story worth leading"),
+        "the pin leads the home page"
+    );
+    let r = n.post("/newsroom/fronts", editor, &format!("front=europe&ids={old}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let front = n.get("/europe", None).await.body;
+    let at = |h: &str| front.find(h).unwrap_or_else(|| panic!("{h} missing"));
+    assert!(at("An older story worth leading") < at("Newer story 7"), "pinned first on the section front");
+    assert_eq!(front.matches("An older story worth leading").count(), 1, "and shown once");
+    let bad = n.post("/newsroom/fronts", editor, "front=europe&ids=999").await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("There is no story 999"));
+    assert_eq!(n.state.store.front_pin_ids("europe").unwrap(), [old], "a refused change changes nothing");
+
+    let r = n.post("/newsroom/authors/ana-ruiz", editor, "bio=Ana+covers+ports+and+shipping.&photo=").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(n.get("/author/ana-ruiz", None).await.body.contains("Ana covers ports and shipping."));
+    let r = n.post("/newsroom/authors/ana-ruiz", editor, "bio=x&photo=missing.jpg").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

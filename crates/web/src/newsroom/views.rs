@@ -23,6 +23,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("wire.html", include_str!("../../templates/newsroom/wire.html")),
     ("users.html", include_str!("../../templates/newsroom/users.html")),
     ("audit.html", include_str!("../../templates/newsroom/audit.html")),
+    ("fronts.html", include_str!("../../templates/newsroom/fronts.html")),
 ];
 
 const CSS: &str = include_str!("../../templates/newsroom/newsroom.css");
