@@ -2,10 +2,12 @@
 //! parser here has property tests and a fuzz target (`fuzz/`), because its input is untrusted.
 //!
 //! Formats so far: the plain-text page capture ([`capture`]) and IPTC ninjs 1.x–3.x
-//! ([`ninjs`]); outside HTML is sanitized and turned into body blocks by [`html`].
+//! ([`ninjs`]); outside HTML is sanitized and turned into body blocks by [`html`]; uploaded
+//! pictures are judged by their bytes in [`image`].
 
 pub mod capture;
 pub mod html;
+pub mod image;
 pub mod ninjs;
 
 pub use capture::{CaptureError, CaptureRecord, parse_capture};

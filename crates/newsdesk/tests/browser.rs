@@ -131,6 +131,17 @@ impl Browser {
         self.session("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or("").to_string()
     }
 
+    /// The text of `css`, or `None` while the page is changing under us (element missing or
+    /// gone stale between finding it and reading it).
+    fn try_text(&self, css: &str) -> Option<String> {
+        let s = format!("/session/{}", self.session);
+        let v =
+            self.call("POST", &format!("{s}/element"), Some(json!({"using": "css selector", "value": css}))).ok()?;
+        let id = v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str)?.to_string();
+        let t = self.call("GET", &format!("{s}/element/{id}/text"), None).ok()?;
+        Some(t.as_str().unwrap_or("").to_string())
+    }
+
     fn url(&self) -> String {
         self.session("GET", "/url", None).as_str().unwrap_or("").to_string()
     }
@@ -148,7 +159,7 @@ impl Browser {
     /// may still be there for a moment).
     fn wait_text(&self, css: &str, text: &str) {
         let t0 = Instant::now();
-        while !(self.exists(css) && self.text(css) == text) {
+        while self.try_text(css).as_deref() != Some(text) {
             assert!(t0.elapsed() < Duration::from_secs(10), "{css} never read {text:?} on {}", self.url());
             std::thread::sleep(Duration::from_millis(100));
         }
@@ -324,8 +335,8 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         let upload = browser.find("#upload");
         browser.session("POST", &format!("/element/{upload}/value"), Some(json!({"text": picture.to_str().unwrap()})));
         let t0 = Instant::now();
-        while !browser.text("#upload-status").starts_with("Uploaded") {
-            assert!(t0.elapsed() < Duration::from_secs(10), "upload: {}", browser.text("#upload-status"));
+        while !browser.try_text("#upload-status").is_some_and(|t| t.starts_with("Uploaded")) {
+            assert!(t0.elapsed() < Duration::from_secs(10), "upload: {:?}", browser.try_text("#upload-status"));
             std::thread::sleep(Duration::from_millis(100));
         }
         browser.type_into("#f-image_alt", "The ferry at the quay");
@@ -383,7 +394,7 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
     browser.checked("newsroom-editor-publishes", || {
         browser.open(&format!("{}/newsroom/stories/{id}", server.url), 1280, 900);
         let t0 = Instant::now();
-        while !browser.text("#lock-notice").contains("Demo Admin") {
+        while !browser.try_text("#lock-notice").is_some_and(|t| t.contains("Demo Admin")) {
             assert!(t0.elapsed() < Duration::from_secs(10), "the soft lock never showed who else has the story open");
             std::thread::sleep(Duration::from_millis(100));
         }

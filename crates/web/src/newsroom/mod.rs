@@ -43,7 +43,7 @@ pub use views::render;
 /// The session cookie; scoped to `/newsroom` so reader pages stay cookie-free and cacheable.
 pub const SESSION_COOKIE: &str = "nd_session";
 /// Largest upload to the media library.
-pub const MAX_UPLOAD_BYTES: usize = 20 * 1024 * 1024;
+pub const MAX_UPLOAD_BYTES: usize = newsdesk_ingest::image::MAX_BYTES;
 
 /// Who may call a route: anyone (the sign-in pages), or a signed-in user of at least this role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
