@@ -172,6 +172,15 @@ fn removal_and_reopening_from_disk() {
 }
 
 #[test]
+fn names_are_found_in_text() {
+    let e = crate::search::entities(
+        "NATO chief Mark Rutte met Keir Starmer in London. The talks went well. Lake Victoria ferries.",
+    );
+    assert_eq!(e, ["mark rutte", "keir starmer", "london", "victoria"]);
+    assert!(crate::search::entities("افتتاح المكتبة الجديدة").is_empty());
+}
+
+#[test]
 fn the_query_language() {
     assert_eq!(
         parse("-storm \"central bank\" infla* plain -\"not this\""),

@@ -101,6 +101,8 @@ pub struct ArticlePage {
     pub recommended: Vec<ArticleCard>,
     /// Other recent headlines across sections, never this article.
     pub explore: Vec<ArticleCard>,
+    /// More stories like this one, after those in the RECOMMENDED block.
+    pub related_stories: Vec<ArticleCard>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -288,6 +288,17 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
     if explore.len() < EXPLORE_LEN {
         explore = pick_explore(recent, &HashSet::from([id]), EXPLORE_LEN);
     }
+    // More of the stored similar stories, after those the RECOMMENDED block shows.
+    let related_stories: Vec<Article> = match article.id {
+        Some(aid) => state
+            .store
+            .recommended(aid, RECOMMENDED_LEN * 2)?
+            .into_iter()
+            .filter(|a| !recommended.iter().any(|r| r.id == a.id))
+            .take(RECOMMENDED_LEN)
+            .collect(),
+        None => vec![],
+    };
     let site = site_view(state, Some(section))?;
     let view = article_view(&article, tz, &state.site.url);
     let mut feed_links = FeedLink::all(&format!("{} — {}", site.name, article.section.name), &article.section.url());
@@ -300,6 +311,7 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
         article: view,
         recommended: recommended.iter().map(|a| card(a, tz)).collect(),
         explore: explore.iter().map(|a| card(a, tz)).collect(),
+        related_stories: related_stories.iter().map(|a| card(a, tz)).collect(),
     };
     let mut rendered = Rendered::html(
         state.theme.render("article.html", &page)?,

@@ -155,3 +155,30 @@ async fn recommended_comes_from_similarity_computed_when_stories_change() {
     let block = page.split("id=\"recommended-title\"").nth(1).unwrap().split("</aside>").next().unwrap();
     assert!(block.contains("Alpine choir") && !block.contains("Dockers return"), "{block}");
 }
+
+#[tokio::test]
+async fn related_stories_continue_after_the_recommended_block_without_repeats() {
+    let (_dir, state) = site();
+    let index = state.search.clone().unwrap();
+    search::rebuild(&state.store, &index).unwrap();
+    let mut first = None;
+    for n in 0..7 {
+        let mut a =
+            story(&format!("Harbour dockers strike day {n}"), "Dockers at the harbour stopped the cranes over pay.");
+        a.body.push(Block::Recommended);
+        let out = state.store.save_article(&a, None, "t", Timestamp::now()).unwrap();
+        first.get_or_insert(out);
+    }
+    search::catch_up(&state.store, &index).unwrap();
+    let main = first.unwrap();
+    state.cache.clear();
+    let (_, page) = get(&state, &main.path).await;
+    let section = |id: &str| page.split(id).nth(1).unwrap().split("</aside>").next().unwrap().to_string();
+    let (rec, more) = (section("id=\"recommended-title\""), section("id=\"related-stories-title\""));
+    let links =
+        |s: &str| s.split("href=\"").skip(1).map(|x| x.split('"').next().unwrap().to_string()).collect::<Vec<_>>();
+    let (rec, more) = (links(&rec), links(&more));
+    assert_eq!((rec.len(), more.len()), (3, 3));
+    assert!(rec.iter().all(|r| !more.contains(r)), "no story in both lists");
+    assert!(!rec.contains(&main.path) && !more.contains(&main.path), "never the story itself");
+}
