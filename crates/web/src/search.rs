@@ -29,9 +29,20 @@ pub enum IndexError {
     Search(#[from] newsdesk_derive::SearchError),
 }
 
+/// Fills the index from scratch and then computes the Recommended lists of the newest stories;
+/// returns how many articles were indexed.
+pub fn rebuild(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> {
+    let count = rebuild_index(store, index)?;
+    // Recommended lists for the newest stories now; older ones get theirs when they change.
+    let recent = store.latest_headlines(&ArticleFilter::default(), RELATED_ON_REBUILD, 0)?;
+    let ids: Vec<i64> = recent.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
+    refresh_related(store, index, &ids, false)?;
+    Ok(count)
+}
+
 /// Fills the index with every article readers can see now, from scratch; returns how many.
 /// The event id is read first, so whatever happens during the rebuild is applied after it.
-pub fn rebuild(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> {
+pub fn rebuild_index(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> {
     let last_event = store.latest_event_id()?;
     index.clear()?;
     let mut count = 0;
@@ -52,10 +63,6 @@ pub fn rebuild(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> 
         }
     }
     index.commit(last_event)?;
-    // Recommended lists for the newest stories now; older ones get theirs when they change.
-    let recent = store.latest_headlines(&ArticleFilter::default(), RELATED_ON_REBUILD, 0)?;
-    let ids: Vec<i64> = recent.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
-    refresh_related(store, index, &ids, false)?;
     Ok(count)
 }
 
