@@ -488,10 +488,8 @@ fn list(s: &str) -> Vec<String> {
 }
 
 fn is_web_url(s: &str) -> bool {
-    (s.starts_with("https://") || s.starts_with("http://"))
-        && s.len() > 8
-        && s.len() <= 2000
-        && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty()) && s.len() <= 2000 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 fn valid_language(s: &str) -> bool {
