@@ -182,3 +182,13 @@ async fn related_stories_continue_after_the_recommended_block_without_repeats() 
     assert!(rec.iter().all(|r| !more.contains(r)), "no story in both lists");
     assert!(!rec.contains(&main.path) && !more.contains(&main.path), "never the story itself");
 }
+
+proptest::proptest! {
+    /// Any query string gets typed parameters or the name of the bad one, never a panic.
+    #[test]
+    fn any_query_string_is_read_or_refused(q in "\\PC{0,80}") {
+        if let Err((name, msg)) = search::params(Some(&q)) {
+            proptest::prop_assert!(!name.is_empty() && !msg.is_empty());
+        }
+    }
+}

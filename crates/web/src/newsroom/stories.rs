@@ -1104,6 +1104,25 @@ mod tests {
         assert_eq!(again, a.body);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Any posted form, well-formed or not, becomes an article or field errors, never a panic.
+        #[test]
+        fn any_posted_form_is_read_or_refused(
+            pairs in proptest::collection::vec(
+                (proptest::sample::select(vec!["headline", "section", "language", "slug", "embargo", "canonical_url",
+                    "image_asset", "image_alt", "b.type", "b.text", "b.level", "b.url", "b.publication", "b.headline",
+                    "b.asset", "b.alt", "revision", "recommended_pins", "x"]), "\\PC{0,24}"),
+                0..24,
+            )
+        ) {
+            let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+            let mut form = StoryForm::parse(body.as_bytes());
+            let _ = form.check_into_article(&base(), &TimeZone::UTC, &|_| true);
+            let _ = parse_ids(&form.recommended_pins);
+        }
+    }
+
     #[test]
     fn every_problem_is_named_by_its_field() {
         let body = "headline=&section=&language=english&slug=Not+A+Slug&canonical_url=ftp%3A%2F%2Fx&embargo=tomorrow\
