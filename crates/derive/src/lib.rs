@@ -5,6 +5,7 @@
 
 pub mod analysis;
 pub mod search;
+pub mod text;
 
 pub use search::{Hit, Results, SearchError, SearchIndex, SearchQuery, Sort};
 

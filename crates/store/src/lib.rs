@@ -13,9 +13,8 @@ pub use error::StoreError;
 pub use sqlite::accounts::{AuditEntry, Session, User};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
-pub use sqlite::newsroom::{
-    ActionInput, JobRun, Media, NewMedia, SaveError, Story, StoryFilter, StorySummary, WireItem,
-};
+pub use sqlite::library::{Media, NewMedia, WireItem};
+pub use sqlite::newsroom::{ActionInput, JobRun, SaveError, Story, StoryFilter, StorySummary};
 pub use sqlite::related::AuthorProfile;
 pub use sqlite::{
     ArticleFilter, Event, Revision, SaveOutcome, SaveStatus, SectionInfo, SitemapEntry, Store, StoryMeta,

@@ -544,6 +544,7 @@ fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Ar
 pub mod accounts;
 pub mod catalog;
 pub mod jobs;
+pub mod library;
 pub mod newsroom;
 pub mod related;
 #[cfg(test)]

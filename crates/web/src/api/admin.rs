@@ -19,7 +19,8 @@ use serde_json::{Value, json};
 
 use super::{ApiError, hash_key, params};
 use crate::AppState;
-use crate::newsroom::stories::{BlockForm, StoryForm, blank_article, clean, describe};
+use crate::newsroom::form::{BlockForm, StoryForm, clean};
+use crate::newsroom::stories::{blank_article, describe};
 use crate::newsroom::{can_edit, can_open, media};
 
 /// The least role each Admin API route needs (every signed user may call each; what they may do
@@ -290,7 +291,7 @@ impl StoryInput {
     }
 }
 
-fn field_errors(errors: crate::newsroom::stories::Errors, form: &StoryForm) -> ApiError {
+fn field_errors(errors: crate::newsroom::form::Errors, form: &StoryForm) -> ApiError {
     let mut out: BTreeMap<String, String> = errors.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
     if out.remove("body").is_some() {
         for (i, b) in form.blocks.iter().enumerate() {

@@ -10,7 +10,7 @@ use minijinja::context;
 use newsdesk_store::StoreError;
 use serde::Deserialize;
 
-use super::stories::parse_ids;
+use super::form::parse_ids;
 use super::views::{render_status, ser};
 use super::{Signed, blocking, failure};
 use crate::AppState;
@@ -40,6 +40,19 @@ async fn page(state: &AppState, me: &Signed, error: Option<String>, status: Stat
             "fronts.html",
             context! { me => ser(&me.user), csrf => &me.csrf, fronts, authors => ser(&authors), media => ser(&media), error },
         ),
+    }
+}
+
+/// After a change: back to the page (the reader site redrawn at once), or the page again with
+/// what was refused.
+async fn answer(state: &AppState, me: &Signed, done: Result<Result<(), String>, Response>, to: &str) -> Response {
+    match done {
+        Err(resp) => resp,
+        Ok(Err(msg)) => page(state, me, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
+        Ok(Ok(())) => {
+            state.cache.clear();
+            Redirect::to(to).into_response()
+        }
     }
 }
 
@@ -86,14 +99,7 @@ pub async fn set_pins(
         Ok(Ok(()))
     })
     .await;
-    match done {
-        Err(resp) => resp,
-        Ok(Err(msg)) => page(&state, &me, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Ok(Ok(())) => {
-            state.cache.clear();
-            Redirect::to("/newsroom/fronts").into_response()
-        }
-    }
+    answer(&state, &me, done, "/newsroom/fronts").await
 }
 
 #[derive(Debug, Deserialize)]
@@ -110,7 +116,7 @@ pub async fn set_author(
     Path(slug): Path<String>,
     axum::Form(form): axum::Form<AuthorForm>,
 ) -> Response {
-    let bio = super::stories::clean(&form.bio);
+    let bio = super::form::clean(&form.bio);
     if bio.chars().count() > 1000 {
         return page(&state, &me, Some("Keep a bio under 1,000 characters.".into()), StatusCode::UNPROCESSABLE_ENTITY)
             .await;
@@ -134,12 +140,5 @@ pub async fn set_author(
         Ok(Ok(()))
     })
     .await;
-    match done {
-        Err(resp) => resp,
-        Ok(Err(msg)) => page(&state, &me, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
-        Ok(Ok(())) => {
-            state.cache.clear();
-            Redirect::to("/newsroom/fronts#authors").into_response()
-        }
-    }
+    answer(&state, &me, done, "/newsroom/fronts#authors").await
 }

@@ -13,9 +13,11 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+pub(crate) mod form;
 mod fronts;
 pub(crate) mod media;
 mod people;
+mod revisions;
 pub(crate) mod stories;
 mod views;
 mod wire;
@@ -135,8 +137,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom/stories/{id}/action", post(stories::action))
         .route("/newsroom/stories/{id}/preview", get(stories::preview))
         .route("/newsroom/stories/{id}/lock", post(stories::lock))
-        .route("/newsroom/stories/{id}/revisions", get(stories::revisions))
-        .route("/newsroom/stories/{id}/restore", post(stories::restore))
+        .route("/newsroom/stories/{id}/revisions", get(revisions::revisions))
+        .route("/newsroom/stories/{id}/restore", post(revisions::restore))
         .route("/newsroom/wire", get(wire::queue))
         .route("/newsroom/wire/{id}/take", post(wire::take))
         .route("/newsroom/fronts", get(fronts::fronts).post(fronts::set_pins))

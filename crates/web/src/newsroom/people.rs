@@ -287,7 +287,7 @@ pub async fn audit(State(state): State<AppState>, Extension(me): Extension<Signe
             let entries: Vec<_> = entries
                 .into_iter()
                 .map(|e| {
-                    context! { at => super::stories::local_time(e.at, &tz), actor => e.actor.clone(), action => e.action.clone(),
+                    context! { at => super::form::local_time(e.at, &tz), actor => e.actor.clone(), action => e.action.clone(),
                                target => e.target.clone(), detail => e.detail.clone() }
                 })
                 .collect();

@@ -10,7 +10,7 @@ use minijinja::context;
 use newsdesk_store::StoreError;
 use serde::Deserialize;
 
-use super::stories::local_time;
+use super::form::local_time;
 use super::views::{render, ser};
 use super::{Signed, blocking, failure, refuse};
 use crate::AppState;

@@ -1,0 +1,228 @@
+//! The media library (pictures, deduplicated by their SHA-256) and the wire queue (items
+//! waiting for the desk, and "Take", which makes one a draft).
+
+use jiff::Timestamp;
+use newsdesk_core::{Article, ArticleId, WorkflowState};
+use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use serde::Serialize;
+
+use super::write::{self, StoryMeta};
+use super::{SaveOutcome, SaveStatus, Store, lock, ts};
+use crate::StoreError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Media {
+    pub id: i64,
+    pub file: String,
+    pub mime: String,
+    pub width: i64,
+    pub height: i64,
+    pub bytes: i64,
+    pub original_name: Option<String>,
+    pub alt: String,
+    pub caption: Option<String>,
+    pub credit: Option<String>,
+    pub created_at: Timestamp,
+}
+
+/// A new file for the media library, already checked and written to the media directory.
+#[derive(Debug, Clone)]
+pub struct NewMedia<'a> {
+    pub file: &'a str,
+    pub sha256: &'a str,
+    pub mime: &'a str,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+    pub original_name: Option<&'a str>,
+    pub alt: &'a str,
+    pub caption: Option<&'a str>,
+    pub credit: Option<&'a str>,
+    pub uploaded_by: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct WireItem {
+    pub id: i64,
+    pub external_id: String,
+    pub source: Option<String>,
+    pub headline: String,
+    pub language: String,
+    pub received_at: Timestamp,
+    pub taken_article_id: Option<i64>,
+}
+
+impl Store {
+    /// Adds a picture to the media library; the same bytes again give the existing entry.
+    pub fn add_media(&self, m: &NewMedia<'_>, now: Timestamp) -> Result<Media, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO media (file, sha256, mime, width, height, bytes, original_name, alt, caption, credit, \
+             uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             ON CONFLICT (sha256) DO NOTHING",
+            params![
+                m.file,
+                m.sha256,
+                m.mime,
+                m.width,
+                m.height,
+                m.bytes as i64,
+                m.original_name,
+                m.alt,
+                m.caption,
+                m.credit,
+                m.uploaded_by,
+                now.as_microsecond()
+            ],
+        )?;
+        let media = tx.query_row(MEDIA_BY_HASH, [m.sha256], media_row)??;
+        tx.commit()?;
+        Ok(media)
+    }
+
+    pub fn media_list(&self, limit: usize, offset: usize) -> Result<Vec<Media>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+             FROM media ORDER BY id DESC LIMIT $1 OFFSET $2",
+        )?;
+        let rows = stmt.query_map(params![limit as i64, offset as i64], media_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    pub fn media_by_file(&self, file: &str) -> Result<Option<Media>, StoreError> {
+        let conn = lock(&self.reader);
+        let row = conn
+            .query_row(
+                "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                 FROM media WHERE file = $1",
+                [file],
+                media_row,
+            )
+            .optional()?;
+        row.transpose()
+    }
+
+    /// Puts a wire item in the queue (or refreshes it when the provider sends it again).
+    pub fn queue_wire_item(&self, external_id: &str, item: &Article, now: Timestamp) -> Result<i64, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO wire_items (external_id, source, headline, language, received_at, item) \
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (external_id) DO UPDATE SET source = excluded.source, \
+             headline = excluded.headline, language = excluded.language, received_at = excluded.received_at, \
+             item = excluded.item",
+            params![
+                external_id,
+                item.source,
+                item.headline,
+                item.language,
+                now.as_microsecond(),
+                serde_json::to_string(item)?
+            ],
+        )?;
+        let id = tx.query_row("SELECT id FROM wire_items WHERE external_id = $1", [external_id], |r| r.get(0))?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn wire_items(
+        &self,
+        source: Option<&str>,
+        query: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<WireItem>, StoreError> {
+        let conn = lock(&self.reader);
+        let pattern = query
+            .map(str::trim)
+            .filter(|q| !q.is_empty())
+            .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, external_id, source, headline, language, received_at, taken_article_id FROM wire_items \
+             WHERE ($1 IS NULL OR source = $1) AND ($2 IS NULL OR headline LIKE $2 ESCAPE '\\') \
+             ORDER BY received_at DESC, id DESC LIMIT $3",
+        )?;
+        let rows = stmt.query_map(params![source, pattern, limit as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, i64>(5)?, r.get(6)?))
+        })?;
+        rows.map(|row| {
+            let (id, external_id, source, headline, language, received, taken) = row?;
+            Ok(WireItem {
+                id,
+                external_id,
+                source,
+                headline,
+                language,
+                received_at: ts(received)?,
+                taken_article_id: taken,
+            })
+        })
+        .collect()
+    }
+
+    /// "Take": the wire item becomes a draft owned by `user`, keeping the agency's credit and
+    /// a link back to the item. Taking an item twice gives the same draft.
+    pub fn take_wire_item(
+        &self,
+        item_id: i64,
+        user: i64,
+        actor: &str,
+        now: Timestamp,
+    ) -> Result<SaveOutcome, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let (external_id, item, taken): (String, String, Option<i64>) = tx
+            .query_row("SELECT external_id, item, taken_article_id FROM wire_items WHERE id = $1", [item_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?
+            .ok_or_else(|| StoreError::NotFound(format!("wire item {item_id}")))?;
+        if let Some(existing) = taken {
+            let path: String = tx.query_row(
+                "SELECT '/' || s.slug || '/' || a.slug FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",
+                [existing],
+                |r| r.get(0),
+            )?;
+            return Ok(SaveOutcome { id: ArticleId(existing), path, status: SaveStatus::Unchanged, revision: 0 });
+        }
+        let item: Article = serde_json::from_str(&item)?;
+        let draft = Article {
+            id: None,
+            state: WorkflowState::Draft,
+            published_at: None,
+            updated_at: None,
+            based_on: item.based_on.clone().or(Some(external_id)),
+            ..item
+        };
+        let meta = StoryMeta { desk: None, owner: Some(user) };
+        let outcome = write::insert_article(&tx, &draft, None, &meta, actor, now)?;
+        tx.execute(
+            "UPDATE wire_items SET taken_article_id = $1, taken_by = $2 WHERE id = $3",
+            params![outcome.id.0, user, item_id],
+        )?;
+        tx.commit()?;
+        Ok(outcome)
+    }
+}
+
+const MEDIA_BY_HASH: &str = "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                             FROM media WHERE sha256 = $1";
+
+fn media_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Media, StoreError>> {
+    let created: i64 = r.get(10)?;
+    let media = Media {
+        id: r.get(0)?,
+        file: r.get(1)?,
+        mime: r.get(2)?,
+        width: r.get(3)?,
+        height: r.get(4)?,
+        bytes: r.get(5)?,
+        original_name: r.get(6)?,
+        alt: r.get(7)?,
+        caption: r.get(8)?,
+        credit: r.get(9)?,
+        created_at: Timestamp::UNIX_EPOCH,
+    };
+    Ok(ts(created).map(|created_at| Media { created_at, ..media }))
+}

@@ -1,0 +1,512 @@
+//! The story editor's form: what the fields and the block body say, read from a posted form
+//! (or laid over by the Admin API), checked field by field into an article, and written back
+//! for the page. Every problem is named by its field, and what was typed is kept.
+
+use std::collections::BTreeMap;
+
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use newsdesk_core::article::{LeadImage, Section};
+use newsdesk_core::{Article, Block, Slug};
+use newsdesk_store::Story;
+use serde::Serialize;
+
+const BLOCK_KINDS: [(&str, &str); 9] = [
+    ("paragraph", "Paragraph"),
+    ("heading", "Heading"),
+    ("quote", "Quote"),
+    ("list", "List"),
+    ("image", "Image"),
+    ("embed", "Embed"),
+    ("recommended", "Recommended slot"),
+    ("related", "Related link"),
+    ("", ""),
+];
+
+pub(crate) fn kinds() -> Vec<(&'static str, &'static str)> {
+    BLOCK_KINDS.iter().copied().filter(|(k, _)| !k.is_empty()).collect()
+}
+
+/// A time as the newsroom reads it: in the site's time zone, to the minute.
+pub fn local_time(t: Timestamp, tz: &TimeZone) -> String {
+    tz.to_datetime(t).strftime("%Y-%m-%d %H:%M").to_string()
+}
+
+pub(crate) fn local_input(t: Timestamp, tz: &TimeZone) -> String {
+    tz.to_datetime(t).strftime("%Y-%m-%dT%H:%M").to_string()
+}
+
+/// A `datetime-local` value, read in the site's time zone; or an RFC 3339 time (the Admin API's).
+pub(crate) fn parse_local(s: &str, tz: &TimeZone) -> Result<Timestamp, String> {
+    if let Ok(t) = s.trim().parse::<Timestamp>() {
+        return Ok(t);
+    }
+    let dt: jiff::civil::DateTime =
+        s.trim().parse().map_err(|_| format!("{s:?} is not a date and time like 2026-03-01T09:30"))?;
+    tz.to_ambiguous_timestamp(dt).compatible().map_err(|e| format!("{s:?}: {e}"))
+}
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct StoryForm {
+    pub(crate) headline: String,
+    pub(crate) deck: String,
+    pub(crate) section: String,
+    pub(crate) desk: String,
+    pub(crate) language: String,
+    pub(crate) authors: String,
+    pub(crate) tags: String,
+    pub(crate) source: String,
+    pub(crate) slug: String,
+    pub(crate) canonical_url: String,
+    pub(crate) embargo: String,
+    pub(crate) image_asset: String,
+    pub(crate) image_alt: String,
+    pub(crate) image_caption: String,
+    pub(crate) image_credit: String,
+    /// Story ids pinned first in the RECOMMENDED block, and ids never recommended with this one.
+    pub(crate) recommended_pins: String,
+    pub(crate) recommended_excludes: String,
+    pub(crate) blocks: Vec<BlockForm>,
+    pub(crate) revision: i64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub(crate) struct BlockForm {
+    kind: String,
+    text: String,
+    level: String,
+    cite: String,
+    ordered: bool,
+    asset: String,
+    alt: String,
+    caption: String,
+    credit: String,
+    url: String,
+    publication: String,
+    headline: String,
+    pub(crate) error: Option<String>,
+}
+
+pub(crate) type Errors = BTreeMap<&'static str, String>;
+
+impl StoryForm {
+    /// Reads the posted form in order: each `b.type` starts a block, the `b.*` fields after it
+    /// fill it.
+    pub(crate) fn parse(body: &[u8]) -> StoryForm {
+        let mut f = StoryForm::default();
+        for (k, v) in form_urlencoded::parse(body) {
+            let v = v.into_owned();
+            if let Some(field) = k.strip_prefix("b.") {
+                if field == "type" {
+                    f.blocks.push(BlockForm::new(&v));
+                    continue;
+                }
+                let Some(b) = f.blocks.last_mut() else { continue };
+                match field {
+                    "text" => b.text = v,
+                    "level" => b.level = v,
+                    "cite" => b.cite = v,
+                    "ordered" => b.ordered = true,
+                    "asset" => b.asset = v,
+                    "alt" => b.alt = v,
+                    "caption" => b.caption = v,
+                    "credit" => b.credit = v,
+                    "url" => b.url = v,
+                    "publication" => b.publication = v,
+                    "headline" => b.headline = v,
+                    _ => {}
+                }
+                continue;
+            }
+            match k.as_ref() {
+                "headline" => f.headline = v,
+                "deck" => f.deck = v,
+                "section" => f.section = v,
+                "desk" => f.desk = v,
+                "language" => f.language = v,
+                "authors" => f.authors = v,
+                "tags" => f.tags = v,
+                "source" => f.source = v,
+                "slug" => f.slug = v,
+                "canonical_url" => f.canonical_url = v,
+                "embargo" => f.embargo = v,
+                "image_asset" => f.image_asset = v,
+                "image_alt" => f.image_alt = v,
+                "image_caption" => f.image_caption = v,
+                "image_credit" => f.image_credit = v,
+                "recommended_pins" => f.recommended_pins = v,
+                "recommended_excludes" => f.recommended_excludes = v,
+                "revision" => f.revision = v.trim().parse().unwrap_or(-1),
+                _ => {}
+            }
+        }
+        f
+    }
+
+    pub(crate) fn from_story(story: &Story, tz: &TimeZone) -> StoryForm {
+        let a = &story.article;
+        let img = a.lead_image.as_ref();
+        StoryForm {
+            headline: a.headline.clone(),
+            deck: a.deck.clone().unwrap_or_default(),
+            section: a.section.name.clone(),
+            desk: story.desk.clone().unwrap_or_default(),
+            language: a.language.clone(),
+            authors: a.authors.join(", "),
+            tags: a.tags.join(", "),
+            source: a.source.clone().unwrap_or_default(),
+            slug: a.slug.to_string(),
+            canonical_url: a.canonical_url.clone().unwrap_or_default(),
+            embargo: a.embargo.map(|t| local_input(t, tz)).unwrap_or_default(),
+            image_asset: img.and_then(|i| i.asset.clone()).unwrap_or_default(),
+            image_alt: img.map(|i| i.alt.clone()).unwrap_or_default(),
+            image_caption: img.and_then(|i| i.caption.clone()).unwrap_or_default(),
+            image_credit: img.and_then(|i| i.credit.clone()).unwrap_or_default(),
+            recommended_pins: String::new(),
+            recommended_excludes: String::new(),
+            blocks: a.body.iter().map(BlockForm::from_block).collect(),
+            revision: story.revision,
+        }
+    }
+
+    /// The article this form describes, on top of `base` (state, dates, corrections and the wire
+    /// link are not the form's to change). Every problem is named by its field.
+    pub(crate) fn check_into_article(
+        &mut self,
+        base: &Article,
+        tz: &TimeZone,
+        media: &dyn Fn(&str) -> bool,
+    ) -> Result<Article, Errors> {
+        let mut errors = Errors::new();
+        let headline = clean(&self.headline);
+        if headline.is_empty() {
+            errors.insert("headline", "A headline is needed.".into());
+        } else if headline.chars().count() > 300 {
+            errors.insert("headline", "Keep the headline under 300 characters.".into());
+        }
+        let deck = clean(&self.deck);
+        if deck.chars().count() > 600 {
+            errors.insert("deck", "Keep the deck under 600 characters.".into());
+        }
+        let section = Section::from_label(&clean(&self.section));
+        if section.is_none() {
+            errors.insert("section", "Choose a section (letters or digits).".into());
+        }
+        let language = self.language.trim().to_string();
+        if !valid_language(&language) {
+            errors.insert("language", format!("{language:?} is not a language tag like en, tr or pt-BR."));
+        }
+        let slug = if self.slug.trim().is_empty() {
+            Slug::from_title(&headline)
+        } else {
+            match Slug::parse(self.slug.trim()) {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    errors.insert("slug", format!("{e}"));
+                    None
+                }
+            }
+        };
+        if slug.is_none() && !errors.contains_key("slug") && !headline.is_empty() {
+            errors.insert("slug", "The headline has no letters or digits for a URL; type a slug.".into());
+        }
+        let canonical = self.canonical_url.trim().to_string();
+        if !canonical.is_empty() && !is_web_url(&canonical) {
+            errors.insert("canonical_url", "A canonical URL starts with https:// or http://.".into());
+        }
+        let embargo = match self.embargo.trim() {
+            "" => None,
+            s => match parse_local(s, tz) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    errors.insert("embargo", e);
+                    None
+                }
+            },
+        };
+        let asset = self.image_asset.trim().to_string();
+        let lead_image = if asset.is_empty() {
+            None
+        } else {
+            if !media(&asset) {
+                errors.insert("image_asset", "That picture is not in the media library.".into());
+            }
+            if self.image_alt.trim().is_empty() {
+                errors.insert("image_alt", "Describe the picture for readers who cannot see it.".into());
+            }
+            Some(LeadImage {
+                asset: Some(asset),
+                alt: clean(&self.image_alt),
+                title: None,
+                caption: opt(&self.image_caption),
+                credit: opt(&self.image_credit),
+            })
+        };
+        let mut body = Vec::new();
+        let mut block_errors = false;
+        for b in &mut self.blocks {
+            match b.to_block(media) {
+                Ok(Some(block)) => body.push(block),
+                Ok(None) => {}
+                Err(e) => {
+                    b.error = Some(e);
+                    block_errors = true;
+                }
+            }
+        }
+        if block_errors {
+            errors.insert("body", "Some blocks need attention.".into());
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let (Some(section), Some(slug)) = (section, slug) else { return Err(errors) };
+        Ok(Article {
+            section,
+            slug,
+            headline,
+            deck: Some(deck).filter(|d| !d.is_empty()),
+            lead_image,
+            body,
+            source: opt(&self.source),
+            authors: list(&self.authors),
+            tags: list(&self.tags),
+            language,
+            canonical_url: Some(canonical).filter(|c| !c.is_empty()),
+            embargo,
+            ..base.clone()
+        })
+    }
+}
+
+impl BlockForm {
+    /// An empty block of `kind`, as the editor's "add a block" makes one.
+    pub(crate) fn new(kind: &str) -> BlockForm {
+        BlockForm { kind: kind.to_string(), level: "2".into(), ..Default::default() }
+    }
+
+    pub(crate) fn from_block(b: &Block) -> BlockForm {
+        let mut f = BlockForm::new("");
+        match b {
+            Block::Paragraph { text } => (f.kind, f.text) = ("paragraph".into(), text.clone()),
+            Block::Heading { text, level } => {
+                (f.kind, f.text, f.level) = ("heading".into(), text.clone(), level.to_string())
+            }
+            Block::Quote { text, cite } => {
+                (f.kind, f.text, f.cite) = ("quote".into(), text.clone(), cite.clone().unwrap_or_default())
+            }
+            Block::List { ordered, items } => (f.kind, f.text, f.ordered) = ("list".into(), items.join("\n"), *ordered),
+            Block::Image { asset, alt, caption, credit } => {
+                f.kind = "image".into();
+                f.asset = asset.clone().unwrap_or_default();
+                f.alt = alt.clone();
+                f.caption = caption.clone().unwrap_or_default();
+                f.credit = credit.clone().unwrap_or_default();
+            }
+            Block::Embed { url } => (f.kind, f.url) = ("embed".into(), url.clone()),
+            Block::Recommended => f.kind = "recommended".into(),
+            Block::Related { publication, headline, url } => {
+                f.kind = "related".into();
+                f.publication = publication.clone();
+                f.headline = headline.clone();
+                f.url = url.clone().unwrap_or_default();
+            }
+        }
+        f
+    }
+
+    /// The block, `None` for an empty one (left blank: dropped), or what is wrong with it.
+    fn to_block(&self, media: &dyn Fn(&str) -> bool) -> Result<Option<Block>, String> {
+        let text = self.text.trim().to_string();
+        Ok(Some(match self.kind.as_str() {
+            "paragraph" | "heading" | "quote" if text.is_empty() => return Ok(None),
+            "paragraph" => Block::Paragraph { text },
+            "heading" => Block::Heading { text, level: self.level.trim().parse().unwrap_or(2).clamp(2, 4) },
+            "quote" => Block::Quote { text, cite: opt(&self.cite) },
+            "list" => {
+                let items: Vec<String> = text.lines().map(clean).filter(|l| !l.is_empty()).collect();
+                if items.is_empty() {
+                    return Ok(None);
+                }
+                Block::List { ordered: self.ordered, items }
+            }
+            "image" => {
+                let asset = self.asset.trim();
+                if asset.is_empty() {
+                    return Err("Choose a picture from the library, or remove this block.".into());
+                }
+                if !media(asset) {
+                    return Err("That picture is not in the media library.".into());
+                }
+                if self.alt.trim().is_empty() {
+                    return Err("Describe the picture for readers who cannot see it (alt text).".into());
+                }
+                Block::Image {
+                    asset: Some(asset.to_string()),
+                    alt: clean(&self.alt),
+                    caption: opt(&self.caption),
+                    credit: opt(&self.credit),
+                }
+            }
+            "embed" => {
+                let url = self.url.trim();
+                if url.is_empty() {
+                    return Ok(None);
+                }
+                if !is_web_url(url) {
+                    return Err("An embed is a web address starting with https://.".into());
+                }
+                Block::Embed { url: url.to_string() }
+            }
+            "recommended" => Block::Recommended,
+            "related" => {
+                if self.publication.trim().is_empty() && self.headline.trim().is_empty() {
+                    return Ok(None);
+                }
+                if self.publication.trim().is_empty() || self.headline.trim().is_empty() {
+                    return Err("A related link needs both the publication and the headline.".into());
+                }
+                let url = self.url.trim();
+                if !url.is_empty() && !is_web_url(url) && !url.starts_with('/') {
+                    return Err("The link is a web address (https://…) or a path on this site (/…).".into());
+                }
+                Block::Related {
+                    publication: clean(&self.publication),
+                    headline: clean(&self.headline),
+                    url: Some(url.to_string()).filter(|u| !u.is_empty()),
+                }
+            }
+            other => return Err(format!("There is no block type {other:?}.")),
+        }))
+    }
+}
+
+/// "12, 40 7" -> [12, 40, 7]: story ids, in order, each once.
+pub(crate) fn parse_ids(s: &str) -> Result<Vec<i64>, String> {
+    let mut out = Vec::new();
+    for part in s.split([',', ' ']).map(str::trim).filter(|p| !p.is_empty()) {
+        let id =
+            part.parse::<i64>().ok().filter(|n| *n >= 1).ok_or_else(|| format!("{part:?} is not a story number"))?;
+        if !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    if out.len() > 20 {
+        return Err("at most 20 stories".into());
+    }
+    Ok(out)
+}
+
+/// Whitespace runs (including newlines a paste brought in) become single spaces.
+pub(crate) fn clean(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn opt(s: &str) -> Option<String> {
+    Some(clean(s)).filter(|c| !c.is_empty())
+}
+
+fn list(s: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for item in s.split(',').map(clean).filter(|x| !x.is_empty()) {
+        if !out.contains(&item) {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn is_web_url(s: &str) -> bool {
+    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty()) && s.len() <= 2000 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+fn valid_language(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let first = parts.next().unwrap_or("");
+    (2..=3).contains(&first.len())
+        && first.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn base() -> Article {
+        Article { headline: "x".into(), ..blank_article_for_tests() }
+    }
+
+    fn blank_article_for_tests() -> Article {
+        crate::test_support::article("Old headline", "News", "2026-01-01T00:00:00Z")
+    }
+
+    #[test]
+    fn a_form_round_trips_every_block_kind() {
+        let body = "csrf=x&revision=3&headline=Floods+close+schools&deck=&section=Europe&desk=Night&language=en\
+            &authors=Ana+Ruiz%2C+Bo+Li%2C+Ana+Ruiz&tags=floods&source=AA&slug=&canonical_url=&embargo=2026-03-01T09%3A30\
+            &image_asset=&image_alt=&image_caption=&image_credit=\
+            &b.type=paragraph&b.text=First+para.\
+            &b.type=heading&b.text=Why&b.level=3\
+            &b.type=quote&b.text=It+rained.&b.cite=A+farmer\
+            &b.type=list&b.text=one%0Atwo%0A&b.ordered=1\
+            &b.type=embed&b.url=https%3A%2F%2Fexample.org%2Fv\
+            &b.type=recommended\
+            &b.type=related&b.publication=TRT+World&b.headline=Earlier+floods&b.url=\
+            &b.type=paragraph&b.text=";
+        let mut form = StoryForm::parse(body.as_bytes());
+        assert_eq!(form.revision, 3);
+        let tz = TimeZone::get("Europe/Istanbul").unwrap();
+        let a = form.check_into_article(&base(), &tz, &|_| true).unwrap();
+        assert_eq!(a.headline, "Floods close schools");
+        assert_eq!(a.slug.as_str(), "floods-close-schools");
+        assert_eq!(a.authors, ["Ana Ruiz", "Bo Li"]);
+        assert_eq!(a.embargo, Some("2026-03-01T06:30:00Z".parse().unwrap()));
+        assert_eq!(a.body.len(), 7, "the empty last paragraph is dropped: {:?}", a.body);
+        assert_eq!(a.body[1], Block::Heading { text: "Why".into(), level: 3 });
+        assert_eq!(a.body[3], Block::List { ordered: true, items: vec!["one".into(), "two".into()] });
+        assert_eq!(a.body[5], Block::Recommended);
+        // And back: the form made from the article holds the same blocks.
+        let again: Vec<Block> =
+            a.body.iter().map(BlockForm::from_block).map(|b| b.to_block(&|_| true).unwrap().unwrap()).collect();
+        assert_eq!(again, a.body);
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+        /// Any posted form, well-formed or not, becomes an article or field errors, never a panic.
+        #[test]
+        fn any_posted_form_is_read_or_refused(
+            pairs in proptest::collection::vec(
+                (proptest::sample::select(vec!["headline", "section", "language", "slug", "embargo", "canonical_url",
+                    "image_asset", "image_alt", "b.type", "b.text", "b.level", "b.url", "b.publication", "b.headline",
+                    "b.asset", "b.alt", "revision", "recommended_pins", "x"]), "\\PC{0,24}"),
+                0..24,
+            )
+        ) {
+            let body: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+            let mut form = StoryForm::parse(body.as_bytes());
+            let _ = form.check_into_article(&base(), &TimeZone::UTC, &|_| true);
+            let _ = parse_ids(&form.recommended_pins);
+        }
+    }
+
+    #[test]
+    fn every_problem_is_named_by_its_field() {
+        let body = "headline=&section=&language=english&slug=Not+A+Slug&canonical_url=ftp%3A%2F%2Fx&embargo=tomorrow\
+            &image_asset=missing.jpg&image_alt=\
+            &b.type=related&b.publication=TRT&b.headline=\
+            &b.type=image&b.asset=";
+        let mut form = StoryForm::parse(body.as_bytes());
+        let errors = form.check_into_article(&base(), &TimeZone::UTC, &|f| f != "missing.jpg").unwrap_err();
+        let fields: Vec<&str> = errors.keys().copied().collect();
+        assert_eq!(
+            fields,
+            ["body", "canonical_url", "embargo", "headline", "image_alt", "image_asset", "language", "section", "slug"]
+        );
+        assert!(form.blocks[0].error.as_deref().unwrap().contains("both"));
+        assert!(form.blocks[1].error.is_some());
+        // What was typed is kept for the form to show again.
+        assert_eq!(form.slug, "Not A Slug");
+        assert_eq!(form.blocks[0].publication, "TRT");
+    }
+}

@@ -1,0 +1,131 @@
+//! Revisions of a story: the list, a word diff of any two (body and every field), and restore.
+
+use axum::Extension;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use jiff::Timestamp;
+use minijinja::context;
+use newsdesk_core::{Article, ArticleId, Role, diff};
+use newsdesk_store::{SaveError, StoreError};
+use serde::Deserialize;
+
+use super::form::local_time;
+use super::stories::load;
+use super::views::{render, ser};
+use super::{Signed, blocking, failure, refuse};
+use crate::AppState;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct CompareQuery {
+    from: Option<i64>,
+    to: Option<i64>,
+}
+
+pub async fn revisions(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    Path(id): Path<i64>,
+    Query(q): Query<CompareQuery>,
+) -> Response {
+    let story = match load(&state, &me, id).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let st = state.clone();
+    let revisions = match blocking(move || st.store.revisions(ArticleId(id)).map_err(failure)).await {
+        Ok(r) => r,
+        Err(resp) => return resp,
+    };
+    let current = story.revision;
+    let to = q.to.unwrap_or(current);
+    let from = q.from.unwrap_or_else(|| {
+        revisions.iter().filter(|r| r.applied && r.number < to).map(|r| r.number).max().unwrap_or(to)
+    });
+    let find = |n: i64| revisions.iter().find(|r| r.number == n);
+    let diff = match (find(from), find(to)) {
+        (Some(a), Some(b)) => Some(diff::articles(&a.article, &b.article)),
+        _ => None,
+    };
+    let tz = &state.site.time_zone;
+    let rows: Vec<_> = revisions
+        .iter()
+        .map(|r| {
+            context! { number => r.number, at => local_time(r.created_at, tz), actor => r.actor.clone(), applied => r.applied,
+                       state => r.article.state.as_str(), headline => r.article.headline.clone() }
+        })
+        .collect();
+    render(
+        "revisions.html",
+        context! { me => ser(&me.user), csrf => &me.csrf, id, headline => story.article.headline, revisions => rows,
+        from, to, diff => ser(&diff), current, can_restore => me.user.role >= Role::Editor },
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RestoreForm {
+    revision: i64,
+}
+
+pub async fn restore(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    Path(id): Path<i64>,
+    axum::Form(form): axum::Form<RestoreForm>,
+) -> Response {
+    let story = match load(&state, &me, id).await {
+        Ok(s) => s,
+        Err(resp) => return resp,
+    };
+    let st = state.clone();
+    let who = me.clone();
+    let done = blocking(move || {
+        let now = Timestamp::now();
+        let old = match st.store.revision(ArticleId(id), form.revision) {
+            Ok(a) => a,
+            Err(StoreError::NotFound(m)) => return Ok(Err((StatusCode::NOT_FOUND, format!("There is no {m}.")))),
+            Err(e) => return Err(failure(e)),
+        };
+        // Content comes back; the workflow state, dates and corrections stay as they are now.
+        let now_article = &story.article;
+        let restored = Article {
+            id: now_article.id,
+            state: now_article.state,
+            published_at: now_article.published_at,
+            updated_at: now_article.updated_at,
+            corrections: now_article.corrections.clone(),
+            ..old
+        };
+        let actor = format!("{} (restored revision {})", who.actor(), form.revision);
+        match st.store.save_story(&restored, story.desk.as_deref(), story.revision, &actor, now) {
+            Ok(_) => {}
+            Err(SaveError::Conflict { .. }) => {
+                return Ok(Err((
+                    StatusCode::CONFLICT,
+                    "Someone saved the story meanwhile; look again and retry.".into(),
+                )));
+            }
+            Err(e) => return Err(failure(e)),
+        }
+        st.store
+            .audit(
+                Some(who.user.id),
+                who.actor(),
+                "story.restore",
+                Some(&format!("story {id}")),
+                Some(&format!("revision {}", form.revision)),
+                now,
+            )
+            .map_err(failure)?;
+        Ok(Ok(()))
+    })
+    .await;
+    match done {
+        Err(resp) => resp,
+        Ok(Err((status, m))) => refuse(status, &m),
+        Ok(Ok(())) => {
+            state.cache.clear();
+            Redirect::to(&format!("/newsroom/stories/{id}?notice=restored")).into_response()
+        }
+    }
+}
