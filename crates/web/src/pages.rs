@@ -281,7 +281,13 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
     let id = article.id.map_or(0, |i| i.0);
     let derived = derived(state)?;
     let recent = &derived.recent;
-    let recommended = pick_recommended(state, &article, recent)?;
+    // One read of the stored similar stories fills both the RECOMMENDED block and, after it, the
+    // Related stories list.
+    let similar = match article.id {
+        Some(aid) => state.store.recommended(aid, RECOMMENDED_LEN * 2)?,
+        None => vec![],
+    };
+    let recommended = pick_recommended(state, &article, &similar, recent)?;
     // Explore avoids repeating the Recommended picks, unless the site is too small to.
     let skip: HashSet<i64> = recommended.iter().map(|a| a.id.map_or(0, |i| i.0)).chain([id]).collect();
     let mut explore = pick_explore(recent, &skip, EXPLORE_LEN);
@@ -289,16 +295,8 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
         explore = pick_explore(recent, &HashSet::from([id]), EXPLORE_LEN);
     }
     // More of the stored similar stories, after those the RECOMMENDED block shows.
-    let related_stories: Vec<Article> = match article.id {
-        Some(aid) => state
-            .store
-            .recommended(aid, RECOMMENDED_LEN * 2)?
-            .into_iter()
-            .filter(|a| !recommended.iter().any(|r| r.id == a.id))
-            .take(RECOMMENDED_LEN)
-            .collect(),
-        None => vec![],
-    };
+    let related_stories: Vec<&Article> =
+        similar.iter().filter(|a| !recommended.iter().any(|r| r.id == a.id)).take(RECOMMENDED_LEN).collect();
     let site = site_view(state, Some(section))?;
     let view = article_view(&article, tz, &state.site.url);
     let mut feed_links = FeedLink::all(&format!("{} — {}", site.name, article.section.name), &article.section.url());
@@ -335,11 +333,13 @@ fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), AppErr
 /// one (computed when stories change, see `search::refresh_related`); topped up, for a story
 /// without enough of those yet (a preview, a brand-new site), with the newest from its section
 /// and then from anywhere. Never the article itself, never a story an editor excluded.
-fn pick_recommended(state: &AppState, article: &Article, recent: &[Article]) -> Result<Vec<Article>, AppError> {
-    let mut picks = match article.id {
-        Some(id) => state.store.recommended(id, RECOMMENDED_LEN)?,
-        None => vec![],
-    };
+fn pick_recommended(
+    state: &AppState,
+    article: &Article,
+    similar: &[Article],
+    recent: &[Article],
+) -> Result<Vec<Article>, AppError> {
+    let mut picks: Vec<Article> = similar.iter().take(RECOMMENDED_LEN).cloned().collect();
     if picks.len() < RECOMMENDED_LEN {
         let excluded = match article.id {
             Some(id) => state.store.related_pins(id)?.1,
@@ -456,7 +456,7 @@ mod tests {
         let state = AppState::new(store, theme, crate::SiteConfig::default(), dir.path().join("media"));
         let recent = vec![a(1, "SPORT"), a(2, "EUROPE"), a(3, "SPORT"), a(4, "EUROPE")];
         let ids: Vec<i64> =
-            pick_recommended(&state, &recent[1], &recent).unwrap().iter().map(|a| a.id.unwrap().0).collect();
+            pick_recommended(&state, &recent[1], &[], &recent).unwrap().iter().map(|a| a.id.unwrap().0).collect();
         assert_eq!(ids, [4, 1, 3]);
     }
 
