@@ -58,6 +58,10 @@ pub struct LeadImage {
     pub title: Option<String>,
     pub caption: Option<String>,
     pub credit: Option<String>,
+    /// Where the source keeps the picture (a wire rendition, a WordPress attachment) until it is
+    /// fetched into the media store.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
 }
 
 /// A body block. The RECOMMENDED slot and Related links are positions in the body: what fills the

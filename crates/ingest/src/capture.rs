@@ -326,6 +326,7 @@ impl CaptureRecord {
             title: self.extra.image_title.clone(),
             caption: Some(img.caption.clone()),
             credit: img.credit.clone(),
+            source_url: None,
         });
         Ok(Article {
             id: None,

@@ -147,7 +147,7 @@ fn kind_inside(kind: Kind) -> Kind {
 }
 
 fn push_text(text: &mut String, raw: &str) {
-    text.push_str(&decode_entities(raw));
+    text.push_str(&crate::entities::decode(raw));
 }
 
 fn flush(out: &mut Vec<Block>, list: &mut Option<(bool, Vec<String>)>, text: &mut String, kind: Kind) {
@@ -168,48 +168,19 @@ fn collapse(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-/// The entities html5ever's serializer writes, plus numeric references.
-fn decode_entities(s: &str) -> String {
-    if !s.contains('&') {
-        return s.to_string();
+/// The address of the first picture in `html`, as written (after sanitizing, so only a plain
+/// `src` counts).
+pub fn first_image(html: &str) -> Option<String> {
+    if !html.contains("<img") {
+        return None;
     }
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        rest = &rest[i..];
-        let end = rest.find(';').filter(|&e| e <= 10);
-        let decoded = end.and_then(|e| {
-            let ent = &rest[1..e];
-            let c = match ent {
-                "amp" => Some('&'),
-                "lt" => Some('<'),
-                "gt" => Some('>'),
-                "quot" => Some('"'),
-                "apos" => Some('\''),
-                "nbsp" => Some('\u{a0}'),
-                _ => ent
-                    .strip_prefix("#x")
-                    .or_else(|| ent.strip_prefix("#X"))
-                    .and_then(|h| u32::from_str_radix(h, 16).ok())
-                    .or_else(|| ent.strip_prefix('#').and_then(|d| d.parse().ok()))
-                    .and_then(char::from_u32),
-            }?;
-            Some((c, e))
-        });
-        match decoded {
-            Some((c, e)) => {
-                out.push(c);
-                rest = &rest[e + 1..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
-        }
-    }
-    out.push_str(rest);
-    out
+    let clean = sanitize(html);
+    let at = clean.find("<img")?;
+    let tag = &clean[at..at + clean[at..].find('>')?];
+    let src = tag.find("src=\"")? + 5;
+    let value = &tag[src..];
+    let value = &value[..value.find('"')?];
+    Some(crate::entities::decode(value).into_owned()).filter(|v| !v.is_empty())
 }
 
 /// Plain text into paragraphs: blank lines (or, with none, single line breaks) separate them.

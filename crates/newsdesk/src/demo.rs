@@ -128,7 +128,7 @@ fn load_newsroom(store: &Store) -> anyhow::Result<()> {
             "wire" => {
                 let id = format!("demo-wire:{i}");
                 let item = Article { based_on: Some(format!("urn:newsdesk:demo:wire:{i}")), ..article };
-                store.queue_wire_item(&id, &item, now)?;
+                newsdesk_web::intake::queue_article(store, &id, &item, now)?;
             }
             kind @ ("draft" | "submitted") => {
                 let authored = Article { authors: vec![reporter.name.clone()], ..article };
@@ -233,6 +233,7 @@ fn to_article(d: DemoArticle) -> anyhow::Result<Article> {
             title: None,
             caption: Some(d.image.caption),
             credit: Some(d.image.credit),
+            source_url: None,
         }),
         section,
         slug,

@@ -1,166 +1,262 @@
-//! `newsdesk import`: page captures and IPTC ninjs in, articles out. The format is told from the
-//! content (`--format` forces one). Every file is parsed before anything is stored, so by default
-//! a malformed file stores nothing from the batch; `--keep-going` stores the good ones and
-//! reports the rest. A summary line counts what happened.
+//! `newsdesk import`: outside data in, stories out. Every format the `ingest` crate reads, told
+//! from each file's content (`--format` forces one). Items go through intake one by one (see
+//! `web::intake`): published by default (drafts stay drafts), or queued for the desk with
+//! `--to-queue`; each is stored in its own transaction, so a broken item is reported with its
+//! file, item and field and the rest go on. A WordPress export is read as a stream in two
+//! passes, so a whole site's archive imports in bounded memory. The last line counts what
+//! happened; the exit status is 1 when anything failed.
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{BufReader, Read, Write};
+use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use newsdesk_core::Article;
 use newsdesk_core::article::Section;
-use newsdesk_ingest::capture::MAX_CAPTURE_BYTES;
-use newsdesk_ingest::ninjs::MAX_NINJS_BYTES;
-use newsdesk_ingest::{parse_capture, parse_ninjs};
+use newsdesk_ingest::item::{Format as ItemFormat, Parsed};
+use newsdesk_ingest::ninjs::check::Version;
+use newsdesk_ingest::wxr::WxrOptions;
+use newsdesk_ingest::{ItemError, WireItem, detect, feed, ghost, newsml, ninjs, wxr};
 use newsdesk_store::{SaveStatus, Store};
+use newsdesk_web::intake::{Intake, IntakeError, Mode, Status, Tally};
 
 use crate::{Format, ImportArgs};
 
-/// One story ready to store, with what identifies it at its source.
-struct Parsed {
-    file: PathBuf,
-    article: Article,
-    external_id: String,
-    version: Option<String>,
-    /// What `--dry-run --json` prints for it.
-    record: serde_json::Value,
+/// Largest file read whole (a WordPress export is streamed and has no limit).
+const MAX_FILE_BYTES: u64 = ghost::MAX_GHOST_BYTES as u64;
+
+/// What the run does with each item, and what it has counted.
+struct Run<'a> {
+    args: &'a ImportArgs,
+    intake: Option<Intake<'a>>,
+    store: Option<&'a Store>,
+    ninjs_version: Option<Version>,
+    tally: Tally,
+    out: std::io::StdoutLock<'static>,
 }
 
 pub fn run(data: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
-    let section = Section::from_label(&args.section)
-        .with_context(|| format!("--section {:?}: expected a name with letters", args.section))?;
-    let mut parsed: Vec<Parsed> = vec![];
-    let mut failed = 0;
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let ninjs_version = args
+        .ninjs_version
+        .as_deref()
+        .map(str::parse::<Version>)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("--ninjs-version: {e}"))?;
+    let section = args
+        .section
+        .as_deref()
+        .map(|label| {
+            Section::from_label(label).with_context(|| format!("--section {label:?}: expected a name with letters"))
+        })
+        .transpose()?;
+    let store = if args.dry_run {
+        None
+    } else {
+        Some(Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?)
+    };
+    let mode = if args.to_queue { Mode::Queue } else { Mode::Publish };
+    let intake = match &store {
+        Some(s) => {
+            let intake = Intake::new(s, mode, "import")?;
+            Some(match section {
+                Some(sec) => intake.into_section(sec),
+                None => intake,
+            })
+        }
+        None => None,
+    };
+    let mut run = Run {
+        args: &args,
+        intake,
+        store: store.as_ref(),
+        ninjs_version,
+        tally: Tally::default(),
+        out: std::io::stdout().lock(),
+    };
     for file in &args.files {
-        match parse_file(file, args.format, &section) {
-            Ok(items) => {
-                for p in items {
-                    if args.dry_run && args.json {
-                        writeln!(out, "{}", p.record)?;
-                    }
-                    parsed.push(p);
+        if let Err(e) = run.file(file) {
+            run.tally.failed += 1;
+            eprintln!("error: cannot import {e:#}");
+        }
+    }
+    let verb = if args.dry_run { "checked (--dry-run, nothing stored)" } else { "imported" };
+    eprintln!("{verb}: {}", run.tally.line());
+    Ok(if run.tally.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+fn item_format(f: Format) -> ItemFormat {
+    match f {
+        Format::Capture => ItemFormat::Capture,
+        Format::Ninjs => ItemFormat::Ninjs,
+        Format::NewsmlG2 => ItemFormat::NewsmlG2,
+        Format::Rss => ItemFormat::Rss,
+        Format::Atom => ItemFormat::Atom,
+        Format::JsonFeed => ItemFormat::JsonFeed,
+        Format::Wxr => ItemFormat::Wxr,
+        Format::Ghost => ItemFormat::Ghost,
+    }
+}
+
+impl Run<'_> {
+    /// One file; `Err` when the file itself cannot be read (its items are reported one by one).
+    fn file(&mut self, file: &Path) -> anyhow::Result<()> {
+        let name = file.display().to_string();
+        let mut head = Vec::with_capacity(64 * 1024);
+        File::open(file)
+            .with_context(|| name.clone())?
+            .take(64 * 1024)
+            .read_to_end(&mut head)
+            .with_context(|| name.clone())?;
+        let format = match self.args.format.map(item_format).or_else(|| detect::detect(&head)) {
+            Some(f) => f,
+            None => anyhow::bail!(
+                "{name}: cannot tell the format (ninjs and JSON Feed and Ghost exports are JSON, NewsML-G2, RSS, Atom and \
+                 WordPress exports are XML, a page capture starts with \"date \"); use --format"
+            ),
+        };
+        if format == ItemFormat::Wxr {
+            return self.wordpress(file, &name);
+        }
+        let size = std::fs::metadata(file).with_context(|| name.clone())?.len();
+        // Checked before reading, so a huge file given by mistake is refused without loading it.
+        anyhow::ensure!(size <= MAX_FILE_BYTES, "{name}: the file is {size} bytes; at most {MAX_FILE_BYTES} are read");
+        let bytes = std::fs::read(file).with_context(|| name.clone())?;
+        let document = |e: ItemError| anyhow::anyhow!("{name}: {e}");
+        let parsed = match format {
+            ItemFormat::Capture => return self.capture(&name, &bytes),
+            ItemFormat::Ninjs => ninjs::parse_ninjs_as(&bytes, self.ninjs_version).map_err(document)?,
+            ItemFormat::NewsmlG2 => newsml::parse_newsml(&bytes).map_err(document)?,
+            ItemFormat::Rss | ItemFormat::Atom | ItemFormat::JsonFeed => feed::parse_feed(&bytes).map_err(document)?,
+            ItemFormat::Ghost => {
+                ghost::parse_ghost(&bytes, &ghost::GhostOptions { pages: self.args.pages }).map_err(document)?
+            }
+            ItemFormat::Wxr => unreachable!("streamed above"),
+        };
+        self.parsed(&name, parsed);
+        Ok(())
+    }
+
+    fn parsed(&mut self, name: &str, parsed: Parsed) {
+        for w in &parsed.warnings {
+            eprintln!("warning: {name}: {w}");
+        }
+        for item in &parsed.items {
+            self.item(name, item);
+        }
+        for e in &parsed.failed {
+            self.failed(name, e);
+        }
+        self.skipped(name, parsed.skipped.iter().map(|(_, why)| why.as_str()));
+    }
+
+    /// A WordPress export: a first pass learns the site, a second hands on each post.
+    fn wordpress(&mut self, file: &Path, name: &str) -> anyhow::Result<()> {
+        let open =
+            || File::open(file).map(|f| BufReader::with_capacity(256 * 1024, f)).with_context(|| name.to_string());
+        let catalog = wxr::scan(open()?).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let options = WxrOptions { pages: self.args.pages };
+        let mut skipped: Vec<String> = vec![];
+        wxr::read(open()?, &catalog, &options, |_, outcome| match outcome {
+            Ok(Ok(item)) => self.item(name, &item),
+            Ok(Err(why)) => skipped.push(why),
+            Err(e) => self.failed(name, &e),
+        })
+        .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        self.skipped(name, skipped.iter().map(String::as_str));
+        Ok(())
+    }
+
+    /// A page capture keeps its own record (the seed's field names) and files itself.
+    fn capture(&mut self, name: &str, bytes: &[u8]) -> anyhow::Result<()> {
+        let record = newsdesk_ingest::parse_capture(bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let article = record.to_article().map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        let Some(store) = self.store else {
+            if self.args.json {
+                writeln!(self.out, "{}", serde_json::to_string(&record)?)?;
+            }
+            self.tally.count(Status::Imported);
+            return Ok(());
+        };
+        let saved = store
+            .save_article(&article, Some(&record.external_id()), "import", jiff::Timestamp::now())
+            .with_context(|| format!("cannot store {name}"))?;
+        let status = match saved.status {
+            SaveStatus::Created => Status::Imported,
+            SaveStatus::Updated => Status::Updated,
+            SaveStatus::Unchanged => Status::Duplicate,
+        };
+        self.tally.count(status);
+        self.print(name, &record.external_id(), status, saved.id.0, &saved.path, None)
+    }
+
+    fn item(&mut self, name: &str, item: &WireItem) {
+        let Some(intake) = self.intake.as_mut() else {
+            // --dry-run: what would be stored.
+            if let Err(e) = item.to_article(&Section::from_label("News").expect("a valid label")) {
+                return self.failed(name, &e);
+            }
+            if self.args.json {
+                let _ = writeln!(self.out, "{}", serde_json::to_string(item).unwrap_or_default());
+            }
+            self.tally.count(Status::Imported);
+            return;
+        };
+        match intake.take(item, jiff::Timestamp::now()) {
+            Ok(out) => {
+                self.tally.count(out.status);
+                if out.status == Status::Skipped {
+                    eprintln!("note: {name}: {}: skipped by routing rule {}", item.uri, out.rule.unwrap_or_default());
+                    return;
+                }
+                if let Err(e) = self.print(name, &item.uri, out.status, out.id, &out.path, out.cluster) {
+                    eprintln!("error: {e:#}");
                 }
             }
-            Err(e) => {
-                failed += 1;
-                eprintln!("error: cannot import {e:#}");
+            Err(IntakeError::Item(e)) => self.failed(name, &e.of(Some(&item.uri))),
+            Err(IntakeError::Store(e)) => {
+                self.tally.failed += 1;
+                eprintln!("error: cannot store {name}: {}: {e}", item.uri);
             }
         }
-    }
-    if failed > 0 && !args.keep_going {
-        eprintln!(
-            "{failed} of {} file(s) malformed; nothing was stored (--keep-going stores the others)",
-            args.files.len()
-        );
-        return Ok(ExitCode::FAILURE);
-    }
-    if args.dry_run {
-        if !args.json {
-            eprintln!("{} item(s) parsed, {failed} file(s) failed; nothing was stored (--dry-run)", parsed.len());
-        }
-        return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
     }
 
-    let store = Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
-    let site = args.site_url.trim_end_matches('/');
-    if args.to_queue {
-        // Into the wire queue, where the desk decides what to take; nothing is published.
-        for p in &parsed {
-            let id = store
-                .queue_wire_item(&p.external_id, &p.article, jiff::Timestamp::now())
-                .with_context(|| format!("cannot queue {}", p.file.display()))?;
-            if args.json {
-                let line = serde_json::json!({ "file": p.file, "wire_item": id, "headline": p.article.headline });
-                writeln!(out, "{line}")?;
-            } else {
-                writeln!(out, "{site}/newsroom/wire  {}", p.article.headline)?;
+    fn print(
+        &mut self,
+        name: &str,
+        uri: &str,
+        status: Status,
+        id: i64,
+        path: &str,
+        cluster: Option<i64>,
+    ) -> anyhow::Result<()> {
+        let url = format!("{}{path}", self.args.site_url.trim_end_matches('/'));
+        if self.args.json {
+            let mut line = serde_json::json!({ "file": name, "uri": uri, "status": status, "id": id, "url": url });
+            if let Some(c) = cluster {
+                line["cluster"] = c.into();
             }
-        }
-        eprintln!("queued {} item(s) for the desk, {failed} failed", parsed.len());
-        return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
-    }
-    let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-    for p in &parsed {
-        let outcome = store
-            .save_versioned(&p.article, Some(&p.external_id), p.version.as_deref(), "import", jiff::Timestamp::now())
-            .with_context(|| format!("cannot store {}", p.file.display()))?;
-        match outcome.status {
-            SaveStatus::Created => created += 1,
-            SaveStatus::Updated => updated += 1,
-            SaveStatus::Unchanged => unchanged += 1,
-        }
-        let url = format!("{site}{}", outcome.path);
-        if args.json {
-            let line = serde_json::json!({ "file": p.file, "url": url, "status": outcome.status, "id": outcome.id, "revision": outcome.revision });
-            writeln!(out, "{line}")?;
+            writeln!(self.out, "{line}")?;
         } else {
-            writeln!(out, "{url}")?;
+            writeln!(self.out, "{url}")?;
         }
+        Ok(())
     }
-    eprintln!(
-        "imported {} item(s): {created} created, {updated} updated, {unchanged} unchanged (repeats or older versions), {failed} failed",
-        parsed.len()
-    );
-    Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
-}
 
-/// Errors read `FILE: line N: what was expected, found what` (captures) or
-/// `FILE: item N: field: what is wrong` (ninjs).
-fn parse_file(file: &Path, format: Option<Format>, section: &Section) -> anyhow::Result<Vec<Parsed>> {
-    let size = std::fs::metadata(file).with_context(|| format!("{}", file.display()))?.len();
-    let max = MAX_CAPTURE_BYTES.max(MAX_NINJS_BYTES) as u64;
-    // Checked before reading, so a huge file given by mistake is refused without loading it.
-    anyhow::ensure!(size <= max, "{}: the file is {size} bytes; at most {max} are read", file.display());
-    let bytes = std::fs::read(file).with_context(|| format!("{}", file.display()))?;
-    let format = match format.or_else(|| detect(&bytes)) {
-        Some(f) => f,
-        None => anyhow::bail!(
-            "{}: cannot tell the format (a page capture starts with \"date \", ninjs with {{ or [); use --format",
-            file.display()
-        ),
-    };
-    let name = file.display();
-    match format {
-        Format::Capture => {
-            let record = parse_capture(&bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            let article = record.to_article().map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            Ok(vec![Parsed {
-                file: file.to_path_buf(),
-                external_id: record.external_id(),
-                version: None,
-                record: serde_json::to_value(&record)?,
-                article,
-            }])
-        }
-        Format::Ninjs => {
-            let items = parse_ninjs(&bytes).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
-            items
-                .into_iter()
-                .enumerate()
-                .map(|(i, item)| {
-                    let article = item.to_article(section).map_err(|e| anyhow::anyhow!("{name}: item {i}: {e}"))?;
-                    Ok(Parsed {
-                        file: file.to_path_buf(),
-                        external_id: item.external_id(),
-                        version: item.version.clone(),
-                        record: serde_json::to_value(&item)?,
-                        article,
-                    })
-                })
-                .collect()
-        }
+    fn failed(&mut self, name: &str, e: &ItemError) {
+        self.tally.failed += 1;
+        eprintln!("error: cannot import {name}: {e}");
     }
-}
 
-fn detect(bytes: &[u8]) -> Option<Format> {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    let start = bytes.iter().position(|b| !b.is_ascii_whitespace())?;
-    match bytes[start] {
-        b'{' | b'[' => Some(Format::Ninjs),
-        _ if bytes[start..].starts_with(b"date ") => Some(Format::Capture),
-        _ => None,
+    /// Skipped items, counted, with their reasons grouped.
+    fn skipped<'s>(&mut self, name: &str, reasons: impl Iterator<Item = &'s str>) {
+        let mut by_reason: BTreeMap<&str, usize> = BTreeMap::new();
+        for why in reasons {
+            *by_reason.entry(why).or_default() += 1;
+        }
+        for (why, n) in by_reason {
+            self.tally.skipped += n;
+            eprintln!("note: {name}: {n} skipped: {why}");
+        }
     }
 }

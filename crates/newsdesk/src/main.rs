@@ -12,6 +12,7 @@ mod reindex;
 #[cfg(test)]
 mod relevance;
 mod serve;
+mod sources;
 mod user;
 mod webhook;
 
@@ -67,6 +68,10 @@ enum Command {
     /// Manage webhooks: URLs told about published, updated and unpublished stories.
     #[command(subcommand)]
     Webhook(WebhookCommand),
+    /// Feeds and wire endpoints newsdesk polls (the running server polls them; `poll` does it
+    /// once from here).
+    #[command(subcommand)]
+    Sources(SourcesCommand),
     /// Rebuilds the search index from the database (the server must be stopped; a running
     /// server rebuilds a missing index by itself).
     Reindex,
@@ -125,6 +130,35 @@ enum WebhookCommand {
     List,
     /// Stop sending to a webhook.
     Remove { id: i64 },
+}
+
+#[derive(Debug, Subcommand)]
+enum SourcesCommand {
+    /// Poll URL (RSS, Atom, JSON Feed, ninjs or NewsML-G2) on a schedule; prints its id.
+    Add {
+        url: String,
+        /// How often: 90s, 5m, 1h (at least 30 s).
+        #[arg(long, default_value = "5m", value_name = "INTERVAL")]
+        every: String,
+        /// What the newsroom calls it (default: the URL's host).
+        #[arg(long)]
+        name: Option<String>,
+        /// Section for its items when no routing rule files them.
+        #[arg(long)]
+        section: Option<String>,
+        /// Publish the items no routing rule decides for (they go to the wire queue otherwise).
+        #[arg(long)]
+        publish: bool,
+        /// Allow this URL's host to be a private or loopback address (a feed on your own network).
+        #[arg(long)]
+        allow_private: bool,
+    },
+    /// List sources with their status: last poll, what it found, failures, next poll.
+    List,
+    /// Stop polling a source.
+    Remove { id: i64 },
+    /// Poll now: the given source, or every source that is due.
+    Poll { id: Option<i64> },
 }
 
 #[derive(Debug, Subcommand)]
@@ -198,11 +232,12 @@ struct ServeArgs {
 
 #[derive(Debug, Args)]
 struct ImportArgs {
-    /// Files to import: page captures or IPTC ninjs documents.
+    /// Files to import: IPTC ninjs or NewsML-G2, RSS/Atom/JSON Feed, a WordPress (WXR) or Ghost
+    /// export, or page captures. The format is told from each file's content.
     #[arg(required = true, value_name = "FILE")]
     files: Vec<PathBuf>,
 
-    /// Parse and check only; store nothing.
+    /// Read and check only; store nothing.
     #[arg(long)]
     dry_run: bool,
 
@@ -210,33 +245,53 @@ struct ImportArgs {
     #[arg(long)]
     json: bool,
 
-    /// The format of every file; told from the content when not given.
+    /// The format of every file, instead of telling it from the content.
     #[arg(long, value_enum)]
     format: Option<Format>,
 
-    /// Section for wire items (page captures name their own).
-    #[arg(long, default_value = "News")]
-    section: String,
-
-    /// Store the files that parse even when others do not (exit status 1 all the same).
+    /// Section for every item. Without it: the first routing rule an item matches, else the
+    /// section its source filed it under (a WordPress category, a Ghost primary tag), else News.
+    /// Page captures always name their own.
     #[arg(long)]
-    keep_going: bool,
+    section: Option<String>,
 
     /// Put the items in the newsroom's wire queue instead of publishing them.
     #[arg(long)]
     to_queue: bool,
+
+    /// Import pages too (WordPress and Ghost exports; left out by default).
+    #[arg(long)]
+    pages: bool,
+
+    /// Hold ninjs items to this ninjs version (1.0 … 3.1) instead of the one they declare.
+    #[arg(long, value_name = "VERSION")]
+    ninjs_version: Option<String>,
 
     /// Public base URL that printed URLs start with.
     #[arg(long, env = "NEWSDESK_SITE_URL", default_value = "http://127.0.0.1:8080", value_name = "URL")]
     site_url: String,
 }
 
-#[derive(Debug, Clone, Copy, ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum Format {
     /// Plain-text page capture (../shared/testdata/seed).
     Capture,
     /// IPTC ninjs 1.x, 2.x or 3.x (JSON).
     Ninjs,
+    /// IPTC NewsML-G2 (XML): news items, packages, news messages.
+    #[value(name = "newsml-g2")]
+    NewsmlG2,
+    /// RSS 0.9x, 1.0 or 2.0.
+    Rss,
+    /// Atom 1.0.
+    Atom,
+    /// JSON Feed 1.0 or 1.1.
+    #[value(name = "json-feed")]
+    JsonFeed,
+    /// WordPress export (WXR 1.0–1.2).
+    Wxr,
+    /// Ghost JSON export.
+    Ghost,
 }
 
 #[derive(Debug, Args)]
@@ -281,6 +336,7 @@ fn main() -> ExitCode {
         Command::BenchSearch(args) => bench::search(&cli.data, args),
         Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),
         Command::Webhook(cmd) => webhook::run(&cli.data, cmd),
+        Command::Sources(cmd) => sources::run(&cli.data, cmd),
         Command::User(cmd) => user::run(&cli.data, cmd),
         Command::Reindex => reindex::run(&cli.data),
     };
@@ -295,7 +351,9 @@ fn main() -> ExitCode {
 
 fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("NEWSDESK_LOG")
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+        // html5ever (through ammonia) reports every quirk of outside HTML it repairs; that is
+        // sanitizing working, not news.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,html5ever=error"));
     let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
     match format {
         LogFormat::Text => builder.init(),

@@ -12,6 +12,7 @@ mod sqlite;
 pub use error::StoreError;
 pub use sqlite::accounts::{AuditEntry, Session, User};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
+pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
 pub use sqlite::library::{Media, NewMedia, WireItem};
 pub use sqlite::newsroom::{ActionInput, JobRun, SaveError, Story, StoryFilter, StorySummary};

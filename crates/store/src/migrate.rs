@@ -15,6 +15,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0007_newsroom", include_str!("../migrations/sqlite/0007_newsroom.sql")),
     ("0008_related", include_str!("../migrations/sqlite/0008_related.sql")),
     ("0009_fronts", include_str!("../migrations/sqlite/0009_fronts.sql")),
+    ("0010_intake", include_str!("../migrations/sqlite/0010_intake.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

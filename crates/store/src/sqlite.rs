@@ -543,6 +543,7 @@ fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Ar
 
 pub mod accounts;
 pub mod catalog;
+pub mod intake;
 pub mod jobs;
 pub mod library;
 pub mod newsroom;

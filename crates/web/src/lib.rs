@@ -8,11 +8,13 @@ mod cache;
 mod error;
 mod feeds;
 pub mod hooks;
+pub mod intake;
 pub mod newsroom;
 mod oembed;
 pub mod outbound;
 mod pages;
 pub mod search;
+pub mod sources;
 pub mod views;
 
 use std::convert::Infallible;
@@ -315,6 +317,7 @@ pub async fn serve(
 ) -> std::io::Result<()> {
     let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
     let hooks = tokio::spawn(hooks::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
+    let sources = tokio::spawn(sources::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
     let views = tokio::spawn(views::run(state.clone()));
     let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
     let indexer = tokio::spawn(search::follow(state.clone(), Duration::from_millis(250)));
@@ -334,6 +337,7 @@ pub async fn serve(
     let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
     follower.abort();
     hooks.abort();
+    sources.abort();
     views.abort();
     scheduler.abort();
     indexer.abort();

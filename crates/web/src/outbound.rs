@@ -1,5 +1,5 @@
-//! The one HTTP client for every request newsdesk sends out (webhooks, WebSub pings; feed and
-//! wire polling later). It refuses private, loopback, link-local and other non-public addresses
+//! The one HTTP client for every request newsdesk sends out (webhooks, WebSub pings, polled
+//! feeds and wire endpoints, pictures a source referred to). It refuses private, loopback, link-local and other non-public addresses
 //! unless the caller explicitly allows them for that destination, checks every address a name
 //! resolves to, connects only to the addresses it checked (so a second DNS answer cannot swap
 //! them), and checks every redirect the same way, since each hop is resolved through the guard.
@@ -148,6 +148,75 @@ impl Outbound {
         Outbound { public: agent(None) }
     }
 
+    /// GETs `url` (a polled feed or wire endpoint), sending `headers` (conditional GET:
+    /// `If-None-Match`, `If-Modified-Since`). A 304 comes back as a reply with no body; other
+    /// non-2xx answers are errors. At most `max_bytes` of the body are read: a longer answer is
+    /// an error, never silently cut.
+    pub fn get(
+        &self,
+        url: &str,
+        headers: &[(&str, String)],
+        allow_private: bool,
+        max_bytes: u64,
+    ) -> Result<Fetched, OutboundError> {
+        let mut private_agent = None;
+        let agent = self.agent_for(url, allow_private, &mut private_agent)?;
+        let mut req = agent.get(url);
+        for (name, value) in headers {
+            req = req.set(name, value);
+        }
+        match req.call() {
+            Ok(res) => {
+                let status = res.status();
+                let header = |name: &str| res.header(name).map(str::to_string);
+                let (etag, last_modified, content_type) =
+                    (header("etag"), header("last-modified"), header("content-type"));
+                let mut body = Vec::new();
+                res.into_reader()
+                    .take(max_bytes + 1)
+                    .read_to_end(&mut body)
+                    .map_err(|e| OutboundError::Transport { url: url.into(), message: e.to_string() })?;
+                if body.len() as u64 > max_bytes {
+                    return Err(OutboundError::Transport {
+                        url: url.into(),
+                        message: format!("the answer is larger than {max_bytes} bytes"),
+                    });
+                }
+                Ok(Fetched { status, body, etag, last_modified, content_type })
+            }
+            Err(ureq::Error::Status(304, res)) => Ok(Fetched {
+                status: 304,
+                body: vec![],
+                etag: res.header("etag").map(str::to_string),
+                last_modified: res.header("last-modified").map(str::to_string),
+                content_type: None,
+            }),
+            Err(e) => Err(transport_error(url, e)),
+        }
+    }
+
+    /// The shared public agent, or one allowed to reach this URL's host when it is private.
+    fn agent_for<'a>(
+        &'a self,
+        url: &str,
+        allow_private: bool,
+        slot: &'a mut Option<ureq::Agent>,
+    ) -> Result<&'a ureq::Agent, OutboundError> {
+        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
+        if !scheme_ok {
+            return Err(OutboundError::Refused {
+                url: url.into(),
+                message: "only http and https URLs are fetched".into(),
+            });
+        }
+        if !allow_private {
+            return Ok(&self.public);
+        }
+        let host = host_of_url(url)
+            .ok_or_else(|| OutboundError::Refused { url: url.into(), message: "the URL has no host".into() })?;
+        Ok(slot.insert(agent(Some(host.to_string()))))
+    }
+
     /// POSTs `body` with `headers`; any 2xx is success.
     pub fn post(
         &self,
@@ -157,22 +226,8 @@ impl Outbound {
         body: &[u8],
         allow_private: bool,
     ) -> Result<Reply, OutboundError> {
-        let scheme_ok = url.starts_with("https://") || url.starts_with("http://");
-        if !scheme_ok {
-            return Err(OutboundError::Refused {
-                url: url.into(),
-                message: "only http and https URLs are fetched".into(),
-            });
-        }
-        let private_agent;
-        let agent = if allow_private {
-            let host = host_of_url(url)
-                .ok_or_else(|| OutboundError::Refused { url: url.into(), message: "the URL has no host".into() })?;
-            private_agent = agent(Some(host.to_string()));
-            &private_agent
-        } else {
-            &self.public
-        };
+        let mut private_agent = None;
+        let agent = self.agent_for(url, allow_private, &mut private_agent)?;
         let mut req = agent.post(url).set("Content-Type", content_type);
         for (name, value) in headers {
             req = req.set(name, value);
@@ -187,17 +242,34 @@ impl Outbound {
                     .map_err(|e| OutboundError::Transport { url: url.into(), message: e.to_string() })?;
                 Ok(Reply { status, body: out })
             }
-            Err(ureq::Error::Status(status, _)) => Err(OutboundError::Status { url: url.into(), status }),
-            Err(ureq::Error::Transport(t)) => {
-                let message = t.to_string();
-                if message.contains("not a public address") {
-                    Err(OutboundError::Refused { url: url.into(), message })
-                } else {
-                    Err(OutboundError::Transport { url: url.into(), message })
-                }
+            Err(e) => Err(transport_error(url, e)),
+        }
+    }
+}
+
+fn transport_error(url: &str, e: ureq::Error) -> OutboundError {
+    match e {
+        ureq::Error::Status(status, _) => OutboundError::Status { url: url.into(), status },
+        ureq::Error::Transport(t) => {
+            let message = t.to_string();
+            if message.contains("not a public address") {
+                OutboundError::Refused { url: url.into(), message }
+            } else {
+                OutboundError::Transport { url: url.into(), message }
             }
         }
     }
+}
+
+/// A fetched answer: the status (200, or 304 when nothing changed), the body, and what a
+/// conditional GET next time needs.
+#[derive(Debug)]
+pub struct Fetched {
+    pub status: u16,
+    pub body: Vec<u8>,
+    pub etag: Option<String>,
+    pub last_modified: Option<String>,
+    pub content_type: Option<String>,
 }
 
 #[cfg(test)]

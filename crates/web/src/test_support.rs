@@ -27,3 +27,8 @@ pub fn article(headline: &str, section: &str, published: &str) -> Article {
         updated_at: None,
     }
 }
+
+/// Puts `article` in the wire queue as `external_id`; returns the wire item's id.
+pub fn queue(store: &newsdesk_store::Store, external_id: &str, article: &Article) -> i64 {
+    crate::intake::queue_article(store, external_id, article, jiff::Timestamp::now()).expect("queued").id
+}

@@ -35,6 +35,7 @@ impl TestSite {
                 title: None,
                 caption: Some("Caption.".into()),
                 credit: Some("AA".into()),
+                source_url: None,
             }),
             body: vec![
                 Block::Paragraph { text: "First paragraph.".into() },

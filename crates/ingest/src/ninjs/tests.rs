@@ -1,4 +1,6 @@
 use super::*;
+use newsdesk_core::WorkflowState;
+use newsdesk_core::article::Section;
 use proptest::prelude::*;
 
 use crate::shared;
@@ -20,6 +22,16 @@ fn examples(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     out
 }
 
+/// Examples IPTC's own schemas refuse (`check::tests` has why), with what the refusal says.
+const REFUSED_EXAMPLES: [(&str, &str); 3] = [
+    ("spec-doc/not-valid/008_extension.json", "embargoedreason: not a ninjs 2.2 property"),
+    ("agency/2.1/schema-extension/extension-example.json", "foofoo: not a ninjs 2.1 property"),
+    (
+        "agency/3.0/collection/20231016-event-timeline-sample.json",
+        "eventDetails.dates.estimatedEndDate: not allowed here",
+    ),
+];
+
 #[test]
 fn every_example_item_parses_and_becomes_an_article() {
     let Some(dir) = shared::require_shared("ingest::ninjs_examples") else { return };
@@ -27,36 +39,94 @@ fn every_example_item_parses_and_becomes_an_article() {
     let root = dir.join("testdata/ninjs/examples");
     let files = examples(&root);
     assert!(files.len() >= 50, "{} example files", files.len());
-    let mut items = 0;
+    let (mut items, mut refused) = (0, 0);
     for f in files {
         let name = f.strip_prefix(&root).unwrap().display().to_string();
-        // Schema-extension samples are schemas, not items; `not-valid` holds the user guide's
-        // counter-examples, which are schema questions, not publishing ones.
-        if (name.contains("schema-extension") && !name.ends_with("example.json")) || name.contains("not-valid") {
-            continue;
-        }
-        // The user guide's renditions snippet is a fragment ("body": "...", no headline): it
-        // must be refused with a clear reason rather than published.
-        if name.contains("002_renditions_example") {
-            let e = parse_ninjs(&std::fs::read(&f).unwrap()).unwrap_err();
-            assert!(e.to_string().contains("headlines: missing"), "{name}: {e}");
+        // A JSON Schema document, not an item; and the user guide's counter-examples that are
+        // about publishing, not the schema.
+        if name.ends_with("extension-schema.json")
+            || (name.contains("not-valid") && !name.ends_with("008_extension.json"))
+        {
             continue;
         }
         let parsed = parse_ninjs(&std::fs::read(&f).unwrap()).unwrap_or_else(|e| panic!("{name}: {e}"));
-        for item in parsed {
+        if let Some((_, why)) = REFUSED_EXAMPLES.iter().find(|(n, _)| *n == name) {
+            assert!(parsed.items.is_empty(), "{name}");
+            for e in &parsed.failed {
+                assert!(e.to_string().contains(why), "{name}: {e}");
+            }
+            refused += parsed.failed.len();
+            continue;
+        }
+        // The user guide's renditions snippet is a fragment ("body": "...", no headline): it
+        // is skipped with the reason rather than published.
+        if name.contains("002_renditions_example") {
+            assert_eq!(parsed.skipped.len(), 1, "{name}: a fragment with no headline is skipped, not published");
+            continue;
+        }
+        assert!(
+            parsed.failed.is_empty() && parsed.skipped.is_empty(),
+            "{name}: {:?} {:?}",
+            parsed.failed,
+            parsed.skipped
+        );
+        for item in parsed.items {
             let a = item.to_article(&section).unwrap_or_else(|e| panic!("{name}: {e}"));
             assert!(!a.headline.is_empty() && !a.body.is_empty(), "{name}");
             items += 1;
         }
     }
     assert!(items >= 50, "{items} items");
+    assert_eq!(refused, 1 + 1 + 14);
+}
+
+/// IPTC's conformance suite through the importer: every `should_pass` item is read (or skipped
+/// when it has nothing to publish), every `should_fail` item is refused with its field named,
+/// holding each file to its folder's version (`--ninjs-version`).
+#[test]
+fn the_conformance_suite_through_the_importer() {
+    let Some(dir) = shared::require_shared("ingest::ninjs_suite") else { return };
+    let suite = dir.join("testdata/ninjs/test_suite");
+    let (mut passed, mut refused, mut not_json) = (0, 0, 0);
+    for folder in std::fs::read_dir(&suite).unwrap().flatten().map(|e| e.file_name().to_string_lossy().into_owned()) {
+        let version: check::Version = match folder.as_str() {
+            "1.x_dev" => "1.6".parse().unwrap(),
+            "2.x_dev" => "2.2".parse().unwrap(),
+            v => v.parse().unwrap(),
+        };
+        for (kind, should_pass) in [("should_pass", true), ("should_fail", false)] {
+            let Ok(entries) = std::fs::read_dir(suite.join(&folder).join(kind)) else { continue };
+            for f in entries.flatten().map(|e| e.path()) {
+                let name = format!("{folder}/{kind}/{}", f.file_name().unwrap().to_string_lossy());
+                let result = parse_ninjs_as(&std::fs::read(&f).unwrap(), Some(version));
+                match (result, should_pass) {
+                    (Ok(p), true) => {
+                        assert!(p.failed.is_empty(), "{name}: {:?}", p.failed);
+                        assert_eq!(p.items.len() + p.skipped.len(), 1, "{name}");
+                        passed += 1;
+                    }
+                    (Ok(p), false) => {
+                        assert!(p.items.is_empty() && p.failed.len() == 1, "{name} must be refused");
+                        assert!(!p.failed[0].field.is_empty() && !p.failed[0].message.is_empty());
+                        refused += 1;
+                    }
+                    (Err(e), false) => {
+                        assert!(e.to_string().starts_with("document: not JSON: line "), "{name}: {e}");
+                        not_json += 1;
+                    }
+                    (Err(e), true) => panic!("{name}: {e}"),
+                }
+            }
+        }
+    }
+    assert_eq!((passed, refused, not_json), (158, 65, 5));
 }
 
 #[test]
 fn a_dpa_text_item_in_detail() {
     let Some(dir) = shared::require_shared("ingest::ninjs_dpa") else { return };
     let bytes = std::fs::read(dir.join("testdata/ninjs/examples/agency/3.0/dpa_text.json")).unwrap();
-    let item = parse_ninjs(&bytes).unwrap().remove(0);
+    let item = parse_ninjs(&bytes).unwrap().items.remove(0);
     assert_eq!(item.headline, "Faktencheck Derby-Elfmeter: Hat Schiedsrichter Zwayer recht?");
     assert_eq!((item.language.as_str(), item.urgency, item.version.as_deref()), ("de", Some(4), Some("2")));
     assert_eq!(item.body.len(), 9);
@@ -71,14 +141,14 @@ fn a_dpa_text_item_in_detail() {
     // The same story in ninjs 2.1 (lowercase keys) reads the same.
     let v2 =
         parse_ninjs(&std::fs::read(dir.join("testdata/ninjs/examples/agency/2.1/dpa_text.json")).unwrap()).unwrap();
-    assert_eq!(v2[0].body, item.body);
+    assert_eq!(v2.items[0].body, item.body);
 }
 
 #[test]
 fn a_ninjs_1_item_with_a_picture_and_a_dateline() {
     let Some(dir) = shared::require_shared("ingest::ninjs_1x") else { return };
     let bytes = std::fs::read(dir.join("testdata/ninjs/examples/agency/1.4/ninjsExComplex1.json")).unwrap();
-    let item = parse_ninjs(&bytes).unwrap().remove(0);
+    let item = parse_ninjs(&bytes).unwrap().items.remove(0);
     assert_eq!(item.headline, "Captain of wrecked cruise ship on trial in Italy");
     assert!(item.picture.is_some(), "the associated picture becomes the lead image");
     let a = item.to_article(&Section::from_label("EUROPE").unwrap()).unwrap();
@@ -90,9 +160,13 @@ fn a_ninjs_1_item_with_a_picture_and_a_dateline() {
         a.body[0]
     );
     assert_eq!(a.source, None, "no copyright holder or info source is named, and none is guessed");
-    let plain = r#"{"uri": "u", "headline": "H", "located": "Izmir, Türkiye", "body_text": "Ferries resumed.", "infoSources": [{"name": "AA"}]}"#;
-    let a =
-        parse_ninjs(plain.as_bytes()).unwrap().remove(0).to_article(&Section::from_label("EUROPE").unwrap()).unwrap();
+    let plain = r#"{"uri": "u", "headline": "H", "located": "Izmir, Türkiye", "body_text": "Ferries resumed.", "infosource": [{"name": "AA"}]}"#;
+    let a = parse_ninjs(plain.as_bytes())
+        .unwrap()
+        .items
+        .remove(0)
+        .to_article(&Section::from_label("EUROPE").unwrap())
+        .unwrap();
     assert_eq!(a.body[0], Block::Paragraph { text: "IZMIR, TÜRKIYE — Ferries resumed.".into() });
     assert_eq!(a.source.as_deref(), Some("AA"));
 }
@@ -103,31 +177,40 @@ fn bad_documents_name_the_item_and_the_field() {
         ("{", "document: not JSON: line 1 column 1"),
         ("42", "document: expected a ninjs object"),
         ("[]", "document: expected a ninjs object"),
-        (r#"{"headline": "x", "body_text": "y"}"#, "uri: missing"),
-        (r#"{"uri": "u", "headlines": "x"}"#, "headlines: expected an array, found a string"),
-        (r#"{"uri": "u", "headline": "x"}"#, "bodies: missing"),
-        (
-            r#"{"uri": "u", "headline": "x", "body_text": "y", "versioncreated": "yesterday"}"#,
-            "versioncreated: expected a date-time",
-        ),
-        (r#"{"uri": "u", "headline": "x", "body_text": "y", "pubstatus": "maybe"}"#, "pubStatus: expected usable"),
-        (r#"[{"uri": "a", "headline": "x", "body_text": "y"}, 7]"#, "item 1: item: expected a JSON object"),
-        (
-            r#"[{"uri": "a", "headline": "x", "body_text": "y"}, {"uri": 5}]"#,
-            "item 1: uri: expected a string, found a number",
-        ),
+        (r#"{"headline": "x", "body_text": "y"}"#, "item: missing required property \"uri\""),
+        (r#"{"uri": "u", "headlines": "x"}"#, "headlines: expected an array"),
+        (r#"{"uri": "u", "pubstatus": "maybe"}"#, "pubstatus: expected one of usable, withheld, canceled"),
+        (r#"{"uri": "u", "headline": "x", "mime_type": "bad"}"#, "mime_type: not a ninjs"),
+        (r#"{"uri": "u"}"#, "skipped: no headline, text or description"),
+        (r#"[{"uri": "a", "headline": "x", "body_text": "y"}, 7]"#, "item 1: item: a ninjs item must be a JSON object"),
+        (r#"[{"uri": "a", "headline": "x", "body_text": "y"}, {"uri": 5}]"#, "item 1: uri: expected a string"),
     ];
     for (doc, want) in cases {
-        let e = parse_ninjs(doc.as_bytes()).unwrap_err();
-        assert!(e.to_string().starts_with(want), "{doc}: {e}");
+        let problem = match parse_ninjs(doc.as_bytes()) {
+            Err(e) => e.to_string(),
+            Ok(p) => p
+                .failed
+                .first()
+                .map(ToString::to_string)
+                .or(p.skipped.first().map(|(_, why)| format!("skipped: {why}")))
+                .unwrap_or_default(),
+        };
+        assert!(problem.contains(want), "{doc}: {problem}");
     }
+    // One broken item does not stop the others.
+    let p = parse_ninjs(br#"[{"uri": "a", "headline": "x", "body_text": "y"}, {"uri": 5}, {"uri": "c", "headline": "z", "body_text": "w"}]"#).unwrap();
+    assert_eq!((p.items.len(), p.failed.len()), (2, 1));
+    // ninjs does not insist on date formats: an unreadable one is left out, with a warning.
+    let p = parse_ninjs(br#"{"uri": "u", "headline": "x", "body_text": "y", "versioncreated": "yesterday"}"#).unwrap();
+    assert_eq!((p.items[0].version_created, p.warnings.len()), (None, 1));
+    assert!(p.warnings[0].contains("versioncreated: cannot read the date"), "{:?}", p.warnings);
 }
 
 #[test]
 fn versions_embargo_and_status() {
-    let doc = r#"{"uri": "urn:x", "version": 3, "headline": "<b>Bold</b> news", "body_html5": "<p>One</p><script>x()</script><p>Two</p>",
+    let doc = r#"{"uri": "urn:x", "version": "3", "headline": "<b>Bold</b> news", "body_html5": "<p>One</p><script>x()</script><p>Two</p>",
         "firstcreated": "2026-01-05T08:00:00Z", "versioncreated": "2026-01-05T09:00:00Z", "embargoed": "2026-01-06T00:00:00Z", "pubstatus": "withheld"}"#;
-    let item = parse_ninjs(doc.as_bytes()).unwrap().remove(0);
+    let item = parse_ninjs(doc.as_bytes()).unwrap().items.remove(0);
     assert_eq!(item.headline, "Bold news");
     assert_eq!(item.body, vec![Block::Paragraph { text: "One".into() }, Block::Paragraph { text: "Two".into() }]);
     let a = item.to_article(&Section::from_label("WIRE").unwrap()).unwrap();
@@ -154,7 +237,7 @@ proptest! {
         obj.insert(extra, serde_json::from_str(&value).unwrap());
         let bytes = serde_json::to_vec(&obj).unwrap();
         if let Ok(items) = parse_ninjs(&bytes) {
-            for item in items {
+            for item in items.items {
                 let _ = item.to_article(&Section::from_label("WIRE").unwrap());
             }
         }

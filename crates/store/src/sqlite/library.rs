@@ -50,6 +50,13 @@ pub struct WireItem {
     pub language: String,
     pub received_at: Timestamp,
     pub taken_article_id: Option<i64>,
+    pub version: Option<String>,
+    pub format: Option<String>,
+    pub urgency: Option<i64>,
+    /// The near-duplicate group: the id of its first item.
+    pub cluster: i64,
+    /// How many times the same item or text came again.
+    pub redeliveries: i64,
 }
 
 impl Store {
@@ -104,29 +111,6 @@ impl Store {
         row.transpose()
     }
 
-    /// Puts a wire item in the queue (or refreshes it when the provider sends it again).
-    pub fn queue_wire_item(&self, external_id: &str, item: &Article, now: Timestamp) -> Result<i64, StoreError> {
-        let mut conn = lock(&self.writer);
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        tx.execute(
-            "INSERT INTO wire_items (external_id, source, headline, language, received_at, item) \
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (external_id) DO UPDATE SET source = excluded.source, \
-             headline = excluded.headline, language = excluded.language, received_at = excluded.received_at, \
-             item = excluded.item",
-            params![
-                external_id,
-                item.source,
-                item.headline,
-                item.language,
-                now.as_microsecond(),
-                serde_json::to_string(item)?
-            ],
-        )?;
-        let id = tx.query_row("SELECT id FROM wire_items WHERE external_id = $1", [external_id], |r| r.get(0))?;
-        tx.commit()?;
-        Ok(id)
-    }
-
     pub fn wire_items(
         &self,
         source: Option<&str>,
@@ -139,24 +123,33 @@ impl Store {
             .filter(|q| !q.is_empty())
             .map(|q| format!("%{}%", q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")));
         let mut stmt = conn.prepare_cached(
-            "SELECT id, external_id, source, headline, language, received_at, taken_article_id FROM wire_items \
+            "SELECT id, external_id, source, headline, language, received_at, taken_article_id, version, format, \
+             urgency, COALESCE(cluster_id, id), redeliveries FROM wire_items \
              WHERE ($1 IS NULL OR source = $1) AND ($2 IS NULL OR headline LIKE $2 ESCAPE '\\') \
              ORDER BY received_at DESC, id DESC LIMIT $3",
         )?;
         let rows = stmt.query_map(params![source, pattern, limit as i64], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get::<_, i64>(5)?, r.get(6)?))
+            Ok((
+                WireItem {
+                    id: r.get(0)?,
+                    external_id: r.get(1)?,
+                    source: r.get(2)?,
+                    headline: r.get(3)?,
+                    language: r.get(4)?,
+                    received_at: Timestamp::UNIX_EPOCH,
+                    taken_article_id: r.get(6)?,
+                    version: r.get(7)?,
+                    format: r.get(8)?,
+                    urgency: r.get(9)?,
+                    cluster: r.get(10)?,
+                    redeliveries: r.get(11)?,
+                },
+                r.get::<_, i64>(5)?,
+            ))
         })?;
         rows.map(|row| {
-            let (id, external_id, source, headline, language, received, taken) = row?;
-            Ok(WireItem {
-                id,
-                external_id,
-                source,
-                headline,
-                language,
-                received_at: ts(received)?,
-                taken_article_id: taken,
-            })
+            let (item, received) = row?;
+            Ok(WireItem { received_at: ts(received)?, ..item })
         })
         .collect()
     }

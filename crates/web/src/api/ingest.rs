@@ -1,65 +1,106 @@
-//! `POST /api/ingest`: an agency or a partner pushes ninjs (one item or an array) with an ingest
-//! key. Items are stored as `newsdesk import` stores them: a repeated or older version changes
-//! nothing, a newer one is a new revision. With `queue=true` the items go to the newsroom's wire
-//! queue instead, for the desk to take. A document that cannot be read is refused whole.
+//! `POST /api/ingest`: an agency or a partner pushes IPTC ninjs (JSON: one item or an array) or
+//! NewsML-G2 (XML: an item or a news message) with an ingest key. Items go through intake as
+//! `newsdesk import` sends them: published by default, to the wire queue with `queue=true`, as
+//! the routing rules say with `route=true`. A document that cannot be read at all is refused
+//! whole; otherwise each item's fate is in the answer, and a broken item stops none of the others.
 
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use newsdesk_core::article::Section;
-use newsdesk_store::{KeyScope, SaveStatus};
+use newsdesk_ingest::item::Parsed;
+use newsdesk_store::KeyScope;
 use serde_json::json;
 
 use super::{ApiError, authorize_scope, blocking, json_response, params};
 use crate::AppState;
+use crate::intake::{Intake, Mode, Tally};
+
+fn flag(query: &[(String, String)], name: &str) -> Result<bool, ApiError> {
+    match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
+        None | Some("false" | "0") => Ok(false),
+        Some("true" | "1") => Ok(true),
+        Some(other) => Err(ApiError::invalid(name, format!("expected true or false, found {other:?}"))),
+    }
+}
+
+/// The pushed document, read by its declared type: JSON is ninjs, XML is NewsML-G2.
+fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, ApiError> {
+    let media_type = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| t.split(';').next())
+        .map(|t| t.trim().to_ascii_lowercase())
+        .unwrap_or_default();
+    let parsed = if media_type.ends_with("json") {
+        newsdesk_ingest::parse_ninjs(body)
+    } else if media_type.ends_with("xml") {
+        newsdesk_ingest::newsml::parse_newsml(body)
+    } else {
+        return Err(ApiError::UnsupportedMediaType);
+    };
+    parsed.map_err(|e| ApiError::InvalidDocument(e.to_string()))
+}
 
 pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
     let result = async {
-        let query = params(raw.as_deref(), &["section", "queue"])?;
+        let query = params(raw.as_deref(), &["section", "queue", "route"])?;
         let section = match query.iter().find(|(k, _)| k == "section") {
-            Some((_, label)) => Section::from_label(label)
-                .ok_or_else(|| ApiError::invalid("section", format!("expected a section name, found {label:?}")))?,
-            None => Section::from_label("News").expect("a valid label"),
+            Some((_, label)) => Some(
+                Section::from_label(label)
+                    .ok_or_else(|| ApiError::invalid("section", format!("expected a section name, found {label:?}")))?,
+            ),
+            None => None,
         };
-        let queue = match query.iter().find(|(k, _)| k == "queue").map(|(_, v)| v.as_str()) {
-            None | Some("false" | "0") => false,
-            Some("true" | "1") => true,
-            Some(other) => return Err(ApiError::invalid("queue", format!("expected true or false, found {other:?}"))),
-        };
+        let (queue, routed) = (flag(&query, "queue")?, flag(&query, "route")?);
         authorize_scope(&state, &headers, KeyScope::Ingest).await?;
-        if !super::is_json(&headers) {
-            return Err(ApiError::UnsupportedMediaType);
+        let parsed = read(&headers, &body)?;
+        if parsed.items.is_empty() && parsed.skipped.is_empty() && !parsed.failed.is_empty() {
+            let problems: Vec<String> = parsed.failed.iter().map(ToString::to_string).collect();
+            return Err(ApiError::InvalidDocument(problems.join("; ")));
         }
-        let items = newsdesk_ingest::parse_ninjs(&body).map_err(|e| ApiError::InvalidDocument(e.to_string()))?;
-        let articles = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| item.to_article(&section).map_err(|e| ApiError::InvalidDocument(format!("item {i}: {e}"))))
-            .collect::<Result<Vec<_>, _>>()?;
         let value = blocking(&state, move |st| {
-            let (mut created, mut updated, mut unchanged) = (0, 0, 0);
-            let mut data = vec![];
-            for (item, article) in items.iter().zip(&articles) {
-                let ext = item.external_id();
-                if queue {
-                    // Into the newsroom's wire queue: nothing is published until the desk takes it.
-                    let wire = st.store.queue_wire_item(&ext, article, Timestamp::now())?;
-                    let url = format!("{}/newsroom/wire", st.site.url);
-                    data.push(json!({ "uri": item.uri, "id": wire, "url": url, "status": "queued" }));
-                    continue;
-                }
-                let outcome = st.store.save_versioned(article, Some(&ext), item.version.as_deref(), "ingest", Timestamp::now())?;
-                match outcome.status {
-                    SaveStatus::Created => created += 1,
-                    SaveStatus::Updated => updated += 1,
-                    SaveStatus::Unchanged => unchanged += 1,
-                }
-                data.push(json!({ "uri": item.uri, "id": outcome.id, "url": super::as_uri(&format!("{}{}", st.site.url, outcome.path)), "status": outcome.status }));
+            let mode = match (routed, queue) {
+                (true, _) => Mode::Route { publish: !queue },
+                (false, true) => Mode::Queue,
+                (false, false) => Mode::Publish,
+            };
+            let mut intake = Intake::new(&st.store, mode, "ingest").map_err(|e| ApiError::Internal(e.to_string()))?;
+            if let Some(s) = section {
+                intake = intake.into_section(s);
             }
-            let queued = if queue { items.len() } else { 0 };
-            Ok(json!({ "data": data, "created": created, "updated": updated, "unchanged": unchanged, "queued": queued }))
+            let mut tally = Tally::default();
+            let mut data = vec![];
+            for item in &parsed.items {
+                match intake.take(item, Timestamp::now()) {
+                    Ok(out) => {
+                        tally.count(out.status);
+                        let mut entry = json!({ "uri": out.uri, "status": out.status, "id": out.id,
+                                                "url": super::as_uri(&format!("{}{}", st.site.url, out.path)) });
+                        if let Some(c) = out.cluster {
+                            entry["cluster"] = json!(c);
+                        }
+                        data.push(entry);
+                    }
+                    Err(crate::intake::IntakeError::Item(e)) => {
+                        tally.failed += 1;
+                        data.push(json!({ "uri": item.uri, "status": "failed", "error": e.to_string() }));
+                    }
+                    Err(crate::intake::IntakeError::Store(e)) => return Err(ApiError::Internal(e.to_string())),
+                }
+            }
+            for (uri, why) in &parsed.skipped {
+                tally.skipped += 1;
+                data.push(json!({ "uri": uri, "status": "skipped", "error": why }));
+            }
+            for e in &parsed.failed {
+                tally.failed += 1;
+                data.push(json!({ "uri": e.id.clone().unwrap_or_default(), "status": "failed", "error": e.to_string() }));
+            }
+            Ok(json!({ "data": data, "imported": tally.imported, "updated": tally.updated, "duplicate": tally.duplicate,
+                       "skipped": tally.skipped, "failed": tally.failed }))
         })
         .await?;
         Ok::<_, ApiError>(json_response(&value, &headers))

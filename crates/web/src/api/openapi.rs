@@ -342,18 +342,22 @@ fn content(site_url: &str) -> Value {
                 })),
             }},
             "/api/ingest": { "post": {
-                "summary": "Push wire items (IPTC ninjs 1.x–3.x: one item or an array)",
+                "summary": "Push wire items: IPTC ninjs 1.x–3.x (JSON, one item or an array) or NewsML-G2 (XML, an item or a news message)",
                 "operationId": "ingest", "tags": ["ingest"],
-                "description": "Needs a key made with `newsdesk api-key add NAME --scope ingest`. A repeated or older version of an item changes nothing; a newer one becomes a new revision of its story.",
+                "description": "Needs a key made with `newsdesk api-key add NAME --scope ingest`. The body's type says the format: `application/json` is ninjs, `application/xml` (or any `+xml`) is NewsML-G2. A repeated or older version of an item changes nothing (`duplicate`); a newer one becomes a new revision of its story (`updated`). Each item is stored on its own: one that cannot be read is reported with its field and the others go on; a document none of whose items can be read is refused (400).",
                 "parameters": [
-                    slug_param("section", "Section for the items (a new story's; updates stay where they are filed)."),
-                    { "name": "queue", "in": "query", "required": false, "description": "Put the items in the newsroom's wire queue instead of publishing them.", "schema": { "type": "boolean", "default": false } }
+                    slug_param("section", "Section for every item (a new story's; updates stay where they are filed). Without it, routing rules and the item decide."),
+                    { "name": "queue", "in": "query", "required": false, "description": "Put the items in the newsroom's wire queue instead of publishing them.", "schema": { "type": "boolean", "default": false } },
+                    { "name": "route", "in": "query", "required": false, "description": "Let the routing rules decide each item's fate (publish, queue or skip); items no rule decides are published, or queued with `queue=true`.", "schema": { "type": "boolean", "default": false } }
                 ],
-                "requestBody": { "required": true, "content": { "application/json": { "schema": { "type": ["object", "array"] } } } },
+                "requestBody": { "required": true, "content": {
+                    "application/json": { "schema": { "type": ["object", "array"] } },
+                    "application/xml": { "schema": { "type": "string" } }
+                } },
                 "responses": with_problems(json!({
                     "200": ok("What became of each item.", "IngestResult"),
                     "403": { "description": "The key may not push wire items (code `forbidden`).", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
-                    "415": { "description": "Not JSON (code `unsupported-media-type`).", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
+                    "415": { "description": "Neither JSON nor XML (code `unsupported-media-type`).", "content": { "application/problem+json": { "schema": { "$ref": "#/components/schemas/Problem" } } } },
                 })),
             }},
             "/api/v1/search": { "get": {
@@ -385,13 +389,15 @@ fn content(site_url: &str) -> Value {
                     "data": { "type": "array", "items": { "$ref": "#/components/schemas/Article" } },
                     "next_cursor": { "type": ["string", "null"], "description": "Pass as `cursor` for the next page; null on the last." }
                 }},
-                "IngestResult": { "type": "object", "required": ["data", "created", "updated", "unchanged", "queued"], "additionalProperties": false, "properties": {
-                    "data": { "type": "array", "items": { "type": "object", "required": ["uri", "id", "url", "status"], "additionalProperties": false, "properties": {
+                "IngestResult": { "type": "object", "required": ["data", "imported", "updated", "duplicate", "skipped", "failed"], "additionalProperties": false, "properties": {
+                    "data": { "type": "array", "items": { "type": "object", "required": ["uri", "status"], "additionalProperties": false, "properties": {
                         "uri": { "type": "string" }, "id": { "type": "integer" }, "url": { "type": "string", "format": "uri" },
-                        "status": { "type": "string", "enum": ["created", "updated", "unchanged", "queued"] }
+                        "status": { "type": "string", "enum": ["imported", "queued", "updated", "duplicate", "skipped", "failed"] },
+                        "cluster": { "type": "integer", "description": "A queued item's near-duplicate group (the id of its first item)." },
+                        "error": { "type": "string", "description": "Why a skipped or failed item was: the item, the field and what is wrong." }
                     }}},
-                    "created": { "type": "integer", "minimum": 0 }, "updated": { "type": "integer", "minimum": 0 }, "unchanged": { "type": "integer", "minimum": 0 },
-                    "queued": { "type": "integer", "minimum": 0 }
+                    "imported": { "type": "integer", "minimum": 0 }, "updated": { "type": "integer", "minimum": 0 }, "duplicate": { "type": "integer", "minimum": 0 },
+                    "skipped": { "type": "integer", "minimum": 0 }, "failed": { "type": "integer", "minimum": 0 }
                 }},
                 "SearchResults": { "type": "object", "required": ["data", "total", "page", "suggestion"], "additionalProperties": false, "properties": {
                     "data": { "type": "array", "items": { "type": "object", "additionalProperties": false,

@@ -231,17 +231,35 @@ async fn wire_items_are_pushed_with_an_ingest_key() {
     let (status, v) = post(&api, "/api/ingest?section=business", &ingest_key, "application/json", doc).await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(
-        (v["created"].as_i64(), v["data"][0]["url"].as_str()),
-        (Some(1), Some("http://127.0.0.1:8080/business/pushed-story"))
+        (v["imported"].as_i64(), v["data"][0]["status"].as_str(), v["data"][0]["url"].as_str()),
+        (Some(1), Some("imported"), Some("http://127.0.0.1:8080/business/pushed-story"))
     );
     let (_, v) = post(&api, "/api/ingest", &ingest_key, "application/json", doc).await;
-    assert_eq!(v["unchanged"], 1, "the same version again changes nothing");
+    assert_eq!(v["duplicate"], 1, "the same version again changes nothing");
 
     let (status, v) = post(&api, "/api/ingest", &ingest_key, "text/plain", doc).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported-media-type")));
-    let bad = r#"[{"uri": "a", "headline": "x", "body_text": "y"}, {"uri": "b", "headline": "z", "body_text": "w", "urgency": "high"}]"#;
+    // One bad item is reported with its field; the others are stored.
+    let mixed = r#"[{"uri": "a", "headline": "Good one", "body_text": "y"}, {"uri": "b", "headline": "z", "body_text": "w", "urgency": "high"}]"#;
+    let (status, v) = post(&api, "/api/ingest?queue=true", &ingest_key, "application/json", mixed).await;
+    assert_eq!(status, StatusCode::OK, "{v}");
+    assert_eq!((v["imported"].as_i64(), v["failed"].as_i64()), (Some(1), Some(1)));
+    assert_eq!(v["data"][0]["status"], "queued");
+    assert!(v["data"][1]["error"].as_str().unwrap().starts_with("item 1 (b): urgency: expected"), "{v}");
+    // A document none of whose items can be read is refused whole.
+    let bad = r#"[{"uri": "a", "urgency": "high"}]"#;
     let (status, v) = post(&api, "/api/ingest", &ingest_key, "application/json", bad).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")));
-    assert!(v["detail"].as_str().unwrap().starts_with("item 1: urgency: expected a number"), "{v}");
+    assert!(v["detail"].as_str().unwrap().starts_with("item 0 (a): urgency: expected"), "{v}");
+    // NewsML-G2 is pushed as XML.
+    let newsml = r#"<newsItem xmlns="http://iptc.org/std/nar/2006-10-01/" guid="urn:g2:1" version="1" standard="NewsML-G2" standardversion="2.35"><itemMeta><itemClass qcode="ninat:text"/><provider qcode="nprov:AA"/><versionCreated>2026-11-30T10:00:00Z</versionCreated></itemMeta><contentMeta><headline>Pushed in XML</headline></contentMeta><contentSet><inlineXML contenttype="application/nitf+xml"><nitf xmlns="http://iptc.org/std/NITF/2006-10-18/"><body><body.content><p>Words.</p></body.content></body></nitf></inlineXML></contentSet></newsItem>"#;
+    let (status, v) = post(&api, "/api/ingest?section=world", &ingest_key, "application/xml", newsml).await;
+    assert_eq!(
+        (status, v["data"][0]["url"].as_str()),
+        (StatusCode::OK, Some("http://127.0.0.1:8080/world/pushed-in-xml")),
+        "{v}"
+    );
+    let (status, v) = post(&api, "/api/ingest", &ingest_key, "application/xml", "<not-closed>").await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")), "{v}");
     assert!(api.state.store.published_by_path("news", "x").unwrap().is_none(), "a refused document stores nothing");
 }

@@ -239,6 +239,7 @@ impl StoryForm {
                 title: None,
                 caption: opt(&self.image_caption),
                 credit: opt(&self.image_credit),
+                source_url: None,
             })
         };
         let mut body = Vec::new();

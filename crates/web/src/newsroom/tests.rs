@@ -120,16 +120,12 @@ async fn every_route_with_every_role_and_anonymous() {
     let n = Newsroom::new();
     // A story everyone who passes the gate may at least open: an editor's, in edit.
     let id = n.story(Role::Editor, WorkflowState::InEdit, "Table test story").to_string();
-    let wire = n
-        .state
-        .store
-        .queue_wire_item(
-            "t:1",
-            &crate::test_support::article("Wire item", "World", "2026-01-01T00:00:00Z"),
-            Timestamp::now(),
-        )
-        .unwrap()
-        .to_string();
+    let wire = crate::test_support::queue(
+        &n.state.store,
+        "t:1",
+        &crate::test_support::article("Wire item", "World", "2026-01-01T00:00:00Z"),
+    )
+    .to_string();
     let contributor = n.person(Role::Contributor).id.to_string();
     let invited = n.state.store.add_user("new@example.org", "New", Role::Reporter, None, Timestamp::now()).unwrap();
     let invite = auth::invite(&n.state.store, &invited, Timestamp::now()).unwrap();
