@@ -4,6 +4,7 @@
 //! beyond its own index directory.
 
 pub mod analysis;
+mod query;
 pub mod search;
 pub mod text;
 

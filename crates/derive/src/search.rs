@@ -7,31 +7,25 @@
 //! The index is derived state: it records, in its commit, the last event it has applied, so a
 //! follower can bring it up to date from the event log, and it can always be rebuilt.
 
-use std::ops::Bound;
 use std::path::Path;
 use std::sync::Mutex;
 
 use jiff::Timestamp;
 use newsdesk_core::{Article, Block};
 use serde::Serialize;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
-    TermQuery,
-};
+use tantivy::query::{BooleanQuery, Occur, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
-use tantivy::snippet::SnippetGenerator;
-use tantivy::{Index, IndexReader, IndexWriter, Order, ReloadPolicy, TantivyDocument, Term};
+use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::analysis::{LANGUAGES, analyzer, language_key, terms};
+use crate::analysis::{LANGUAGES, analyzer, language_key};
 pub use crate::text::{Item, edit_distance, entities, parse};
-use crate::text::{escape, replace_word};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 2;
+pub const INDEX_VERSION: u32 = 3;
 const WRITER_MEMORY: usize = 64 * 1024 * 1024;
 
 #[derive(Debug, thiserror::Error)]
@@ -52,33 +46,41 @@ struct Payload {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct LangFields {
-    headline: Field,
-    deck: Field,
-    body: Field,
+pub(crate) struct LangFields {
+    /// The headline alone, to weigh headline matches when results are ranked.
+    pub headline: Field,
+    /// Everything readers search: headline (twice, so its words weigh more), deck, body, tags
+    /// and authors. One field per language keeps a query to a flat set of terms, the shape
+    /// tantivy can skip through (block-max WAND) instead of scoring every match.
+    pub all: Field,
 }
 
 #[derive(Debug, Clone)]
-struct Fields {
-    id: Field,
-    published: Field,
-    section: Field,
-    source: Field,
-    author: Field,
-    tag: Field,
+pub(crate) struct Fields {
+    pub id: Field,
+    pub published: Field,
+    pub section: Field,
+    pub source: Field,
+    pub author: Field,
+    pub tag: Field,
     /// Names in the text (people, places, organisations), for similarity.
-    entity: Field,
-    lang: Vec<(&'static str, LangFields)>,
-    tags_text: Field,
-    authors_text: Field,
-    words: Field,
+    pub entity: Field,
+    pub lang: Vec<(&'static str, LangFields)>,
+    /// Every word unstemmed, for prefixes and "did you mean".
+    pub words: Field,
     // Stored only, to show results.
-    path: Field,
-    headline: Field,
-    deck: Field,
-    body: Field,
-    section_name: Field,
-    language: Field,
+    pub path: Field,
+    pub headline: Field,
+    pub deck: Field,
+    pub body: Field,
+    pub section_name: Field,
+    pub language: Field,
+}
+
+impl Fields {
+    pub fn of(&self, lang: &str) -> LangFields {
+        self.lang.iter().find(|(l, _)| *l == lang).map(|(_, lf)| *lf).expect("every language key has fields")
+    }
 }
 
 fn text(tokenizer: &str) -> TextOptions {
@@ -104,14 +106,11 @@ fn schema() -> (Schema, Fields) {
             let t = format!("nd_{l}");
             let f = LangFields {
                 headline: sb.add_text_field(&format!("headline_{l}"), text(&t)),
-                deck: sb.add_text_field(&format!("deck_{l}"), text(&t)),
-                body: sb.add_text_field(&format!("body_{l}"), text(&t)),
+                all: sb.add_text_field(&format!("all_{l}"), text(&t)),
             };
             (*l, f)
         })
         .collect();
-    let tags_text = sb.add_text_field("tags_text", text("nd_xx"));
-    let authors_text = sb.add_text_field("authors_text", text("nd_xx"));
     let words = sb.add_text_field("words", text("nd_xx"));
     let path = sb.add_text_field("path", STORED);
     let headline = sb.add_text_field("headline", STORED);
@@ -128,8 +127,6 @@ fn schema() -> (Schema, Fields) {
         tag,
         entity,
         lang,
-        tags_text,
-        authors_text,
         words,
         path,
         headline,
@@ -270,8 +267,7 @@ impl SearchIndex {
         let f = &self.fields;
         let writer = self.lock();
         writer.delete_term(Term::from_field_u64(f.id, id as u64));
-        let lang = language_key(&article.language);
-        let lf = f.lang.iter().find(|(l, _)| *l == lang).map(|(_, lf)| *lf).expect("every key has fields");
+        let lf = f.of(language_key(&article.language));
         let body = body_text(&article.body);
         let mut doc = TantivyDocument::default();
         doc.add_u64(f.id, id as u64);
@@ -280,29 +276,32 @@ impl SearchIndex {
         if let Some(s) = &article.source {
             doc.add_text(f.source, s.to_lowercase());
         }
+        doc.add_text(lf.headline, &article.headline);
+        // Twice: a word in the headline says more about the story than one in the body.
+        doc.add_text(lf.all, &article.headline);
+        doc.add_text(lf.all, &article.headline);
+        doc.add_text(f.words, &article.headline);
         for a in &article.authors {
             if let Some(slug) = newsdesk_core::Slug::from_title(a) {
                 doc.add_text(f.author, slug.as_str());
             }
-            doc.add_text(f.authors_text, a);
+            doc.add_text(lf.all, a);
         }
         for t in &article.tags {
             if let Some(slug) = newsdesk_core::Slug::from_title(t) {
                 doc.add_text(f.tag, slug.as_str());
             }
-            doc.add_text(f.tags_text, t);
+            doc.add_text(lf.all, t);
         }
         for e in entities(&format!("{}. {}", article.headline, body)) {
             doc.add_text(f.entity, e);
         }
-        doc.add_text(lf.headline, &article.headline);
-        doc.add_text(f.words, &article.headline);
         if let Some(d) = &article.deck {
-            doc.add_text(lf.deck, d);
+            doc.add_text(lf.all, d);
             doc.add_text(f.words, d);
             doc.add_text(f.deck, d);
         }
-        doc.add_text(lf.body, &body);
+        doc.add_text(lf.all, &body);
         doc.add_text(f.words, &body);
         doc.add_text(f.path, article.path());
         doc.add_text(f.headline, &article.headline);
@@ -344,16 +343,11 @@ impl SearchIndex {
         use tantivy::query::MoreLikeThisQuery;
         use tantivy::schema::OwnedValue;
         let f = &self.fields;
-        let lang = language_key(&article.language);
-        let lf = f.lang.iter().find(|(l, _)| *l == lang).map(|(_, lf)| *lf).expect("every key has fields");
+        let lf = f.of(language_key(&article.language));
         let body = body_text(&article.body);
-        let mut fields = vec![
-            (lf.headline, vec![OwnedValue::Str(article.headline.clone())]),
-            (lf.body, vec![OwnedValue::Str(body)]),
-        ];
-        if !article.tags.is_empty() {
-            fields.push((f.tags_text, article.tags.iter().map(|t| OwnedValue::Str(t.clone())).collect()));
-        }
+        let mut texts = vec![OwnedValue::Str(article.headline.clone()), OwnedValue::Str(body)];
+        texts.extend(article.tags.iter().map(|t| OwnedValue::Str(t.clone())));
+        let fields = vec![(lf.headline, vec![OwnedValue::Str(article.headline.clone())]), (lf.all, texts)];
         let mlt = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
             .with_max_doc_frequency(u64::MAX)
@@ -392,223 +386,11 @@ impl SearchIndex {
         self.reader.searcher().num_docs()
     }
 
-    /// The query for the words of `text` (without filters), and the plain words in it.
-    fn text_query(&self, text: &str) -> (Option<Box<dyn Query>>, Vec<String>) {
-        let f = &self.fields;
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let mut plain = Vec::new();
-        for item in parse(text) {
-            let (occur, q): (Occur, Option<Box<dyn Query>>) = match item {
-                Item::Word { text, negate } => {
-                    if !negate {
-                        plain.push(text.clone());
-                    }
-                    (if negate { Occur::MustNot } else { Occur::Must }, self.words_query(&text))
-                }
-                Item::Phrase { text, negate } => {
-                    (if negate { Occur::MustNot } else { Occur::Must }, self.words_query(&text))
-                }
-                Item::Prefix(p) => {
-                    let t = terms("xx", &p);
-                    let q = t.last().map(|last| {
-                        let mut all: Vec<Term> =
-                            t[..t.len() - 1].iter().map(|w| Term::from_field_text(f.words, w)).collect();
-                        all.push(Term::from_field_text(f.words, last));
-                        Box::new(PhrasePrefixQuery::new(all)) as Box<dyn Query>
-                    });
-                    (Occur::Must, q)
-                }
-            };
-            if let Some(q) = q {
-                clauses.push((occur, q));
-            }
-        }
-        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
-            return (None, plain);
-        }
-        (Some(Box::new(BooleanQuery::new(clauses))), plain)
-    }
-
-    /// One word or phrase, in every field, each analysed the field's way; the best field counts.
-    fn words_query(&self, text: &str) -> Option<Box<dyn Query>> {
-        let f = &self.fields;
-        let mut per_field: Vec<(Field, &str, f32)> = Vec::new();
-        for (lang, lf) in &f.lang {
-            per_field.push((lf.headline, lang, 3.0));
-            per_field.push((lf.deck, lang, 1.8));
-            per_field.push((lf.body, lang, 1.0));
-        }
-        per_field.push((f.tags_text, "xx", 2.0));
-        per_field.push((f.authors_text, "xx", 2.0));
-        let mut disjuncts: Vec<Box<dyn Query>> = Vec::new();
-        for (field, lang, boost) in per_field {
-            let ts: Vec<Term> = terms(lang, text).iter().map(|t| Term::from_field_text(field, t)).collect();
-            let q: Box<dyn Query> = match ts.len() {
-                0 => continue,
-                1 => Box::new(TermQuery::new(ts[0].clone(), IndexRecordOption::WithFreqs)),
-                // A phrase, or a word the analyzer splits ("e-mail"), is matched as written.
-                _ => Box::new(PhraseQuery::new(ts)),
-            };
-            disjuncts.push(Box::new(BoostQuery::new(q, boost)));
-        }
-        if disjuncts.is_empty() {
-            return None;
-        }
-        Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(disjuncts, 0.1)))
-    }
-
-    fn filters(&self, q: &SearchQuery) -> Vec<(Occur, Box<dyn Query>)> {
-        let f = &self.fields;
-        let term = |field: Field, v: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic))
-        };
-        let mut out: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        if let Some(s) = &q.section {
-            out.push((Occur::Must, term(f.section, s)));
-        }
-        if let Some(s) = &q.source {
-            out.push((Occur::Must, term(f.source, &s.to_lowercase())));
-        }
-        if let Some(a) = &q.author {
-            out.push((Occur::Must, term(f.author, a)));
-        }
-        if q.from.is_some() || q.until.is_some() {
-            let lower = q
-                .from
-                .map_or(Bound::Unbounded, |t| Bound::Included(Term::from_field_i64(f.published, t.as_microsecond())));
-            let upper = q
-                .until
-                .map_or(Bound::Unbounded, |t| Bound::Excluded(Term::from_field_i64(f.published, t.as_microsecond())));
-            out.push((Occur::Must, Box::new(RangeQuery::new(lower, upper))));
-        }
-        out
-    }
-
     pub fn search(&self, q: &SearchQuery) -> Result<Results, SearchError> {
-        let searcher = self.reader.searcher();
-        let (text_query, plain) = self.text_query(&q.text);
-        let mut clauses = self.filters(q);
-        let has_text = text_query.is_some();
-        match text_query {
-            Some(t) => clauses.push((Occur::Must, t)),
-            // Filters alone list what they match, newest first.
-            None if !clauses.is_empty() => clauses.push((Occur::Must, Box::new(AllQuery))),
-            None => return Ok(Results { total: 0, hits: vec![], suggestion: None }),
-        }
-        let query = BooleanQuery::new(clauses);
-        let limit = q.limit.clamp(1, 100);
-        let offset = q.offset.min(10_000);
-        let (addresses, total): (Vec<(f32, tantivy::DocAddress)>, usize) = if q.sort == Sort::Date || !has_text {
-            let top =
-                TopDocs::with_limit(limit).and_offset(offset).order_by_fast_field::<i64>("published", Order::Desc);
-            let (docs, total) = searcher.search(&query, &(top, Count))?;
-            (docs.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
-        } else {
-            let top = TopDocs::with_limit(limit).and_offset(offset).order_by_score();
-            searcher.search(&query, &(top, Count))?
-        };
-        let f = &self.fields;
-        let mut generators: Vec<(&str, SnippetGenerator)> = Vec::new();
-        let mut hits = Vec::with_capacity(addresses.len());
-        for (score, addr) in addresses {
-            let doc: TantivyDocument = searcher.doc(addr)?;
-            let s = |field: Field| doc.get_first(field).and_then(|v| v.as_str()).unwrap_or("").to_string();
-            let language = s(f.language);
-            let key = language_key(&language);
-            let body = s(f.body);
-            let mut snippet = String::new();
-            if has_text {
-                if !generators.iter().any(|(k, _)| *k == key) {
-                    let lf = f.lang.iter().find(|(l, _)| *l == key).map(|(_, lf)| *lf).expect("known key");
-                    let mut g = SnippetGenerator::create(&searcher, &query, lf.body)?;
-                    g.set_max_num_chars(220);
-                    generators.push((key, g));
-                }
-                if let Some((_, g)) = generators.iter().find(|(k, _)| *k == key) {
-                    let sn = g.snippet(&body);
-                    if !sn.highlighted().is_empty() {
-                        snippet = sn.to_html();
-                    }
-                }
-            }
-            if snippet.is_empty() {
-                let lead: String = body.chars().take(200).collect();
-                snippet = escape(&lead);
-            }
-            let deck = s(f.deck);
-            let source = s(f.source);
-            hits.push(Hit {
-                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
-                path: s(f.path),
-                headline: s(f.headline),
-                deck: Some(deck).filter(|d| !d.is_empty()),
-                section: s(f.section_name),
-                section_slug: s(f.section),
-                source: Some(source).filter(|d| !d.is_empty()),
-                language,
-                published: Timestamp::from_microsecond(
-                    doc.get_first(f.published).and_then(|v| v.as_i64()).unwrap_or(0),
-                )
-                .unwrap_or(Timestamp::UNIX_EPOCH),
-                snippet,
-                score,
-            });
-        }
-        let suggestion = if total < 3 && !plain.is_empty() { self.suggest(&q.text, &plain, total)? } else { None };
-        Ok(Results { total, hits, suggestion })
+        crate::query::search(self, q)
     }
 
-    /// "Did you mean": each plain word the index does not hold is replaced by the closest word
-    /// it does (edit distance 1, or 2 for longer words), most frequent first; offered only when
-    /// the new query finds more than the old.
-    fn suggest(&self, text: &str, plain: &[String], found: usize) -> Result<Option<String>, SearchError> {
-        let searcher = self.reader.searcher();
-        let f = &self.fields;
-        let mut out = text.to_string();
-        let mut changed = false;
-        for word in plain {
-            let Some(norm) = terms("xx", word).into_iter().next() else { continue };
-            if searcher.doc_freq(&Term::from_field_text(f.words, &norm))? > 0 || norm.chars().count() < 3 {
-                continue;
-            }
-            let max = if norm.chars().count() >= 7 { 2 } else { 1 };
-            let mut best: Option<(usize, u32, String)> = None;
-            for segment in searcher.segment_readers() {
-                let inverted = segment.inverted_index(f.words)?;
-                let mut stream = inverted.terms().stream().map_err(|e| SearchError::Other(e.to_string()))?;
-                while stream.advance() {
-                    let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
-                    let len_gap = candidate.chars().count().abs_diff(norm.chars().count());
-                    if len_gap > max {
-                        continue;
-                    }
-                    let d = edit_distance(&norm, candidate);
-                    if d == 0 || d > max {
-                        continue;
-                    }
-                    let freq = stream.value().doc_freq;
-                    let better = match &best {
-                        None => true,
-                        Some((bd, bf, _)) => d < *bd || (d == *bd && freq > *bf),
-                    };
-                    if better {
-                        best = Some((d, freq, candidate.to_string()));
-                    }
-                }
-            }
-            if let Some((_, _, replacement)) = best {
-                out = replace_word(&out, word, &replacement);
-                changed = true;
-            }
-        }
-        if !changed {
-            return Ok(None);
-        }
-        let (q, _) = self.text_query(&out);
-        let better = match q {
-            Some(q) => searcher.search(&q, &Count)? > found,
-            None => false,
-        };
-        Ok(better.then_some(out))
+    pub(crate) fn parts(&self) -> (&IndexReader, &Fields) {
+        (&self.reader, &self.fields)
     }
 }

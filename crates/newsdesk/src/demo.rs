@@ -101,6 +101,24 @@ fn load_newsroom(store: &Store) -> anyhow::Result<()> {
     let stories: Vec<DemoStory> = serde_json::from_str(NEWSROOM).context("demo/newsroom.json is malformed")?;
     let reporter = store.user_by_email("reporter@newsdesk.example")?.context("the demo reporter is missing")?;
     let now = Timestamp::now();
+    // Two routing rules the desk can see and change at /newsroom/routing.
+    use newsdesk_core::routing::{RoutingRule, RuleAction, RuleField};
+    for (name, field, pattern, section, action) in [
+        ("Sport from the wires", RuleField::Subject, "medtop:15000000", Some("Sport"), RuleAction::Queue),
+        ("Flashes go straight out", RuleField::Urgency, "1", None, RuleAction::Publish),
+    ] {
+        let rule = RoutingRule {
+            id: 0,
+            name: name.into(),
+            field,
+            pattern: pattern.into(),
+            section: section.map(str::to_string),
+            tags: vec![],
+            action,
+            enabled: true,
+        };
+        store.save_routing_rule(&rule, now)?;
+    }
     for (i, s) in stories.into_iter().enumerate() {
         let section = Section::from_label(&s.section).with_context(|| format!("demo section {:?}", s.section))?;
         let slug = Slug::from_title(&s.headline).with_context(|| format!("demo headline {:?}", s.headline))?;

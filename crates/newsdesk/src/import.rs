@@ -1,8 +1,9 @@
 //! `newsdesk import`: outside data in, stories out. Every format the `ingest` crate reads, told
 //! from each file's content (`--format` forces one). Items go through intake one by one (see
 //! `web::intake`): published by default (drafts stay drafts), or queued for the desk with
-//! `--to-queue`; each is stored in its own transaction, so a broken item is reported with its
-//! file, item and field and the rest go on. A WordPress export is read as a stream in two
+//! `--to-queue`; they are stored 500 to a durable transaction, each in a savepoint of its own,
+//! so a broken item is reported with its file, item and field, keeps nothing, and the rest go
+//! on. A WordPress export is read as a stream in two
 //! passes, so a whole site's archive imports in bounded memory. The last line counts what
 //! happened; the exit status is 1 when anything failed.
 
@@ -22,6 +23,9 @@ use newsdesk_store::{SaveStatus, Store};
 use newsdesk_web::intake::{Intake, IntakeError, Mode, Status, Tally};
 
 use crate::{Format, ImportArgs};
+
+/// Items stored together in one durable transaction (each in a savepoint of its own).
+const BATCH: usize = 500;
 
 /// Largest file read whole (a WordPress export is streamed and has no limit).
 const MAX_FILE_BYTES: u64 = ghost::MAX_GHOST_BYTES as u64;
@@ -141,8 +145,8 @@ impl Run<'_> {
         for w in &parsed.warnings {
             eprintln!("warning: {name}: {w}");
         }
-        for item in &parsed.items {
-            self.item(name, item);
+        for chunk in parsed.items.chunks(BATCH) {
+            self.items(name, chunk);
         }
         for e in &parsed.failed {
             self.failed(name, e);
@@ -157,12 +161,20 @@ impl Run<'_> {
         let catalog = wxr::scan(open()?).map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
         let options = WxrOptions { pages: self.args.pages };
         let mut skipped: Vec<String> = vec![];
+        let mut batch: Vec<WireItem> = Vec::with_capacity(BATCH);
         wxr::read(open()?, &catalog, &options, |_, outcome| match outcome {
-            Ok(Ok(item)) => self.item(name, &item),
+            Ok(Ok(item)) => {
+                batch.push(item);
+                if batch.len() == BATCH {
+                    self.items(name, &batch);
+                    batch.clear();
+                }
+            }
             Ok(Err(why)) => skipped.push(why),
             Err(e) => self.failed(name, &e),
         })
         .map_err(|e| anyhow::anyhow!("{name}: {e}"))?;
+        self.items(name, &batch);
         self.skipped(name, skipped.iter().map(String::as_str));
         Ok(())
     }
@@ -190,33 +202,51 @@ impl Run<'_> {
         self.print(name, &record.external_id(), status, saved.id.0, &saved.path, None)
     }
 
-    fn item(&mut self, name: &str, item: &WireItem) {
+    /// A batch of items: stored together (each on its own), or with --dry-run checked.
+    fn items(&mut self, name: &str, items: &[WireItem]) {
         let Some(intake) = self.intake.as_mut() else {
             // --dry-run: what would be stored.
-            if let Err(e) = item.to_article(&Section::from_label("News").expect("a valid label")) {
-                return self.failed(name, &e);
+            for item in items {
+                if let Err(e) = item.to_article(&Section::from_label("News").expect("a valid label")) {
+                    self.failed(name, &e);
+                    continue;
+                }
+                if self.args.json {
+                    let _ = writeln!(self.out, "{}", serde_json::to_string(item).unwrap_or_default());
+                }
+                self.tally.count(Status::Imported);
             }
-            if self.args.json {
-                let _ = writeln!(self.out, "{}", serde_json::to_string(item).unwrap_or_default());
-            }
-            self.tally.count(Status::Imported);
             return;
         };
-        match intake.take(item, jiff::Timestamp::now()) {
-            Ok(out) => {
-                self.tally.count(out.status);
-                if out.status == Status::Skipped {
-                    eprintln!("note: {name}: {}: skipped by routing rule {}", item.uri, out.rule.unwrap_or_default());
-                    return;
-                }
-                if let Err(e) = self.print(name, &item.uri, out.status, out.id, &out.path, out.cluster) {
-                    eprintln!("error: {e:#}");
-                }
+        let outcomes = match intake.take_all(items, jiff::Timestamp::now()) {
+            Ok(o) => o,
+            Err(e) => {
+                self.tally.failed += items.len();
+                eprintln!("error: cannot store {} item(s) of {name}, none of them was: {e}", items.len());
+                return;
             }
-            Err(IntakeError::Item(e)) => self.failed(name, &e.of(Some(&item.uri))),
-            Err(IntakeError::Store(e)) => {
-                self.tally.failed += 1;
-                eprintln!("error: cannot store {name}: {}: {e}", item.uri);
+        };
+        for (item, outcome) in items.iter().zip(outcomes) {
+            match outcome {
+                Ok(out) => {
+                    self.tally.count(out.status);
+                    if out.status == Status::Skipped {
+                        eprintln!(
+                            "note: {name}: {}: skipped by routing rule {}",
+                            item.uri,
+                            out.rule.unwrap_or_default()
+                        );
+                        continue;
+                    }
+                    if let Err(e) = self.print(name, &item.uri, out.status, out.id, &out.path, out.cluster) {
+                        eprintln!("error: {e:#}");
+                    }
+                }
+                Err(IntakeError::Item(e)) => self.failed(name, &e.of(Some(&item.uri))),
+                Err(IntakeError::Store(e)) => {
+                    self.tally.failed += 1;
+                    eprintln!("error: cannot store {name}: {}: {e}", item.uri);
+                }
             }
         }
     }

@@ -213,6 +213,8 @@ fn the_newsroom_pages_pass_the_nu_html_checker() {
         format!("/newsroom/stories/{story}"),
         format!("/newsroom/stories/{story}/revisions"),
         "/newsroom/wire".to_string(),
+        "/newsroom/routing".to_string(),
+        "/newsroom/fronts".to_string(),
         "/newsroom/media".to_string(),
         "/newsroom/users".to_string(),
         "/newsroom/audit".to_string(),

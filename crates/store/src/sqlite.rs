@@ -168,34 +168,46 @@ impl Store {
     ) -> Result<SaveOutcome, StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let existing: Option<(i64, Option<String>, i64, String, String)> = match (article.id, external_id) {
-            (Some(id), _) => Some((id.0, None, 0, String::new(), String::new())),
-            (None, Some(ext)) => tx
-                .query_row(
-                    "SELECT a.id, a.source_version, a.revision, s.slug, a.slug FROM articles a \
-                     JOIN sections s ON s.id = a.section_id WHERE a.external_id = $1",
-                    [ext],
-                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-                )
-                .optional()?,
-            (None, None) => None,
-        };
-        if let (Some((id, Some(stored), revision, section, slug)), Some(incoming)) = (&existing, version)
-            && !is_newer(incoming, stored)
-        {
-            let path = format!("/{section}/{slug}");
-            return Ok(SaveOutcome { id: ArticleId(*id), path, status: SaveStatus::Unchanged, revision: *revision });
-        }
-        let from_source = article.id.is_none();
-        let outcome = match existing {
-            Some((id, ..)) => write::update_article(&tx, ArticleId(id), article, from_source, actor, now)?,
-            None => write::insert_article(&tx, article, external_id, &StoryMeta::default(), actor, now)?,
-        };
-        if let Some(v) = version {
-            tx.execute("UPDATE articles SET source_version = $1 WHERE id = $2", params![v, outcome.id.0])?;
-        }
+        let outcome = save_versioned_in(&tx, article, external_id, version, actor, now)?;
         tx.commit()?;
         Ok(outcome)
+    }
+
+    /// Saves many items from outside in one durable transaction, each in a savepoint of its
+    /// own: an item that fails leaves nothing behind and stops none of the others, and nothing
+    /// is acknowledged until the whole batch is on disk (a failed commit fails every item).
+    /// What each item becomes is as [`Store::save_versioned`] says; an item naming stories it
+    /// replaces takes over the first of them (see [`Store::rekey_article`]), and the pictures
+    /// it refers to are remembered.
+    pub fn save_many(
+        &self,
+        requests: &[SaveRequest<'_>],
+        now: Timestamp,
+    ) -> Result<Vec<Result<SaveOutcome, StoreError>>, StoreError> {
+        let mut conn = lock(&self.writer);
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let mut out = Vec::with_capacity(requests.len());
+        for r in requests {
+            let sp = tx.savepoint()?;
+            let saved = (|| {
+                for old in r.supersedes {
+                    if intake::rekey_in(&sp, old, r.external_id)? {
+                        break;
+                    }
+                }
+                let saved = save_versioned_in(&sp, r.article, Some(r.external_id), r.version, r.actor, now)?;
+                if saved.status != SaveStatus::Unchanged {
+                    intake::add_media_refs_in(&sp, saved.id.0, r.media, now)?;
+                }
+                Ok(saved)
+            })();
+            if saved.is_ok() {
+                sp.commit()?;
+            } // else: dropped, so rolled back to where the item began
+            out.push(saved);
+        }
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Stores many new articles in one transaction (bulk loads, benchmark corpora): each gets a
@@ -417,6 +429,55 @@ impl Store {
 }
 
 /// Provider versions are usually integers ("2" < "10"); otherwise compare them as text.
+/// One item from outside to save: the story, its identity and version at the source, the
+/// identities it replaces, and the pictures it refers to.
+#[derive(Debug, Clone)]
+pub struct SaveRequest<'a> {
+    pub article: &'a Article,
+    pub external_id: &'a str,
+    pub version: Option<&'a str>,
+    pub supersedes: &'a [String],
+    pub media: &'a [intake::NewMediaRef<'a>],
+    pub actor: &'a str,
+}
+
+fn save_versioned_in(
+    tx: &Connection,
+    article: &Article,
+    external_id: Option<&str>,
+    version: Option<&str>,
+    actor: &str,
+    now: Timestamp,
+) -> Result<SaveOutcome, StoreError> {
+    let existing: Option<(i64, Option<String>, i64, String, String)> = match (article.id, external_id) {
+        (Some(id), _) => Some((id.0, None, 0, String::new(), String::new())),
+        (None, Some(ext)) => tx
+            .prepare_cached(
+                "SELECT a.id, a.source_version, a.revision, s.slug, a.slug FROM articles a \
+                 JOIN sections s ON s.id = a.section_id WHERE a.external_id = $1",
+            )?
+            .query_row([ext], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)))
+            .optional()?,
+        (None, None) => None,
+    };
+    if let (Some((id, Some(stored), revision, section, slug)), Some(incoming)) = (&existing, version)
+        && !is_newer(incoming, stored)
+    {
+        let path = format!("/{section}/{slug}");
+        return Ok(SaveOutcome { id: ArticleId(*id), path, status: SaveStatus::Unchanged, revision: *revision });
+    }
+    let from_source = article.id.is_none();
+    let outcome = match existing {
+        Some((id, ..)) => write::update_article(tx, ArticleId(id), article, from_source, actor, now)?,
+        None => write::insert_article(tx, article, external_id, &StoryMeta::default(), actor, now)?,
+    };
+    if let Some(v) = version {
+        tx.prepare_cached("UPDATE articles SET source_version = $1 WHERE id = $2")?
+            .execute(params![v, outcome.id.0])?;
+    }
+    Ok(outcome)
+}
+
 fn is_newer(incoming: &str, stored: &str) -> bool {
     match (incoming.trim().parse::<u64>(), stored.trim().parse::<u64>()) {
         (Ok(a), Ok(b)) => a > b,
@@ -433,6 +494,9 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     }
     conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;")
         .map_err(open_err)?;
+    // The write path alone uses a few dozen statements; rusqlite's default cache of 16 would
+    // parse them again and again.
+    conn.set_prepared_statement_cache_capacity(256);
     Ok(conn)
 }
 

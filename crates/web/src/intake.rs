@@ -12,8 +12,9 @@
 //!   item by identity), and in the queue the same text again is a re-delivery while the same
 //!   story from another agency or a light rewrite joins its near-duplicate group.
 //!
-//! Each item is stored in its own transaction, so one that fails leaves nothing half-written and
-//! stops nothing else.
+//! Items to publish are stored a batch at a time in one durable transaction, each item in a
+//! savepoint of its own, so one that fails leaves nothing half-written and stops nothing else,
+//! and a hundred thousand posts do not cost a hundred thousand disk flushes.
 
 use jiff::{SignedDuration, Timestamp};
 use newsdesk_core::article::Section;
@@ -21,7 +22,7 @@ use newsdesk_core::routing::{RoutingRule, RuleAction};
 use newsdesk_core::{Article, Block};
 use newsdesk_ingest::routing::route;
 use newsdesk_ingest::{ItemError, WireItem, simhash};
-use newsdesk_store::{NewMediaRef, QueueEntry, QueueStatus, Queued, SaveStatus, Store, StoreError};
+use newsdesk_store::{NewMediaRef, QueueEntry, QueueStatus, Queued, SaveRequest, SaveStatus, Store, StoreError};
 use serde::Serialize;
 
 /// How far back a new queue item looks for others telling the same story.
@@ -157,6 +158,93 @@ impl<'a> Intake<'a> {
 
     /// Files, then stores or queues one item.
     pub fn take(&mut self, item: &WireItem, now: Timestamp) -> Result<Outcome, IntakeError> {
+        let mut out = self.take_all(std::slice::from_ref(item), now)?;
+        out.pop().expect("one outcome per item")
+    }
+
+    /// Files, then stores or queues each item; an outcome per item, in order. Items to publish
+    /// are stored together in one durable transaction, each in a savepoint of its own (one that
+    /// fails keeps nothing and stops nothing); `Err` when the batch itself could not be made
+    /// durable, and then none of it was.
+    pub fn take_all(
+        &mut self,
+        items: &[WireItem],
+        now: Timestamp,
+    ) -> Result<Vec<Result<Outcome, IntakeError>>, StoreError> {
+        let mut results: Vec<Option<Result<Outcome, IntakeError>>> = items.iter().map(|_| None).collect();
+        let mut publish: Vec<(usize, Article, String, Option<i64>)> = vec![];
+        for (i, item) in items.iter().enumerate() {
+            let (article, action, rule) = match self.decide(item) {
+                Ok(d) => d,
+                Err(e) => {
+                    results[i] = Some(Err(e.into()));
+                    continue;
+                }
+            };
+            let external_id = item.external_id();
+            let done = match action {
+                RuleAction::Publish => {
+                    publish.push((i, article, external_id, rule));
+                    continue;
+                }
+                RuleAction::Skip => Ok(Outcome {
+                    uri: item.uri.clone(),
+                    status: Status::Skipped,
+                    id: 0,
+                    path: String::new(),
+                    cluster: None,
+                    rule,
+                }),
+                RuleAction::Queue => self
+                    .queue(item, &article, &external_id, now)
+                    .map(|o| Outcome { rule, ..o })
+                    .map_err(IntakeError::from),
+            };
+            results[i] = Some(done);
+        }
+        // What an item replaces is named by the replaced item's identity at the same source.
+        let replaced: Vec<Vec<String>> = publish
+            .iter()
+            .map(|(i, ..)| {
+                let item = &items[*i];
+                item.supersedes.iter().map(|old| WireItem { uri: old.clone(), ..item.clone() }.external_id()).collect()
+            })
+            .collect();
+        let media: Vec<Vec<NewMediaRef<'_>>> = publish.iter().map(|(i, ..)| media_refs(&items[*i])).collect();
+        let requests: Vec<SaveRequest<'_>> = publish
+            .iter()
+            .zip(&media)
+            .zip(&replaced)
+            .map(|(((i, article, external_id, _), media), supersedes)| SaveRequest {
+                article,
+                external_id,
+                version: items[*i].version.as_deref(),
+                supersedes,
+                media,
+                actor: self.actor,
+            })
+            .collect();
+        let saved = if requests.is_empty() { vec![] } else { self.store.save_many(&requests, now)? };
+        for ((i, _, _, rule), outcome) in publish.iter().zip(saved) {
+            results[*i] = Some(outcome.map_err(IntakeError::from).map(|saved| Outcome {
+                uri: items[*i].uri.clone(),
+                status: match saved.status {
+                    SaveStatus::Created => Status::Imported,
+                    SaveStatus::Updated => Status::Updated,
+                    SaveStatus::Unchanged => Status::Duplicate,
+                },
+                id: saved.id.0,
+                path: saved.path,
+                cluster: None,
+                rule: *rule,
+            }));
+        }
+        Ok(results.into_iter().map(|r| r.expect("every item decided")).collect())
+    }
+
+    /// Where an item is filed and what happens to it: the article it makes, the action, and the
+    /// rule that decided.
+    fn decide(&self, item: &WireItem) -> Result<(Article, RuleAction, Option<i64>), ItemError> {
         let decision = route(&self.rules, item);
         let section = self
             .section
@@ -177,61 +265,7 @@ impl<'a> Intake<'a> {
                 article.tags.push(tag.clone());
             }
         }
-        let external_id = item.external_id();
-        let mut outcome = match action {
-            RuleAction::Skip => Outcome {
-                uri: item.uri.clone(),
-                status: Status::Skipped,
-                id: 0,
-                path: String::new(),
-                cluster: None,
-                rule: None,
-            },
-            RuleAction::Publish => self.publish(item, &article, &external_id, now)?,
-            RuleAction::Queue => self.queue(item, &article, &external_id, now)?,
-        };
-        outcome.rule = decision.rule;
-        Ok(outcome)
-    }
-
-    fn publish(
-        &self,
-        item: &WireItem,
-        article: &Article,
-        external_id: &str,
-        now: Timestamp,
-    ) -> Result<Outcome, StoreError> {
-        for old in &item.supersedes {
-            let replaced = WireItem { uri: old.clone(), ..item.clone() }.external_id();
-            if self.store.rekey_article(&replaced, external_id)? {
-                break;
-            }
-        }
-        let saved = self.store.save_versioned(article, Some(external_id), item.version.as_deref(), self.actor, now)?;
-        let status = match saved.status {
-            SaveStatus::Created => Status::Imported,
-            SaveStatus::Updated => Status::Updated,
-            SaveStatus::Unchanged => Status::Duplicate,
-        };
-        if status != Status::Duplicate {
-            let lead = item.picture.iter().map(|p| ("lead", p));
-            let refs: Vec<NewMediaRef<'_>> = lead
-                .chain(item.media.iter().map(|m| ("attachment", m)))
-                .filter_map(|(role, p)| {
-                    Some(NewMediaRef {
-                        url: p.href.as_deref()?,
-                        role,
-                        alt: p.alt.as_deref(),
-                        caption: p.caption.as_deref(),
-                        credit: p.credit.as_deref(),
-                    })
-                })
-                .collect();
-            if !refs.is_empty() {
-                self.store.add_media_refs(saved.id.0, &refs, now)?;
-            }
-        }
-        Ok(Outcome { uri: item.uri.clone(), status, id: saved.id.0, path: saved.path, cluster: None, rule: None })
+        Ok((article, action, decision.rule))
     }
 
     fn queue(
@@ -303,6 +337,22 @@ impl<'a> Intake<'a> {
         }
         Ok(best.map(|(_, cluster)| cluster))
     }
+}
+
+/// The pictures an item refers to: its lead picture, then its other media.
+fn media_refs(item: &WireItem) -> Vec<NewMediaRef<'_>> {
+    let lead = item.picture.iter().map(|p| ("lead", p));
+    lead.chain(item.media.iter().map(|m| ("attachment", m)))
+        .filter_map(|(role, p)| {
+            Some(NewMediaRef {
+                url: p.href.as_deref()?,
+                role,
+                alt: p.alt.as_deref(),
+                caption: p.caption.as_deref(),
+                credit: p.credit.as_deref(),
+            })
+        })
+        .collect()
 }
 
 /// Queues a story made elsewhere (the demo's wire items, tests) as intake would, with its

@@ -99,8 +99,12 @@ pub fn poll(store: &Store, outbound: &Outbound, source: &FeedSource, now: Timest
     }
     let mut tally = Tally { failed: parsed.failed.len(), skipped: parsed.skipped.len(), ..Tally::default() };
     let mut problems: Vec<String> = parsed.failed.iter().map(ToString::to_string).collect();
-    for item in &parsed.items {
-        match intake.take(item, now) {
+    let outcomes = match intake.take_all(&parsed.items, now) {
+        Ok(o) => o,
+        Err(e) => return failed(source, now, "store error", e.to_string()),
+    };
+    for (item, outcome) in parsed.items.iter().zip(outcomes) {
+        match outcome {
             Ok(out) => tally.count(out.status),
             Err(IntakeError::Item(e)) => {
                 tally.failed += 1;

@@ -5,7 +5,7 @@
 use jiff::{SignedDuration, Timestamp};
 use newsdesk_core::Article;
 use newsdesk_core::routing::{RoutingRule, RuleAction, RuleField};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Store, is_newer, lock, opt_ts, ts};
@@ -475,29 +475,14 @@ impl Store {
     /// rather than making a second story. False when there is no such story or the new identity
     /// is already taken.
     pub fn rekey_article(&self, old_external_id: &str, new_external_id: &str) -> Result<bool, StoreError> {
-        let conn = lock(&self.writer);
-        let changed = conn.execute(
-            "UPDATE articles SET external_id = $1, source_version = NULL WHERE external_id = $2 \
-             AND NOT EXISTS (SELECT 1 FROM articles WHERE external_id = $1)",
-            params![new_external_id, old_external_id],
-        )?;
-        Ok(changed > 0)
+        rekey_in(&lock(&self.writer), old_external_id, new_external_id)
     }
 
     // -- Media references ----------------------------------------------------------------------
 
     /// Remembers pictures an article's source referred to (the same address once per article).
     pub fn add_media_refs(&self, article: i64, refs: &[NewMediaRef<'_>], now: Timestamp) -> Result<(), StoreError> {
-        let conn = lock(&self.writer);
-        let mut stmt = conn.prepare_cached(
-            "INSERT INTO media_refs (url, article_id, role, alt, caption, credit, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (url, article_id) DO UPDATE SET \
-             role = excluded.role, alt = excluded.alt, caption = excluded.caption, credit = excluded.credit",
-        )?;
-        for m in refs {
-            stmt.execute(params![m.url, article, m.role, m.alt, m.caption, m.credit, now.as_microsecond()])?;
-        }
-        Ok(())
+        add_media_refs_in(&lock(&self.writer), article, refs, now)
     }
 
     pub fn media_refs(&self, article: i64) -> Result<Vec<MediaRef>, StoreError> {
@@ -521,4 +506,31 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+pub(super) fn rekey_in(conn: &Connection, old_external_id: &str, new_external_id: &str) -> Result<bool, StoreError> {
+    let changed = conn
+        .prepare_cached(
+            "UPDATE articles SET external_id = $1, source_version = NULL WHERE external_id = $2 \
+         AND NOT EXISTS (SELECT 1 FROM articles WHERE external_id = $1)",
+        )?
+        .execute(params![new_external_id, old_external_id])?;
+    Ok(changed > 0)
+}
+
+pub(super) fn add_media_refs_in(
+    conn: &Connection,
+    article: i64,
+    refs: &[NewMediaRef<'_>],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO media_refs (url, article_id, role, alt, caption, credit, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (url, article_id) DO UPDATE SET \
+         role = excluded.role, alt = excluded.alt, caption = excluded.caption, credit = excluded.credit",
+    )?;
+    for m in refs {
+        stmt.execute(params![m.url, article, m.role, m.alt, m.caption, m.credit, now.as_microsecond()])?;
+    }
+    Ok(())
 }

@@ -4,18 +4,18 @@
 use jiff::Timestamp;
 use newsdesk_core::article::Section;
 use newsdesk_core::{Article, ArticleId, Slug};
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{SaveOutcome, SaveStatus};
 use crate::StoreError;
 
 /// Finds or creates a row keyed by a unique column; returns its id.
-fn upsert_named(tx: &Transaction<'_>, insert: &str, select: &str, key: &str, name: &str) -> Result<i64, StoreError> {
+fn upsert_named(tx: &Connection, insert: &str, select: &str, key: &str, name: &str) -> Result<i64, StoreError> {
     tx.prepare_cached(insert)?.execute(params![key, name])?;
     Ok(tx.prepare_cached(select)?.query_row([key], |r| r.get(0))?)
 }
 
-fn section_id(tx: &Transaction<'_>, s: &Section) -> Result<i64, StoreError> {
+fn section_id(tx: &Connection, s: &Section) -> Result<i64, StoreError> {
     upsert_named(
         tx,
         "INSERT INTO sections (slug, name, position) VALUES ($1, $2, (SELECT COALESCE(MAX(position), 0) + 1 FROM sections)) ON CONFLICT (slug) DO NOTHING",
@@ -25,15 +25,15 @@ fn section_id(tx: &Transaction<'_>, s: &Section) -> Result<i64, StoreError> {
     )
 }
 
-fn source_id(tx: &Transaction<'_>, name: Option<&str>) -> Result<Option<i64>, StoreError> {
+fn source_id(tx: &Connection, name: Option<&str>) -> Result<Option<i64>, StoreError> {
     let Some(name) = name else { return Ok(None) };
     tx.prepare_cached("INSERT INTO sources (name) VALUES ($1) ON CONFLICT (name) DO NOTHING")?.execute([name])?;
     Ok(Some(tx.prepare_cached("SELECT id FROM sources WHERE name = $1")?.query_row([name], |r| r.get(0))?))
 }
 
-fn set_people(tx: &Transaction<'_>, id: i64, article: &Article) -> Result<(), StoreError> {
-    tx.execute("DELETE FROM article_authors WHERE article_id = $1", [id])?;
-    tx.execute("DELETE FROM article_tags WHERE article_id = $1", [id])?;
+fn set_people(tx: &Connection, id: i64, article: &Article) -> Result<(), StoreError> {
+    tx.prepare_cached("DELETE FROM article_authors WHERE article_id = $1")?.execute([id])?;
+    tx.prepare_cached("DELETE FROM article_tags WHERE article_id = $1")?.execute([id])?;
     for (pos, name) in article.authors.iter().enumerate() {
         let Some(slug) = Slug::from_title(name) else { continue };
         let author = upsert_named(
@@ -43,10 +43,10 @@ fn set_people(tx: &Transaction<'_>, id: i64, article: &Article) -> Result<(), St
             slug.as_str(),
             name,
         )?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            params![id, author, pos as i64],
-        )?;
+        )?
+        .execute(params![id, author, pos as i64])?;
     }
     for (pos, name) in article.tags.iter().enumerate() {
         let Some(slug) = Slug::from_title(name) else { continue };
@@ -57,16 +57,16 @@ fn set_people(tx: &Transaction<'_>, id: i64, article: &Article) -> Result<(), St
             slug.as_str(),
             name,
         )?;
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-            params![id, tag, pos as i64],
-        )?;
+        )?
+        .execute(params![id, tag, pos as i64])?;
     }
     Ok(())
 }
 
 /// The first of `slug`, `slug-2`, `slug-3`… that no other article in the section uses.
-fn free_slug(tx: &Transaction<'_>, section: i64, slug: &Slug, except: Option<i64>) -> Result<Slug, StoreError> {
+fn free_slug(tx: &Connection, section: i64, slug: &Slug, except: Option<i64>) -> Result<Slug, StoreError> {
     let mut stmt = tx.prepare_cached(
         "SELECT EXISTS (SELECT 1 FROM articles WHERE section_id = $1 AND slug = $2 AND id IS NOT $3)",
     )?;
@@ -82,7 +82,7 @@ fn free_slug(tx: &Transaction<'_>, section: i64, slug: &Slug, except: Option<i64
 }
 
 pub(super) fn insert_article(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     article: &Article,
     external_id: Option<&str>,
     meta: &StoryMeta,
@@ -130,7 +130,7 @@ pub(super) fn insert_article(
 }
 
 pub(super) fn update_article(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     id: ArticleId,
     article: &Article,
     from_source: bool,
@@ -222,14 +222,16 @@ fn corrections_json(a: &Article) -> Result<Option<String>, StoreError> {
     Ok(if a.corrections.is_empty() { None } else { Some(serde_json::to_string(&a.corrections)?) })
 }
 
-pub(super) fn next_revision(tx: &Transaction<'_>, id: ArticleId) -> Result<i64, StoreError> {
-    Ok(tx.query_row("SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1", [id.0], |r| r.get(0))?)
+pub(super) fn next_revision(tx: &Connection, id: ArticleId) -> Result<i64, StoreError> {
+    Ok(tx
+        .prepare_cached("SELECT COALESCE(MAX(number), 0) + 1 FROM revisions WHERE article_id = $1")?
+        .query_row([id.0], |r| r.get(0))?)
 }
 
 /// The event a change makes, if readers can tell: published, updated, corrected or unpublished.
 /// A story that is public but not yet visible (scheduled time or embargo ahead) announces
 /// nothing now; a `release` job announces it when its time comes.
-fn announce(tx: &Transaction<'_>, old: Option<&Article>, new: &Article, now: Timestamp) -> Result<(), StoreError> {
+fn announce(tx: &Connection, old: Option<&Article>, new: &Article, now: Timestamp) -> Result<(), StoreError> {
     let visible = |a: &Article| a.state.is_public() && a.published_at.is_some_and(|p| p <= now);
     let was = old.is_some_and(visible);
     let kind = match (was, visible(new)) {
@@ -245,22 +247,22 @@ fn announce(tx: &Transaction<'_>, old: Option<&Article>, new: &Article, now: Tim
     }
     let id = new.id.map(|i| i.0);
     // Whatever was waiting to announce this story is replaced by what its new state needs.
-    tx.execute(
+    tx.prepare_cached(
         "UPDATE scheduled_jobs SET done_at = $1, done_by = 'save', outcome = 'superseded' \
          WHERE article_id = $2 AND kind = 'release' AND done_at IS NULL",
-        params![now_us, id],
-    )?;
+    )?
+    .execute(params![now_us, id])?;
     if let (true, Some(at)) = (new.state.is_public(), new.published_at.filter(|p| *p > now)) {
-        tx.execute(
+        tx.prepare_cached(
             "INSERT INTO scheduled_jobs (kind, article_id, run_at, created_at) VALUES ('release', $1, $2, $3)",
-            params![id, at.as_microsecond(), now_us],
-        )?;
+        )?
+        .execute(params![id, at.as_microsecond(), now_us])?;
     }
     Ok(())
 }
 
 pub(super) fn write_revision(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     article: &Article,
     number: i64,
     actor: &str,
@@ -274,7 +276,7 @@ pub(super) fn write_revision(
     Ok(())
 }
 
-pub(super) fn write_event(tx: &Transaction<'_>, kind: &str, article: &Article, now_us: i64) -> Result<(), StoreError> {
+pub(super) fn write_event(tx: &Connection, kind: &str, article: &Article, now_us: i64) -> Result<(), StoreError> {
     let payload = serde_json::json!({ "path": article.path(), "section": article.section.slug.as_str() });
     tx.prepare_cached("INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, $2, $3, $4)")?
         .execute(params![now_us, kind, article.id.map(|i| i.0), payload.to_string()])?;

@@ -73,8 +73,9 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
             }
             let mut tally = Tally::default();
             let mut data = vec![];
-            for item in &parsed.items {
-                match intake.take(item, Timestamp::now()) {
+            let outcomes = intake.take_all(&parsed.items, Timestamp::now()).map_err(|e| ApiError::Internal(e.to_string()))?;
+            for (item, outcome) in parsed.items.iter().zip(outcomes) {
+                match outcome {
                     Ok(out) => {
                         tally.count(out.status);
                         let mut entry = json!({ "uri": out.uri, "status": out.status, "id": out.id,

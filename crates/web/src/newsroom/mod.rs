@@ -18,6 +18,7 @@ mod fronts;
 pub(crate) mod media;
 mod people;
 mod revisions;
+mod routing;
 pub(crate) mod stories;
 mod views;
 mod wire;
@@ -80,6 +81,10 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/newsroom/media", AtLeast(Contributor)),
     ("GET", "/newsroom/wire", AtLeast(Reporter)),
     ("POST", "/newsroom/wire/{id}/take", AtLeast(Reporter)),
+    ("GET", "/newsroom/routing", AtLeast(Editor)),
+    ("POST", "/newsroom/routing", AtLeast(Editor)),
+    ("POST", "/newsroom/routing/{id}", AtLeast(Editor)),
+    ("POST", "/newsroom/sources/{id}/poll", AtLeast(Editor)),
     ("GET", "/newsroom/fronts", AtLeast(Editor)),
     ("POST", "/newsroom/fronts", AtLeast(Editor)),
     ("POST", "/newsroom/authors/{slug}", AtLeast(Editor)),
@@ -141,6 +146,9 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom/stories/{id}/restore", post(revisions::restore))
         .route("/newsroom/wire", get(wire::queue))
         .route("/newsroom/wire/{id}/take", post(wire::take))
+        .route("/newsroom/routing", get(routing::rules).post(routing::save))
+        .route("/newsroom/routing/{id}", post(routing::change))
+        .route("/newsroom/sources/{id}/poll", post(routing::poll_source))
         .route("/newsroom/fronts", get(fronts::fronts).post(fronts::set_pins))
         .route("/newsroom/authors/{slug}", post(fronts::set_author))
         .route("/newsroom/users", get(people::users).post(people::add_user))

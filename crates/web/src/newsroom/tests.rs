@@ -127,6 +127,26 @@ async fn every_route_with_every_role_and_anonymous() {
     )
     .to_string();
     let contributor = n.person(Role::Contributor).id.to_string();
+    let rule = newsdesk_core::routing::RoutingRule {
+        id: 0,
+        name: "Table rule".into(),
+        field: newsdesk_core::routing::RuleField::Keyword,
+        pattern: "table".into(),
+        section: None,
+        tags: vec![],
+        action: newsdesk_core::routing::RuleAction::Queue,
+        enabled: true,
+    };
+    let rule = n.state.store.save_routing_rule(&rule, Timestamp::now()).unwrap().to_string();
+    let source = newsdesk_store::NewSource {
+        url: "https://example.com/feed.xml",
+        name: "Table source",
+        every_secs: 300,
+        allow_private: false,
+        section: None,
+        publish: false,
+    };
+    let source = n.state.store.add_feed_source(&source, Timestamp::now()).unwrap().id.to_string();
     let invited = n.state.store.add_user("new@example.org", "New", Role::Reporter, None, Timestamp::now()).unwrap();
     let invite = auth::invite(&n.state.store, &invited, Timestamp::now()).unwrap();
     let byline = Article {
@@ -144,6 +164,10 @@ async fn every_route_with_every_role_and_anonymous() {
                 "{id}",
                 if pattern.starts_with("/newsroom/wire") {
                     &wire
+                } else if pattern.starts_with("/newsroom/routing") {
+                    &rule
+                } else if pattern.starts_with("/newsroom/sources") {
+                    &source
                 } else if pattern.starts_with("/newsroom/users") {
                     &contributor
                 } else {
@@ -500,4 +524,73 @@ async fn editors_pin_front_stories_and_keep_author_profiles() {
     assert!(n.get("/author/ana-ruiz", None).await.body.contains("Ana covers ports and shipping."));
     let r = n.post("/newsroom/authors/ana-ruiz", editor, "bio=x&photo=missing.jpg").await;
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn editors_keep_the_routing_rules_and_the_desk_sees_groups_and_sources() {
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    // A refused rule comes back with the field's problem and what was typed.
+    let r = n.post("/newsroom/routing", editor, "name=Flashes&field=urgency&pattern=0&action=publish&enabled=on").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("Urgency is a number from 1") && r.body.contains("value=\"Flashes\""), "{}", r.body);
+    for (name, field, pattern) in [("Flashes", "urgency", "1"), ("Sport", "subject", "medtop%3A15000000")] {
+        let form = format!(
+            "name={name}&field={field}&pattern={pattern}&section=Breaking&tags=a%2C+b&action=publish&enabled=on"
+        );
+        let r = n.post("/newsroom/routing", editor, &form).await;
+        assert_eq!((r.status, location(&r)), (StatusCode::SEE_OTHER, "/newsroom/routing"), "{}", r.body);
+    }
+    let rules = n.state.store.routing_rules().unwrap();
+    assert_eq!(rules.iter().map(|r| r.name.as_str()).collect::<Vec<_>>(), ["Flashes", "Sport"]);
+    assert_eq!(rules[1].tags, ["a", "b"]);
+    n.post(&format!("/newsroom/routing/{}", rules[1].id), editor, "change=up").await;
+    n.post(&format!("/newsroom/routing/{}", rules[0].id), editor, "change=disable").await;
+    let rules = n.state.store.routing_rules().unwrap();
+    assert_eq!((rules[0].name.as_str(), rules[1].enabled), ("Sport", false));
+    let page = n.get("/newsroom/routing", Some(editor)).await;
+    assert!(page.body.contains("medtop:15000000") && page.body.contains("(off)"), "{}", page.body);
+    let edit = n.get(&format!("/newsroom/routing?edit={}", rules[0].id), Some(editor)).await;
+    assert!(edit.body.contains("Change rule Sport"));
+    n.post(&format!("/newsroom/routing/{}", rules[1].id), editor, "change=delete").await;
+    assert_eq!(n.state.store.routing_rules().unwrap().len(), 1);
+
+    // The wire page: one row per story, the other agencies' versions under it, and the sources.
+    let store = &n.state.store;
+    let words = "Ferry services between Izmir and the Greek island of Chios resumed on Monday after storms closed the route for three days, the port authority said.";
+    let mut first = crate::test_support::article("Ferries resume", "World", "2026-01-01T00:00:00Z");
+    first.body = vec![newsdesk_core::Block::Paragraph { text: words.into() }];
+    first.source = Some("AA".into());
+    let a = crate::test_support::queue(store, "t:a", &first);
+    let second = Article { source: Some("dpa".into()), headline: "Ferries run again".into(), ..first.clone() };
+    let text = crate::intake::article_text(&second);
+    let entry = newsdesk_store::QueueEntry {
+        external_id: "t:b",
+        article: &second,
+        version: None,
+        format: "ninjs",
+        urgency: Some(1),
+        simhash: newsdesk_ingest::simhash::simhash(&text),
+        content_hash: 42,
+        cluster: Some(a),
+        feed_source: None,
+    };
+    store.queue_item(&entry, Timestamp::now()).unwrap();
+    let src = newsdesk_store::NewSource {
+        url: "https://example.com/f.xml",
+        name: "Partner feed",
+        every_secs: 300,
+        allow_private: false,
+        section: None,
+        publish: false,
+    };
+    let src = store.add_feed_source(&src, Timestamp::now()).unwrap();
+    let wire = n.get("/newsroom/wire", Some(n.person(Role::Reporter))).await;
+    assert_eq!(wire.body.matches("class=\"story\"").count(), 1, "{}", wire.body);
+    assert!(wire.body.contains("1 more on this story") && wire.body.contains("Same story:"), "{}", wire.body);
+    assert!(wire.body.contains("Partner feed") && wire.body.contains("not polled yet"));
+    assert!(!wire.body.contains("Poll now"), "reporters see the status, editors poll");
+    let r = n.post(&format!("/newsroom/sources/{}/poll", src.id), editor, "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    assert!(n.get("/newsroom/wire", Some(editor)).await.body.contains("Poll now"));
 }

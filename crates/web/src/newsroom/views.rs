@@ -24,6 +24,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("users.html", include_str!("../../templates/newsroom/users.html")),
     ("audit.html", include_str!("../../templates/newsroom/audit.html")),
     ("fronts.html", include_str!("../../templates/newsroom/fronts.html")),
+    ("routing.html", include_str!("../../templates/newsroom/routing.html")),
 ];
 
 const CSS: &str = include_str!("../../templates/newsroom/newsroom.css");

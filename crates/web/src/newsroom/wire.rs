@@ -1,5 +1,7 @@
-//! The wire queue: items that came in with `--to-queue` (or `POST /api/ingest?queue=1`), with
-//! filters; "Take" turns one into a draft that keeps the agency's credit and a link to the item.
+//! The wire queue: items that came in with `--to-queue`, `POST /api/ingest?queue=1` or from a
+//! polled source, one row per story (the same story from several agencies, or a light rewrite,
+//! grouped under its newest item), with filters and each source's status; "Take" turns an item
+//! into a draft that keeps the agency's credit and a link to the item.
 
 use axum::Extension;
 use axum::extract::{Path, Query, State};
@@ -21,6 +23,8 @@ pub struct WireQuery {
     q: String,
     #[serde(default)]
     source: String,
+    #[serde(default)]
+    notice: String,
 }
 
 pub async fn queue(
@@ -34,27 +38,49 @@ pub async fn queue(
         let all = st.store.wire_items(None, None, 1000).map_err(failure)?;
         let source = Some(source).filter(|s| !s.is_empty());
         let items = st.store.wire_items(source.as_deref(), Some(&query), 300).map_err(failure)?;
-        Ok((all, items))
+        let sources = st.store.feed_sources().map_err(failure)?;
+        Ok((all, items, sources))
     })
     .await;
-    let (all, items) = match loaded {
+    let (all, items, feeds) = match loaded {
         Ok(x) => x,
         Err(resp) => return resp,
     };
-    let mut sources: Vec<String> = all.iter().filter_map(|w| w.source.clone()).collect();
-    sources.sort();
-    sources.dedup();
+    let mut agencies: Vec<String> = all.iter().filter_map(|w| w.source.clone()).collect();
+    agencies.sort();
+    agencies.dedup();
     let tz = &state.site.time_zone;
-    let items: Vec<_> = items
+    let row = |w: &newsdesk_store::WireItem| {
+        context! { id => w.id, source => w.source.clone(), headline => w.headline.clone(), language => w.language.clone(),
+        received => local_time(w.received_at, tz), taken_article_id => w.taken_article_id, urgency => w.urgency,
+        format => w.format.clone(), version => w.version.clone(), redeliveries => w.redeliveries }
+    };
+    // One row per story: the newest item of each near-duplicate group leads, the others follow.
+    let mut groups: Vec<(i64, Vec<&newsdesk_store::WireItem>)> = vec![];
+    for w in &items {
+        match groups.iter_mut().find(|(c, _)| *c == w.cluster) {
+            Some((_, members)) => members.push(w),
+            None => groups.push((w.cluster, vec![w])),
+        }
+    }
+    let groups: Vec<_> = groups
         .iter()
-        .map(|w| {
-            context! { id => w.id, source => w.source.clone(), headline => w.headline.clone(), language => w.language.clone(),
-                       received => local_time(w.received_at, tz), taken_article_id => w.taken_article_id }
+        .map(|(_, members)| context! { lead => row(members[0]), others => members[1..].iter().map(|w| row(w)).collect::<Vec<_>>() })
+        .collect();
+    let sources: Vec<_> = feeds
+        .iter()
+        .map(|s| {
+            context! { id => s.id, name => s.name.clone(), url => s.url.clone(), every => s.every_secs,
+            polled => s.last_polled_at.map(|t| local_time(t, tz)), next => local_time(s.next_poll_at, tz),
+            status => s.last_status.clone(), error => s.last_error.clone(), failures => s.failures,
+            items => s.items_total, publish => s.publish }
         })
         .collect();
+    let notice =
+        (q.notice == "polling").then_some("The source will be polled within a second; reload to see what it found.");
     render(
         "wire.html",
-        context! { me => ser(&me.user), csrf => &me.csrf, items, sources, q => q.q, source => q.source },
+        context! { me => ser(&me.user), csrf => &me.csrf, groups, sources, agencies, q => q.q, source => q.source, notice },
     )
 }
 
