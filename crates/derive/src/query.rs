@@ -1,8 +1,8 @@
 //! Running a reader's search fast on a large index. A query is planned once per language whose
 //! dictionary holds every word asked for (each story is in one language, and a word the
 //! language's analysis has never seen rules it out at the cost of a dictionary lookup), as one
-//! flat query over that language's `all` field: a single term, an AND of terms, or an OR of a
-//! prefix's words. Those are the shapes tantivy prunes (block-max WAND): it skips whole blocks of
+//! flat query: a single term, an AND of terms (words from the language's `all` field, phrases as
+//! their word pairs from its `pairs` field), or an OR of a prefix's words. Those are the shapes tantivy prunes (block-max WAND): it skips whole blocks of
 //! postings that cannot beat the current tenth-best score instead of scoring every match.
 //!
 //! Filters (section, agency, author, dates) would spoil that shape, so they are applied as a
@@ -15,22 +15,21 @@ use std::ops::Bound;
 
 use jiff::Timestamp;
 use tantivy::collector::TopDocs;
-use tantivy::query::{
-    AllQuery, BooleanQuery, EnableScoring, FuzzyTermQuery, Occur, PhrasePrefixQuery, PhraseQuery, Query, RangeQuery,
-    TermQuery,
-};
+use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{BitSet, DocAddress, DocId, DocSet, Order, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
-use crate::analysis::{LANGUAGES, language_key, terms};
-use crate::search::{Fields, Hit, Results, SearchError, SearchIndex, SearchQuery, Sort};
+use crate::analysis::{LANGUAGES, language_key, pair, terms};
+use crate::search::{Fields, Hit, LangFields, Results, SearchError, SearchIndex, SearchQuery, Sort};
 use crate::text::{Item, edit_distance, escape, parse, replace_word};
 
 /// How many candidates are ranked again with their headlines (at least a page's worth).
 const RERANK: usize = 40;
 /// How much a headline match adds to a story's score.
 const HEADLINE_WEIGHT: Score = 0.6;
+/// How much of a story's text its snippet is chosen from.
+const SNIPPET_SOURCE: usize = 700;
 /// How many dictionary words a prefix stands for (the commonest first).
 const PREFIX_EXPANSIONS: usize = 40;
 
@@ -38,23 +37,55 @@ const PREFIX_EXPANSIONS: usize = 40;
 struct Planned {
     /// The language whose `all` field it searches; `None` for the `words` field.
     lang: Option<&'static str>,
+    /// Every word and word pair asked for, as a flat AND of terms (or one term, or a prefix's
+    /// OR): the shape that prunes.
     query: Box<dyn Query>,
+    /// Excluded words and phrases, checked on the candidates the pruned query offers.
+    exclude: Vec<Box<dyn Query>>,
+    /// All of it as one query (for counting, for newest-first).
+    exact: Box<dyn Query>,
+    /// The words asked for in the field snippets are cut from, to highlight them.
+    marks: Box<dyn Query>,
     /// The plain words, looked for in the headline when results are ranked again.
     headline: Option<Box<dyn Query>>,
+}
+
+/// About [`SNIPPET_SOURCE`] bytes of `body` around the first place one of `words` (its first
+/// four letters, any case) appears, or its start.
+fn passage<'a>(body: &'a str, words: &[String]) -> &'a str {
+    let lower = body.to_lowercase();
+    let at = if lower.len() == body.len() {
+        words
+            .iter()
+            .filter_map(|w| {
+                let w = w.to_lowercase();
+                let stem: String = w.chars().take(4).collect();
+                lower.find(&stem)
+            })
+            .min()
+            .unwrap_or(0)
+    } else {
+        0
+    };
+    let boundary = |mut i: usize, back: bool| {
+        i = i.min(body.len());
+        while !body.is_char_boundary(i) {
+            if back { i -= 1 } else { i += 1 }
+        }
+        i
+    };
+    let start = boundary(at.saturating_sub(SNIPPET_SOURCE / 3), true);
+    let end = boundary(start + SNIPPET_SOURCE, false);
+    &body[start..end]
 }
 
 fn term_query(t: Term) -> Box<dyn Query> {
     Box::new(TermQuery::new(t, IndexRecordOption::WithFreqs))
 }
 
-/// One word or phrase as the field's analysis makes it: a term, or a phrase of terms.
-fn text_query(field: Field, tokens: &[String]) -> Option<Box<dyn Query>> {
-    let ts: Vec<Term> = tokens.iter().map(|t| Term::from_field_text(field, t)).collect();
-    match ts.len() {
-        0 => None,
-        1 => Some(term_query(ts[0].clone())),
-        _ => Some(Box::new(PhraseQuery::new(ts))),
-    }
+/// All of `terms` (at least one).
+fn all_of(terms: Vec<Term>) -> Option<Box<dyn Query>> {
+    combine(terms.into_iter().map(|t| (Occur::Must, term_query(t))).collect())
 }
 
 /// Puts clauses together, keeping the prunable shapes: one clause alone, or all terms.
@@ -66,6 +97,17 @@ fn combine(clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
         return clauses.into_iter().next().map(|(_, q)| q);
     }
     Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// The terms a word or phrase is looked up by in one language: the word itself in `all`, or
+/// for a phrase (or a word the analysis splits, "e-mail") each pair of adjacent words in `pairs`.
+/// Three words or more are found as all their pairs, so "a b" and "b c" apart in one story
+/// would match "a b c"; that is rare in news text, and the cost of positions is not.
+fn lookup(lf: LangFields, tokens: &[String]) -> Vec<Term> {
+    match tokens {
+        [one] => vec![Term::from_field_text(lf.all, one)],
+        _ => tokens.windows(2).map(|w| Term::from_field_text(lf.pairs, &pair(&w[0], &w[1]))).collect(),
+    }
 }
 
 fn doc_freq(searcher: &Searcher, term: &Term) -> u64 {
@@ -104,7 +146,9 @@ fn plan(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Vec<Planned> {
     let mut out = vec![];
     'languages: for lang in LANGUAGES {
         let lf = fields.of(lang);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
+        let mut wanted: Vec<Term> = vec![];
+        let mut exclude: Vec<Box<dyn Query>> = vec![];
+        let mut marks: Vec<(Occur, Box<dyn Query>)> = vec![];
         let mut headline: Vec<(Occur, Box<dyn Query>)> = vec![];
         for item in items {
             let (text, negate) = match item {
@@ -112,23 +156,37 @@ fn plan(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Vec<Planned> {
                 Item::Prefix(_) => unreachable!("planned over words"),
             };
             let tokens = terms(lang, text);
-            let Some(q) = text_query(lf.all, &tokens) else { continue };
+            let ts = lookup(lf, &tokens);
             if negate {
-                clauses.push((Occur::MustNot, q));
+                exclude.extend(all_of(ts));
                 continue;
             }
-            if tokens.iter().any(|t| doc_freq(searcher, &Term::from_field_text(lf.all, t)) == 0) {
+            if ts.is_empty() {
+                continue;
+            }
+            // A word the language's stories never use rules the language out.
+            if ts.iter().any(|t| doc_freq(searcher, t) == 0) {
                 continue 'languages;
             }
-            clauses.push((Occur::Must, q));
-            if let Some(h) = text_query(lf.headline, &tokens) {
+            for t in ts {
+                if !wanted.contains(&t) {
+                    wanted.push(t);
+                }
+            }
+            for t in &tokens {
+                marks.push((Occur::Should, term_query(Term::from_field_text(lf.all, t))));
+            }
+            if let Some(h) = all_of(tokens.iter().map(|t| Term::from_field_text(lf.headline, t)).collect()) {
                 headline.push((Occur::Should, h));
             }
         }
-        if let Some(query) = combine(clauses) {
-            let headline = (!headline.is_empty()).then(|| Box::new(BooleanQuery::new(headline)) as Box<dyn Query>);
-            out.push(Planned { lang: Some(lang), query, headline });
-        }
+        let Some(query) = all_of(wanted) else { continue };
+        let mut exact = vec![(Occur::Must, query.box_clone())];
+        exact.extend(exclude.iter().map(|q| (Occur::MustNot, q.box_clone())));
+        let exact = combine(exact).expect("one clause is required");
+        let marks: Box<dyn Query> = Box::new(BooleanQuery::new(marks));
+        let headline = (!headline.is_empty()).then(|| Box::new(BooleanQuery::new(headline)) as Box<dyn Query>);
+        out.push(Planned { lang: Some(lang), query, exclude, exact, marks, headline });
     }
     out
 }
@@ -140,35 +198,44 @@ fn plan_words(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Option<Pl
     for item in items {
         match item {
             Item::Word { text, negate } | Item::Phrase { text, negate } => {
-                if let Some(q) = text_query(f, &terms("xx", text)) {
-                    clauses.push((if *negate { Occur::MustNot } else { Occur::Must }, q));
+                for w in terms("xx", text) {
+                    clauses.push((
+                        if *negate { Occur::MustNot } else { Occur::Must },
+                        term_query(Term::from_field_text(f, &w)),
+                    ));
                 }
             }
             Item::Prefix(p) => {
+                // Earlier words of a prefix item are wanted too, anywhere; the last is the prefix.
                 let tokens = terms("xx", p);
                 let Some((last, before)) = tokens.split_last() else { continue };
-                let q: Box<dyn Query> = if before.is_empty() {
-                    // One word's prefix: an OR of the words it starts, which tantivy prunes.
-                    let words = expand(searcher, f, last);
-                    if words.is_empty() {
-                        return None;
+                for w in before {
+                    clauses.push((Occur::Must, term_query(Term::from_field_text(f, w))));
+                }
+                // A word's prefix: an OR of the words it starts, which tantivy prunes.
+                let words = expand(searcher, f, last);
+                if words.is_empty() {
+                    return None;
+                }
+                let q: Box<dyn Query> = match words.len() {
+                    1 => term_query(words[0].clone()),
+                    _ => {
+                        Box::new(BooleanQuery::new(words.into_iter().map(|t| (Occur::Should, term_query(t))).collect()))
                     }
-                    match words.len() {
-                        1 => term_query(words[0].clone()),
-                        _ => Box::new(BooleanQuery::new(
-                            words.into_iter().map(|t| (Occur::Should, term_query(t))).collect(),
-                        )),
-                    }
-                } else {
-                    let mut all: Vec<Term> = before.iter().map(|w| Term::from_field_text(f, w)).collect();
-                    all.push(Term::from_field_text(f, last));
-                    Box::new(PhrasePrefixQuery::new(all))
                 };
                 clauses.push((Occur::Must, q));
             }
         }
     }
-    combine(clauses).map(|query| Planned { lang: None, query, headline: None })
+    // Prefix queries are rare and small: the whole query is run as it is.
+    combine(clauses).map(|query| Planned {
+        lang: None,
+        exact: query.box_clone(),
+        marks: query.box_clone(),
+        query,
+        exclude: vec![],
+        headline: None,
+    })
 }
 
 /// The filters as one unscored query, if any.
@@ -270,8 +337,10 @@ impl Best {
     }
 }
 
-/// The `k` best matches of the plans, by score. Unfiltered, tantivy's own collector prunes;
-/// filtered, the same pruning runs here with the filter's bitset consulted.
+/// The `k` best matches of the plans, by score. A flat query without filters goes to tantivy's
+/// own collector, which prunes; otherwise the same pruning runs here, and a candidate counts
+/// only when it passes the filter's bitset and holds no excluded word (each exclusion a scorer
+/// moved forward to it).
 fn best_by_score(
     searcher: &Searcher,
     plans: &[Planned],
@@ -280,19 +349,35 @@ fn best_by_score(
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     let mut best = Best::new(k);
     for p in plans {
-        let Some(allowed) = allowed else {
+        if allowed.is_none() && p.exclude.is_empty() {
             for (score, addr) in searcher.search(p.query.as_ref(), &TopDocs::with_limit(k).order_by_score())? {
                 best.push(score, addr);
             }
             continue;
-        };
+        }
         let weight = p.query.weight(EnableScoring::enabled_from_searcher(searcher))?;
+        let checks: Vec<Box<dyn tantivy::query::Weight>> = p
+            .exclude
+            .iter()
+            .map(|q| Ok(q.weight(EnableScoring::disabled_from_searcher(searcher))?))
+            .collect::<Result<_, SearchError>>()?;
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
-            let set = &allowed[ord];
+            let set = allowed.map(|a| &a[ord]);
             let alive = reader.alive_bitset();
+            let mut scorers: Vec<Box<dyn tantivy::query::Scorer>> =
+                checks.iter().map(|w| Ok(w.scorer(reader, 1.0)?)).collect::<Result<_, SearchError>>()?;
             let mut threshold = best.threshold();
             weight.for_each_pruning(threshold, reader, &mut |doc, score| {
-                if set.contains(doc) && alive.is_none_or(|a| a.is_alive(doc)) {
+                if set.is_some_and(|s| !s.contains(doc)) || alive.is_some_and(|a| a.is_deleted(doc)) {
+                    return threshold;
+                }
+                let passes = scorers.iter_mut().all(|scorer| {
+                    if scorer.doc() < doc {
+                        scorer.seek(doc);
+                    }
+                    scorer.doc() != doc
+                });
+                if passes {
                     threshold = best.push(score, DocAddress::new(ord as u32, doc));
                 }
                 threshold
@@ -342,33 +427,29 @@ fn newest(
 ) -> Result<Vec<(Option<i64>, DocAddress)>, SearchError> {
     let mut all: Vec<(Option<i64>, DocAddress)> = vec![];
     let top = || TopDocs::with_limit(k).order_by_fast_field::<i64>("published", Order::Desc);
-    let with_filter = |q: &dyn Query| -> Box<dyn Query> {
-        match filter {
-            Some(f) => Box::new(BooleanQuery::new(vec![(Occur::Must, q.box_clone()), (Occur::Must, f.box_clone())])),
-            None => q.box_clone(),
-        }
-    };
     if plans.is_empty() {
-        let q = with_filter(&AllQuery);
-        all.extend(searcher.search(q.as_ref(), &top())?);
+        all.extend(searcher.search(with(&AllQuery, filter).as_ref(), &top())?);
     }
     for p in plans {
-        all.extend(searcher.search(with_filter(p.query.as_ref()).as_ref(), &top())?);
+        all.extend(searcher.search(with(p.exact.as_ref(), filter).as_ref(), &top())?);
     }
     all.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(&b.1)));
     all.truncate(k);
     Ok(all)
 }
 
+fn with(q: &dyn Query, filter: Option<&dyn Query>) -> Box<dyn Query> {
+    match filter {
+        Some(f) => Box::new(BooleanQuery::new(vec![(Occur::Must, q.box_clone()), (Occur::Must, f.box_clone())])),
+        None => q.box_clone(),
+    }
+}
+
 /// How many stories match, counted without scoring.
 fn count(searcher: &Searcher, plans: &[Planned], filter: Option<&dyn Query>) -> Result<usize, SearchError> {
     let mut total = 0;
     for p in plans {
-        total += match filter {
-            Some(f) => BooleanQuery::new(vec![(Occur::Must, p.query.box_clone()), (Occur::Must, f.box_clone())])
-                .count(searcher)?,
-            None => p.query.count(searcher)?,
-        };
+        total += with(p.exact.as_ref(), filter).count(searcher)?;
     }
     Ok(total)
 }
@@ -382,6 +463,17 @@ pub(crate) fn search(index: &SearchIndex, q: &SearchQuery) -> Result<Results, Se
         .filter_map(|i| match i {
             Item::Word { text, negate: false } => Some(text.clone()),
             _ => None,
+        })
+        .collect();
+    // Every word asked for (not excluded), to find the passage a snippet is cut from.
+    let wanted: Vec<String> = items
+        .iter()
+        .flat_map(|i| match i {
+            Item::Word { text, negate: false } | Item::Phrase { text, negate: false } => {
+                text.split_whitespace().map(str::to_string).collect()
+            }
+            Item::Prefix(p) => vec![p.clone()],
+            _ => vec![],
         })
         .collect();
     let filter = filter(f, q);
@@ -419,12 +511,14 @@ pub(crate) fn search(index: &SearchIndex, q: &SearchQuery) -> Result<Results, Se
         if let Some(plan) = plans.iter().find(|p| p.lang == Some(key)).or(plans.first()) {
             if !generators.iter().any(|(k, _)| *k == key) {
                 let field = plan.lang.map_or(f.words, |l| f.of(l).all);
-                let mut g = SnippetGenerator::create(&searcher, plan.query.as_ref(), field)?;
+                let mut g = SnippetGenerator::create(&searcher, plan.marks.as_ref(), field)?;
                 g.set_max_num_chars(220);
                 generators.push((key, g));
             }
             if let Some((_, g)) = generators.iter().find(|(k, _)| *k == key) {
-                let sn = g.snippet(&body);
+                // Analysing (stemming) a whole story for its best passage would cost more than
+                // the search: the passage is chosen near the first place a word asked for shows.
+                let sn = g.snippet(passage(&body, &wanted));
                 if !sn.highlighted().is_empty() {
                     snippet = sn.to_html();
                 }

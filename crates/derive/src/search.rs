@@ -15,18 +15,20 @@ use newsdesk_core::{Article, Block};
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
-use tantivy::query::{BooleanQuery, Occur, TermQuery};
+use tantivy::query::TermQuery;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
-use crate::analysis::{LANGUAGES, analyzer, language_key};
+use crate::analysis::{LANGUAGES, analyzer, language_key, pair_analyzer};
 pub use crate::text::{Item, edit_distance, entities, parse};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-pub const INDEX_VERSION: u32 = 3;
-const WRITER_MEMORY: usize = 64 * 1024 * 1024;
+pub const INDEX_VERSION: u32 = 4;
+const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+/// Indexing threads (documents are analysed on two threads before they reach the writer).
+const INDEXING_THREADS: usize = 2;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -53,6 +55,9 @@ pub(crate) struct LangFields {
     /// and authors. One field per language keeps a query to a flat set of terms, the shape
     /// tantivy can skip through (block-max WAND) instead of scoring every match.
     pub all: Field,
+    /// The same text as adjacent word pairs, one term each: a two-word phrase is one lookup
+    /// (and one prunable term), a longer one the AND of its pairs; no field keeps positions.
+    pub pairs: Field,
 }
 
 #[derive(Debug, Clone)]
@@ -66,7 +71,8 @@ pub(crate) struct Fields {
     /// Names in the text (people, places, organisations), for similarity.
     pub entity: Field,
     pub lang: Vec<(&'static str, LangFields)>,
-    /// Every word unstemmed, for prefixes and "did you mean".
+    /// Every word unstemmed, for prefixes and "did you mean" (a query with a prefix matches its
+    /// other words anywhere).
     pub words: Field,
     // Stored only, to show results.
     pub path: Field,
@@ -83,11 +89,11 @@ impl Fields {
     }
 }
 
+/// Words with their frequencies, for scoring; no positions (a phrase is found by its word
+/// pairs, see `pairs`), which would cost a third of the index and of the time to build it.
 fn text(tokenizer: &str) -> TextOptions {
     TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer(tokenizer)
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default().set_tokenizer(tokenizer).set_index_option(IndexRecordOption::WithFreqs),
     )
 }
 
@@ -107,6 +113,7 @@ fn schema() -> (Schema, Fields) {
             let f = LangFields {
                 headline: sb.add_text_field(&format!("headline_{l}"), text(&t)),
                 all: sb.add_text_field(&format!("all_{l}"), text(&t)),
+                pairs: sb.add_text_field(&format!("pairs_{l}"), text(&format!("nd_{l}_pairs"))),
             };
             (*l, f)
         })
@@ -237,8 +244,9 @@ impl SearchIndex {
     fn with_index(index: Index, fields: Fields) -> Result<SearchIndex, SearchError> {
         for lang in LANGUAGES {
             index.tokenizers().register(&format!("nd_{lang}"), analyzer(lang));
+            index.tokenizers().register(&format!("nd_{lang}_pairs"), pair_analyzer(lang));
         }
-        let writer = index.writer_with_num_threads(1, WRITER_MEMORY)?;
+        let writer = index.writer_with_num_threads(INDEXING_THREADS, WRITER_MEMORY)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
         Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
     }
@@ -264,12 +272,33 @@ impl SearchIndex {
 
     /// Adds or replaces the article `id` (not yet visible until [`SearchIndex::commit`]).
     pub fn upsert(&self, id: i64, article: &Article) -> Result<(), SearchError> {
-        let f = &self.fields;
+        self.upsert_many(&[(id, article)])
+    }
+
+    /// As [`SearchIndex::upsert`] for many (the writer's threads analyse the text).
+    pub fn upsert_many(&self, articles: &[(i64, &Article)]) -> Result<(), SearchError> {
         let writer = self.lock();
-        writer.delete_term(Term::from_field_u64(f.id, id as u64));
-        let lf = f.of(language_key(&article.language));
+        for (id, article) in articles {
+            writer.delete_term(Term::from_field_u64(self.fields.id, *id as u64));
+            writer.add_document(self.document(*id, article))?;
+        }
+        Ok(())
+    }
+
+    /// The index document of article `id`.
+    fn document(&self, id: i64, article: &Article) -> TantivyDocument {
+        let f = &self.fields;
+        let lang = language_key(&article.language);
+        let lf = f.of(lang);
         let body = body_text(&article.body);
         let mut doc = TantivyDocument::default();
+        // The words go in `all`, their pairs in `pairs`.
+        let add_text = |doc: &mut TantivyDocument, text: &str, times: usize| {
+            for _ in 0..times {
+                doc.add_text(lf.all, text);
+                doc.add_text(lf.pairs, text);
+            }
+        };
         doc.add_u64(f.id, id as u64);
         doc.add_i64(f.published, article.published_at.map_or(0, |t| t.as_microsecond()));
         doc.add_text(f.section, article.section.slug.as_str());
@@ -278,38 +307,36 @@ impl SearchIndex {
         }
         doc.add_text(lf.headline, &article.headline);
         // Twice: a word in the headline says more about the story than one in the body.
-        doc.add_text(lf.all, &article.headline);
-        doc.add_text(lf.all, &article.headline);
+        add_text(&mut doc, &article.headline, 2);
         doc.add_text(f.words, &article.headline);
         for a in &article.authors {
             if let Some(slug) = newsdesk_core::Slug::from_title(a) {
                 doc.add_text(f.author, slug.as_str());
             }
-            doc.add_text(lf.all, a);
+            add_text(&mut doc, a, 1);
         }
         for t in &article.tags {
             if let Some(slug) = newsdesk_core::Slug::from_title(t) {
                 doc.add_text(f.tag, slug.as_str());
             }
-            doc.add_text(lf.all, t);
+            add_text(&mut doc, t, 1);
         }
         for e in entities(&format!("{}. {}", article.headline, body)) {
             doc.add_text(f.entity, e);
         }
         if let Some(d) = &article.deck {
-            doc.add_text(lf.all, d);
+            add_text(&mut doc, d, 1);
             doc.add_text(f.words, d);
             doc.add_text(f.deck, d);
         }
-        doc.add_text(lf.all, &body);
+        add_text(&mut doc, &body, 1);
         doc.add_text(f.words, &body);
         doc.add_text(f.path, article.path());
         doc.add_text(f.headline, &article.headline);
         doc.add_text(f.body, &body);
         doc.add_text(f.section_name, &article.section.name);
         doc.add_text(f.language, &article.language);
-        writer.add_document(doc)?;
-        Ok(())
+        doc
     }
 
     pub fn remove(&self, id: i64) {
@@ -345,24 +372,29 @@ impl SearchIndex {
         let f = &self.fields;
         let lf = f.of(language_key(&article.language));
         let body = body_text(&article.body);
-        let mut texts = vec![OwnedValue::Str(article.headline.clone()), OwnedValue::Str(body)];
+        let mut texts = vec![OwnedValue::Str(article.headline.clone()), OwnedValue::Str(body.clone())];
         texts.extend(article.tags.iter().map(|t| OwnedValue::Str(t.clone())));
         let fields = vec![(lf.headline, vec![OwnedValue::Str(article.headline.clone())]), (lf.all, texts)];
-        let mlt = MoreLikeThisQuery::builder()
+        let query = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
             .with_max_doc_frequency(u64::MAX)
             .with_min_term_frequency(1)
             .with_max_query_terms(30)
             .with_min_word_length(3)
             .with_document_fields(fields);
-        let not_self = TermQuery::new(Term::from_field_u64(f.id, id as u64), IndexRecordOption::Basic);
-        let query = BooleanQuery::new(vec![(Occur::Must, Box::new(mlt)), (Occur::MustNot, Box::new(not_self))]);
         let searcher = self.reader.searcher();
-        let top = searcher.search(&query, &TopDocs::with_limit(limit * 4).order_by_score())?;
+        // The story itself, which matches best, is dropped from the answer.
+        let own = searcher.search(
+            &TermQuery::new(Term::from_field_u64(f.id, id as u64), IndexRecordOption::Basic),
+            &TopDocs::with_limit(1).order_by_score(),
+        )?;
+        let mut top = searcher.search(&query, &TopDocs::with_limit(limit * 4 + 1).order_by_score())?;
+        top.retain(|(_, addr)| own.first().is_none_or(|(_, own)| own != addr));
+        top.truncate(limit * 4);
         let Some(best) = top.first().map(|(s, _)| *s).filter(|s| *s > 0.0) else { return Ok(vec![]) };
         let tags: Vec<String> =
             article.tags.iter().filter_map(|t| newsdesk_core::Slug::from_title(t)).map(|s| s.to_string()).collect();
-        let names = entities(&format!("{}. {}", article.headline, body_text(&article.body)));
+        let names = entities(&format!("{}. {}", article.headline, body));
         let when = article.published_at.map_or(0, |t| t.as_microsecond());
         let mut scored = Vec::with_capacity(top.len());
         for (score, addr) in top {

@@ -106,6 +106,11 @@ fn words_stems_and_boosts() {
     assert_eq!(ids(&idx, q("storm -schools")), [1], "an excluded word");
     assert_eq!(ids(&idx, q("\"interest rate\"")), [3], "a phrase");
     assert!(ids(&idx, q("\"rate interest\"")).is_empty(), "a phrase keeps its order");
+    assert_eq!(ids(&idx, q("\"main interest rate\"")), [3], "three words in a row");
+    assert!(ids(&idx, q("\"main rate\"")).is_empty(), "a phrase's words next to each other");
+    assert_eq!(ids(&idx, q("storm -\"coastal towns\"")), [1], "an excluded phrase");
+    let phrase = idx.search(&q("\"central bank\"")).unwrap();
+    assert!(phrase.hits[0].snippet.contains("<b>central</b> <b>bank</b>"), "{}", phrase.hits[0].snippet);
     assert_eq!(ids(&idx, q("infla*")), [3], "a prefix");
     assert_eq!(ids(&idx, q("okonkwo")).len(), 7, "authors are searched");
 }

@@ -25,17 +25,6 @@ pub enum Format {
 }
 
 impl Format {
-    pub const ALL: [Format; 8] = [
-        Format::Capture,
-        Format::Ninjs,
-        Format::NewsmlG2,
-        Format::Rss,
-        Format::Atom,
-        Format::JsonFeed,
-        Format::Wxr,
-        Format::Ghost,
-    ];
-
     pub fn name(self) -> &'static str {
         match self {
             Format::Capture => "capture",
@@ -47,10 +36,6 @@ impl Format {
             Format::Wxr => "wxr",
             Format::Ghost => "ghost",
         }
-    }
-
-    pub fn from_name(name: &str) -> Option<Format> {
-        Format::ALL.into_iter().find(|f| f.name() == name)
     }
 }
 
@@ -312,12 +297,6 @@ pub struct Parsed {
     pub skipped: Vec<(String, String)>,
     /// What was read but left out (a date in no form newsdesk knows).
     pub warnings: Vec<String>,
-}
-
-impl Parsed {
-    pub fn one(item: WireItem) -> Parsed {
-        Parsed { items: vec![item], ..Parsed::default() }
-    }
 }
 
 pub fn looks_like_html(s: &str) -> bool {

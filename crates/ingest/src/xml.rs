@@ -325,11 +325,6 @@ impl<R: BufRead> Stream<R> {
         self.root.as_ref().map(|(n, l)| (n.as_str(), l.as_str()))
     }
 
-    /// The names of the elements open above the reading position, outermost first.
-    pub fn open(&self) -> &[(String, String)] {
-        &self.open
-    }
-
     fn line(&self) -> usize {
         self.reader.get_ref().line
     }

@@ -112,11 +112,19 @@ pub fn search(data: &Path, args: crate::SearchBenchArgs) -> anyhow::Result<ExitC
     }
     let mut us = Vec::with_capacity(queries.len());
     let mut found = 0usize;
+    let mut timed = Vec::with_capacity(queries.len());
     for q in &queries {
         let t = Instant::now();
         let r = index.search(q)?;
-        us.push(t.elapsed().as_secs_f64() * 1e6);
+        let took = t.elapsed().as_secs_f64() * 1e6;
+        us.push(took);
+        timed.push((took, r.total, q));
         found += usize::from(r.total > 0);
+    }
+    timed.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (took, total, q) in timed.iter().take(args.slowest) {
+        let filter = q.section.as_deref().map(|s| format!(" section={s}")).unwrap_or_default();
+        eprintln!("{:>9.1} us  {total:>7} hits  {:?}{filter} sort={:?}", took, q.text, q.sort);
     }
     let (mean, p50, p99) = stats(&mut us);
     let line = serde_json::json!({

@@ -311,6 +311,9 @@ struct SearchBenchArgs {
     /// Rebuild the index from the database first, and time that.
     #[arg(long)]
     rebuild: bool,
+    /// Also list the slowest queries (to stderr), with their times and hit counts.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    slowest: usize,
 }
 
 #[derive(Debug, Args)]

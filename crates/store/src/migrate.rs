@@ -16,6 +16,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0008_related", include_str!("../migrations/sqlite/0008_related.sql")),
     ("0009_fronts", include_str!("../migrations/sqlite/0009_fronts.sql")),
     ("0010_intake", include_str!("../migrations/sqlite/0010_intake.sql")),
+    ("0011_related_done", include_str!("../migrations/sqlite/0011_related_done.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

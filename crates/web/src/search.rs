@@ -52,12 +52,9 @@ pub fn rebuild_index(store: &Store, index: &SearchIndex) -> Result<usize, IndexE
         let batch = store.latest_published(&filter, REBUILD_BATCH, 0)?;
         let Some(last) = batch.last() else { break };
         before = last.published_at.zip(last.id.map(|i| i.0));
-        for a in &batch {
-            if let Some(id) = a.id {
-                index.upsert(id.0, a)?;
-                count += 1;
-            }
-        }
+        let docs: Vec<(i64, &newsdesk_core::Article)> = batch.iter().filter_map(|a| Some((a.id?.0, a))).collect();
+        index.upsert_many(&docs)?;
+        count += docs.len();
         if batch.len() < REBUILD_BATCH {
             break;
         }
@@ -99,6 +96,18 @@ pub fn refresh_related(store: &Store, index: &SearchIndex, ids: &[i64], neighbou
     Ok(())
 }
 
+/// How many stories without a Recommended list the follower computes per tick (a few dozen
+/// milliseconds of work, so a rebuilt index of a large archive catches up in the background).
+pub const BACKFILL_BATCH: usize = 25;
+
+/// Computes the Recommended lists of up to `limit` stories that have never had one (after a
+/// rebuild only the newest get theirs at once), newest first; returns how many.
+pub fn backfill_related(store: &Store, index: &SearchIndex, limit: usize) -> Result<usize, IndexError> {
+    let ids: Vec<i64> = store.related_pending(limit, Timestamp::now())?.into_iter().map(|id| id.0).collect();
+    refresh_related(store, index, &ids, false)?;
+    Ok(ids.len())
+}
+
 /// Applies the events the index has not seen; returns how many articles it touched.
 pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> {
     let Some(mut last) = index.last_event() else { return Ok(0) };
@@ -128,7 +137,8 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError>
     Ok(touched)
 }
 
-/// Keeps the index in step with the store: rebuilds it first when it needs that, then follows.
+/// Keeps the index in step with the store: rebuilds it first when it needs that, then follows,
+/// filling in the Recommended lists older stories lack a batch at a time.
 pub async fn follow(state: AppState, every: Duration) {
     let Some(index) = state.search.clone() else { return };
     let mut tick = tokio::time::interval(every);
@@ -141,9 +151,11 @@ pub async fn follow(state: AppState, every: Duration) {
                 let t0 = std::time::Instant::now();
                 let n = rebuild(&store, &idx)?;
                 tracing::info!(articles = n, ms = t0.elapsed().as_millis() as u64, "search index built");
-                Ok(n)
+                Ok::<usize, IndexError>(n)
             } else {
-                catch_up(&store, &idx)
+                let touched = catch_up(&store, &idx)?;
+                backfill_related(&store, &idx, BACKFILL_BATCH)?;
+                Ok(touched)
             }
         })
         .await;

@@ -157,6 +157,33 @@ async fn recommended_comes_from_similarity_computed_when_stories_change() {
 }
 
 #[tokio::test]
+async fn stories_left_without_a_recommended_list_get_one_in_the_background() {
+    let (_dir, state) = site();
+    let index = state.search.clone().unwrap();
+    let store = &state.store;
+    let saved: Vec<_> =
+        ["Harbour dockers strike over pay", "Dockers at the harbour end their strike", "Harbour cranes move again"]
+            .iter()
+            .map(|h| {
+                store
+                    .save_article(&story(h, "Dockers at the harbour and their cranes."), None, "t", Timestamp::now())
+                    .unwrap()
+            })
+            .collect();
+    // Only the index, as a rebuild of a large archive leaves the older stories.
+    search::rebuild_index(store, &index).unwrap();
+    assert_eq!(store.related_pending(10, Timestamp::now()).unwrap().len(), 3);
+    assert_eq!(search::backfill_related(store, &index, 2).unwrap(), 2);
+    assert_eq!(search::backfill_related(store, &index, 2).unwrap(), 1);
+    assert_eq!(search::backfill_related(store, &index, 2).unwrap(), 0, "each list is computed once");
+    for s in &saved {
+        let picks = store.recommended(s.id, 3).unwrap();
+        assert_eq!(picks.len(), 2, "each story recommends the other two");
+        assert!(picks.iter().all(|p| p.id != Some(s.id)));
+    }
+}
+
+#[tokio::test]
 async fn related_stories_continue_after_the_recommended_block_without_repeats() {
     let (_dir, state) = site();
     let index = state.search.clone().unwrap();

@@ -8,11 +8,12 @@ use super::{Store, load_people, lock, row_parts};
 use crate::StoreError;
 
 impl Store {
-    /// Replaces the computed list for `id` (best first).
+    /// Replaces the computed list for `id` (best first), and notes when it was computed.
     pub fn set_related(&self, id: ArticleId, related: &[(i64, f32)], now: Timestamp) -> Result<(), StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute("DELETE FROM related WHERE article_id = $1", [id.0])?;
+        tx.execute("UPDATE articles SET related_at = $1 WHERE id = $2", params![now.as_microsecond(), id.0])?;
         for (rank, (other, score)) in related.iter().enumerate() {
             tx.execute(
                 "INSERT INTO related (article_id, related_id, rank, score, computed_at) VALUES ($1, $2, $3, $4, $5) \
@@ -22,6 +23,18 @@ impl Store {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// Up to `limit` published stories readers can see whose Recommended list has never been
+    /// computed, newest first.
+    pub fn related_pending(&self, limit: usize, now: Timestamp) -> Result<Vec<ArticleId>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT id FROM articles WHERE related_at IS NULL AND state = 'published' AND published_at <= $1 \
+             ORDER BY published_at DESC LIMIT $2",
+        )?;
+        let rows = stmt.query_map(params![now.as_microsecond(), limit as i64], |r| r.get(0))?;
+        Ok(rows.map(|r| r.map(ArticleId)).collect::<Result<_, _>>()?)
     }
 
     /// Sets the editors' choices for `id`: stories pinned (in this order) and excluded.
