@@ -10,7 +10,8 @@
 #
 #   bash bench/search.sh                  # SIZES="100000"
 #   SIZES="100000 1000000" bash bench/search.sh
-# Env: BIN (skip the build), SIZES, QUERIES, PUBLISHES (default 20), PORT (default 18190).
+# Env: BIN (skip the build), SIZES, QUERIES, PUBLISHES (default 20), PORT (default 18190),
+#      CORPUS_DIR (keep each corpus in CORPUS_DIR/N and reuse it if there; default: a temp dir).
 set -euo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 REPO=$(cd "$HERE/.." && pwd)
@@ -47,10 +48,12 @@ while True:
         sys.exit("the server did not answer with a built index within 120 s")
     time.sleep(0.2)
 took = []
+letters = lambda v, width: "".join(chr(ord("a") + int(d)) for d in f"{v:0{width}d}")
+run = letters(int(time.time()) % 10**6, 6)  # a reused corpus gets new stories each run
 for i in range(n):
-    word = "quillwort" + "".join(chr(ord("a") + int(d)) for d in f"{i:04d}")
+    word = "quillwort" + run + letters(i, 4)
     headline = f"Botanists count the {word} of the northern lakes"
-    item = {"uri": f"urn:newsdesk:bench:{i}", "version": "1", "type": "text", "language": "en",
+    item = {"uri": f"urn:newsdesk:bench:{run}:{i}", "version": "1", "type": "text", "language": "en",
             "headline": headline, "body_html": f"<p>A survey of the {word} found it thriving.</p>",
             "versioncreated": "2026-01-01T00:00:00Z"}
     path = f"{tmp}/item.json"
@@ -72,15 +75,20 @@ PY
 }
 rows=""
 for n in $SIZES; do
-  rm -rf "$TMP/data"
-  "$BIN" bench-corpus --data "$TMP/data" --articles "$n" 2>"$TMP/corpus.txt"
-  corpus=$(cat "$TMP/corpus.txt")
-  /usr/bin/time -f '%M' -o "$TMP/rss" "$BIN" bench-search --data "$TMP/data" --queries "$QUERIES" --rebuild >"$TMP/out.json"
+  data="$TMP/data"
+  if [ -n "${CORPUS_DIR:-}" ]; then data="$CORPUS_DIR/$n"; fi
+  if [ -z "${CORPUS_DIR:-}" ] || [ ! -f "$data/corpus.txt" ]; then
+    rm -rf "$data"
+    "$BIN" bench-corpus --data "$data" --articles "$n" 2>"$TMP/corpus.txt"
+    grep -v INFO "$TMP/corpus.txt" >"$data/corpus.txt"
+  fi
+  corpus=$(cat "$data/corpus.txt")
+  /usr/bin/time -f '%M' -o "$TMP/rss" "$BIN" bench-search --data "$data" --queries "$QUERIES" --rebuild >"$TMP/out.json"
   rss=$(( $(cat "$TMP/rss") / 1024 ))
   # A second run on the built index, with a warm page cache, is the one reported for latency.
-  "$BIN" bench-search --data "$TMP/data" --queries "$QUERIES" >"$TMP/warm.json"
-  size=$(du -sm "$TMP/data/search-index" | cut -f1)
-  publish_to_searchable "$TMP/data" >"$TMP/publish.json"
+  "$BIN" bench-search --data "$data" --queries "$QUERIES" >"$TMP/warm.json"
+  size=$(du -sm "$data/search-index" | cut -f1)
+  publish_to_searchable "$data" >"$TMP/publish.json"
   echo "N=$n: $corpus"; cat "$TMP/out.json" "$TMP/warm.json" "$TMP/publish.json"
   rows+=$(python3 - "$n" "$TMP/out.json" "$TMP/warm.json" "$rss" "$size" "$TMP/publish.json" <<'PY'
 import json, sys
@@ -100,7 +108,7 @@ section=$(cat <<MD
 ## Search: index build rate and query latency (\`bench/search.sh\`)
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs; commit $(git -C "$REPO" rev-parse --short HEAD)
-- Corpus: \`newsdesk bench-corpus --articles N\` (deterministic; 60 % English, Turkish, German, French, Spanish, Arabic; 4–8 paragraphs each). Build: \`newsdesk bench-search --rebuild\` reads every article from SQLite and indexes it (one writer thread). Latency: $QUERIES mixed queries, limit 10, timed in process, on the second run.
+- Corpus: \`newsdesk bench-corpus --articles N\` (deterministic; 60 % English, Turkish, German, French, Spanish, Arabic; 4–8 paragraphs each). Build: \`newsdesk bench-search --rebuild\` reads every article from SQLite and indexes it (two indexing threads, 384 MB for both). Latency: $QUERIES mixed queries, limit 10, timed in process, on the second run.
 - Publish → searchable: \`newsdesk serve\` on the same data; $PUBLISHES times, a ninjs story imported by another process (\`newsdesk import\`) and polled for on \`/search\` every 5 ms; from the start of the import (its own start-up included) to the story in the results; p50 / max. The server meanwhile computes the Recommended lists the rebuild left to the background.
 - Targets: build ≥ 5,000 articles/s; p99 < 20 ms at 1,000,000 articles; publish → searchable < 1 s.
 

@@ -61,7 +61,7 @@ section=$(cat <<MD
 ## Migration: peak memory importing a WordPress export (\`bench/wxr-memory.sh\`)
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs; commit $(git -C "$REPO" rev-parse --short HEAD)
-- A generated WXR 1.2 export of $N posts ($size MB: six paragraphs each, a featured image on every tenth post, 5 categories, 200 tags, 3 authors, every fiftieth a draft), imported by \`newsdesk import\` into a fresh data directory (read as a stream in two passes, each post stored in its own durable transaction).
+- A generated WXR 1.2 export of $N posts ($size MB: six paragraphs each, a featured image on every tenth post, 5 categories, 200 tags, 3 authors, every fiftieth a draft), imported by \`newsdesk import\` into a fresh data directory (read as a stream in two passes, posts stored up to 500 per durable transaction, a savepoint each).
 - ${secs} s ($rate posts/s); \`$summary\`.
 - Peak RSS **$peak MB**; target under 200 MB: **$verdict**.
 

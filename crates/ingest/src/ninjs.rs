@@ -164,11 +164,13 @@ fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<W
     if body.is_empty() {
         body = event_notice(obj);
     }
-    // An untitled item (ninjs requires only a uri) is named by the start of its text.
+    // An untitled item (ninjs requires only a uri), or one whose headline is nothing but markup,
+    // is named by the start of its text (already text: not read as HTML a second time).
+    let headline = headline.map(|h| to_text(&h)).filter(|h| !h.is_empty());
     let Some(headline) = headline.or_else(|| first_words(&body)) else { return Ok(None) };
     if body.is_empty() {
         // A flash: the headline is all there is, and all there is to read.
-        body = vec![Block::Paragraph { text: to_text(&headline) }];
+        body = vec![Block::Paragraph { text: headline.clone() }];
     }
     let pub_status = match string(obj, "pubstatus")?.as_deref() {
         None | Some("usable") => PubStatus::Usable,
@@ -201,7 +203,7 @@ fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<W
     } else {
         None
     };
-    let mut item = WireItem::new(Format::Ninjs, uri, to_text(&headline), body);
+    let mut item = WireItem::new(Format::Ninjs, uri, headline, body);
     item.version = version;
     item.kind = string(obj, "type")?.unwrap_or_else(|| "text".into());
     item.deck = deck;

@@ -321,6 +321,7 @@ pub async fn serve(
     let views = tokio::spawn(views::run(state.clone()));
     let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
     let indexer = tokio::spawn(search::follow(state.clone(), Duration::from_millis(250)));
+    let related = tokio::spawn(search::backfill(state.clone(), Duration::from_secs(1)));
     let app = MakeCacheFirst(CacheFirst {
         cache: state.cache.clone(),
         views: state.views.clone(),
@@ -341,6 +342,7 @@ pub async fn serve(
     views.abort();
     scheduler.abort();
     indexer.abort();
+    related.abort();
     result
 }
 

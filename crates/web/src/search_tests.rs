@@ -173,9 +173,14 @@ async fn stories_left_without_a_recommended_list_get_one_in_the_background() {
     // Only the index, as a rebuild of a large archive leaves the older stories.
     search::rebuild_index(store, &index).unwrap();
     assert_eq!(store.related_pending(10, Timestamp::now()).unwrap().len(), 3);
-    assert_eq!(search::backfill_related(store, &index, 2).unwrap(), 2);
-    assert_eq!(search::backfill_related(store, &index, 2).unwrap(), 1);
-    assert_eq!(search::backfill_related(store, &index, 2).unwrap(), 0, "each list is computed once");
+    assert_eq!(search::backfill_related(store, &index, 2, std::time::Duration::ZERO).unwrap(), 0, "no time, no work");
+    assert_eq!(search::backfill_related(store, &index, 2, std::time::Duration::from_secs(60)).unwrap(), 2);
+    assert_eq!(search::backfill_related(store, &index, 2, std::time::Duration::from_secs(60)).unwrap(), 1);
+    assert_eq!(
+        search::backfill_related(store, &index, 2, std::time::Duration::from_secs(60)).unwrap(),
+        0,
+        "each list is computed once"
+    );
     for s in &saved {
         let picks = store.recommended(s.id, 3).unwrap();
         assert_eq!(picks.len(), 2, "each story recommends the other two");

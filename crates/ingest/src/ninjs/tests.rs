@@ -219,6 +219,20 @@ fn versions_embargo_and_status() {
     assert_eq!(a.source.as_deref(), None, "nothing names the provider");
 }
 
+/// Found by the fuzzer: an untitled item whose body is a broken tag kept as text; its headline
+/// (the start of that text) was read as HTML again and came out empty.
+#[test]
+fn a_headline_taken_from_the_text_is_not_read_as_html_again() {
+    let doc = r#"{"uri": "urn:x", "body_xhtml": "<eatedane Rre and John Doe", "located": "Izmir"}"#;
+    let parsed = parse_ninjs(doc.as_bytes()).unwrap();
+    for item in &parsed.items {
+        assert!(!item.headline.is_empty() && !item.body.is_empty(), "{item:?}");
+    }
+    let markup_only = r#"{"uri": "urn:y", "headline": "<b></b>", "body_html": "<p>Ferries run again.</p>"}"#;
+    let item = parse_ninjs(markup_only.as_bytes()).unwrap().items.remove(0);
+    assert_eq!(item.headline, "Ferries run again", "a headline of markup alone gives way to the text");
+}
+
 proptest! {
     #[test]
     fn never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
