@@ -108,7 +108,7 @@ section=$(cat <<MD
 ## Search: index build rate and query latency (\`bench/search.sh\`)
 
 - Date: $(date -u '+%Y-%m-%d %H:%M UTC'); machine: $(nproc) CPUs; commit $(git -C "$REPO" rev-parse --short HEAD)
-- Corpus: \`newsdesk bench-corpus --articles N\` (deterministic; 60 % English, Turkish, German, French, Spanish, Arabic; 4–8 paragraphs each). Build: \`newsdesk bench-search --rebuild\` reads every article from SQLite and indexes it (two indexing threads, 384 MB for both). Latency: $QUERIES mixed queries, limit 10, timed in process, on the second run.
+- Corpus: \`newsdesk bench-corpus --articles N\` (deterministic; 60 % English, Turkish, German, French, Spanish, Arabic; 4–8 paragraphs each). Build: \`newsdesk bench-search --rebuild\` reads every article from SQLite and indexes it (two indexing threads, 96 MB for both). Latency: $QUERIES mixed queries, limit 10, timed in process, on the second run.
 - Publish → searchable: \`newsdesk serve\` on the same data; $PUBLISHES times, a ninjs story imported by another process (\`newsdesk import\`) and polled for on \`/search\` every 5 ms; from the start of the import (its own start-up included) to the story in the results; p50 / max. The server meanwhile computes the Recommended lists the rebuild left to the background.
 - Targets: build ≥ 5,000 articles/s; p99 < 20 ms at 1,000,000 articles; publish → searchable < 1 s.
 
