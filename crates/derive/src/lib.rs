@@ -6,6 +6,7 @@
 pub mod analysis;
 mod query;
 pub mod search;
+mod suggest;
 pub mod text;
 
 pub use search::{Hit, Results, SearchError, SearchIndex, SearchQuery, Sort};

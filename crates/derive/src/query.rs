@@ -15,14 +15,15 @@ use std::ops::Bound;
 
 use jiff::Timestamp;
 use tantivy::collector::TopDocs;
-use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, FuzzyTermQuery, Occur, Query, RangeQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{BitSet, DocAddress, DocId, DocSet, Order, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::analysis::{LANGUAGES, language_key, pair, terms};
 use crate::search::{Fields, Hit, LangFields, Results, SearchError, SearchIndex, SearchQuery, Sort};
-use crate::text::{Item, edit_distance, escape, parse, replace_word};
+use crate::suggest::suggest;
+use crate::text::{Item, escape, parse};
 
 /// How many candidates are ranked again with their headlines (at least a page's worth).
 const RERANK: usize = 40;
@@ -110,7 +111,7 @@ fn lookup(lf: LangFields, tokens: &[String]) -> Vec<Term> {
     }
 }
 
-fn doc_freq(searcher: &Searcher, term: &Term) -> u64 {
+pub(crate) fn doc_freq(searcher: &Searcher, term: &Term) -> u64 {
     searcher.doc_freq(term).unwrap_or(0)
 }
 
@@ -454,6 +455,11 @@ fn count(searcher: &Searcher, plans: &[Planned], filter: Option<&dyn Query>) -> 
     Ok(total)
 }
 
+/// How many stories the query `text` finds, unfiltered.
+pub(crate) fn matches(searcher: &Searcher, fields: &Fields, text: &str) -> Result<usize, SearchError> {
+    count(searcher, &plan(searcher, fields, &parse(text)), None)
+}
+
 pub(crate) fn search(index: &SearchIndex, q: &SearchQuery) -> Result<Results, SearchError> {
     let (reader, f) = index.parts();
     let searcher = reader.searcher();
@@ -554,54 +560,4 @@ fn filter_count(searcher: &Searcher, filter: Option<&dyn Query>) -> Result<usize
         Some(f) => f.count(searcher)?,
         None => 0,
     })
-}
-
-/// "Did you mean": each plain word the index does not hold is replaced by the closest word it
-/// does (edit distance 1, or 2 for longer words; found by walking the dictionary with a
-/// Levenshtein automaton, not word by word), most frequent first; offered only when the new
-/// query finds more than the old.
-fn suggest(
-    searcher: &Searcher,
-    f: &Fields,
-    text: &str,
-    plain: &[String],
-    found: usize,
-) -> Result<Option<String>, SearchError> {
-    let mut out = text.to_string();
-    let mut changed = false;
-    for word in plain {
-        let Some(norm) = terms("xx", word).into_iter().next() else { continue };
-        if doc_freq(searcher, &Term::from_field_text(f.words, &norm)) > 0 || norm.chars().count() < 3 {
-            continue;
-        }
-        let max: u8 = if norm.chars().count() >= 7 { 2 } else { 1 };
-        let automaton = FuzzyTermQuery::new(Term::from_field_text(f.words, &norm), max, true).automaton()?;
-        let mut best: Option<(usize, u32, String)> = None;
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(f.words)?;
-            let mut stream =
-                inverted.terms().search(&automaton).into_stream().map_err(|e| SearchError::Other(e.to_string()))?;
-            while stream.advance() {
-                let Ok(candidate) = std::str::from_utf8(stream.key()) else { continue };
-                let d = edit_distance(&norm, candidate);
-                if d == 0 || d > usize::from(max) {
-                    continue;
-                }
-                let freq = stream.value().doc_freq;
-                if best.as_ref().is_none_or(|(bd, bf, _)| d < *bd || (d == *bd && freq > *bf)) {
-                    best = Some((d, freq, candidate.to_string()));
-                }
-            }
-        }
-        if let Some((_, _, replacement)) = best {
-            out = replace_word(&out, word, &replacement);
-            changed = true;
-        }
-    }
-    if !changed {
-        return Ok(None);
-    }
-    let items = parse(&out);
-    let plans = plan(searcher, f, &items);
-    Ok((count(searcher, &plans, None)? > found).then_some(out))
 }

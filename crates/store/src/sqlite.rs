@@ -5,12 +5,13 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use jiff::Timestamp;
-use newsdesk_core::article::{LeadImage, Section};
-use newsdesk_core::{Article, ArticleId, Block, Slug, WorkflowState};
-use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+use newsdesk_core::article::LeadImage;
+use newsdesk_core::{Article, ArticleId};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::{StoreError, migrate};
+use rows::{load_people, row_parts, to_article};
 pub use write::StoryMeta;
 
 pub struct Store {
@@ -500,111 +501,6 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     Ok(conn)
 }
 
-type RowParts = (
-    i64,
-    Section,
-    String,
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    Option<String>,
-    String,
-    Option<i64>,
-    Option<i64>,
-    Option<i64>,
-    Option<String>,
-    Option<String>,
-);
-
-fn row_parts(r: &Row<'_>) -> rusqlite::Result<RowParts> {
-    let section_slug: String = r.get(2)?;
-    let section = Section {
-        name: r.get(1)?,
-        slug: Slug::parse(&section_slug)
-            .map_err(|e| rusqlite::Error::FromSqlConversionFailure(2, rusqlite::types::Type::Text, Box::new(e)))?,
-    };
-    Ok((
-        r.get(0)?,
-        section,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-        r.get(9)?,
-        r.get(10)?,
-        r.get(11)?,
-        r.get(12)?,
-        r.get(13)?,
-        r.get(14)?,
-        r.get(15)?,
-        r.get(16)?,
-    ))
-}
-
-fn load_people(conn: &Connection, p: RowParts) -> Result<Article, StoreError> {
-    let id = p.0;
-    let names = |sql: &str| -> Result<Vec<String>, StoreError> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    };
-    let authors = names(
-        "SELECT au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-         WHERE aa.article_id = $1 ORDER BY aa.position",
-    )?;
-    let tags = names(
-        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 ORDER BY at.position",
-    )?;
-    to_article(p, authors, tags)
-}
-
-fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -> Result<Article, StoreError> {
-    let (
-        id,
-        section,
-        slug,
-        headline,
-        deck,
-        lead_image,
-        body,
-        source,
-        language,
-        canonical_url,
-        state,
-        published,
-        updated,
-        embargo,
-        based_on,
-        corrections,
-    ) = p;
-    Ok(Article {
-        id: Some(ArticleId(id)),
-        section,
-        slug: Slug::parse(&slug).map_err(|e| StoreError::Corrupt(format!("article {id}: {e}")))?,
-        headline,
-        deck,
-        lead_image: lead_image.map(|j| serde_json::from_str::<LeadImage>(&j)).transpose()?,
-        body: serde_json::from_str::<Vec<Block>>(&body)?,
-        source,
-        authors,
-        tags,
-        language,
-        canonical_url,
-        state: WorkflowState::parse(&state)
-            .ok_or_else(|| StoreError::Corrupt(format!("article {id}: state {state:?}")))?,
-        published_at: opt_ts(published)?,
-        updated_at: opt_ts(updated)?,
-        embargo: opt_ts(embargo)?,
-        based_on,
-        corrections: corrections.map(|j| serde_json::from_str(&j)).transpose()?.unwrap_or_default(),
-    })
-}
-
 pub mod accounts;
 pub mod catalog;
 pub mod intake;
@@ -612,6 +508,7 @@ pub mod jobs;
 pub mod library;
 pub mod newsroom;
 pub mod related;
+mod rows;
 #[cfg(test)]
 mod tests;
 mod write;

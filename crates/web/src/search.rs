@@ -125,21 +125,33 @@ pub fn backfill_related(
 /// Fills in the Recommended lists older stories lack, a budget per tick, apart from
 /// [`follow`] so that publishing never waits behind it.
 pub async fn backfill(state: AppState, every: Duration) {
+    each_tick(state, every, "cannot compute Recommended lists", |store, index| {
+        if index.needs_rebuild() {
+            return Ok(0);
+        }
+        backfill_related(store, index, BACKFILL_BATCH, BACKFILL_BUDGET)
+    })
+    .await
+}
+
+/// Runs `work` on the blocking pool every `every` (a slow run delays the next tick, never
+/// overlaps it), logging what fails; returns at once when the site has no search index.
+async fn each_tick(
+    state: AppState,
+    every: Duration,
+    failure: &'static str,
+    work: fn(&Store, &SearchIndex) -> Result<usize, IndexError>,
+) {
     let Some(index) = state.search.clone() else { return };
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if index.needs_rebuild() {
-            continue;
-        }
         let (store, idx) = (state.store.clone(), index.clone());
-        let result =
-            tokio::task::spawn_blocking(move || backfill_related(&store, &idx, BACKFILL_BATCH, BACKFILL_BUDGET)).await;
-        match result {
+        match tokio::task::spawn_blocking(move || work(&store, &idx)).await {
             Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "cannot compute Recommended lists"),
-            Err(e) => tracing::error!(error = %e, "Recommended list task failed"),
+            Ok(Err(e)) => tracing::error!(error = %e, "{failure}"),
+            Err(e) => tracing::error!(error = %e, "{failure}: the task failed"),
         }
     }
 }
@@ -175,29 +187,16 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError>
 
 /// Keeps the index in step with the store: rebuilds it first when it needs that, then follows.
 pub async fn follow(state: AppState, every: Duration) {
-    let Some(index) = state.search.clone() else { return };
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let (store, idx) = (state.store.clone(), index.clone());
-        let result = tokio::task::spawn_blocking(move || {
-            if idx.needs_rebuild() {
-                let t0 = std::time::Instant::now();
-                let n = rebuild(&store, &idx)?;
-                tracing::info!(articles = n, ms = t0.elapsed().as_millis() as u64, "search index built");
-                Ok(n)
-            } else {
-                catch_up(&store, &idx)
-            }
-        })
-        .await;
-        match result {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "cannot update the search index"),
-            Err(e) => tracing::error!(error = %e, "search index task failed"),
+    each_tick(state, every, "cannot update the search index", |store, index| {
+        if !index.needs_rebuild() {
+            return catch_up(store, index);
         }
-    }
+        let t0 = std::time::Instant::now();
+        let n = rebuild(store, index)?;
+        tracing::info!(articles = n, ms = t0.elapsed().as_millis() as u64, "search index built");
+        Ok(n)
+    })
+    .await
 }
 
 /// The query parameters both the page and the API take.

@@ -1,5 +1,6 @@
 use super::*;
 use newsdesk_core::article::Section;
+use newsdesk_core::{Block, Slug, WorkflowState};
 
 pub(crate) fn article(headline: &str, section: &str) -> Article {
     Article {
