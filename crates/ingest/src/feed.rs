@@ -13,9 +13,7 @@ use newsdesk_core::Block;
 use serde_json::Value;
 
 use crate::dates;
-use crate::item::{
-    Format, ItemError, Parsed, WireItem, WirePicture, clip, first_words, split_byline, to_blocks, to_text,
-};
+use crate::item::{Format, ItemError, Parsed, WireItem, WirePicture, clip, split_byline, to_blocks, to_text};
 use crate::xml::{self, Element, ns};
 
 /// Largest feed read.
@@ -101,7 +99,7 @@ fn finish(
     {
         item.deck = Some(s);
     }
-    let headline = title.map(|t| to_text(&t)).filter(|t| !t.is_empty()).or_else(|| first_words(&item.body))?;
+    let headline = crate::item::headline(title.as_deref(), &item.body)?;
     if item.body.is_empty() {
         // A headline alone (a link post): the headline is its own text.
         item.body = vec![Block::Paragraph { text: headline.clone() }];

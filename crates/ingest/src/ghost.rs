@@ -12,7 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::dates;
-use crate::item::{Format, ItemError, Parsed, PubStatus, WireItem, WirePicture, clip, first_words, to_blocks, to_text};
+use crate::item::{Format, ItemError, Parsed, PubStatus, WireItem, WirePicture, clip, to_blocks, to_text};
 
 /// Largest export read (it is held in memory whole).
 pub const MAX_GHOST_BYTES: usize = 256 * 1024 * 1024;
@@ -199,8 +199,7 @@ fn item(
         Some(h) => to_blocks(&h),
         None => post.plaintext.as_deref().map(|t| to_blocks(&t.replace("__GHOST_URL__", ""))).unwrap_or_default(),
     };
-    let title = post.title.as_deref().map(to_text).filter(|t| !t.is_empty());
-    let Some(headline) = title.or_else(|| first_words(&body)) else { return Ok(None) };
+    let Some(headline) = crate::item::headline(post.title.as_deref(), &body) else { return Ok(None) };
     let body = if body.is_empty() { vec![newsdesk_core::Block::Paragraph { text: headline.clone() }] } else { body };
     let date = |field: &str, raw: &Option<String>| -> Result<Option<jiff::Timestamp>, ItemError> {
         match raw.as_deref().map(str::trim).filter(|r| !r.is_empty()) {

@@ -323,6 +323,12 @@ pub fn to_text(s: &str) -> String {
         .join(" ")
 }
 
+/// An item's headline: its title as text (which may hold markup), or, when it has none or only
+/// markup, the start of its text, which is text already and is not read as HTML again.
+pub fn headline(title: Option<&str>, body: &[Block]) -> Option<String> {
+    title.map(to_text).filter(|t| !t.is_empty()).or_else(|| first_words(body))
+}
+
 /// A headline for an untitled item: the start of its first sentence.
 pub fn first_words(body: &[Block]) -> Option<String> {
     let text = body.iter().find_map(|b| match b {

@@ -10,9 +10,7 @@ use serde_json::{Map, Value};
 pub mod check;
 
 use crate::dates;
-use crate::item::{
-    Format, ItemError, Parsed, PubStatus, Subject, WireItem, WirePicture, first_words, to_blocks, to_text,
-};
+use crate::item::{Format, ItemError, Parsed, PubStatus, Subject, WireItem, WirePicture, to_blocks, to_text};
 
 /// Largest ninjs document read.
 pub const MAX_NINJS_BYTES: usize = 8 * 1024 * 1024;
@@ -166,8 +164,7 @@ fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<W
     }
     // An untitled item (ninjs requires only a uri), or one whose headline is nothing but markup,
     // is named by the start of its text (already text: not read as HTML a second time).
-    let headline = headline.map(|h| to_text(&h)).filter(|h| !h.is_empty());
-    let Some(headline) = headline.or_else(|| first_words(&body)) else { return Ok(None) };
+    let Some(headline) = crate::item::headline(headline.as_deref(), &body) else { return Ok(None) };
     if body.is_empty() {
         // A flash: the headline is all there is, and all there is to read.
         body = vec![Block::Paragraph { text: headline.clone() }];

@@ -20,7 +20,7 @@ use std::io::BufRead;
 use newsdesk_core::Block;
 
 use crate::dates;
-use crate::item::{Format, ItemError, Parsed, PubStatus, WireItem, WirePicture, clip, first_words, to_blocks, to_text};
+use crate::item::{Format, ItemError, Parsed, PubStatus, WireItem, WirePicture, clip, to_blocks, to_text};
 use crate::xml::{self, Element, Stream, ns};
 
 /// What the reader is asked for.
@@ -204,8 +204,8 @@ fn post(el: &Element, cat: &Catalog, options: &WxrOptions) -> Result<Result<Wire
     let protected = wp_text(el, "post_password").is_some();
     let content = el.child(ns::CONTENT, "encoded").map(Element::text).unwrap_or_default();
     let body = blocks(&content);
-    let title = el.child(ns::NONE, "title").map(Element::text).map(|t| to_text(&t)).filter(|t| !t.is_empty());
-    let Some(headline) = title.or_else(|| first_words(&body)) else {
+    let title = el.child(ns::NONE, "title").map(Element::text);
+    let Some(headline) = crate::item::headline(title.as_deref(), &body) else {
         return Ok(Err("no title and no text".into()));
     };
     let body = if body.is_empty() { vec![Block::Paragraph { text: headline.clone() }] } else { body };
