@@ -11,7 +11,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use crate::{StoreError, migrate};
-use rows::{load_people, row_parts, to_article};
+use rows::{load_people, load_people_many, row_parts, to_article};
 pub use write::StoryMeta;
 
 pub struct Store {
@@ -310,7 +310,11 @@ impl Store {
                 row_parts,
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(|p| if people { load_people(&conn, p) } else { to_article(p, vec![], vec![]) }).collect()
+        if people {
+            load_people_many(&conn, rows)
+        } else {
+            rows.into_iter().map(|p| to_article(p, vec![], vec![])).collect()
+        }
     }
 
     /// How many articles readers can see.

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use newsdesk_core::{Article, ArticleId};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Store, load_people, lock, row_parts};
+use super::{Store, load_people_many, lock, row_parts};
 use crate::StoreError;
 
 impl Store {
@@ -92,7 +92,7 @@ impl Store {
              WHERE a.state = 'published' AND a.published_at <= $2 ORDER BY c.ord LIMIT $3"
         ))?;
         let rows = stmt.query_map(params![id.0, now, limit as i64], row_parts)?.collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(|p| load_people(&conn, p)).collect()
+        load_people_many(&conn, rows)
     }
 }
 
@@ -150,7 +150,7 @@ impl Store {
              WHERE fp.front = $1 AND a.state = 'published' AND a.published_at <= $2 ORDER BY fp.position"
         ))?;
         let rows = stmt.query_map(params![front, now], row_parts)?.collect::<Result<Vec<_>, _>>()?;
-        rows.into_iter().map(|p| load_people(&conn, p)).collect()
+        load_people_many(&conn, rows)
     }
 
     pub fn author_profile(&self, slug: &str) -> Result<Option<AuthorProfile>, StoreError> {

@@ -501,3 +501,30 @@ mod intake {
         assert_eq!(store.wire_articles(&[joined.id, 404]).unwrap().len(), 1);
     }
 }
+
+#[test]
+fn a_list_carries_each_storys_own_authors_and_tags_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut wanted = vec![];
+    for i in 0..5 {
+        let mut a = article(&format!("Story number {i} of the list"), "EUROPE");
+        a.published_at = Some(Timestamp::from_second(1_750_000_000 + i).unwrap());
+        // Names shared between stories and orders that are not alphabetical.
+        a.authors = (0..i % 3 + 1).rev().map(|n| format!("Writer {n}")).collect();
+        a.tags = if i == 2 { vec![] } else { vec![format!("zeta {i}"), "alpha".into(), format!("mid {}", i % 2)] };
+        store.save_article(&a, Some(&format!("list:{i}")), "import", now()).unwrap();
+        wanted.push((a.headline.clone(), a.authors.clone(), a.tags.clone()));
+    }
+    wanted.reverse(); // newest first
+    let got: Vec<_> = store
+        .latest_published(&ArticleFilter::default(), 10, 0)
+        .unwrap()
+        .into_iter()
+        .map(|a| (a.headline, a.authors, a.tags))
+        .collect();
+    assert_eq!(got, wanted);
+    // One story alone reads the same.
+    let one = store.latest_published(&ArticleFilter::default(), 1, 2).unwrap();
+    assert_eq!((one[0].authors.clone(), one[0].tags.clone()), (wanted[2].1.clone(), wanted[2].2.clone()));
+}
