@@ -3,14 +3,14 @@
 //! German, French and Spanish; Turkish and Arabic get light stemmers of their own here, because
 //! Snowball's miss common forms of both (measured in `../shared/research/dependencies.md`).
 
-use std::cell::RefCell;
 use std::mem;
 
-use rustc_hash::FxHashMap;
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, BoxTokenStream, Language, LowerCaser, RawTokenizer, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, Stemmer, TextAnalyzer, Token, TokenFilter, TokenStream,
+    Tokenizer,
 };
+
+use crate::words::{Pairs, Words};
 
 /// Languages with their own analysis; every other language is analysed as `xx` (folded words,
 /// no stemming).
@@ -23,17 +23,13 @@ pub fn language_key(tag: &str) -> &'static str {
 }
 
 /// The analyzer registered as `nd_{lang}`: words cut and cleaned, then each normalised by
-/// [`word_analyzer`], remembered per word.
+/// [`word_analyzer`] (see `words.rs`: remembered per word, and per text for the other fields).
 pub fn analyzer(lang: &str) -> TextAnalyzer {
-    let slot = LANGUAGES.iter().position(|l| *l == lang).unwrap_or(LANGUAGES.len() - 1);
-    TextAnalyzer::builder(SimpleTokenizer::default())
-        .filter(RemoveLongFilter::limit(60))
-        .filter(Memo { slot, word: word_analyzer(LANGUAGES[slot]) })
-        .build()
+    TextAnalyzer::from(Words::new(lang))
 }
 
 /// How `lang` normalises one word: lower-cased, stemmed and folded.
-fn word_analyzer(lang: &str) -> TextAnalyzer {
+pub(crate) fn word_analyzer(lang: &str) -> TextAnalyzer {
     let base = || TextAnalyzer::builder(RawTokenizer::default());
     match lang {
         // English folds first: its accented words are loanwords (résumé, café) the stemmer does not know.
@@ -49,87 +45,6 @@ fn word_analyzer(lang: &str) -> TextAnalyzer {
         "ar" => base().filter(LowerCaser).filter(Normalize(arabic)).build(),
         // Words as written, lower-cased and folded: tags, names, suggestions, prefixes.
         _ => base().filter(Normalize(turkish_lower)).filter(Normalize(fold_turkish)).filter(AsciiFoldingFilter).build(),
-    }
-}
-
-/// Words remembered per language and thread before the memory is cleared.
-const MEMO_WORDS: usize = 200_000;
-
-thread_local! {
-    /// What each language's analysis made of the words this thread has seen. News text repeats
-    /// its words, so most are looked up instead of stemmed again: indexing spent a fifth of its
-    /// time stemming before.
-    static MEMO: RefCell<[FxHashMap<Box<str>, Box<str>>; LANGUAGES.len()]> =
-        RefCell::new(std::array::from_fn(|_| FxHashMap::default()));
-}
-
-/// A filter that normalises each word with a language's [`word_analyzer`], remembered.
-#[derive(Clone)]
-struct Memo {
-    slot: usize,
-    word: TextAnalyzer,
-}
-
-impl TokenFilter for Memo {
-    type Tokenizer<T: Tokenizer> = MemoTokenizer<T>;
-
-    fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoTokenizer<T> {
-        MemoTokenizer { memo: self, tokenizer }
-    }
-}
-
-#[derive(Clone)]
-struct MemoTokenizer<T> {
-    memo: Memo,
-    tokenizer: T,
-}
-
-impl<T: Tokenizer> Tokenizer for MemoTokenizer<T> {
-    type TokenStream<'a> = MemoStream<'a, T::TokenStream<'a>>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
-        MemoStream { memo: &mut self.memo, tail: self.tokenizer.token_stream(text) }
-    }
-}
-
-struct MemoStream<'a, T> {
-    memo: &'a mut Memo,
-    tail: T,
-}
-
-impl<T: TokenStream> TokenStream for MemoStream<'_, T> {
-    fn advance(&mut self) -> bool {
-        if !self.tail.advance() {
-            return false;
-        }
-        let text = &mut self.tail.token_mut().text;
-        let memo = &mut *self.memo;
-        MEMO.with_borrow_mut(|maps| {
-            let map = &mut maps[memo.slot];
-            if let Some(known) = map.get(text.as_str()) {
-                text.clear();
-                text.push_str(known);
-                return;
-            }
-            let normal = {
-                let mut words = memo.word.token_stream(text);
-                if words.advance() { words.token().text.clone() } else { String::new() }
-            };
-            if map.len() >= MEMO_WORDS {
-                map.clear();
-            }
-            map.insert(text.as_str().into(), normal.as_str().into());
-            *text = normal;
-        });
-        true
-    }
-
-    fn token(&self) -> &Token {
-        self.tail.token()
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        self.tail.token_mut()
     }
 }
 
@@ -149,62 +64,7 @@ pub fn terms(lang: &str, text: &str) -> Vec<String> {
 /// The analyzer registered as `nd_{lang}_pairs`: the words of `lang`'s analysis, each with the
 /// word before it ("central bank", "bank holds"), one term per pair; what a phrase is looked up by.
 pub fn pair_analyzer(lang: &str) -> TextAnalyzer {
-    TextAnalyzer::from(Pairs(analyzer(lang)))
-}
-
-/// Turns a word analyzer into one of adjacent word pairs.
-#[derive(Clone)]
-struct Pairs(TextAnalyzer);
-
-impl Tokenizer for Pairs {
-    type TokenStream<'a> = PairStream<'a>;
-
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> PairStream<'a> {
-        PairStream { words: self.0.token_stream(text), before: None, token: Token::default() }
-    }
-}
-
-struct PairStream<'a> {
-    words: BoxTokenStream<'a>,
-    /// The previous word: its text, position and start.
-    before: Option<(String, usize, usize)>,
-    token: Token,
-}
-
-impl TokenStream for PairStream<'_> {
-    fn advance(&mut self) -> bool {
-        while self.words.advance() {
-            let word = self.words.token();
-            if word.text.is_empty() {
-                continue;
-            }
-            let next = (word.text.clone(), word.position, word.offset_from);
-            // A word dropped between two (too long to index) breaks the pair.
-            let adjacent =
-                self.before.as_ref().filter(|(_, at, _)| at + 1 == word.position).map(|(t, _, from)| (t, *from));
-            if let Some((first, from)) = adjacent {
-                self.token.text.clear();
-                self.token.text.push_str(first);
-                self.token.text.push(' ');
-                self.token.text.push_str(&word.text);
-                self.token.offset_from = from;
-                self.token.offset_to = word.offset_to;
-                self.token.position = self.token.position.wrapping_add(1);
-                self.before = Some(next);
-                return true;
-            }
-            self.before = Some(next);
-        }
-        false
-    }
-
-    fn token(&self) -> &Token {
-        &self.token
-    }
-
-    fn token_mut(&mut self) -> &mut Token {
-        &mut self.token
-    }
+    TextAnalyzer::from(Pairs(Words::new(lang)))
 }
 
 /// The term for two adjacent words.
@@ -455,7 +315,9 @@ impl<T: TokenStream> TokenStream for NormalizeStream<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::words::{forget_texts, replays};
     use proptest::prelude::*;
+    use tantivy::tokenizer::{RemoveLongFilter, SimpleTokenizer};
 
     fn one(lang: &str, w: &str) -> String {
         terms(lang, w).join(" ")
@@ -503,6 +365,30 @@ mod tests {
         out
     }
 
+    fn tokens(mut a: TextAnalyzer, text: &str) -> Vec<(String, usize, usize, usize)> {
+        let mut s = a.token_stream(text);
+        let mut out = vec![];
+        while s.advance() {
+            let t = s.token();
+            out.push((t.text.clone(), t.offset_from, t.offset_to, t.position));
+        }
+        out
+    }
+
+    #[test]
+    fn a_text_met_again_is_read_back_not_the_one_before_it() {
+        forget_texts();
+        let first = tokens(analyzer("en"), "Ferries stop at the harbour");
+        let other = tokens(analyzer("en"), "Ferries stop at the harbours");
+        assert_ne!(first, other, "same start, other text");
+        let before = replays();
+        assert_eq!(tokens(analyzer("en"), "Ferries stop at the harbour"), first);
+        assert_eq!(replays() - before, 1);
+        // Another language's analysis of the same text is its own.
+        assert_eq!(stream(analyzer("de"), "Ferries"), ["ferri"]);
+        assert_eq!(stream(analyzer("xx"), "Ferries"), ["ferries"]);
+    }
+
     #[test]
     fn pairs_are_adjacent_words_as_analysed() {
         assert_eq!(
@@ -536,9 +422,30 @@ mod tests {
                 .iter()
                 .map(|w| stream(word_analyzer(lang), w).pop().unwrap_or_default())
                 .collect();
+                forget_texts();
                 prop_assert_eq!(&stream(analyzer(lang), &text), &fresh);
+                forget_texts();
                 prop_assert_eq!(&stream(analyzer(lang), &text), &fresh, "the second time from memory");
             }
+        }
+
+        /// The fields after the first read a text's analysis back instead of cutting it again;
+        /// what they read is what a fresh analysis makes, word, place and position.
+        #[test]
+        fn texts_read_back_match_fresh_analysis(text in "[a-zA-ZçğıöşüÇĞİÖŞÜäéñا-ي .,'-]{0,120}", lang in 0..LANGUAGES.len()) {
+            let lang = LANGUAGES[lang];
+            let fresh = |a: TextAnalyzer| {
+                forget_texts();
+                tokens(a, &text)
+            };
+            let (words, pairs, plain) = (fresh(analyzer(lang)), fresh(pair_analyzer(lang)), fresh(analyzer("xx")));
+            forget_texts();
+            // In the order the indexer meets them: the language's words, its pairs, every word unstemmed.
+            prop_assert_eq!(tokens(analyzer(lang), &text), words);
+            let before = replays();
+            prop_assert_eq!(tokens(pair_analyzer(lang), &text), pairs);
+            prop_assert_eq!(tokens(analyzer("xx"), &text), plain);
+            prop_assert_eq!(replays() - before, 2, "both read back");
         }
     }
 }

@@ -8,6 +8,7 @@ mod query;
 pub mod search;
 mod suggest;
 pub mod text;
+mod words;
 
 pub use search::{Hit, Results, SearchError, SearchIndex, SearchQuery, Sort};
 

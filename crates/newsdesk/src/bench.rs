@@ -75,8 +75,10 @@ pub fn search(data: &Path, args: crate::SearchBenchArgs) -> anyhow::Result<ExitC
     let mut build = serde_json::Value::Null;
     if args.rebuild || index.needs_rebuild() {
         let t = Instant::now();
+        let cpu = cpu_seconds();
         let n = newsdesk_web::search::rebuild_index(&store, &index)?;
         let secs = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds().zip(cpu).map(|(after, before)| round(after - before));
         // The Recommended lists a rebuild computes for the newest stories, timed apart.
         let t = Instant::now();
         let recent = store.latest_headlines(&ArticleFilter::default(), newsdesk_web::search::RELATED_ON_REBUILD, 0)?;
@@ -84,6 +86,7 @@ pub fn search(data: &Path, args: crate::SearchBenchArgs) -> anyhow::Result<ExitC
         newsdesk_web::search::refresh_related(&store, &index, &ids, false)?;
         let related_ms = t.elapsed().as_secs_f64() * 1e3 / ids.len().max(1) as f64;
         build = serde_json::json!({ "articles": n, "seconds": round(secs), "per_second": (n as f64 / secs).round(),
+                                    "cpu_seconds": cpu,
                                     "related_lists": ids.len(), "related_ms_each": round(related_ms) });
     }
     let mut rng = crate::corpus::Rng::new(42);
@@ -140,6 +143,19 @@ fn stats(v: &mut [f64]) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
     let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
     (v.iter().sum::<f64>() / v.len() as f64, at(0.5), at(0.99))
+}
+
+/// The CPU time this process has used, user and system, in seconds (Linux: `/proc/self/stat`,
+/// in clock ticks of 1/100 s); `None` elsewhere. The machine's CPU speed drifts, so the CPU a
+/// build takes is compared beside the wall-clock rate.
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    let rest = &stat[stat.rfind(')')? + 2..];
+    let mut fields = rest.split(' ').skip(11);
+    let user: f64 = fields.next()?.parse().ok()?;
+    let system: f64 = fields.next()?.parse().ok()?;
+    Some((user + system) / 100.0)
 }
 
 fn round(x: f64) -> f64 {

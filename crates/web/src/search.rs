@@ -53,7 +53,7 @@ pub fn rebuild_index(store: &Store, index: &SearchIndex) -> Result<usize, IndexE
         let Some(last) = batch.last() else { break };
         before = last.published_at.zip(last.id.map(|i| i.0));
         let docs: Vec<(i64, &newsdesk_core::Article)> = batch.iter().filter_map(|a| Some((a.id?.0, a))).collect();
-        index.upsert_many(&docs)?;
+        index.add_new(&docs)?;
         count += docs.len();
         if batch.len() < REBUILD_BATCH {
             break;
