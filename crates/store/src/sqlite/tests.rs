@@ -527,4 +527,13 @@ fn a_list_carries_each_storys_own_authors_and_tags_in_order() {
     // One story alone reads the same.
     let one = store.latest_published(&ArticleFilter::default(), 1, 2).unwrap();
     assert_eq!((one[0].authors.clone(), one[0].tags.clone()), (wanted[2].1.clone(), wanted[2].2.clone()));
+    // Pages by keyset: after the second story, the next two; with a section filter too.
+    let all = store.latest_published(&ArticleFilter::default(), 10, 0).unwrap();
+    let before = all[1].published_at.zip(all[1].id.map(|i| i.0));
+    let page = store.latest_published(&ArticleFilter { before, ..ArticleFilter::default() }, 2, 0).unwrap();
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), [all[2].id, all[3].id]);
+    let filter = ArticleFilter { before, ..ArticleFilter::section("europe") };
+    assert_eq!(store.latest_published(&filter, 10, 0).unwrap().len(), 3);
+    let filter = ArticleFilter { before, ..ArticleFilter::section("world") };
+    assert!(store.latest_published(&filter, 10, 0).unwrap().is_empty());
 }
