@@ -98,7 +98,8 @@ verdict_pub = "PASS" if pub["max_ms"] < 1000 else "FAIL"
 b = cold["build"]
 verdict_p99 = "PASS" if warm["p99_us"] < 20000 else "FAIL"
 verdict_build = "PASS" if b["per_second"] >= 5000 else "FAIL"
-print(f"| {n:,} | {b['per_second']:,.0f}/s ({b['seconds']} s) {verdict_build} | {warm['p50_us']/1000:.2f} ms | {warm['p99_us']/1000:.2f} ms {verdict_p99} | {warm['max_us']/1000:.1f} ms | {warm['queries_with_hits']}/{warm['queries']} | {size} MB | {rss} MB | {b['related_ms_each']} ms | {pub['p50_ms']:.0f} ms / {pub['max_ms']:.0f} ms {verdict_pub} |")
+cpu = f", {b['cpu_seconds']} CPU-s" if b.get("cpu_seconds") is not None else ""
+print(f"| {n:,} | {b['per_second']:,.0f}/s ({b['seconds']} s{cpu}) {verdict_build} | {warm['p50_us']/1000:.2f} ms | {warm['p99_us']/1000:.2f} ms {verdict_p99} | {warm['max_us']/1000:.1f} ms | {warm['queries_with_hits']}/{warm['queries']} | {size} MB | {rss} MB | {b['related_ms_each']} ms | {pub['p50_ms']:.0f} ms / {pub['max_ms']:.0f} ms {verdict_pub} |")
 PY
 )
   rows+=$'\n'

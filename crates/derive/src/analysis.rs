@@ -384,6 +384,15 @@ mod tests {
         let before = replays();
         assert_eq!(tokens(analyzer("en"), "Ferries stop at the harbour"), first);
         assert_eq!(replays() - before, 1);
+        // Long texts are not all kept: a megabyte's worth at most, the newest.
+        let long = "harbour ".repeat(100_000);
+        tokens(analyzer("en"), &long);
+        tokens(analyzer("en"), &long.replace("harbour", "ferries"));
+        let before = replays();
+        tokens(analyzer("en"), &long);
+        assert_eq!(replays() - before, 0, "pushed out by the second long text");
+        tokens(analyzer("en"), "Ferries stop at the harbour");
+        assert_eq!(replays() - before, 0, "and so was the short one kept before them");
         // Another language's analysis of the same text is its own.
         assert_eq!(stream(analyzer("de"), "Ferries"), ["ferri"]);
         assert_eq!(stream(analyzer("xx"), "Ferries"), ["ferries"]);

@@ -28,8 +28,10 @@ const LONGEST_WORD: usize = 60;
 /// Words remembered per language and thread before the memory is cleared.
 const MEMO_WORDS: usize = 200_000;
 /// Texts whose analysis a thread keeps: more than the headline, deck, body, tags and authors
-/// of one story usually make.
+/// of one story usually make; and the bytes they may take (texts and forms), so a thread that
+/// met a few long stories does not hold on to them.
 const KEPT_TEXTS: usize = 32;
+const KEPT_BYTES: usize = 1 << 20;
 /// The slot of `xx`, the unstemmed analysis.
 const PLAIN: usize = LANGUAGES.len() - 1;
 
@@ -82,11 +84,18 @@ fn kept(slot: usize, hash: u64, text: &str) -> Option<Rc<Analysed>> {
 
 fn keep(analysed: Analysed) {
     KEPT.with_borrow_mut(|kept| {
-        if kept.len() == KEPT_TEXTS {
-            kept.pop_front();
-        }
         kept.push_back(Rc::new(analysed));
+        let mut bytes: usize = kept.iter().map(|a| a.bytes()).sum();
+        while kept.len() > KEPT_TEXTS || (bytes > KEPT_BYTES && kept.len() > 1) {
+            bytes -= kept.pop_front().map_or(0, |a| a.bytes());
+        }
     });
+}
+
+impl Analysed {
+    fn bytes(&self) -> usize {
+        self.text.len() + self.forms.len() + self.plain.len() + self.words.len() * size_of::<Word>()
+    }
 }
 
 /// Forgets the texts this thread has analysed (tests: the next analysis is made afresh).
