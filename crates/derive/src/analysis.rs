@@ -67,13 +67,18 @@ pub fn pair_analyzer(lang: &str) -> TextAnalyzer {
     TextAnalyzer::from(Pairs(Words::new(lang)))
 }
 
-/// The term for two adjacent words.
+/// The term for two adjacent words, as the `pairs` fields hold it.
 pub fn pair(first: &str, second: &str) -> String {
     let mut out = String::with_capacity(first.len() + second.len() + 1);
+    push_pair(&mut out, first, second);
+    out
+}
+
+/// Appends the term for two adjacent words to `out` (the indexer's side of [`pair`]).
+pub(crate) fn push_pair(out: &mut String, first: &str, second: &str) {
     out.push_str(first);
     out.push(' ');
     out.push_str(second);
-    out
 }
 
 /// Lower-cases with Turkish rules: `I` -> `ı`, `İ` -> `i` (Unicode's default would make `İ` an

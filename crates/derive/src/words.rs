@@ -21,7 +21,7 @@ use std::rc::Rc;
 use rustc_hash::{FxHashMap, FxHasher};
 use tantivy::tokenizer::{SimpleTokenStream, SimpleTokenizer, TextAnalyzer, Token, TokenStream, Tokenizer};
 
-use crate::analysis::{LANGUAGES, word_analyzer};
+use crate::analysis::{LANGUAGES, push_pair, word_analyzer};
 
 /// Words of this many bytes or more are not indexed (runs of letters with no meaning).
 const LONGEST_WORD: usize = 60;
@@ -187,12 +187,7 @@ impl TokenStream for WordStream<'_> {
                 let Some(w) = analysed.words.get(*next) else { return false };
                 *next += 1;
                 let (text, (a, b)) = if *plain { (&analysed.plain, w.plain) } else { (&analysed.forms, w.form) };
-                token.text.clear();
-                token.text.push_str(&text[a..b]);
-                token.offset_from = w.from;
-                token.offset_to = w.to;
-                token.position = w.position;
-                token.position_length = 1;
+                emit(token, &text[a..b], w);
                 true
             }
             Source::Live { cut, norm, record } => loop {
@@ -208,19 +203,17 @@ impl TokenStream for WordStream<'_> {
                 if raw.text.len() >= LONGEST_WORD {
                     continue;
                 }
-                let (from, to, position) = (raw.offset_from, raw.offset_to, raw.position);
-                let form_at = record.forms.len();
-                let plain_at = record.plain.len();
+                let (form_at, plain_at) = (record.forms.len(), record.plain.len());
                 normalise(norm, &raw.text, &mut record.forms, &mut record.plain);
-                let form = (form_at, record.forms.len());
-                let plain = (plain_at, record.plain.len());
-                record.words.push(Word { from, to, position, form, plain });
-                token.text.clear();
-                token.text.push_str(&record.forms[form.0..form.1]);
-                token.offset_from = from;
-                token.offset_to = to;
-                token.position = position;
-                token.position_length = 1;
+                let w = Word {
+                    from: raw.offset_from,
+                    to: raw.offset_to,
+                    position: raw.position,
+                    form: (form_at, record.forms.len()),
+                    plain: (plain_at, record.plain.len()),
+                };
+                record.words.push(w);
+                emit(token, &record.forms[w.form.0..w.form.1], &w);
                 return true;
             },
         }
@@ -235,6 +228,16 @@ impl TokenStream for WordStream<'_> {
     }
 }
 
+/// Makes `token` the word `w`, written `text`.
+fn emit(token: &mut Token, text: &str, w: &Word) {
+    token.text.clear();
+    token.text.push_str(text);
+    token.offset_from = w.from;
+    token.offset_to = w.to;
+    token.position = w.position;
+    token.position_length = 1;
+}
+
 /// Appends the normal forms of `raw` (its language's, and the unstemmed one) to `form` and
 /// `plain`, remembered for the next time this thread meets the word.
 fn normalise(norm: &mut Norm, raw: &str, form: &mut String, plain: &mut String) {
@@ -247,11 +250,8 @@ fn normalise(norm: &mut Norm, raw: &str, form: &mut String, plain: &mut String) 
         }
         let mut both = one(&mut norm.word, raw);
         let split = both.len();
-        if norm.slot == PLAIN {
-            both.push_str(&both.clone());
-        } else {
-            both.push_str(&one(&mut norm.plain, raw));
-        }
+        let unstemmed = if norm.slot == PLAIN { both.clone() } else { one(&mut norm.plain, raw) };
+        both.push_str(&unstemmed);
         form.push_str(&both[..split]);
         plain.push_str(&both[split..]);
         if map.len() >= MEMO_WORDS {
@@ -299,9 +299,7 @@ impl TokenStream for PairStream<'_> {
             let adjacent = self.before.filter(|(at, _)| at + 1 == word.position);
             let found = if let Some((_, from)) = adjacent {
                 self.token.text.clear();
-                self.token.text.push_str(&self.first);
-                self.token.text.push(' ');
-                self.token.text.push_str(&word.text);
+                push_pair(&mut self.token.text, &self.first, &word.text);
                 self.token.offset_from = from;
                 self.token.offset_to = word.offset_to;
                 self.token.position = self.token.position.wrapping_add(1);

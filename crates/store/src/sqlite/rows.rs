@@ -56,32 +56,20 @@ pub(super) fn row_parts(r: &Row<'_>) -> rusqlite::Result<RowParts> {
     ))
 }
 
+/// An article from its row, with its authors and tags.
 pub(super) fn load_people(conn: &Connection, p: RowParts) -> Result<Article, StoreError> {
     let id = p.0;
-    let names = |sql: &str| -> Result<Vec<String>, StoreError> {
-        let mut stmt = conn.prepare_cached(sql)?;
-        let rows = stmt.query_map([id], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
-    };
-    let authors = names(
-        "SELECT au.name FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-         WHERE aa.article_id = $1 ORDER BY aa.position",
-    )?;
-    let tags = names(
-        "SELECT t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 ORDER BY at.position",
-    )?;
-    to_article(p, authors, tags)
+    load_people_many(conn, vec![p])?.pop().ok_or_else(|| StoreError::Corrupt(format!("article {id}: row lost")))
 }
 
-/// As [`load_people`] for a list, in its order: two queries for the whole list instead of two
-/// per article (a rebuild of the search index spent half its reading time on those). The ids go
-/// in as one JSON array parameter, read by SQLite's `json_each`.
+/// Articles from their rows, in order, with their authors and tags: two queries for the whole
+/// list, not two per article (a rebuild of the search index spent half its reading time on
+/// those). The ids go in as one JSON array parameter, read by SQLite's `json_each`.
 pub(super) fn load_people_many(conn: &Connection, parts: Vec<RowParts>) -> Result<Vec<Article>, StoreError> {
-    if parts.len() <= 1 {
-        return parts.into_iter().map(|p| load_people(conn, p)).collect();
+    if parts.is_empty() {
+        return Ok(vec![]);
     }
-    let ids = serde_json::to_string(&parts.iter().map(|p| p.0).collect::<Vec<i64>>())
-        .map_err(|e| StoreError::Corrupt(e.to_string()))?;
+    let ids = serde_json::to_string(&parts.iter().map(|p| p.0).collect::<Vec<i64>>())?;
     let names = |sql: &str| -> Result<HashMap<i64, Vec<String>>, StoreError> {
         let mut stmt = conn.prepare_cached(sql)?;
         let mut out: HashMap<i64, Vec<String>> = HashMap::new();
