@@ -201,10 +201,23 @@ fn the_query_language() {
     );
     assert_eq!(parse("\"unclosed quote"), [Item::Phrase { text: "unclosed quote".into(), negate: false }]);
     assert!(parse("   ").is_empty());
+    // Phrases count toward the limit like words (the fuzzer found 33 phrases read whole).
+    assert_eq!(parse(&"\"a\" ".repeat(40)).len(), crate::text::MAX_ITEMS);
+    assert_eq!(parse(&"a ".repeat(40)).len(), crate::text::MAX_ITEMS);
 }
 
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn a_query_is_read_into_at_most_max_items_parts(text in "[\"a-c *-]{0,600}") {
+        let items = parse(&text);
+        prop_assert!(items.len() <= crate::text::MAX_ITEMS);
+        for item in items {
+            let (Item::Word { text, .. } | Item::Phrase { text, .. } | Item::Prefix(text)) = item;
+            prop_assert!(!text.is_empty());
+        }
+    }
+
     #[test]
     fn any_query_gets_results_or_none_never_an_error(text in "\\PC{0,60}") {
         let idx = index();

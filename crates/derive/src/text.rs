@@ -71,12 +71,19 @@ pub enum Item {
     Prefix(String),
 }
 
+/// The most parts a query is read into.
+pub const MAX_ITEMS: usize = 32;
+
 /// Splits a query into words, `"quoted phrases"`, `prefix*` and `-excluded` parts. Never fails:
-/// an unclosed quote runs to the end, stray symbols are words the analyzers will drop.
+/// an unclosed quote runs to the end, stray symbols are words the analyzers will drop. Reads
+/// the first 500 characters and keeps the first [`MAX_ITEMS`] parts.
 pub fn parse(text: &str) -> Vec<Item> {
     let mut items = Vec::new();
     let mut chars = text.chars().take(500).peekable();
     while let Some(&c) = chars.peek() {
+        if items.len() >= MAX_ITEMS {
+            break;
+        }
         if c.is_whitespace() {
             chars.next();
             continue;
@@ -103,11 +110,8 @@ pub fn parse(text: &str) -> Vec<Item> {
         }
         if let Some(stem) = word.strip_suffix('*').filter(|s| !negate && s.chars().count() >= 2) {
             items.push(Item::Prefix(stem.to_string()));
-        } else if !word.is_empty() {
+        } else if !word.trim_end_matches('*').is_empty() {
             items.push(Item::Word { text: word.trim_end_matches('*').to_string(), negate });
-        }
-        if items.len() >= 32 {
-            break;
         }
     }
     items
