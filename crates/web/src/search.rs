@@ -46,12 +46,11 @@ pub fn rebuild_index(store: &Store, index: &SearchIndex) -> Result<usize, IndexE
     let last_event = store.latest_event_id()?;
     index.clear()?;
     let mut count = 0;
-    let mut before = None;
+    let mut after = 0;
     loop {
-        let filter = ArticleFilter { before, ..ArticleFilter::default() };
-        let batch = store.latest_published(&filter, REBUILD_BATCH, 0)?;
+        let batch = store.published_by_id(after, REBUILD_BATCH)?;
         let Some(last) = batch.last() else { break };
-        before = last.published_at.zip(last.id.map(|i| i.0));
+        after = last.id.map_or(i64::MAX, |i| i.0);
         let docs: Vec<(i64, &newsdesk_core::Article)> = batch.iter().filter_map(|a| Some((a.id?.0, a))).collect();
         index.add_new(&docs)?;
         count += docs.len();
