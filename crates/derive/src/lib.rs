@@ -5,6 +5,7 @@
 
 pub mod analysis;
 mod query;
+mod queued;
 pub mod search;
 mod suggest;
 pub mod text;

@@ -8,7 +8,7 @@
 //! follower can bring it up to date from the event log, and it can always be rebuilt.
 
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use jiff::Timestamp;
 use newsdesk_core::{Article, Block};
@@ -23,6 +23,7 @@ use tantivy::schema::{
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 
 use crate::analysis::{LANGUAGES, analyzer, language_key, pair_analyzer};
+use crate::queued::{Gate, Queued};
 pub use crate::text::{Item, edit_distance, entities, parse};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
@@ -32,7 +33,7 @@ pub const INDEX_VERSION: u32 = 4;
 const WRITER_MEMORY: usize = 96 * 1024 * 1024;
 /// Indexing threads (each analyses the documents it is handed).
 const INDEXING_THREADS: usize = 2;
-/// Documents handed to an indexing thread at once.
+/// Documents handed to an indexing thread at once (and how many may wait: [`Gate`]).
 const BATCH: usize = 64;
 
 #[derive(Debug, thiserror::Error)]
@@ -202,7 +203,9 @@ pub struct Results {
 pub struct SearchIndex {
     index: Index,
     reader: IndexReader,
-    writer: Mutex<IndexWriter>,
+    writer: Mutex<IndexWriter<Queued>>,
+    /// Documents handed to the writer and not yet written.
+    gate: Arc<Gate>,
     fields: Fields,
 }
 
@@ -253,7 +256,7 @@ impl SearchIndex {
         }
         let writer = index.writer_with_num_threads(INDEXING_THREADS, WRITER_MEMORY)?;
         let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), fields })
+        Ok(SearchIndex { index, reader, writer: Mutex::new(writer), gate: Arc::default(), fields })
     }
 
     fn payload(&self) -> Option<Payload> {
@@ -271,7 +274,7 @@ impl SearchIndex {
         self.last_event().is_none()
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, IndexWriter> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, IndexWriter<Queued>> {
         self.writer.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -296,12 +299,13 @@ impl SearchIndex {
     fn write(&self, articles: &[(i64, &Article)], replace: bool) -> Result<(), SearchError> {
         let writer = self.lock();
         for chunk in articles.chunks(BATCH) {
+            let docs = self.gate.admit(chunk.iter().map(|(id, article)| self.document(*id, article)).collect());
             let mut ops = Vec::with_capacity(chunk.len() * 2);
-            for (id, article) in chunk {
+            for ((id, _), doc) in chunk.iter().zip(docs) {
                 if replace {
                     ops.push(UserOperation::Delete(Term::from_field_u64(self.fields.id, *id as u64)));
                 }
-                ops.push(UserOperation::Add(self.document(*id, article)));
+                ops.push(UserOperation::Add(doc));
             }
             writer.run(ops)?;
         }
@@ -360,6 +364,18 @@ impl SearchIndex {
         doc.add_text(f.section_name, &article.section.name);
         doc.add_text(f.language, &article.language);
         doc
+    }
+
+    /// The most documents that ever waited for the indexing threads at once (tests).
+    #[cfg(test)]
+    pub(crate) fn most_waiting(&self) -> usize {
+        self.gate.most_waiting()
+    }
+
+    /// How many documents wait for the indexing threads now (tests).
+    #[cfg(test)]
+    pub(crate) fn waiting(&self) -> usize {
+        self.gate.waiting()
     }
 
     pub fn remove(&self, id: i64) {
