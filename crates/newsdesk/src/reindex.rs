@@ -8,6 +8,14 @@ use newsdesk_derive::SearchIndex;
 use newsdesk_store::Store;
 
 pub fn run(data: &Path) -> anyhow::Result<ExitCode> {
+    // Opening creates a database; a mistyped --data would then "rebuild" an empty index and succeed.
+    let db = data.join("newsdesk.db");
+    if !db.exists() {
+        anyhow::bail!(
+            "no database at {}: reindex rebuilds the search index of an existing data directory (check --data or NEWSDESK_DATA)",
+            db.display()
+        );
+    }
     let store = Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?;
     let dir = data.join("search-index");
     let index = SearchIndex::open(&dir).with_context(|| {

@@ -298,3 +298,28 @@ fn the_wire_queue_groups_near_duplicates_and_counts_redeliveries() {
     assert_eq!(again["status"], "duplicate");
     assert_eq!(lines[1]["id"], again["id"]);
 }
+
+#[test]
+fn reindex_rebuilds_an_existing_data_directory_and_refuses_a_missing_one() {
+    let Some(dir) =
+        shared::require_shared("newsdesk::reindex_rebuilds_an_existing_data_directory_and_refuses_a_missing_one")
+    else {
+        return;
+    };
+    let data = tempfile::tempdir().unwrap();
+    let wrong = data.path().join("no-such-dir");
+    let out = newsdesk(&wrong, &["reindex"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no database at") && err.contains("no-such-dir"), "{err}");
+    assert!(!wrong.exists(), "nothing is created for a mistyped directory");
+    let imported = newsdesk(data.path(), &["import", common::seed_path(&dir).to_str().unwrap()]);
+    assert!(imported.status.success(), "{}", String::from_utf8_lossy(&imported.stderr));
+    let out = newsdesk(data.path(), &["reindex"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("indexed 1 articles"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
