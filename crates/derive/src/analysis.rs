@@ -413,6 +413,24 @@ mod tests {
         // A word too long to index breaks the pair instead of joining its neighbours.
         let long = "x".repeat(70);
         assert_eq!(stream(pair_analyzer("en"), &format!("one {long} two three")), ["two three"]);
+        // Each pair stands at its first word's place: consecutive pairs are one apart, and pairs
+        // across a word left out are not.
+        let placed = |text: &str| {
+            let mut a = pair_analyzer("en");
+            let mut s = a.token_stream(text);
+            let mut out = vec![];
+            while s.advance() {
+                out.push((s.token().text.clone(), s.token().position));
+            }
+            out
+        };
+        let at = |t: &str, p: usize| (t.to_string(), p);
+        assert_eq!(placed("new fishing quotas"), [at("new fish", 0), at("fish quota", 1)]);
+        assert_eq!(
+            placed(&format!("a b {long} c d e")),
+            [at("a b", 0), at("c d", 3), at("d e", 4)],
+            "a pair after a word left out is not next to the one before"
+        );
     }
 
     proptest! {

@@ -4,6 +4,7 @@
 //! beyond its own index directory.
 
 pub mod analysis;
+mod phrase;
 mod query;
 mod queued;
 pub mod search;

@@ -2,8 +2,13 @@
 //! dictionary holds every word asked for (each story is in one language, and a word the
 //! language's analysis has never seen rules it out at the cost of a dictionary lookup), as one
 //! flat query: a single term, an AND of terms (words from the language's `all` field, phrases as
-//! their word pairs from its `pairs` field), or an OR of a prefix's words. Those are the shapes tantivy prunes (block-max WAND): it skips whole blocks of
-//! postings that cannot beat the current tenth-best score instead of scoring every match.
+//! their word pairs from its `pairs` field), or an OR of a prefix's words. Those are the shapes
+//! tantivy prunes (block-max WAND): it skips whole blocks of postings that cannot beat the
+//! current tenth-best score instead of scoring every match.
+//!
+//! A phrase of three words or more is its pairs one after the other (the `pairs` field keeps
+//! positions). The pruned query holds its pairs as plain terms, and each candidate good enough
+//! to enter the top is checked for the pairs in a row, so the pruning survives.
 //!
 //! Filters (section, agency, author, dates) would spoil that shape, so they are applied as a
 //! per-segment bitset that the pruning loop consults. The best candidates of every language are
@@ -21,6 +26,7 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{BitSet, DocAddress, DocId, DocSet, Order, Score, Searcher, TERMINATED, TantivyDocument, Term};
 
 use crate::analysis::{LANGUAGES, language_key, pair, terms};
+use crate::phrase::InARow;
 use crate::search::{Fields, Hit, LangFields, Results, SearchError, SearchIndex, SearchQuery, Sort};
 use crate::suggest::suggest;
 use crate::text::{Item, escape, parse};
@@ -43,6 +49,9 @@ struct Planned {
     query: Box<dyn Query>,
     /// Excluded words and phrases, checked on the candidates the pruned query offers.
     exclude: Vec<Box<dyn Query>>,
+    /// Phrases of three words or more, as their pairs in a row; the query holds their pairs
+    /// anywhere, and these are checked on its candidates like the exclusions.
+    in_a_row: Vec<Box<dyn Query>>,
     /// All of it as one query (for counting, for newest-first).
     exact: Box<dyn Query>,
     /// The words asked for in the field snippets are cut from, to highlight them.
@@ -102,13 +111,36 @@ fn combine(clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
 
 /// The terms a word or phrase is looked up by in one language: the word itself in `all`, or
 /// for a phrase (or a word the analysis splits, "e-mail") each pair of adjacent words in `pairs`.
-/// Three words or more are found as all their pairs, so "a b" and "b c" apart in one story
-/// would match "a b c"; that is rare in news text, and the cost of positions is not.
+/// A story can hold the pairs of three words or more apart ("a b" here, "b c" there): those
+/// are also looked up [`in_a_row`].
 fn lookup(lf: LangFields, tokens: &[String]) -> Vec<Term> {
     match tokens {
         [one] => vec![Term::from_field_text(lf.all, one)],
         _ => tokens.windows(2).map(|w| Term::from_field_text(lf.pairs, &pair(&w[0], &w[1]))).collect(),
     }
+}
+
+/// Words (two or more, as one language's analysis cut them) one after the other: their pairs,
+/// each at the place after the one before.
+fn in_a_row(lf: LangFields, tokens: &[String]) -> Box<dyn Query> {
+    let mut pairs: Vec<(usize, Term)> = lookup(lf, tokens).into_iter().enumerate().collect();
+    if pairs.len() == 1 {
+        return term_query(pairs.remove(0).1);
+    }
+    Box::new(InARow::new(pairs))
+}
+
+/// A phrase in whichever language a story is in: its words in a row, in each language's
+/// analysis. `None` when no analysis makes two words of it.
+fn in_a_row_in_any_language(fields: &Fields, text: &str) -> Option<Box<dyn Query>> {
+    let each: Vec<(Occur, Box<dyn Query>)> = LANGUAGES
+        .iter()
+        .filter_map(|lang| {
+            let tokens = terms(lang, text);
+            (tokens.len() >= 2).then(|| (Occur::Should, in_a_row(fields.of(lang), &tokens)))
+        })
+        .collect();
+    (!each.is_empty()).then(|| Box::new(BooleanQuery::new(each)) as Box<dyn Query>)
 }
 
 pub(crate) fn doc_freq(searcher: &Searcher, term: &Term) -> u64 {
@@ -149,6 +181,7 @@ fn plan(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Vec<Planned> {
         let lf = fields.of(lang);
         let mut wanted: Vec<Term> = vec![];
         let mut exclude: Vec<Box<dyn Query>> = vec![];
+        let mut long: Vec<Box<dyn Query>> = vec![];
         let mut marks: Vec<(Occur, Box<dyn Query>)> = vec![];
         let mut headline: Vec<(Occur, Box<dyn Query>)> = vec![];
         for item in items {
@@ -158,8 +191,9 @@ fn plan(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Vec<Planned> {
             };
             let tokens = terms(lang, text);
             let ts = lookup(lf, &tokens);
+            let row = (tokens.len() >= 3).then(|| in_a_row(lf, &tokens));
             if negate {
-                exclude.extend(all_of(ts));
+                exclude.extend(row.or_else(|| all_of(ts)));
                 continue;
             }
             if ts.is_empty() {
@@ -174,6 +208,7 @@ fn plan(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Vec<Planned> {
                     wanted.push(t);
                 }
             }
+            long.extend(row);
             for t in &tokens {
                 marks.push((Occur::Should, term_query(Term::from_field_text(lf.all, t))));
             }
@@ -183,27 +218,33 @@ fn plan(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Vec<Planned> {
         }
         let Some(query) = all_of(wanted) else { continue };
         let mut exact = vec![(Occur::Must, query.box_clone())];
+        exact.extend(long.iter().map(|q| (Occur::Must, q.box_clone())));
         exact.extend(exclude.iter().map(|q| (Occur::MustNot, q.box_clone())));
         let exact = combine(exact).expect("one clause is required");
         let marks: Box<dyn Query> = Box::new(BooleanQuery::new(marks));
         let headline = (!headline.is_empty()).then(|| Box::new(BooleanQuery::new(headline)) as Box<dyn Query>);
-        out.push(Planned { lang: Some(lang), query, exclude, exact, marks, headline });
+        out.push(Planned { lang: Some(lang), query, exclude, in_a_row: long, exact, marks, headline });
     }
     out
 }
 
-/// A query with a prefix in it, over the unstemmed words of every story.
+/// A query with a prefix in it, over the unstemmed words of every story; a phrase's words are
+/// also wanted in a row, in the pairs of whichever language a story is in.
 fn plan_words(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Option<Planned> {
     let f = fields.words;
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![];
     for item in items {
         match item {
             Item::Word { text, negate } | Item::Phrase { text, negate } => {
-                for w in terms("xx", text) {
-                    clauses.push((
-                        if *negate { Occur::MustNot } else { Occur::Must },
-                        term_query(Term::from_field_text(f, &w)),
-                    ));
+                let words = terms("xx", text);
+                let row = if words.len() >= 2 { in_a_row_in_any_language(fields, text) } else { None };
+                match (row, *negate) {
+                    (Some(row), true) => clauses.push((Occur::MustNot, row)),
+                    (row, negate) => {
+                        let occur = if negate { Occur::MustNot } else { Occur::Must };
+                        clauses.extend(words.iter().map(|w| (occur, term_query(Term::from_field_text(f, w)))));
+                        clauses.extend(row.map(|row| (Occur::Must, row)));
+                    }
                 }
             }
             Item::Prefix(p) => {
@@ -235,6 +276,7 @@ fn plan_words(searcher: &Searcher, fields: &Fields, items: &[Item]) -> Option<Pl
         marks: query.box_clone(),
         query,
         exclude: vec![],
+        in_a_row: vec![],
         headline: None,
     })
 }
@@ -340,8 +382,8 @@ impl Best {
 
 /// The `k` best matches of the plans, by score. A flat query without filters goes to tantivy's
 /// own collector, which prunes; otherwise the same pruning runs here, and a candidate counts
-/// only when it passes the filter's bitset and holds no excluded word (each exclusion a scorer
-/// moved forward to it).
+/// only when it passes the filter's bitset, holds no excluded word and holds each long phrase's
+/// pairs in a row (each check a scorer moved forward to it).
 fn best_by_score(
     searcher: &Searcher,
     plans: &[Planned],
@@ -350,33 +392,35 @@ fn best_by_score(
 ) -> Result<Vec<(Score, DocAddress)>, SearchError> {
     let mut best = Best::new(k);
     for p in plans {
-        if allowed.is_none() && p.exclude.is_empty() {
+        if allowed.is_none() && p.exclude.is_empty() && p.in_a_row.is_empty() {
             for (score, addr) in searcher.search(p.query.as_ref(), &TopDocs::with_limit(k).order_by_score())? {
                 best.push(score, addr);
             }
             continue;
         }
         let weight = p.query.weight(EnableScoring::enabled_from_searcher(searcher))?;
-        let checks: Vec<Box<dyn tantivy::query::Weight>> = p
-            .exclude
-            .iter()
-            .map(|q| Ok(q.weight(EnableScoring::disabled_from_searcher(searcher))?))
+        // Each check, and whether a candidate must match it (a phrase) or must not (an exclusion).
+        let checks: Vec<(bool, Box<dyn tantivy::query::Weight>)> = (p.in_a_row.iter().map(|q| (true, q)))
+            .chain(p.exclude.iter().map(|q| (false, q)))
+            .map(|(wanted, q)| Ok((wanted, q.weight(EnableScoring::disabled_from_searcher(searcher))?)))
             .collect::<Result<_, SearchError>>()?;
         for (ord, reader) in searcher.segment_readers().iter().enumerate() {
             let set = allowed.map(|a| &a[ord]);
             let alive = reader.alive_bitset();
-            let mut scorers: Vec<Box<dyn tantivy::query::Scorer>> =
-                checks.iter().map(|w| Ok(w.scorer(reader, 1.0)?)).collect::<Result<_, SearchError>>()?;
+            let mut scorers: Vec<(bool, Box<dyn tantivy::query::Scorer>)> = checks
+                .iter()
+                .map(|(wanted, w)| Ok((*wanted, w.scorer(reader, 1.0)?)))
+                .collect::<Result<_, SearchError>>()?;
             let mut threshold = best.threshold();
             weight.for_each_pruning(threshold, reader, &mut |doc, score| {
                 if set.is_some_and(|s| !s.contains(doc)) || alive.is_some_and(|a| a.is_deleted(doc)) {
                     return threshold;
                 }
-                let passes = scorers.iter_mut().all(|scorer| {
+                let passes = scorers.iter_mut().all(|(wanted, scorer)| {
                     if scorer.doc() < doc {
                         scorer.seek(doc);
                     }
-                    scorer.doc() != doc
+                    (scorer.doc() == doc) == *wanted
                 });
                 if passes {
                     threshold = best.push(score, DocAddress::new(ord as u32, doc));
@@ -419,7 +463,8 @@ fn rerank(
     Ok(found)
 }
 
-/// The newest `k` matches (every match visited, none scored).
+/// The newest `k` matches (every match visited, none scored); with no plans, of every story
+/// that passes the filter.
 fn newest(
     searcher: &Searcher,
     plans: &[Planned],
@@ -497,7 +542,8 @@ pub(crate) fn search(index: &SearchIndex, q: &SearchQuery) -> Result<Results, Se
         } else {
             filter_count(&searcher, filter.as_deref())?
         };
-        let found = newest(&searcher, &plans, filter.as_deref(), k)?;
+        // Words asked for that no story holds find nothing (not every story, newest first).
+        let found = if asked && plans.is_empty() { vec![] } else { newest(&searcher, &plans, filter.as_deref(), k)? };
         (found.into_iter().map(|(_, a)| (0.0, a)).collect(), total)
     } else {
         let allowed = allowed(&searcher, filter.as_deref())?;

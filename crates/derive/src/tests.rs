@@ -138,6 +138,12 @@ fn filters_sort_snippets_and_suggestions() {
     assert!(ids(&idx, business).is_empty());
     let by_date = SearchQuery { sort: Sort::Date, ..q("storm") };
     assert_eq!(ids(&idx, by_date), [2, 1]);
+    // A word or prefix no story holds finds nothing newest first too, not every story (the
+    // fuzzer found it).
+    for nothing in ["zzyzx", "zzyz*", "\"central bank\" zzyz* -storm"] {
+        let r = idx.search(&SearchQuery { sort: Sort::Date, ..q(nothing) }).unwrap();
+        assert_eq!((r.total, r.hits.len()), (0, 0), "{nothing}");
+    }
     let range = SearchQuery {
         from: Some("2026-03-02T00:00:00Z".parse::<Timestamp>().unwrap()),
         until: Some("2026-03-04T00:00:00Z".parse::<Timestamp>().unwrap()),
@@ -237,4 +243,71 @@ fn documents_go_to_the_indexing_threads_through_the_gate_and_come_back_out() {
     // Every ticket came back once its document was written.
     assert_eq!(idx.search(&q("ferry")).unwrap().total, 300);
     assert_eq!(idx.waiting(), 0);
+}
+
+/// Stories where "new fishing quotas" stands in a row, and ones holding its pairs ("new
+/// fishing", "fishing quotas") only apart.
+fn fishing(i: usize, run: bool) -> Article {
+    let body = if run {
+        "Ministers agreed the new fishing quotas on Friday; they take effect in May."
+    } else {
+        "A new fishing season opened on Friday. Talks on fishing quotas resume in May."
+    };
+    story(&format!("Fleet report {i}"), "Europe", "en", 1 + (i % 28) as u32, body)
+}
+
+#[test]
+fn a_long_phrase_is_its_words_in_a_row_however_it_is_searched() {
+    let idx = SearchIndex::in_memory().unwrap();
+    let byline = Article {
+        authors: vec!["Ana de la Cruz".into()],
+        tags: vec!["Common Fisheries Policy".into()],
+        ..story("Harbour masters meet", "Business", "en", 3, "Port fees were discussed.")
+    };
+    for (id, a) in [(1, fishing(1, true)), (2, fishing(2, false)), (3, byline)] {
+        idx.upsert(id, &a).unwrap();
+    }
+    idx.commit(1).unwrap();
+    let phrase = "\"new fishing quotas\"";
+    assert_eq!(ids(&idx, q(phrase)), [1], "by relevance, without filters");
+    assert_eq!(ids(&idx, q("\"new fishing quota\"")), [1], "the run is matched by stems");
+    assert_eq!(ids(&idx, SearchQuery { sort: Sort::Date, ..q(phrase) }), [1], "newest first");
+    assert_eq!(ids(&idx, SearchQuery { section: Some("europe".into()), ..q(phrase) }), [1], "with a filter");
+    assert_eq!(ids(&idx, q(&format!("{phrase} -harbour"))), [1], "with an exclusion");
+    assert_eq!(ids(&idx, q(&format!("{phrase} minist*"))), [1], "with a prefix");
+    assert!(ids(&idx, q("\"fishing new\" minist*")).is_empty(), "a prefix query keeps a phrase's order");
+    assert_eq!(ids(&idx, q("fish* -\"new fishing quotas\"")), [2], "and leaves out a phrase, not its words");
+    assert_eq!(idx.search(&q(phrase)).unwrap().total, 1, "the count too");
+    // Both stories hold the pairs; only the one with the run is left out.
+    assert_eq!(ids(&idx, q("fishing -\"new fishing quotas\"")), [2]);
+    assert_eq!(idx.search(&q("fishing -\"new fishing quotas\"")).unwrap().total, 1);
+    let by_date = SearchQuery { sort: Sort::Date, ..q("fishing -\"new fishing quotas\"") };
+    assert_eq!(ids(&idx, by_date), [2]);
+    // Authors and tags too.
+    assert_eq!(ids(&idx, q("\"ana de la cruz\"")), [3]);
+    assert_eq!(ids(&idx, q("\"common fisheries policy\"")), [3]);
+    assert!(ids(&idx, q("\"cruz de la ana\"")).is_empty());
+}
+
+#[test]
+fn a_long_phrase_is_counted_exactly_among_many_stories_holding_its_pairs() {
+    let idx = SearchIndex::in_memory().unwrap();
+    // Every other story holds the run: 250 of 500 that hold its pairs.
+    let stories: Vec<Article> = (0..500).map(|i| fishing(i, i % 2 == 0)).collect();
+    let docs: Vec<(i64, &Article)> = stories.iter().enumerate().map(|(i, a)| (i as i64 + 1, a)).collect();
+    idx.add_new(&docs).unwrap();
+    idx.commit(1).unwrap();
+    assert_eq!(idx.search(&q("\"new fishing\" quotas")).unwrap().total, 500, "the pairs alone");
+    let r = idx.search(&q("\"new fishing quotas\"")).unwrap();
+    assert_eq!(r.total, 250);
+    assert!(r.hits.iter().all(|h| h.id % 2 == 1), "only stories with the run are shown (ids start at 1)");
+    assert_eq!(r.hits.len(), 10);
+    let newest = idx.search(&SearchQuery { sort: Sort::Date, ..q("\"new fishing quotas\"") }).unwrap();
+    assert_eq!((newest.total, newest.hits.len()), (250, 10));
+    assert!(newest.hits.iter().all(|h| h.id % 2 == 1));
+    assert!(newest.hits.windows(2).all(|w| w[0].published >= w[1].published));
+    let late = SearchQuery { from: Some("2026-03-25T00:00:00Z".parse().unwrap()), ..q("\"new fishing quotas\"") };
+    let expected = stories.iter().enumerate().filter(|(i, a)| i % 2 == 0 && a.published_at >= late.from).count();
+    assert_eq!(idx.search(&late).unwrap().total, expected, "with a filter");
+    assert_eq!(idx.search(&q("fishing -\"new fishing quotas\"")).unwrap().total, 250);
 }

@@ -269,7 +269,8 @@ fn one(analyzer: &mut TextAnalyzer, word: &str) -> String {
 
 /// The analyzer registered as `nd_{lang}_pairs`: the words of `lang`'s analysis, each with the
 /// word before it ("central bank", "bank holds"), one term per pair; what a phrase is looked up
-/// by. A word left out between two (too long to index) breaks the pair.
+/// by. A word left out between two (too long to index) breaks the pair. Each pair stands at its
+/// first word's position, so a longer phrase is its pairs at consecutive positions.
 #[derive(Clone)]
 pub(crate) struct Pairs(pub Words);
 
@@ -297,12 +298,14 @@ impl TokenStream for PairStream<'_> {
                 continue;
             }
             let adjacent = self.before.filter(|(at, _)| at + 1 == word.position);
-            let found = if let Some((_, from)) = adjacent {
+            let found = if let Some((at, from)) = adjacent {
                 self.token.text.clear();
                 push_pair(&mut self.token.text, &self.first, &word.text);
                 self.token.offset_from = from;
                 self.token.offset_to = word.offset_to;
-                self.token.position = self.token.position.wrapping_add(1);
+                // The first word's place: pairs of adjacent words are one apart, and a pair
+                // after a word left out is not next to the one before it.
+                self.token.position = at;
                 true
             } else {
                 false
