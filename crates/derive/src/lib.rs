@@ -5,6 +5,7 @@
 
 pub mod analysis;
 mod phrase;
+mod plan;
 mod query;
 mod queued;
 pub mod search;

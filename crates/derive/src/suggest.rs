@@ -5,7 +5,8 @@ use tantivy::query::FuzzyTermQuery;
 use tantivy::{Searcher, Term};
 
 use crate::analysis::terms;
-use crate::query::{doc_freq, matches};
+use crate::plan::doc_freq;
+use crate::query::matches;
 use crate::search::{Fields, SearchError};
 use crate::text::{edit_distance, replace_word};
 
