@@ -304,9 +304,11 @@ fn base64_decodes() {
     assert_eq!(base64_decode("YWJj"), b"abc");
 }
 
-/// The newsroom end to end, in Chromium: a reporter writes a story with a picture and submits
-/// it and cannot publish it; an editor edits, schedules and publishes it; a correction shows on
-/// the reader's page.
+/// The newsroom end to end, in Chromium, in a newsroom whose clock is Istanbul's: a reporter
+/// writes a story, uploads a 5 MB camera photo as its lead picture, uploads another picture inside
+/// an image block and picks one from the library for a second block, sees no lock notice, submits
+/// and cannot publish; an editor edits, schedules in local time, and publishes with a headline
+/// typed and not saved, which reaches the reader; a correction shows on the reader's page.
 #[test]
 fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
     let test = "newsdesk::browser_newsroom";
@@ -317,28 +319,39 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
             return;
         }
     };
-    let server = Server::demo();
+    let server = Server::demo_with(&[("NEWSDESK_TIMEZONE", "Europe/Istanbul")]);
     let (reporter, reporter_pw) = server.demo_login("reporter");
     let (editor, editor_pw) = server.demo_login("editor");
-    let picture = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../themes/default/assets/logo.png");
-    let picture = picture.canonicalize().unwrap();
+    let logo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../themes/default/assets/logo.png");
+    let logo = logo.canonicalize().unwrap();
+    let photos = tempfile::tempdir().unwrap();
+    let photo = photos.path().join("camera-DSC0042.jpg");
+    let jpeg = newsdesk_ingest::image::test_jpeg(5 * 1024 * 1024);
+    std::fs::write(&photo, &jpeg).unwrap();
+    let upload_into = |input: &str, status: &str, file: &std::path::Path| {
+        let el = browser.find(input);
+        browser.session("POST", &format!("/element/{el}/value"), Some(json!({"text": file.to_str().unwrap()})));
+        let t0 = Instant::now();
+        while !browser.try_text(status).is_some_and(|t| t.starts_with("Uploaded")) {
+            assert!(t0.elapsed() < Duration::from_secs(20), "upload: {:?}", browser.try_text(status));
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
 
     browser.sign_in(&server.url, &reporter, &reporter_pw);
     browser.checked("newsroom-reporter-writes", || {
         browser.open(&format!("{}/newsroom/stories/new", server.url), 1280, 900);
+        let shown = browser.eval("return getComputedStyle(document.getElementById('lock-notice')).display;");
+        assert_eq!(shown, "none", "nobody else has a new story open");
         browser.type_into("#f-headline", "Night ferry service returns to the islands");
         browser.type_into("#f-deck", "Crossings resume after a winter without a late boat.");
         browser.type_into("#f-section", "Europe");
         browser.type_into("#f-authors", "Demo Reporter");
         browser.type_into("#f-source", "AA");
-        // The picture goes to the media library and is chosen as the lead image.
-        let upload = browser.find("#upload");
-        browser.session("POST", &format!("/element/{upload}/value"), Some(json!({"text": picture.to_str().unwrap()})));
-        let t0 = Instant::now();
-        while !browser.try_text("#upload-status").is_some_and(|t| t.starts_with("Uploaded")) {
-            assert!(t0.elapsed() < Duration::from_secs(10), "upload: {:?}", browser.try_text("#upload-status"));
-            std::thread::sleep(Duration::from_millis(100));
-        }
+        // A 5 MB camera photo goes to the media library and is chosen as the lead image.
+        upload_into("#upload", "#upload-status", &photo);
+        let chosen = browser.eval("return document.getElementById('f-image_asset').value;");
+        assert!(chosen.as_str().unwrap().ends_with(".jpg"), "the upload is the lead picture: {chosen}");
         browser.type_into("#f-image_alt", "The ferry at the quay");
         browser.type_into("#f-image_caption", "The night ferry at the quay.");
         browser.type_into("#f-image_credit", "Newsdesk");
@@ -346,9 +359,30 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
             "#blocks .block textarea[name='b.text']",
             "The night ferry will sail again from Monday, the operator said.",
         );
+        // An image block takes a picture uploaded inside it...
+        browser.click("button[data-add='image']");
+        upload_into("#blocks .block:last-child input[data-upload]", "#blocks .block:last-child .upload-status", &logo);
+        browser.type_into("#blocks .block:last-child input[name='b.alt']", "The operator's logo");
+        // ...and another one a picture chosen from the library by its thumbnail.
+        browser.click("button[data-add='image']");
+        browser.click("#blocks .block:last-child button[data-library]");
+        browser.wait_for("#media-library[open] button[data-choose]");
+        let thumbs = browser.eval(
+            "return [...document.querySelectorAll('#media-library button[data-choose] img')].filter((i) => i.complete && i.naturalWidth > 0).length;",
+        );
+        assert!(thumbs.as_u64().unwrap() >= 2, "the library shows its pictures: {thumbs}");
+        browser.type_into("#media-filter", "camera-DSC0042");
+        browser.click("#media-library li:not([hidden]) button[data-choose]");
+        let picked = browser.eval("return document.querySelector('#blocks .block:last-child select.media-pick').value;");
+        assert_eq!(picked, chosen, "the block has the photo chosen in the library");
+        browser.type_into("#blocks .block:last-child input[name='b.alt']", "The quay at night");
         browser.click("#save");
-        browser.wait_for("#story-state");
+        browser.wait_text(".notice", "Story created.");
         assert_eq!(browser.text("#story-state"), "draft");
+        let pictures = browser.eval("return [...document.querySelectorAll('#blocks select.media-pick')].map((s) => s.value).filter(Boolean).length;");
+        assert_eq!(pictures, 2, "both image blocks kept their pictures");
+        let shown = browser.eval("return getComputedStyle(document.getElementById('lock-notice')).display;");
+        assert_eq!(shown, "none", "nobody else has the story open");
         browser.click("#action-submit");
         browser.wait_for(".state-submitted");
         // No publish button for a reporter, and the server refuses one forged by hand.
@@ -407,17 +441,23 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         assert!(v.as_str().unwrap().starts_with("Saved automatically"), "{v}");
         let after: i64 = browser.text("#revision-number").parse().unwrap();
         assert_eq!(after, before + 1);
-        browser.type_into("#f-headline", "Night ferry returns to the islands after winter break");
-        browser.click("#save");
-        browser.wait_text(".notice", "Saved.");
         browser.click("#action-mark_ready");
         browser.wait_for(".state-ready");
-        browser.eval("document.getElementById('schedule-at').value = new Date(Date.now() + 2 * 3600e3).toISOString().slice(0, 16);");
+        // Scheduling reads the newsroom's clock (Istanbul), whatever the browser's.
+        assert!(browser.text("label[for='schedule-at']").contains("Europe/Istanbul"));
+        browser.eval("document.getElementById('schedule-at').value = '2031-05-04T09:30';");
         browser.click("#action-schedule");
         browser.wait_for(".state-scheduled");
+        assert_eq!(browser.text("#scheduled-for"), "Scheduled for 2031-05-04 09:30 (Europe/Istanbul)");
+        // A headline typed and not saved goes out with "Publish now" (after the question).
+        browser.type_into("#f-headline", "Night ferry returns to the islands after winter break");
         browser.click("#action-publish");
+        let question = browser.session("GET", "/alert/text", None);
+        assert!(question.as_str().unwrap().starts_with("Publish this story now?"), "{question}");
+        browser.session("POST", "/alert/accept", Some(json!({})));
         browser.wait_for("#live-link");
         assert_eq!(browser.text("#story-state"), "published");
+        assert_eq!(browser.eval("return document.getElementById('f-headline').value;"), "Night ferry returns to the islands after winter break");
         live = browser.eval("return document.getElementById('live-link').href;").as_str().unwrap().to_string();
     });
     browser.checked("newsroom-reader-page", || {

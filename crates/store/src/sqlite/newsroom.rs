@@ -384,6 +384,14 @@ impl Store {
         Ok(others)
     }
 
+    /// Ends `user`'s soft lock on a story (the page was left); others' locks stay.
+    pub fn release_lock(&self, id: ArticleId, user: i64) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        conn.prepare_cached("DELETE FROM story_locks WHERE article_id = $1 AND user_id = $2")?
+            .execute(params![id.0, user])?;
+        Ok(())
+    }
+
     /// Reads a revision's snapshot (applied or kept after a conflict).
     pub fn revision(&self, id: ArticleId, number: i64) -> Result<Article, StoreError> {
         let conn = lock(&self.reader);

@@ -68,9 +68,7 @@ pub fn router() -> Router<AppState> {
 
 /// The Admin API's upload route, which takes bodies up to the media library's limit.
 pub fn upload_router() -> Router<AppState> {
-    Router::new()
-        .route("/api/v1/admin/media", axum::routing::post(admin::upload))
-        .layer(tower_http::limit::RequestBodyLimitLayer::new(crate::newsroom::MAX_UPLOAD_BYTES))
+    crate::newsroom::upload_routes(Router::new().route("/api/v1/admin/media", axum::routing::post(admin::upload)))
 }
 
 /// A URL as a URI: the UTF-8 bytes of letters outside ASCII (a slug may keep them) are

@@ -82,7 +82,7 @@ pub async fn dashboard(
     render(
         "dashboard.html",
         context! { me => ser(&me.user), csrf => &me.csrf, stories => rows, counts, states, sections => ser(&sections), desks,
-        filter => context! { q => q.q, state => q.state, section => q.section, desk => q.desk } },
+        filter => context! { q => q.q, state => q.state, section => q.section, desk => q.desk }, tz => tz.iana_name().unwrap_or("UTC") },
     )
 }
 
@@ -121,7 +121,7 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
                 a.state
                     .actions_for(me.user.role)
                     .into_iter()
-                    .map(|a| context! { name => a.as_str(), label => a.label() })
+                    .map(|a| context! { name => a.as_str(), label => a.label(), confirm => confirmation(a), needs => needs(a) })
                     .collect()
             } else {
                 vec![]
@@ -140,6 +140,7 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
                 Some(context! {
                     id => a.id.map(|i| i.0), state => a.state.as_str(), revision => s.revision, owner,
                     live_url => live.then(|| a.path()), based_on => a.based_on.clone(),
+                    scheduled => a.published_at.filter(|_| a.state == WorkflowState::Scheduled).map(|t| local_time(t, tz)),
                 }),
                 corrections,
             )
@@ -167,6 +168,26 @@ pub async fn new_form(State(state): State<AppState>, Extension(me): Extension<Si
     let page =
         EditorPage { me: &me, story: None, form, errors: Errors::new(), conflict: None, notice: None, others: vec![] };
     editor(&state, page, StatusCode::OK).await
+}
+
+/// What the story page asks before an action readers would notice at once.
+fn confirmation(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Publish => Some("Publish this story now? Readers will see it at once."),
+        Action::Update => Some("Publish this update now? Readers will see the changes at once."),
+        Action::Unpublish => Some("Unpublish this story? It disappears from the site, feeds and search."),
+        Action::Spike => Some("Spike this story? It leaves the workflow and can no longer be edited."),
+        _ => None,
+    }
+}
+
+/// The field an action cannot do without (checked in the page before posting, and by the store).
+fn needs(action: Action) -> Option<&'static str> {
+    match action {
+        Action::Schedule => Some("schedule-at"),
+        Action::Correct => Some("correction-note"),
+        _ => None,
+    }
 }
 
 /// Reads a posted story form and checks it against `base` (pictures must be in the library).
@@ -315,25 +336,52 @@ pub async fn save(
     if !can_edit(&me.user, story.owner_id, story.article.state) {
         return refuse(StatusCode::FORBIDDEN, "You may not change this story in its current state.");
     }
-    let (form, result) = match check_form(&state, &body, story.article.clone()).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
+    match save_form(&state, &me, &story, &body, json).await {
+        Err(resp) => resp,
+        Ok(out) if json => Json(serde_json::json!({ "revision": out.revision, "status": out.status })).into_response(),
+        Ok(_) => Redirect::to(&format!("/newsroom/stories/{id}?notice=saved")).into_response(),
+    }
+}
+
+/// Does a posted body carry the story form (and not only a workflow action)? The story page's
+/// workflow buttons post the whole form; a form whose fields are disabled (a story the user may
+/// not change) sends none of them.
+fn carries_story_form(body: &[u8]) -> bool {
+    form_urlencoded::parse(body).any(|(k, _)| k == "headline")
+}
+
+/// Saves the story form posted in `body` through the revision check: the outcome, or the page to
+/// show instead (the form with its field errors, or the conflict with both versions kept). The
+/// newsroom's Save button, autosave and every workflow button come through here.
+async fn save_form(
+    state: &AppState,
+    me: &Signed,
+    story: &Story,
+    body: &[u8],
+    json: bool,
+) -> Result<newsdesk_store::SaveOutcome, Response> {
+    let id = story.article.id.map_or(0, |i| i.0);
+    let (form, result) = check_form(state, body, story.article.clone()).await?;
+    let page = |form, errors, conflict| EditorPage {
+        me,
+        story: Some(story),
+        form,
+        errors,
+        conflict,
+        notice: None,
+        others: vec![],
     };
     let article = match result {
         Ok(a) => a,
         Err(errors) if json => {
             let first = errors.iter().next().map(|(f, m)| format!("{f}: {m}")).unwrap_or_default();
-            return (
+            return Err((
                 StatusCode::UNPROCESSABLE_ENTITY,
                 Json(serde_json::json!({ "error": format!("Not saved: {first}"), "fields": errors })),
             )
-                .into_response();
+                .into_response());
         }
-        Err(errors) => {
-            let page =
-                EditorPage { me: &me, story: Some(&story), form, errors, conflict: None, notice: None, others: vec![] };
-            return editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
-        }
+        Err(errors) => return Err(editor(state, page(form, errors, None), StatusCode::UNPROCESSABLE_ENTITY).await),
     };
     let ids = parse_ids(&form.recommended_pins)
         .map_err(|e| ("recommended_pins", e))
@@ -342,9 +390,7 @@ pub async fn save(
         Ok(x) => x,
         Err((field, e)) => {
             let errors = Errors::from([(field, e)]);
-            let page =
-                EditorPage { me: &me, story: Some(&story), form, errors, conflict: None, notice: None, others: vec![] };
-            return editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return Err(editor(state, page(form, errors, None), StatusCode::UNPROCESSABLE_ENTITY).await);
         }
     };
     let st = state.clone();
@@ -368,33 +414,25 @@ pub async fn save(
         }
         Ok(r)
     })
-    .await;
+    .await?;
     match saved {
-        Err(resp) => resp,
-        Ok(Ok(out)) if json => {
-            state.cache.clear();
-            Json(serde_json::json!({ "revision": out.revision, "status": out.status })).into_response()
-        }
-        Ok(Ok(_)) => {
+        Ok(out) => {
             // This node shows the change at once; other nodes follow the event log.
             state.cache.clear();
-            Redirect::to(&format!("/newsroom/stories/{id}?notice=saved")).into_response()
+            Ok(out)
         }
-        Ok(Err(SaveError::Conflict { expected, current, by, kept })) => {
+        Err(SaveError::Conflict { expected, current, by, kept }) => {
             let msg = format!(
                 "Not applied: {by} saved this story (revision {current}) while you were editing revision {expected}. \
                  Your version is kept as revision {kept}; compare them under Revisions and restore what you need."
             );
             if json {
-                return (StatusCode::CONFLICT, Json(serde_json::json!({ "error": msg }))).into_response();
+                return Err((StatusCode::CONFLICT, Json(serde_json::json!({ "error": msg }))).into_response());
             }
-            let fresh = match load(&state, &me, id).await {
-                Ok(s) => s,
-                Err(resp) => return resp,
-            };
+            let fresh = load(state, me, id).await?;
             let form = StoryForm::from_story(&fresh, &state.site.time_zone);
             let page = EditorPage {
-                me: &me,
+                me,
                 story: Some(&fresh),
                 form,
                 errors: Errors::new(),
@@ -402,33 +440,50 @@ pub async fn save(
                 notice: None,
                 others: vec![],
             };
-            editor(&state, page, StatusCode::CONFLICT).await
+            Err(editor(state, page, StatusCode::CONFLICT).await)
         }
-        Ok(Err(SaveError::Store(StoreError::NotFound(what)))) if what.starts_with("story ") => {
+        Err(SaveError::Store(StoreError::NotFound(what))) if what.starts_with("story ") => {
             let errors = Errors::from([("recommended_pins", format!("There is no {what}; nothing was saved."))]);
-            let page =
-                EditorPage { me: &me, story: Some(&story), form, errors, conflict: None, notice: None, others: vec![] };
-            editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await
+            Err(editor(state, page(form, errors, None), StatusCode::UNPROCESSABLE_ENTITY).await)
         }
-        Ok(Err(e)) => failure(e),
+        Err(e) => Err(failure(e)),
     }
 }
 
-#[derive(Debug, Deserialize)]
-pub struct ActionForm {
+/// A workflow action, as the story page's buttons post it: the action, its time or note, and
+/// (when the user may change the story) the whole story form, which is saved first.
+#[derive(Debug, Default)]
+struct ActionForm {
     action: String,
-    #[serde(default)]
     at: String,
-    #[serde(default)]
     note: String,
 }
 
+impl ActionForm {
+    fn parse(body: &[u8]) -> ActionForm {
+        let mut f = ActionForm::default();
+        for (k, v) in form_urlencoded::parse(body) {
+            match k.as_ref() {
+                "action" => f.action = v.into_owned(),
+                "at" => f.at = v.into_owned(),
+                "note" => f.note = v.into_owned(),
+                _ => {}
+            }
+        }
+        f
+    }
+}
+
+/// `POST /newsroom/stories/{id}/action`. When the post carries the story form, what was typed is
+/// saved first through the same revision check as Save; if it cannot be saved (a field error, a
+/// conflict) the action is not taken and the form comes back as typed. Nothing typed is lost.
 pub async fn action(
     State(state): State<AppState>,
     Extension(me): Extension<Signed>,
     Path(id): Path<i64>,
-    axum::Form(form): axum::Form<ActionForm>,
+    body: Bytes,
 ) -> Response {
+    let form = ActionForm::parse(&body);
     let Some(action) = Action::parse(&form.action) else {
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("There is no workflow action {:?}.", form.action));
     };
@@ -440,21 +495,56 @@ pub async fn action(
     if me.user.role < Role::Editor && story.owner_id != Some(me.user.id) {
         return refuse(StatusCode::FORBIDDEN, "Only the desk may move other people's stories.");
     }
+    let mut saved = None;
+    if carries_story_form(&body) {
+        if !can_edit(&me.user, story.owner_id, story.article.state) {
+            let msg = "You may not change this story in its current state, so nothing was done. \
+                       What you typed is below; copy what you need.";
+            let (typed, _) = match check_form(&state, &body, story.article.clone()).await {
+                Ok(x) => x,
+                Err(resp) => return resp,
+            };
+            let page = EditorPage {
+                me: &me,
+                story: Some(&story),
+                form: typed,
+                errors: Errors::new(),
+                conflict: Some(msg.into()),
+                notice: None,
+                others: vec![],
+            };
+            return editor(&state, page, StatusCode::FORBIDDEN).await;
+        }
+        match save_form(&state, &me, &story, &body, false).await {
+            Ok(out) => saved = Some(out),
+            Err(resp) => return resp,
+        }
+    }
+    // A refused action after a save says that the changes were kept.
+    let kept = match &saved {
+        Some(out) if out.status == newsdesk_store::SaveStatus::Updated => {
+            format!(" Your changes were saved as revision {}.", out.revision)
+        }
+        _ => String::new(),
+    };
+    // The page posts every action's inputs; each action reads only its own.
     let at = match form.at.trim() {
+        _ if action != Action::Schedule => None,
         "" => None,
         s => match parse_local(s, &state.site.time_zone) {
             Ok(t) => Some(t),
-            Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("The publication time: {e}")),
+            Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("The publication time: {e}.{kept}")),
         },
     };
     let st = state.clone();
     let who = me.clone();
     let done = blocking(move || {
         let now = Timestamp::now();
-        let input = ActionInput { at, note: Some(form.note.as_str()) };
+        let note = (action == Action::Correct).then_some(form.note.as_str());
+        let input = ActionInput { at, note };
         let r = st.store.apply_action(ArticleId(id), action, who.user.role, input, who.actor(), now);
         if r.is_ok() {
-            let detail = at.map(|t| format!("at {t}")).or_else(|| Some(form.note.clone()).filter(|n| !n.is_empty()));
+            let detail = at.map(|t| format!("at {t}")).or_else(|| note.map(str::to_string).filter(|n| !n.is_empty()));
             st.store
                 .audit(
                     Some(who.user.id),
@@ -476,10 +566,12 @@ pub async fn action(
             Redirect::to(&format!("/newsroom/stories/{id}?notice={}", action.as_str())).into_response()
         }
         Ok(Err(SaveError::Workflow(e @ WorkflowError::Forbidden { .. }))) => {
-            refuse(StatusCode::FORBIDDEN, &format!("Refused: {}.", describe(&e)))
+            refuse(StatusCode::FORBIDDEN, &format!("Refused: {}.{kept}", describe(&e)))
         }
-        Ok(Err(SaveError::Workflow(e))) => refuse(StatusCode::CONFLICT, &format!("Refused: {}.", describe(&e))),
-        Ok(Err(SaveError::Store(StoreError::Conflict(m)))) => refuse(StatusCode::UNPROCESSABLE_ENTITY, &m),
+        Ok(Err(SaveError::Workflow(e))) => refuse(StatusCode::CONFLICT, &format!("Refused: {}.{kept}", describe(&e))),
+        Ok(Err(SaveError::Store(StoreError::Conflict(m)))) => {
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("Not done: {m}.{kept}"))
+        }
         Ok(Err(e)) => failure(e),
     }
 }
@@ -517,6 +609,10 @@ pub async fn preview(State(state): State<AppState>, Extension(me): Extension<Sig
     }
 }
 
+/// How long a soft lock lasts without a heartbeat: the page beats every 20 s, so a tab that was
+/// closed without saying so (a crash, a lost connection) stops showing after at most this long.
+pub const LOCK_SECONDS: i64 = 45;
+
 pub async fn lock(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
     if let Err(resp) = load(&state, &me, id).await {
         return resp;
@@ -525,11 +621,25 @@ pub async fn lock(State(state): State<AppState>, Extension(me): Extension<Signed
     let user = me.user.id;
     let others = blocking(move || {
         let now = Timestamp::now();
-        st.store.touch_lock(ArticleId(id), user, now, now + SignedDuration::from_secs(45)).map_err(failure)
+        st.store.touch_lock(ArticleId(id), user, now, now + SignedDuration::from_secs(LOCK_SECONDS)).map_err(failure)
     })
     .await;
     match others {
         Err(resp) => resp,
         Ok(others) => Json(serde_json::json!({ "others": others })).into_response(),
+    }
+}
+
+/// `POST /newsroom/stories/{id}/unlock`: the page is being left (sent as a beacon), so this
+/// user's lock ends now rather than when it runs out.
+pub async fn unlock(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
+    if let Err(resp) = load(&state, &me, id).await {
+        return resp;
+    }
+    let st = state.clone();
+    let user = me.user.id;
+    match blocking(move || st.store.release_lock(ArticleId(id), user).map_err(failure)).await {
+        Err(resp) => resp,
+        Ok(()) => StatusCode::NO_CONTENT.into_response(),
     }
 }

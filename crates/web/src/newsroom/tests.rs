@@ -594,3 +594,172 @@ async fn editors_keep_the_routing_rules_and_the_desk_sees_groups_and_sources() {
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(n.get("/newsroom/wire", Some(editor)).await.body.contains("Poll now"));
 }
+
+#[tokio::test]
+async fn a_five_megabyte_camera_photo_uploads_through_the_newsroom_and_the_admin_api() {
+    let n = Newsroom::new();
+    let reporter = n.person(Role::Reporter);
+    let jpeg = newsdesk_ingest::image::test_jpeg(5 * 1024 * 1024);
+    assert!(jpeg.len() >= 5 * 1024 * 1024 && jpeg.len() < MAX_UPLOAD_BYTES);
+    let send = |path: &str, auth: (&str, String), bytes: Vec<u8>| {
+        let req = Request::builder()
+            .method("POST")
+            .uri(path)
+            .header(header::COOKIE, &reporter.cookie)
+            .header(auth.0, auth.1)
+            .header(header::CONTENT_TYPE, "image/jpeg")
+            .body(Body::from(bytes))
+            .unwrap();
+        router(n.state.clone()).oneshot(req)
+    };
+    let csrf = ("x-csrf-token", reporter.csrf.clone());
+    let form = send("/newsroom/media?name=camera.jpg", csrf.clone(), jpeg.clone()).await.unwrap();
+    let status = form.status();
+    let body = axum::body::to_bytes(form.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+    let listed = n.state.store.media_list(10, 0).unwrap();
+    assert_eq!((listed.len(), listed[0].bytes as usize), (1, jpeg.len()));
+
+    n.state.store.add_user_token(reporter.id, "camera", &hash_key("tok-camera"), Timestamp::now()).unwrap();
+    let mut second = jpeg.clone();
+    second.extend_from_slice(b"\0"); // other bytes, so another file
+    let api = send("/api/v1/admin/media?name=camera2.jpg", ("authorization", "Bearer tok-camera".into()), second)
+        .await
+        .unwrap();
+    let status = api.status();
+    let body = axum::body::to_bytes(api.into_body(), usize::MAX).await.unwrap();
+    assert_eq!(status, StatusCode::CREATED, "{}", String::from_utf8_lossy(&body));
+
+    // Past the library's limit both answer 413, and nothing is stored.
+    let huge = vec![0xFF; MAX_UPLOAD_BYTES + 1];
+    assert_eq!(
+        send("/newsroom/media?name=big.jpg", csrf, huge.clone()).await.unwrap().status(),
+        StatusCode::PAYLOAD_TOO_LARGE
+    );
+    let api = send("/api/v1/admin/media?name=big.jpg", ("authorization", "Bearer tok-camera".into()), huge);
+    assert_eq!(api.await.unwrap().status(), StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(n.state.store.media_list(10, 0).unwrap().len(), 2);
+}
+
+#[tokio::test]
+async fn a_workflow_button_saves_what_was_typed_first_or_takes_no_action() {
+    use newsdesk_core::ArticleId;
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let id = n.story(Role::Editor, WorkflowState::Ready, "Ferry strike ends");
+    let story = |id| n.state.store.story(ArticleId(id)).unwrap();
+    let typed = |rev: i64, headline: &str, deck: &str| {
+        format!(
+            "revision={rev}&headline={headline}&deck={deck}&section=Europe&language=en&b.type=paragraph&b.text=Crews+return."
+        )
+    };
+    let action = format!("/newsroom/stories/{id}/action");
+
+    // "Publish now" with a headline typed and not saved: the headline is saved, then published.
+    let rev = story(id).revision;
+    let r =
+        n.post(&action, editor, &format!("action=publish&{}", typed(rev, "Ferry+strike+ends+after+talks", ""))).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let s = story(id);
+    assert_eq!(
+        (s.article.headline.as_str(), s.article.state),
+        ("Ferry strike ends after talks", WorkflowState::Published)
+    );
+    let live = n.state.store.article(ArticleId(id)).unwrap();
+    assert_eq!(live.headline, "Ferry strike ends after talks");
+
+    // "Publish update" carries the change out too.
+    let r = n
+        .post(
+            &action,
+            editor,
+            &format!("action=update&{}", typed(s.revision, "Ferry+crews+back+at+work", "Talks+ended+overnight.")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let s = story(id);
+    assert_eq!(
+        (s.article.headline.as_str(), s.article.deck.as_deref()),
+        ("Ferry crews back at work", Some("Talks ended overnight."))
+    );
+    assert!(s.article.updated_at.is_some());
+
+    // A form that cannot be saved: no action, and the page keeps what was typed.
+    let r =
+        n.post(&action, editor, &format!("action=unpublish&{}", typed(s.revision, "", "A+deck+worth+keeping."))).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("A headline is needed.") && r.body.contains("A deck worth keeping."), "{}", r.body);
+    assert_eq!(story(id).article.state, WorkflowState::Published);
+
+    // A stale revision: the conflict is shown, the typed version is kept as a revision, no action.
+    let r = n.post(&action, editor, &format!("action=unpublish&{}", typed(s.revision - 1, "Stale+headline", ""))).await;
+    assert_eq!(r.status, StatusCode::CONFLICT, "{}", r.body);
+    let after = story(id);
+    assert_eq!(
+        (after.article.state, after.article.headline.as_str()),
+        (WorkflowState::Published, "Ferry crews back at work")
+    );
+    let kept = n.state.store.revisions(ArticleId(id)).unwrap().pop().unwrap();
+    assert_eq!((kept.article.headline.as_str(), kept.applied), ("Stale headline", false));
+
+    // A schedule without a time is refused after the typed change is saved, and says so.
+    let draft = n.story(Role::Editor, WorkflowState::Ready, "Harbour dues rise");
+    let rev = story(draft).revision;
+    let r = n
+        .post(
+            &format!("/newsroom/stories/{draft}/action"),
+            editor,
+            &format!("action=schedule&at=&{}", typed(rev, "Harbour+dues+rise+in+spring", "")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", r.body);
+    assert!(r.body.contains("Your changes were saved as revision"), "{}", r.body);
+    assert_eq!(story(draft).article.headline, "Harbour dues rise in spring");
+
+    // Without the form (its fields were disabled: a story the user may no longer change), the
+    // button only acts.
+    let reporter = n.person(Role::Reporter);
+    let own = n.story(Role::Reporter, WorkflowState::Draft, "Reporter's draft");
+    let r = n.post(&format!("/newsroom/stories/{own}/action"), reporter, "action=submit&revision=1").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert_eq!(story(own).article.state, WorkflowState::Submitted);
+    // And a stale page that posts the form for a story the user may no longer change keeps it.
+    let r = n
+        .post(
+            &format!("/newsroom/stories/{own}/action"),
+            reporter,
+            &format!("action=return_to_draft&{}", typed(2, "Changed+after+submitting", "")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "{}", r.body);
+    assert!(r.body.contains("Changed after submitting"));
+    assert_eq!(story(own).article.headline, "Reporter's draft");
+
+    // The page asks before the actions readers notice, and every button posts the story form.
+    let page = n.get(&format!("/newsroom/stories/{draft}"), Some(editor)).await;
+    assert!(page.body.contains(r#"form="story-form" formaction="/newsroom/stories/"#), "{}", page.body);
+    assert!(page.body.contains(r#"id="action-publish" data-confirm="Publish this story now?"#), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_soft_lock_is_hidden_when_nobody_else_has_the_story_and_released_when_the_page_is_left() {
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let admin = n.person(Role::Admin);
+    let id = n.story(Role::Editor, WorkflowState::InEdit, "Locked story");
+    for path in ["/newsroom/stories/new".to_string(), format!("/newsroom/stories/{id}")] {
+        let page = n.get(&path, Some(editor)).await;
+        assert!(page.body.contains(r#"id="lock-notice" class="lock" hidden"#), "{path}: {}", page.body);
+    }
+    // The stylesheet lets `hidden` win over the notice's own display rule.
+    let css = n.get("/newsroom/assets/newsroom.css", None).await.body;
+    assert!(css.contains("[hidden] { display: none !important; }"));
+    let path = format!("/newsroom/stories/{id}/lock");
+    let lock = async |who: &Person| n.send("POST", &path, Some(who), &[("x-csrf-token", &who.csrf)], "").await;
+    assert_eq!(lock(admin).await.status, StatusCode::OK);
+    assert!(lock(editor).await.body.contains("The admin"));
+    // Leaving the page (a beacon with the form's token) ends the admin's lock at once.
+    let left = n.post(&format!("/newsroom/stories/{id}/unlock"), admin, "").await;
+    assert_eq!(left.status, StatusCode::NO_CONTENT);
+    assert!(lock(editor).await.body.contains(r#""others":[]"#));
+}

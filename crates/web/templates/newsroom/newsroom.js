@@ -1,9 +1,13 @@
-// The newsroom's little JavaScript: the block editor's add/move/remove, uploads to the media
-// library, autosave, and the soft lock that shows who else has a story open. Everything still
-// works by plain form posts without it, except adding blocks and uploading.
+// The newsroom's little JavaScript: the block editor's add/move/remove, pictures (upload into the
+// library, browse it, see what was chosen), confirmation of the actions readers notice, autosave,
+// and the soft lock that shows who else has a story open. Everything still works by plain form
+// posts without it, except adding blocks and uploading.
 "use strict";
 (function () {
   const csrf = document.body.dataset.csrf || "";
+  const form = document.getElementById("story-form");
+  let dirty = false, saving = false;
+  function changed() { dirty = true; }
 
   // Block editor.
   const blocks = document.getElementById("blocks");
@@ -16,6 +20,7 @@
       if (proto) {
         const copy = proto.cloneNode(true);
         blocks.appendChild(copy);
+        wirePictures(copy);
         const first = copy.querySelector("textarea, input:not([type=hidden]), select");
         if (first) first.focus();
         changed();
@@ -32,36 +37,132 @@
     }
   });
 
-  // Uploads: the file goes to the media library, then is chosen in the target picker.
-  document.querySelectorAll("input[data-upload]").forEach((input) => {
-    input.addEventListener("change", async () => {
-      const file = input.files && input.files[0];
-      const status = document.getElementById("upload-status");
-      if (!file) return;
-      if (status) status.textContent = "Uploading…";
-      const url = `${input.dataset.upload}?name=${encodeURIComponent(file.name)}`;
-      const res = await fetch(url, { method: "POST", body: file, headers: { "x-csrf-token": csrf, "content-type": file.type || "application/octet-stream", accept: "application/json" } });
-      const body = await res.json().catch(() => ({}));
-      if (!res.ok) { if (status) status.textContent = body.error || `Upload failed (${res.status})`; return; }
-      if (status) status.textContent = `Uploaded ${body.file} (${body.width}×${body.height})`;
-      if (input.dataset.reload) { location.reload(); return; }
-      const target = document.getElementById(input.dataset.target);
-      if (target) {
-        document.querySelectorAll("select.media-pick").forEach((sel) => {
-          const opt = document.createElement("option");
-          opt.value = body.file; opt.textContent = body.original_name || body.file;
-          sel.appendChild(opt);
-        });
-        target.value = body.file;
-        changed();
-      }
-    });
+  // Workflow buttons post the whole story form (the server saves it first). Those that readers
+  // notice at once ask first; those that need a time or a note say so before posting.
+  document.addEventListener("click", (ev) => {
+    const b = ev.target instanceof Element ? ev.target.closest("button[data-needs], button[data-confirm]") : null;
+    if (!b) return;
+    const needed = b.dataset.needs && document.getElementById(b.dataset.needs);
+    if (needed && !needed.value.trim()) {
+      ev.preventDefault();
+      needed.setAttribute("aria-invalid", "true");
+      needed.focus();
+      if (needed.reportValidity) { needed.required = true; needed.reportValidity(); needed.required = false; }
+      return;
+    }
+    if (b.dataset.confirm && !window.confirm(b.dataset.confirm)) ev.preventDefault();
   });
 
+  // Pictures. Every picker (the lead image, each image block) is a <select class="media-pick">
+  // in a group with its thumbnail, an upload control and a "Browse the library" button.
+  const group = (el) => el.closest(".block, .lead-image");
+  const pickerOf = (el) => { const g = group(el); return g ? g.querySelector("select.media-pick") : null; };
+
+  // Shows the chosen picture beside its picker and fills empty alt text, caption and credit.
+  function chosen(select) {
+    const g = group(select);
+    if (!g) return;
+    const box = g.querySelector(".picked");
+    let img = box && box.querySelector("img.thumb");
+    if (select.value && box) {
+      if (!img) { img = document.createElement("img"); img.className = "thumb"; img.alt = ""; img.width = 192; box.prepend(img); }
+      img.src = `/media/${encodeURIComponent(select.value)}`;
+    } else if (img) img.remove();
+    const opt = select.selectedOptions[0];
+    if (!opt) return;
+    for (const f of ["caption", "credit", "alt"]) {
+      const input = g.querySelector(`[data-fill="${f}"]`) || (select.id === "f-image_asset" && document.getElementById(`f-image_${f}`));
+      if (input && !input.value && opt.dataset[f]) input.value = opt.dataset[f];
+    }
+  }
+
+  // A new picture in the library is offered by every picker, the blocks not yet added included.
+  function offer(media) {
+    const selects = [...document.querySelectorAll("select.media-pick")];
+    if (templates) selects.push(...templates.content.querySelectorAll("select.media-pick"));
+    for (const sel of selects) {
+      if ([...sel.options].some((o) => o.value === media.file)) continue;
+      const opt = document.createElement("option");
+      opt.value = media.file;
+      opt.textContent = media.original_name || media.file;
+      opt.dataset.caption = media.caption || ""; opt.dataset.credit = media.credit || ""; opt.dataset.alt = media.alt || "";
+      sel.appendChild(opt);
+    }
+    const grid = dialog && dialog.querySelector(".pick-grid");
+    if (grid) {
+      const li = document.createElement("li");
+      const b = document.createElement("button");
+      b.type = "button"; b.dataset.choose = media.file; b.dataset.text = `${media.original_name || ""} ${media.caption || ""} ${media.credit || ""}`;
+      const img = document.createElement("img");
+      img.src = `/media/${encodeURIComponent(media.file)}`; img.alt = media.alt || ""; img.width = 160; img.height = 100; img.loading = "lazy";
+      const name = document.createElement("span"); name.textContent = media.original_name || media.file;
+      b.append(img, name); li.append(b); grid.prepend(li);
+      const empty = grid.querySelector("li.hint"); if (empty) empty.remove();
+    }
+  }
+
+  async function upload(input) {
+    const file = input.files && input.files[0];
+    const g = group(input);
+    const status = g ? g.querySelector(".upload-status") : document.getElementById("upload-status");
+    if (!file) return;
+    if (status) status.textContent = "Uploading…";
+    const url = `${input.dataset.upload}?name=${encodeURIComponent(file.name)}`;
+    let res, body = {};
+    try {
+      res = await fetch(url, { method: "POST", body: file, headers: { "x-csrf-token": csrf, "content-type": file.type || "application/octet-stream", accept: "application/json" } });
+      body = await res.json().catch(() => ({}));
+    } catch (e) {
+      if (status) status.textContent = `Upload failed: ${e.message}. Nothing was changed; try again.`;
+      return;
+    }
+    if (!res.ok) { if (status) status.textContent = body.error || `Upload failed (${res.status})`; return; }
+    if (status) status.textContent = `Uploaded ${body.original_name || body.file} (${body.width}×${body.height})`;
+    if (input.dataset.reload) { location.reload(); return; }
+    offer(body);
+    const sel = pickerOf(input);
+    if (sel) { sel.value = body.file; chosen(sel); changed(); }
+    input.value = "";
+  }
+
+  function wirePictures(root) {
+    root.querySelectorAll("input[data-upload]").forEach((input) => input.addEventListener("change", () => upload(input)));
+    root.querySelectorAll("select.media-pick").forEach((sel) => sel.addEventListener("change", () => chosen(sel)));
+  }
+  wirePictures(document);
+
+  // The library, browsed with thumbnails: the button that opened it says which picker it fills.
+  const dialog = document.getElementById("media-library");
+  let target = null;
+  if (dialog) {
+    document.addEventListener("click", (ev) => {
+      const open = ev.target instanceof Element ? ev.target.closest("button[data-library]") : null;
+      if (open) {
+        target = pickerOf(open);
+        dialog.showModal();
+        const first = dialog.querySelector("#media-filter");
+        if (first) first.focus();
+        return;
+      }
+      const choose = ev.target instanceof Element ? ev.target.closest("button[data-choose]") : null;
+      if (choose && target) {
+        target.value = choose.dataset.choose;
+        chosen(target);
+        changed();
+        dialog.close();
+        target.focus();
+      }
+    });
+    const filter = dialog.querySelector("#media-filter");
+    if (filter) filter.addEventListener("input", () => {
+      const q = filter.value.trim().toLowerCase();
+      dialog.querySelectorAll("button[data-choose]").forEach((b) => {
+        b.parentElement.hidden = q !== "" && !(b.dataset.text || "").toLowerCase().includes(q);
+      });
+    });
+  }
+
   // Autosave and the soft lock.
-  const form = document.getElementById("story-form");
-  let dirty = false, saving = false;
-  function changed() { dirty = true; }
   if (form && form.dataset.autosave) {
     form.addEventListener("input", changed);
     form.addEventListener("change", changed);
@@ -82,6 +183,9 @@
           dirty = true;
           if (status) status.textContent = body.error || `Not saved (${res.status})`;
         }
+      } catch (e) {
+        dirty = true;
+        if (status) status.textContent = `Not saved: ${e.message}`;
       } finally { saving = false; }
     };
     window.newsroomAutosave = autosave;
@@ -97,16 +201,10 @@
     window.newsroomLockBeat = beat;
     beat(); setInterval(beat, 20000);
     window.addEventListener("beforeunload", (ev) => { if (dirty) { ev.preventDefault(); } });
+    // Leaving the page ends this user's lock at once (otherwise it runs out on its own).
+    window.addEventListener("pagehide", () => {
+      navigator.sendBeacon(form.dataset.unlock, new URLSearchParams({ csrf }));
+    });
+    window.addEventListener("pageshow", (ev) => { if (ev.persisted) beat(); });
   }
-
-  // The Lead image picker fills caption and credit from the library when they are empty.
-  const pick = document.getElementById("f-image_asset");
-  if (pick) pick.addEventListener("change", () => {
-    const opt = pick.selectedOptions[0];
-    if (!opt) return;
-    for (const f of ["caption", "credit", "alt"]) {
-      const input = document.getElementById(`f-image_${f}`);
-      if (input && !input.value && opt.dataset[f]) input.value = opt.dataset[f];
-    }
-  });
 })();
