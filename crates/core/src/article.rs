@@ -129,7 +129,67 @@ pub struct Correction {
     pub note: String,
 }
 
+/// May `c` appear in an XML 1.0 document, and so in any page, feed or sitemap? Not the C0
+/// controls other than tab, newline and carriage return (NUL among them), nor U+FFFE and U+FFFF.
+pub fn xml_char(c: char) -> bool {
+    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+}
+
+fn drop_forbidden(s: &mut String) {
+    if !s.chars().all(xml_char) {
+        s.retain(xml_char);
+    }
+}
+
 impl Article {
+    /// The story without the characters no page or feed may carry ([`xml_char`]), from every text
+    /// it holds. Every way into the store goes through this, so what one channel let in cannot
+    /// break what another writes out.
+    pub fn without_forbidden_chars(&self) -> Article {
+        let mut a = self.clone();
+        let opt = |o: &mut Option<String>| o.iter_mut().for_each(drop_forbidden);
+        drop_forbidden(&mut a.headline);
+        drop_forbidden(&mut a.section.name);
+        opt(&mut a.deck);
+        opt(&mut a.source);
+        opt(&mut a.canonical_url);
+        opt(&mut a.based_on);
+        drop_forbidden(&mut a.language);
+        a.authors.iter_mut().chain(a.tags.iter_mut()).for_each(drop_forbidden);
+        a.corrections.iter_mut().for_each(|c| drop_forbidden(&mut c.note));
+        if let Some(img) = &mut a.lead_image {
+            drop_forbidden(&mut img.alt);
+            opt(&mut img.asset);
+            opt(&mut img.title);
+            opt(&mut img.caption);
+            opt(&mut img.credit);
+        }
+        for b in &mut a.body {
+            match b {
+                Block::Paragraph { text } | Block::Heading { text, .. } => drop_forbidden(text),
+                Block::Quote { text, cite } => {
+                    drop_forbidden(text);
+                    opt(cite);
+                }
+                Block::List { items, .. } => items.iter_mut().for_each(drop_forbidden),
+                Block::Image { asset, alt, caption, credit } => {
+                    drop_forbidden(alt);
+                    opt(asset);
+                    opt(caption);
+                    opt(credit);
+                }
+                Block::Embed { url } => drop_forbidden(url),
+                Block::Recommended => {}
+                Block::Related { publication, headline, url } => {
+                    drop_forbidden(publication);
+                    drop_forbidden(headline);
+                    opt(url);
+                }
+            }
+        }
+        a
+    }
+
     /// When readers may first see the story: the later of its publication time and its embargo.
     pub fn visible_from(&self) -> Option<Timestamp> {
         match (self.published_at, self.embargo) {

@@ -343,3 +343,92 @@ fn xsd_valid(xmllint: &Path, xsd: &Path, file: &Path) {
         [OsStr::new("--noout"), OsStr::new("--nonet"), OsStr::new("--schema"), xsd.as_os_str(), file.as_os_str()];
     judge(xmllint, &args);
 }
+
+/// What a feed reader decodes from every feed, and what xmllint reads in the news sitemap, when a
+/// story carries markup in its deck, a control character in its headline and an absolute Related
+/// link: text stays text (RSS `<description>` is HTML by convention, so it is escaped twice), the
+/// control character is gone from everything written, and the link is the one the editor gave.
+#[test]
+fn hostile_text_stays_text_in_every_feed_and_the_news_sitemap() {
+    let Some(j) = judges("newsdesk::feeds_hostile_text") else { return };
+    let server = Server::demo();
+    let out = newsdesk(&server.data, &["user", "token", "editor@newsdesk.example"]);
+    let token = String::from_utf8(out.stdout).unwrap().trim().to_string();
+    let call = |path: &str, body: serde_json::Value| -> serde_json::Value {
+        let res = ureq::post(&format!("{}{path}", server.url))
+            .set("authorization", &format!("Bearer {token}"))
+            .send_json(body)
+            .unwrap_or_else(|e| panic!("{path}: {e}"));
+        res.into_json().unwrap()
+    };
+    let story = serde_json::json!({
+        "headline": "Harbour\u{1} board meets <b>again</b>",
+        "deck": "<img src=x onerror=alert(1)>",
+        "section": "Europe",
+        "body": [
+            { "type": "paragraph", "text": "<script>alert(2)</script> The board met at noon." },
+            { "type": "related", "publication": "Port Authority", "headline": "The statement", "url": "https://example.invalid/statement" }
+        ]
+    });
+    let v = call("/api/v1/admin/articles", story);
+    let id = v["data"]["id"].as_i64().unwrap();
+    assert_eq!(
+        v["data"]["headline"], "Harbour board meets <b>again</b>",
+        "the control character is dropped on the way in"
+    );
+    for step in ["submit", "start_edit", "publish"] {
+        call(&format!("/api/v1/admin/articles/{id}/transitions"), serde_json::json!({ "action": step }));
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let mut xml = vec![];
+    for path in ["/feed.xml", "/atom.xml", "/europe/feed.xml", "/europe/atom.xml", "/feed.json", "/sitemaps/news.xml"] {
+        let (status, body) = server.get(path);
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.contains('\u{1}'), "{path} carries the control character");
+        assert!(
+            !body.contains(&format!("{}https:", server.url)),
+            "{path} glued the site's address to an absolute link"
+        );
+        if body.contains("Port Authority") {
+            assert!(body.contains("https://example.invalid/statement"), "{path} lost the Related link");
+        }
+        let file = save(dir.path(), &path[1..].replace('/', "_"), &body);
+        if path.ends_with(".xml") {
+            xml.push(file);
+        }
+    }
+    let mut lint = vec![OsStr::new("--noout"), OsStr::new("--nonet")];
+    lint.extend(xml.iter().map(|p| p.as_os_str()));
+    judge(&j.xmllint, &lint);
+    let feeds: Vec<&OsStr> = xml.iter().filter(|p| !p.ends_with("sitemaps_news.xml")).map(|p| p.as_os_str()).collect();
+    judge(&j.feed_wellformed, &feeds);
+
+    // feedparser's reading of every field that it takes as HTML: no element of a payload in it.
+    let python = std::fs::read_to_string(&j.feed_wellformed).unwrap();
+    let python = python.lines().next().unwrap().trim_start_matches("#!").trim().to_string();
+    let script = r#"
+import sys, json, feedparser
+bad = []
+for path in sys.argv[1:]:
+    feed = feedparser.parse(path)
+    for key in ("title_detail", "subtitle_detail"):
+        d = feed.feed.get(key)
+        if d and d.get("type") == "text/html" and ("<img" in d["value"] or "<script" in d["value"]):
+            bad.append((path, "feed." + key, d["value"]))
+    for e in feed.entries:
+        details = [("title", e.get("title_detail")), ("summary", e.get("summary_detail"))]
+        details += [("content", c) for c in e.get("content", [])]
+        for name, d in details:
+            if d and d.get("type") in ("text/html", "application/xhtml+xml"):
+                v = d["value"]
+                if "<img" in v or "<script" in v:
+                    bad.append((path, name, v))
+print(json.dumps(bad))
+"#;
+    let mut args = vec![OsStr::new("-c"), OsStr::new(script)];
+    args.extend(feeds.iter().copied());
+    let out = judge(Path::new(&python), &args);
+    assert_eq!(out.trim(), "[]", "markup from the story survived in what feedparser decoded");
+    let (_, rss) = server.get("/feed.xml");
+    assert!(rss.contains("<description>&amp;lt;img src=x onerror=alert(1)&amp;gt;</description>"), "{rss}");
+}

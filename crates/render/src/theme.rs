@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use minijinja::{Environment, UndefinedBehavior};
+use newsdesk_core::article::xml_char;
 use serde::Serialize;
 
 /// The default theme, compiled into the binary.
@@ -104,32 +105,59 @@ pub(crate) fn is_safe_name(name: &str) -> bool {
 }
 
 /// Escapes `& < > " '` in HTML output, as HTML needs; minijinja's default also escapes `/`, which
-/// only bloats every URL on the page.
+/// only bloats every URL on the page. Every string written, escaped or not, loses the characters
+/// XML 1.0 forbids (C0 controls but tab, newline and carriage return; U+FFFE, U+FFFF), so one
+/// stray control character in a headline can never make a feed or sitemap unreadable.
 fn html_formatter(
     out: &mut minijinja::Output,
     state: &mut minijinja::State,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
-    match (state.auto_escape(), value.as_str()) {
-        (minijinja::AutoEscape::Html, Some(s)) if !value.is_safe() => {
-            let mut last = 0;
-            for (i, b) in s.bytes().enumerate() {
-                let rep = match b {
-                    b'&' => "&amp;",
-                    b'<' => "&lt;",
-                    b'>' => "&gt;",
-                    b'"' => "&quot;",
-                    b'\'' => "&#39;",
-                    _ => continue,
-                };
-                out.write_str(&s[last..i]).map_err(minijinja::Error::from)?;
-                out.write_str(rep).map_err(minijinja::Error::from)?;
-                last = i + 1;
-            }
-            out.write_str(&s[last..]).map_err(minijinja::Error::from)
+    let escape = state.auto_escape();
+    match value.as_str() {
+        Some(s) if matches!(escape, minijinja::AutoEscape::Html) && !value.is_safe() => {
+            write_html(out, s).map_err(minijinja::Error::from)
+        }
+        Some(s) if value.is_safe() || matches!(escape, minijinja::AutoEscape::None) => {
+            write_text(out, s).map_err(minijinja::Error::from)
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
+}
+
+fn write_text(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    if s.chars().all(xml_char) {
+        return out.write_str(s);
+    }
+    s.split(|c| !xml_char(c)).try_for_each(|part| out.write_str(part))
+}
+
+fn write_html(out: &mut impl std::fmt::Write, s: &str) -> std::fmt::Result {
+    let mut last = 0;
+    for (i, c) in s.char_indices() {
+        let rep = match c {
+            '&' => "&amp;",
+            '<' => "&lt;",
+            '>' => "&gt;",
+            '"' => "&quot;",
+            '\'' => "&#39;",
+            c if !xml_char(c) => "",
+            _ => continue,
+        };
+        out.write_str(&s[last..i])?;
+        out.write_str(rep)?;
+        last = i + c.len_utf8();
+    }
+    out.write_str(&s[last..])
+}
+
+/// The `as_html` filter: plain text made into HTML text (escaped once), for the feed fields whose
+/// content is HTML by convention (RSS `<description>`): the template then escapes it again as
+/// XML, so a reader decodes it once back to HTML and shows the text, never live markup.
+fn as_html(s: String) -> String {
+    let mut out = String::with_capacity(s.len() + 16);
+    write_html(&mut out, &s).expect("writing to a String");
+    out
 }
 
 fn build_env(dir: Option<&Path>) -> Environment<'static> {
@@ -138,6 +166,7 @@ fn build_env(dir: Option<&Path>) -> Environment<'static> {
     // Bounds a runaway loop in a theme instead of hanging a worker.
     env.set_fuel(Some(5_000_000));
     env.set_formatter(html_formatter);
+    env.add_filter("as_html", as_html);
     env.add_filter("slug", |s: String| newsdesk_core::Slug::from_title(&s).map_or_else(String::new, String::from));
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("the embedded default theme is checked by the tests");

@@ -89,11 +89,11 @@ pub(super) fn insert_article(
     actor: &str,
     now: Timestamp,
 ) -> Result<SaveOutcome, StoreError> {
+    let article = &settle_visibility(&article.without_forbidden_chars(), now);
     let section = section_id(tx, &article.section)?;
     let source = source_id(tx, article.source.as_deref())?;
     let slug = free_slug(tx, section, &article.slug, None)?;
     let now_us = now.as_microsecond();
-    let article = &settle_visibility(article, now);
     tx.prepare_cached(
         "INSERT INTO articles (section_id, slug, headline, deck, lead_image, body, source_id, language, canonical_url, \
          state, published_at, updated_at, created_at, modified_at, external_id, revision, embargo_until, based_on, \
@@ -146,7 +146,7 @@ pub(super) fn update_article(
         .optional()?
         .ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
     let old: Article = serde_json::from_str(&old_snapshot)?;
-    let article = &settle_visibility(article, now);
+    let article = &settle_visibility(&article.without_forbidden_chars(), now);
     // A new version from the source updates the story where the newsroom filed it: the section is
     // an editorial decision, not the provider's.
     let article =

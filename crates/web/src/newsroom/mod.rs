@@ -48,6 +48,11 @@ pub const SESSION_COOKIE: &str = "nd_session";
 /// Largest upload to the media library.
 pub const MAX_UPLOAD_BYTES: usize = newsdesk_ingest::image::MAX_BYTES;
 
+/// The newsroom's Content-Security-Policy: its own scripts, styles and pictures (uploads show
+/// as `blob:` previews), posts only to itself, never framed.
+pub const NEWSROOM_CSP: &str = "default-src 'self'; img-src 'self' data: blob:; style-src 'self'; script-src 'self'; \
+     object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
 /// Who may call a route: anyone (the sign-in pages), or a signed-in user of at least this role.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Access {
@@ -176,9 +181,20 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let Some(route) = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()) else {
         return refuse(StatusCode::NOT_FOUND, "There is nothing at this address.");
     };
-    let Some(rule) = access(&method, &route) else {
-        tracing::error!(%method, route, "newsroom route missing from the policy table; refused");
-        return gate(refuse(StatusCode::FORBIDDEN, "This action is not allowed."));
+    // HEAD is GET without the body, so it follows GET's rule.
+    let rule = if method == Method::HEAD { access(&Method::GET, &route) } else { access(&method, &route) };
+    let Some(rule) = rule else {
+        let allowed: Vec<&str> = POLICY.iter().filter(|(_, p, _)| *p == route).map(|(m, _, _)| *m).collect();
+        if allowed.is_empty() {
+            tracing::error!(%method, route, "newsroom route missing from the policy table; refused");
+            return gate(refuse(StatusCode::FORBIDDEN, "This action is not allowed."));
+        }
+        let allow = if allowed.contains(&"GET") { format!("{}, HEAD", allowed.join(", ")) } else { allowed.join(", ") };
+        let mut resp = gate(refuse(StatusCode::METHOD_NOT_ALLOWED, "This address does not take that method."));
+        if let Ok(v) = HeaderValue::from_str(&allow) {
+            resp.headers_mut().insert(header::ALLOW, v);
+        }
+        return resp;
     };
     let changes_state = !matches!(method, Method::GET | Method::HEAD);
     if changes_state && !same_origin(&state, req.headers()) {
@@ -191,7 +207,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let (mut req, signed) = match (rule, signed) {
         (Anyone, s) => (req, s),
-        (AtLeast(_), None) if method == Method::GET => {
+        (AtLeast(_), None) if matches!(method, Method::GET | Method::HEAD) => {
             let next_path = req.uri().path_and_query().map_or("/newsroom", |p| p.as_str());
             let to = format!("/newsroom/login?next={}", urlencode(next_path));
             return gate(Redirect::to(&to).into_response());
@@ -215,9 +231,12 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         req.extensions_mut().insert(s);
     }
     let mut resp = next.run(req).await;
-    // Back-office pages are private and never cached by anyone.
-    resp.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    resp.headers_mut().insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // Back-office pages are private and never cached by anyone, framed by no one, and load
+    // nothing from other hosts.
+    let h = resp.headers_mut();
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(NEWSROOM_CSP));
     resp
 }
 
@@ -250,7 +269,8 @@ async fn session_of(state: &AppState, headers: &HeaderMap, now: Timestamp) -> Re
 }
 
 /// A state-changing request must carry the session's CSRF token: in the `x-csrf-token` header
-/// (scripts), the `csrf` form field (forms), or the `csrf` query parameter (raw uploads).
+/// (scripts, uploads) or the `csrf` form field (forms). Never in the query string, where it
+/// would end up in logs, history and Referer headers.
 async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
     let bad = || {
         refuse(
@@ -260,11 +280,6 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
     };
     if let Some(v) = req.headers().get("x-csrf-token") {
         return if v.to_str().is_ok_and(|v| auth::same_secret(v, expected)) { Ok(req) } else { Err(bad()) };
-    }
-    if let Some(q) = req.uri().query()
-        && let Some((_, v)) = form_urlencoded::parse(q.as_bytes()).find(|(k, _)| k == "csrf")
-    {
-        return if auth::same_secret(&v, expected) { Ok(req) } else { Err(bad()) };
     }
     let is_form = req
         .headers()

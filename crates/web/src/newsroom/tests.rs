@@ -763,3 +763,55 @@ async fn a_soft_lock_is_hidden_when_nobody_else_has_the_story_and_released_when_
     assert_eq!(left.status, StatusCode::NO_CONTENT);
     assert!(lock(editor).await.body.contains(r#""others":[]"#));
 }
+
+#[tokio::test]
+async fn head_follows_get_and_other_methods_get_405_with_allow() {
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let id = n.story(Role::Editor, WorkflowState::InEdit, "Methods story");
+    let head = n.send("HEAD", "/newsroom", Some(editor), &[], "").await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert_eq!(n.send("HEAD", "/newsroom", None, &[], "").await.status, StatusCode::SEE_OTHER);
+    let contributor = n.person(Role::Contributor);
+    assert_eq!(n.send("HEAD", "/newsroom/audit", Some(contributor), &[], "").await.status, StatusCode::FORBIDDEN);
+    for (method, path, allow) in [
+        ("DELETE", format!("/newsroom/stories/{id}"), "GET, POST, HEAD"),
+        ("PUT", "/newsroom/login".to_string(), "GET, POST, HEAD"),
+        ("PATCH", format!("/newsroom/stories/{id}/action"), "POST"),
+    ] {
+        let r = n.send(method, &path, Some(editor), &[], "").await;
+        assert_eq!(r.status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+        assert_eq!(r.headers.get(header::ALLOW).and_then(|v| v.to_str().ok()), Some(allow), "{method} {path}");
+    }
+}
+
+#[tokio::test]
+async fn every_response_is_hardened_and_the_csrf_token_never_rides_in_the_query_string() {
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let header = |r: &Reply, name: &str| r.headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let home = n.get("/", None).await;
+    assert_eq!(header(&home, "content-security-policy"), crate::READER_CSP);
+    assert_eq!(header(&home, "x-content-type-options"), "nosniff");
+    assert_eq!(header(&home, "x-frame-options"), "SAMEORIGIN");
+    let missing = n.get("/no-such-section/no-such-story", None).await;
+    assert_eq!(
+        (missing.status, header(&missing, "content-security-policy").as_str()),
+        (StatusCode::NOT_FOUND, crate::READER_CSP)
+    );
+    let api = n.get("/api/v1/articles", None).await;
+    assert_eq!(header(&api, "x-content-type-options"), "nosniff");
+    let desk = n.get("/newsroom", Some(editor)).await;
+    assert_eq!(header(&desk, "content-security-policy"), NEWSROOM_CSP);
+    assert_eq!(header(&desk, "x-frame-options"), "DENY");
+    // The page's own script and styles come from the site, which the policy allows.
+    assert!(desk.body.contains(r#"<script src="/newsroom/assets/newsroom.js" defer></script>"#));
+
+    let id = n.story(Role::Editor, WorkflowState::InEdit, "Token story");
+    let r = n.send("POST", &format!("/newsroom/stories/{id}/lock?csrf={}", editor.csrf), Some(editor), &[], "").await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN, "a token in the query string is not taken");
+    let r = n
+        .send("POST", &format!("/newsroom/stories/{id}/lock"), Some(editor), &[("x-csrf-token", &editor.csrf)], "")
+        .await;
+    assert_eq!(r.status, StatusCode::OK);
+}
