@@ -366,7 +366,7 @@ pub(crate) fn search(index: &SearchIndex, q: &SearchQuery) -> Result<Results, Se
             snippet = escape(&lead);
         }
         let deck = s(f.deck);
-        let source = s(f.source);
+        let source = s(f.source_name);
         hits.push(Hit {
             id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
             path: s(f.path),

@@ -203,7 +203,24 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
             article.lead_image.as_ref().and_then(|i| i.asset.as_deref()).context("demo article without an image")?;
         let svg = crate::art::cover(&article.headline, article.section.slug.as_str());
         let path = media_dir.join(image);
-        std::fs::write(&path, svg).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, &svg).with_context(|| format!("cannot write {}", path.display()))?;
+        // The covers are in the media library like any upload, with the stories' alt text,
+        // caption and credit, so editors can find and reuse them.
+        let lead = article.lead_image.as_ref();
+        let entry = newsdesk_store::NewMedia {
+            file: image,
+            sha256: &newsdesk_web::api::hash_key(&svg),
+            mime: "image/svg+xml",
+            width: 1200,
+            height: 675,
+            bytes: svg.len() as u64,
+            original_name: Some(image),
+            alt: lead.map_or("", |l| l.alt.as_str()),
+            caption: lead.and_then(|l| l.caption.as_deref()),
+            credit: lead.and_then(|l| l.credit.as_deref()),
+            uploaded_by: None,
+        };
+        store.add_media(&entry, now).with_context(|| format!("cannot add {image} to the media library"))?;
         store
             .save_article(article, Some(&format!("demo:{i}")), "demo", now)
             .with_context(|| format!("cannot store sample article {:?}", article.headline))?;

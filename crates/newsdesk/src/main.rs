@@ -211,6 +211,11 @@ struct SiteArgs {
     #[arg(long, env = "NEWSDESK_FEED_EXCERPTS")]
     feed_excerpts: bool,
 
+    /// A reverse proxy in front of the site (repeat, or comma-separate): only from these
+    /// addresses is `X-Forwarded-For` believed, to tell clients apart for sign-in throttling.
+    #[arg(long = "trusted-proxy", env = "NEWSDESK_TRUSTED_PROXY", value_delimiter = ',', value_name = "IP")]
+    trusted_proxies: Vec<std::net::IpAddr>,
+
     /// Re-read the theme on every request and skip the page cache (for theme editing).
     #[arg(long, env = "NEWSDESK_DEV_RELOAD")]
     dev_reload: bool,

@@ -233,14 +233,16 @@ fn image_view(img: &LeadImage) -> ImageView {
     }
 }
 
-pub fn card(a: &Article, tz: &TimeZone) -> ArticleCard {
+/// A story as lists show it. Its date is written in `language`, the page's (a list's chrome
+/// speaks one language whatever its stories' are); on its own page, in the story's.
+pub fn card(a: &Article, tz: &TimeZone, language: &str) -> ArticleCard {
     ArticleCard {
         id: a.id.map_or(0, |i| i.0),
         url: a.path(),
         headline: a.headline.clone(),
         deck: a.deck.clone(),
         section: SectionLink { name: a.section.name.clone(), url: a.section.url() },
-        date: a.published_at.map(|t| date_view(t, tz, &a.language)),
+        date: a.published_at.map(|t| date_view(t, tz, language)),
         image: a.lead_image.as_ref().map(image_view),
         source: a.source.clone(),
         reading_minutes: a.reading_minutes(),
@@ -249,7 +251,7 @@ pub fn card(a: &Article, tz: &TimeZone) -> ArticleCard {
 }
 
 pub fn article_view(a: &Article, tz: &TimeZone, site_url: &str) -> ArticleView {
-    let card = card(a, tz);
+    let card = card(a, tz, &a.language);
     ArticleView {
         updated: a.updated_at.filter(|u| a.published_at.is_none_or(|p| u > &p)).map(|t| date_view(t, tz, &a.language)),
         canonical_url: a.canonical_url.clone().unwrap_or_else(|| format!("{site_url}{}", card.url)),

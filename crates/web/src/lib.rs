@@ -55,6 +55,9 @@ pub struct SiteConfig {
     pub api_rate_per_minute: u32,
     /// WebSub hub the feeds advertise and the hook worker pings on every change.
     pub websub_hub: Option<String>,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in throttling counts per
+    /// client address; behind a proxy, every client would otherwise share the proxy's).
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 impl Default for SiteConfig {
@@ -68,6 +71,7 @@ impl Default for SiteConfig {
             feed_full_text: true,
             api_rate_per_minute: 600,
             websub_hub: None,
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -86,6 +90,8 @@ pub struct AppState {
     pub views: Arc<views::ViewCounter>,
     /// The full-text index; `None` until one is opened (`with_search`).
     pub search: Option<Arc<newsdesk_derive::SearchIndex>>,
+    /// Password checks that may run at once (see `newsroom::auth::CONCURRENT_PASSWORD_CHECKS`).
+    pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -100,6 +106,7 @@ impl AppState {
             derived: Arc::default(),
             views: Arc::default(),
             search: None,
+            password_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::auth::CONCURRENT_PASSWORD_CHECKS)),
         }
     }
 

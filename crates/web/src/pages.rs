@@ -148,7 +148,7 @@ pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
 }
 
 fn home(state: &AppState) -> Result<Rendered, AppError> {
-    let tz = &state.site.time_zone;
+    let (tz, lang) = (&state.site.time_zone, state.site.language.as_str());
     let site = site_view(state, None)?;
     // The editors' pins come first, in their order; the rest fills by time.
     let pinned = state.store.front_pins("")?;
@@ -161,9 +161,9 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
     latest.truncate(5);
     let lead_index =
         if pinned.is_empty() { latest.iter().position(|a| a.lead_image.is_some()).unwrap_or(0) } else { 0 };
-    let lead = latest.get(lead_index).map(|a| card(a, tz));
+    let lead = latest.get(lead_index).map(|a| card(a, tz, lang));
     let top: Vec<ArticleCard> =
-        latest.iter().enumerate().filter(|(i, _)| *i != lead_index).map(|(_, a)| card(a, tz)).take(4).collect();
+        latest.iter().enumerate().filter(|(i, _)| *i != lead_index).map(|(_, a)| card(a, tz, lang)).take(4).collect();
     let mut shown: HashSet<i64> = lead.iter().chain(&top).map(|c| c.id).collect();
     let mut sections = vec![];
     for nav in &site.sections {
@@ -174,14 +174,14 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
             .iter()
             .filter(|a| !shown.contains(&a.id.map_or(0, |i| i.0)))
             .take(4)
-            .map(|a| card(a, tz))
+            .map(|a| card(a, tz, lang))
             .collect();
         shown.extend(cards.iter().map(|c| c.id));
         if !cards.is_empty() {
             sections.push(SectionBlock::new(nav.name.clone(), nav.url.clone(), cards));
         }
     }
-    let most_read = derived(state)?.most_read.iter().map(|a| card(a, tz)).collect();
+    let most_read = derived(state)?.most_read.iter().map(|a| card(a, tz, lang)).collect();
     let page = HomePage {
         most_read,
         jsonld: script_json(&site_jsonld(&site)),
@@ -241,7 +241,7 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     };
     let view = SectionPage {
         profile,
-        most_read: most_read.iter().map(|a| card(a, &state.site.time_zone)).collect(),
+        most_read: most_read.iter().map(|a| card(a, &state.site.time_zone, &state.site.language)).collect(),
         kind: scope.kind(),
         // Archives are closed periods: nothing new arrives, so they have no feeds.
         feeds: if matches!(scope, ListScope::Archive(_)) {
@@ -249,7 +249,7 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
         } else {
             FeedLink::all(&format!("{} — {name}", site.name), &url)
         },
-        articles: articles.iter().map(|a| card(a, &state.site.time_zone)).collect(),
+        articles: articles.iter().map(|a| card(a, &state.site.time_zone, &state.site.language)).collect(),
         prev_url: match page {
             1 => None,
             2 => Some(url.clone()),
@@ -277,7 +277,7 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
     let section = article.section.slug.to_string();
     let section = section.as_str();
     resolve_related(state, &mut article)?;
-    let tz = &state.site.time_zone;
+    let (tz, lang) = (&state.site.time_zone, state.site.language.as_str());
     let id = article.id.map_or(0, |i| i.0);
     let derived = derived(state)?;
     let recent = &derived.recent;
@@ -307,9 +307,9 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
         feeds: feed_links,
         site,
         article: view,
-        recommended: recommended.iter().map(|a| card(a, tz)).collect(),
-        explore: explore.iter().map(|a| card(a, tz)).collect(),
-        related_stories: related_stories.iter().map(|a| card(a, tz)).collect(),
+        recommended: recommended.iter().map(|a| card(a, tz, lang)).collect(),
+        explore: explore.iter().map(|a| card(a, tz, lang)).collect(),
+        related_stories: related_stories.iter().map(|a| card(a, tz, lang)).collect(),
     };
     let mut rendered = Rendered::html(
         state.theme.render("article.html", &page)?,

@@ -323,7 +323,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
                 url: h.path.clone(),
                 headline: h.headline.clone(),
                 section: SectionLink { name: h.section.clone(), url: format!("/{}", h.section_slug) },
-                date: date_view(h.published, tz, &h.language),
+                date: date_view(h.published, tz, &st.site.language),
                 source: h.source.clone(),
                 snippet_html: h.snippet.clone(),
             })

@@ -224,3 +224,19 @@ proptest::proptest! {
         }
     }
 }
+
+#[tokio::test]
+async fn results_credit_the_agency_as_written_and_date_stories_in_the_pages_language() {
+    let (_dir, state) = site();
+    let turkish = Article {
+        source: Some("AA".into()),
+        language: "tr".into(),
+        ..story("Liman onarımdan sonra yeniden açıldı", "Rıhtım yeniden inşa edildi.")
+    };
+    let dated = Article { published_at: Some("2025-11-15T10:00:00Z".parse().unwrap()), ..turkish };
+    state.store.save_article(&dated, None, "t", Timestamp::now()).unwrap();
+    search::rebuild(&state.store, state.search.as_ref().unwrap()).unwrap();
+    let (_, page) = get(&state, "/search?q=liman").await;
+    assert!(page.contains(" · AA</p>"), "the agency as credited, not lowercased: {page}");
+    assert!(page.contains("November 15, 2025") && !page.contains("Kasım"), "the page's language: {page}");
+}

@@ -330,3 +330,51 @@ async fn date_archives_in_the_site_time_zone() {
     let (_, day11) = istanbul.html("/archive/2025/09/11").await;
     assert!(day11.contains(">Late story<") && !day11.contains(">Main story<"), "{day11}");
 }
+
+#[tokio::test]
+async fn a_list_speaks_the_sites_language_and_its_lead_picture_is_fetched_first() {
+    let site = TestSite::new();
+    let pictured = |headline: &str, language: &str, published: &str| Article {
+        language: language.into(),
+        lead_image: Some(LeadImage {
+            asset: Some(format!("{}.jpg", Slug::from_title(headline).unwrap().as_str())),
+            alt: "A picture".into(),
+            title: None,
+            caption: None,
+            credit: None,
+            source_url: None,
+        }),
+        ..crate::test_support::article(headline, "Europe", published)
+    };
+    let store = &site.state.store;
+    store
+        .save_article(
+            &pictured("Liman yeniden açıldı", "tr", "2025-11-15T10:00:00Z"),
+            None,
+            "t",
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+    store
+        .save_article(
+            &pictured("Le port rouvre ses portes", "fr", "2025-11-14T10:00:00Z"),
+            None,
+            "t",
+            jiff::Timestamp::now(),
+        )
+        .unwrap();
+    for path in ["/", "/europe"] {
+        let (_, html) = site.html(path).await;
+        assert!(html.contains("November 15, 2025") && html.contains("November 14, 2025"), "{path}: {html}");
+        assert!(
+            !html.contains("Kasım") && !html.contains("novembre"),
+            "{path}: a story's language leaks into the chrome"
+        );
+        assert!(html.contains(r#"class="card-title" lang="tr""#), "{path}: the headline keeps its language");
+    }
+    let (_, home) = site.html("/").await;
+    let lead = home.split(r#"class="card card-lead""#).nth(1).unwrap().split("</article>").next().unwrap();
+    assert!(lead.contains(r#"fetchpriority="high""#) && !lead.contains("loading=\"lazy\""), "{lead}");
+    let (_, page) = site.html("/europe/liman-yeniden-acildi").await;
+    assert!(page.contains("15 Kasım 2025"), "a story's own page dates it in its language");
+}

@@ -256,30 +256,49 @@ impl Store {
         )?)
     }
 
-    pub fn record_login_failure(&self, keys: &[&str], now: Timestamp) -> Result<(), StoreError> {
+    /// Counts a sign-in attempt against every key *before* its password is checked, in one
+    /// write transaction, so concurrent attempts cannot all slip under a limit: `None` when any
+    /// key already has its limit of attempts since `since` (nothing is written), else the ids of
+    /// the rows written. A successful sign-in takes its rows back ([`Store::forget_login_attempt`]).
+    pub fn claim_login_attempt(
+        &self,
+        keys: &[(&str, i64)],
+        since: Timestamp,
+        now: Timestamp,
+    ) -> Result<Option<Vec<i64>>, StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        for key in keys {
-            tx.execute("INSERT INTO login_failures (key, at) VALUES ($1, $2)", params![key, now.as_microsecond()])?;
+        for (key, limit) in keys {
+            let n: i64 = tx
+                .prepare_cached("SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2")?
+                .query_row(params![key, since.as_microsecond()], |r| r.get(0))?;
+            if n >= *limit {
+                return Ok(None);
+            }
         }
-        // Old failures matter to no throttle; keep the table small.
-        tx.execute("DELETE FROM login_failures WHERE at < $1", [now.as_microsecond() - 86_400_000_000])?;
+        let mut ids = Vec::with_capacity(keys.len());
+        for (key, _) in keys {
+            tx.prepare_cached("INSERT INTO login_failures (key, at) VALUES ($1, $2)")?
+                .execute(params![key, now.as_microsecond()])?;
+            ids.push(tx.last_insert_rowid());
+        }
+        // Old attempts matter to no throttle; keep the table small.
+        tx.prepare_cached("DELETE FROM login_failures WHERE at < $1")?
+            .execute([now.as_microsecond() - 86_400_000_000])?;
         tx.commit()?;
-        Ok(())
+        Ok(Some(ids))
     }
 
-    pub fn login_failures_since(&self, key: &str, since: Timestamp) -> Result<i64, StoreError> {
-        let conn = lock(&self.reader);
-        Ok(conn.query_row(
-            "SELECT COUNT(*) FROM login_failures WHERE key = $1 AND at >= $2",
-            params![key, since.as_microsecond()],
-            |r| r.get(0),
-        )?)
-    }
-
-    pub fn clear_login_failures(&self, key: &str) -> Result<(), StoreError> {
-        let conn = lock(&self.writer);
-        conn.execute("DELETE FROM login_failures WHERE key = $1", [key])?;
+    /// A sign-in succeeded: its attempt rows are taken back, and the account's earlier failures
+    /// are forgotten (the address's stay).
+    pub fn forget_login_attempt(&self, ids: &[i64], account_key: &str) -> Result<(), StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        for id in ids {
+            tx.prepare_cached("DELETE FROM login_failures WHERE rowid = $1")?.execute([id])?;
+        }
+        tx.prepare_cached("DELETE FROM login_failures WHERE key = $1")?.execute([account_key])?;
+        tx.commit()?;
         Ok(())
     }
 

@@ -98,17 +98,24 @@ pub fn throttle_keys(email: &str, address: Option<&str>) -> Vec<String> {
     keys
 }
 
-/// Whether more attempts are refused for now, by account or by address.
-pub fn throttled(store: &Store, keys: &[String], now: Timestamp) -> Result<bool, StoreError> {
-    let since = now - THROTTLE_WINDOW;
-    for key in keys {
-        let limit = if key.starts_with("account:") { MAX_FAILURES_PER_ACCOUNT } else { MAX_FAILURES_PER_ADDRESS };
-        if store.login_failures_since(key, since)? >= limit {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+/// Counts a sign-in attempt before its password is checked (see
+/// [`Store::claim_login_attempt`]): `None` when the account or the address has used up its
+/// attempts for now, else the attempt's rows, to give back if the password is right.
+pub fn claim_attempt(store: &Store, keys: &[String], now: Timestamp) -> Result<Option<Vec<i64>>, StoreError> {
+    let limits: Vec<(&str, i64)> = keys
+        .iter()
+        .map(|k| {
+            (k.as_str(), if k.starts_with("account:") { MAX_FAILURES_PER_ACCOUNT } else { MAX_FAILURES_PER_ADDRESS })
+        })
+        .collect();
+    store.claim_login_attempt(&limits, now - THROTTLE_WINDOW, now)
 }
+
+/// How many password checks run at once: each argon2id check holds 19 MiB, so a burst of
+/// sign-ins is bounded to this many times that, whatever the number of connections.
+pub const CONCURRENT_PASSWORD_CHECKS: usize = 4;
+/// How long a sign-in waits for a free password check before it is told to try again (429).
+pub const PASSWORD_CHECK_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[cfg(test)]
 mod tests {

@@ -176,6 +176,17 @@ impl StoryForm {
         tz: &TimeZone,
         media: &dyn Fn(&str) -> bool,
     ) -> Result<Article, Errors> {
+        // A picture the story already shows may stay although the library does not list it (an
+        // imported story's); a picture new to the story must come from the library.
+        let shown = |file: &str| {
+            let lead = base.lead_image.iter().filter_map(|i| i.asset.as_deref());
+            let blocks = base.body.iter().filter_map(|b| match b {
+                Block::Image { asset, .. } => asset.as_deref(),
+                _ => None,
+            });
+            lead.chain(blocks).any(|a| a == file)
+        };
+        let media = &|file: &str| shown(file) || media(file);
         let mut errors = Errors::new();
         let headline = clean(&self.headline);
         if headline.is_empty() {
@@ -224,8 +235,17 @@ impl StoryForm {
             },
         };
         let asset = self.image_asset.trim().to_string();
+        // What the form does not show of the stored picture (its title, where the source keeps
+        // it) stays while the picture does; a wire picture not fetched yet (a reference without a
+        // file) stays until a picture is chosen in its place.
+        let stored = base.lead_image.as_ref().filter(|b| b.asset.as_deref().unwrap_or("") == asset);
         let lead_image = if asset.is_empty() {
-            None
+            stored.filter(|b| b.source_url.is_some()).map(|b| LeadImage {
+                alt: clean(&self.image_alt),
+                caption: opt(&self.image_caption),
+                credit: opt(&self.image_credit),
+                ..b.clone()
+            })
         } else {
             if !media(&asset) {
                 errors.insert("image_asset", "That picture is not in the media library.".into());
@@ -236,10 +256,10 @@ impl StoryForm {
             Some(LeadImage {
                 asset: Some(asset),
                 alt: clean(&self.image_alt),
-                title: None,
+                title: stored.and_then(|b| b.title.clone()),
                 caption: opt(&self.image_caption),
                 credit: opt(&self.image_credit),
-                source_url: None,
+                source_url: stored.and_then(|b| b.source_url.clone()),
             })
         };
         let mut body = Vec::new();

@@ -338,8 +338,25 @@ pub fn session_cookie(state: &AppState, value: &str, max_age_secs: i64) -> Strin
     format!("{SESSION_COOKIE}={value}; Path=/newsroom; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}")
 }
 
-pub(crate) fn peer(req_ext: &axum::http::Extensions) -> Option<String> {
-    req_ext.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip().to_string())
+/// The client's address: the connection's, or, when the connection comes from a trusted reverse
+/// proxy, the nearest address in `X-Forwarded-For` that is not itself a trusted proxy (entries
+/// further left were written by the client and prove nothing).
+pub(crate) fn client_address(state: &AppState, req: &Request) -> Option<String> {
+    let peer = req.extensions().get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())?;
+    let trusted = &state.site.trusted_proxies;
+    if !trusted.contains(&peer) {
+        return Some(peer.to_string());
+    }
+    let forwarded: Vec<std::net::IpAddr> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .filter_map(|a| a.trim().parse().ok())
+        .collect();
+    let client = forwarded.iter().rev().find(|a| !trusted.contains(a)).or(forwarded.first()).copied();
+    Some(client.unwrap_or(peer).to_string())
 }
 
 pub(crate) fn urlencode(s: &str) -> String {

@@ -10,7 +10,7 @@ use newsdesk_core::Role;
 use serde::Deserialize;
 
 use super::views::{render, render_status, ser};
-use super::{Signed, auth, blocking, failure, peer, session_cookie};
+use super::{Signed, auth, blocking, client_address, failure, session_cookie};
 use crate::AppState;
 use crate::api::hash_key;
 
@@ -18,6 +18,8 @@ use crate::api::hash_key;
 const WRONG: &str = "That email and password do not match an account.";
 /// The one answer once attempts are throttled, known account or not.
 const THROTTLED: &str = "Too many attempts. Wait a few minutes, then try again.";
+/// The answer when more people sign in at once than the server checks passwords for.
+const BUSY: &str = "Many people are signing in right now. Try again in a moment.";
 
 #[derive(Debug, Deserialize)]
 pub struct NextQuery {
@@ -44,7 +46,7 @@ pub struct LoginForm {
 }
 
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
-    let address = peer(req.extensions());
+    let address = client_address(&state, &req);
     let Form(form): Form<LoginForm> = match <Form<LoginForm> as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
     {
@@ -56,24 +58,34 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let email = form.email.trim().to_lowercase();
     let (password, addr) = (form.password.clone(), address.clone());
     let em = email.clone();
+    // At most a few password checks at once (each holds 19 MiB); the rest wait briefly, then
+    // are asked to try again.
+    let permit =
+        match tokio::time::timeout(auth::PASSWORD_CHECK_WAIT, state.password_checks.clone().acquire_owned()).await {
+            Ok(Ok(p)) => p,
+            _ => {
+                let ctx = context! { error => BUSY, email, next => safe_next(form.next.as_deref()) };
+                return render_status(StatusCode::TOO_MANY_REQUESTS, "login.html", ctx);
+            }
+        };
     let outcome = blocking(move || {
+        let _permit = permit;
         let keys = auth::throttle_keys(&em, addr.as_deref());
-        if auth::throttled(&st.store, &keys, now).map_err(failure)? {
+        // The attempt is counted before the password is checked, so a burst cannot race past it.
+        let Some(attempt) = auth::claim_attempt(&st.store, &keys, now).map_err(failure)? else {
             return Ok(Err(StatusCode::TOO_MANY_REQUESTS));
-        }
+        };
         let user = st.store.user_by_email(&em).map_err(failure)?.filter(|u| !u.disabled);
         // Unknown accounts are checked against a fixed hash too: same work, same answer.
         let ok = auth::verify_password(user.as_ref().and_then(|u| u.password_hash.as_deref()), &password);
         match user {
             Some(user) if ok => {
                 let token = auth::start_session(&st.store, &user, addr.as_deref(), now).map_err(failure)?;
-                st.store.clear_login_failures(&keys[0]).map_err(failure)?;
+                st.store.forget_login_attempt(&attempt, &keys[0]).map_err(failure)?;
                 st.store.audit(Some(user.id), &user.email, "login", None, addr.as_deref(), now).map_err(failure)?;
                 Ok(Ok(token))
             }
             _ => {
-                let refs: Vec<&str> = keys.iter().map(String::as_str).collect();
-                st.store.record_login_failure(&refs, now).map_err(failure)?;
                 st.store.audit(None, &em, "login.failed", None, addr.as_deref(), now).map_err(failure)?;
                 Ok(Err(StatusCode::UNAUTHORIZED))
             }

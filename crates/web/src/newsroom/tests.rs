@@ -815,3 +815,125 @@ async fn every_response_is_hardened_and_the_csrf_token_never_rides_in_the_query_
         .await;
     assert_eq!(r.status, StatusCode::OK);
 }
+
+#[tokio::test]
+async fn a_story_keeps_a_picture_the_library_does_not_list_when_its_form_is_saved() {
+    use newsdesk_core::ArticleId;
+    use newsdesk_core::article::LeadImage;
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    // An imported story's picture: in the media folder, not in the library.
+    let a = Article {
+        state: WorkflowState::InEdit,
+        published_at: None,
+        lead_image: Some(LeadImage {
+            asset: Some("imported-cover.jpg".into()),
+            alt: "A quay at dawn".into(),
+            title: Some("Dawn".into()),
+            caption: None,
+            credit: Some("AA".into()),
+            source_url: Some("https://wire.example/pictures/1.jpg".into()),
+        }),
+        ..crate::test_support::article("Imported with a picture", "EUROPE", "2026-01-01T00:00:00Z")
+    };
+    let meta = StoryMeta { desk: None, owner: Some(editor.id) };
+    let id = n.state.store.create_story(&a, &meta, "test", Timestamp::now()).unwrap().id.0;
+    let page = n.get(&format!("/newsroom/stories/{id}"), Some(editor)).await;
+    assert!(
+        page.body.contains(
+            r#"<option value="imported-cover.jpg" selected>The story's picture (not in the library)</option>"#
+        ),
+        "the picker shows the story's own picture: {}",
+        page.body
+    );
+    let rev = n.state.store.story(ArticleId(id)).unwrap().revision;
+    let form = format!(
+        "revision={rev}&headline=Imported+with+a+picture,+edited&section=Europe&language=en&image_asset=imported-cover.jpg&image_alt=A+quay+at+dawn&b.type=paragraph&b.text=Words."
+    );
+    let r = n.post(&format!("/newsroom/stories/{id}"), editor, &form).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let saved = n.state.store.story(ArticleId(id)).unwrap().article.lead_image.unwrap();
+    assert_eq!(saved.asset.as_deref(), Some("imported-cover.jpg"));
+    assert_eq!(saved.title.as_deref(), Some("Dawn"), "what the form does not show stays");
+    assert_eq!(saved.source_url.as_deref(), Some("https://wire.example/pictures/1.jpg"));
+    // Another picture not in the library is still refused.
+    let rev = rev + 1;
+    let form = format!(
+        "revision={rev}&headline=Other&section=Europe&language=en&image_asset=elsewhere.jpg&image_alt=x&b.type=paragraph&b.text=Words."
+    );
+    let r = n.post(&format!("/newsroom/stories/{id}"), editor, &form).await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("That picture is not in the media library."));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_of_sign_ins_cannot_race_past_the_throttle() {
+    let n = Newsroom::new();
+    let hash = auth::hash_password("the right password").unwrap();
+    n.state.store.add_user("desk@example.org", "Desk", Role::Editor, Some(&hash), Timestamp::now()).unwrap();
+    let login = |pw: &str| format!("email=desk%40example.org&password={}", urlencode(pw));
+    // 40 wrong passwords and the right one, all at once.
+    let mut attempts: Vec<String> = (0..40).map(|i| login(&format!("wrong password {i}"))).collect();
+    attempts.insert(20, login("the right password"));
+    let replies = futures_join(attempts.iter().map(|body| n.send("POST", "/newsroom/login", None, &[], body))).await;
+    let checked = replies.iter().filter(|r| r.status != StatusCode::TOO_MANY_REQUESTS).count();
+    assert!(checked as i64 <= auth::MAX_FAILURES_PER_ACCOUNT, "{checked} passwords were checked");
+    let log = n.state.store.audit_log(100).unwrap();
+    let checks = log.iter().filter(|e| e.action.starts_with("login")).count();
+    assert_eq!(checks, checked, "every password checked is in the audit log, and no more");
+}
+
+/// Runs the futures at once and returns their outputs in order.
+async fn futures_join<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut set = Vec::new();
+    for f in futures {
+        set.push(Box::pin(f));
+    }
+    let mut out = Vec::with_capacity(set.len());
+    // Polled together: each waits on its own blocking task, so they overlap.
+    let all = std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in set.iter_mut().enumerate() {
+            if out.len() <= i {
+                out.resize_with(i + 1, || None);
+            }
+            if out[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => out[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending { std::task::Poll::Pending } else { std::task::Poll::Ready(()) }
+    });
+    all.await;
+    out.into_iter().map(|o| o.expect("every future finished")).collect()
+}
+
+#[test]
+fn behind_a_trusted_proxy_the_client_is_the_nearest_untrusted_forwarded_address() {
+    use std::net::SocketAddr;
+    let n = Newsroom::with_site(SiteConfig {
+        trusted_proxies: vec!["10.0.0.2".parse().unwrap(), "10.0.0.3".parse().unwrap()],
+        ..SiteConfig::default()
+    });
+    let req = |from: &str, xff: Option<&str>| {
+        let mut r = Request::builder().uri("/newsroom/login");
+        if let Some(x) = xff {
+            r = r.header("x-forwarded-for", x);
+        }
+        let mut r = r.body(Body::empty()).unwrap();
+        r.extensions_mut().insert(axum::extract::ConnectInfo(from.parse::<SocketAddr>().unwrap()));
+        r
+    };
+    let addr = |from, xff| client_address(&n.state, &req(from, xff));
+    // Not from a proxy: the header is the client's own word and is ignored.
+    assert_eq!(addr("203.0.113.9:5000", Some("198.51.100.1")).as_deref(), Some("203.0.113.9"));
+    // From the proxy: the address it appended, not what the client wrote to the left of it.
+    assert_eq!(addr("10.0.0.2:5000", Some("1.2.3.4, 198.51.100.7")).as_deref(), Some("198.51.100.7"));
+    // Through two trusted proxies.
+    assert_eq!(addr("10.0.0.2:5000", Some("198.51.100.7, 10.0.0.3")).as_deref(), Some("198.51.100.7"));
+    assert_eq!(addr("10.0.0.2:5000", Some("not an address, 198.51.100.8")).as_deref(), Some("198.51.100.8"));
+    // A proxy that sent no header: the proxy is all we know.
+    assert_eq!(addr("10.0.0.2:5000", None).as_deref(), Some("10.0.0.2"));
+}
