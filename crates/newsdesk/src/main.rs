@@ -98,13 +98,24 @@ enum UserCommand {
     },
     /// Lists accounts: email, role, name, status.
     List,
-    /// Makes an Admin API token acting as this account (printed once).
+    /// Makes an Admin API token acting as this account (printed once); with --list, lists the
+    /// account's tokens; with --revoke, revokes one.
     Token {
         email: String,
+        /// A name for the token, to tell it apart in --list and to --revoke it by.
         #[arg(long, default_value = "cli")]
         name: String,
+        /// Days until the token expires.
+        #[arg(long, default_value_t = 90, value_name = "DAYS", value_parser = clap::value_parser!(u32).range(1..=3650))]
+        days: u32,
+        /// List the account's tokens (name, made, expires, state) instead of making one.
+        #[arg(long, conflicts_with = "revoke")]
+        list: bool,
+        /// Revoke the account's token with this id or name instead of making one.
+        #[arg(long, value_name = "ID_OR_NAME")]
+        revoke: Option<String>,
     },
-    /// Ends every session of an account.
+    /// Ends every session and revokes every Admin API token of an account.
     SignOut { email: String },
 }
 

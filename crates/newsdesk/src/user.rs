@@ -65,24 +65,56 @@ pub fn run(data: &Path, cmd: UserCommand) -> anyhow::Result<ExitCode> {
                 println!("{}\t{}\t{}\t{status}", u.email, u.role.as_str(), u.name);
             }
         }
-        UserCommand::Token { email, name } => {
+        UserCommand::Token { email, list: true, .. } => {
+            let user = store.user_by_email(&email)?.with_context(|| format!("there is no account {email}"))?;
+            println!("id\tname\tmade\texpires\tstate");
+            for t in store.user_tokens(user.id)? {
+                let state = match (t.revoked_at, t.expires_at) {
+                    (Some(_), _) => "revoked",
+                    (None, Some(e)) if e <= now => "expired",
+                    _ => "active",
+                };
+                let day = |t: Timestamp| t.strftime("%Y-%m-%d %H:%M UTC").to_string();
+                println!(
+                    "{}\t{}\t{}\t{}\t{state}",
+                    t.id,
+                    t.name,
+                    day(t.created_at),
+                    t.expires_at.map_or("never".into(), day)
+                );
+            }
+        }
+        UserCommand::Token { email, revoke: Some(which), .. } => {
+            let user = store.user_by_email(&email)?.with_context(|| format!("there is no account {email}"))?;
+            let n = store.revoke_user_token(user.id, &which, now)?;
+            if n == 0 {
+                bail!(
+                    "{email} has no active token with the id or name {which:?} (see `newsdesk user token {email} --list`)"
+                );
+            }
+            eprintln!("{n} token(s) of {email} revoked");
+        }
+        UserCommand::Token { email, name, days, .. } => {
             let user = store.user_by_email(&email)?.with_context(|| format!("there is no account {email}"))?;
             if user.disabled {
                 bail!("the account {email} is disabled");
             }
             let token = auth::random_token("nda_").map_err(anyhow::Error::msg)?;
-            store.add_user_token(user.id, &name, &hash_key(&token), now)?;
+            let expires = now + jiff::SignedDuration::from_hours(24 * i64::from(days));
+            store.add_user_token(user.id, &name, &hash_key(&token), now, expires)?;
             println!("{token}");
             eprintln!(
-                "Admin API token {name:?} for {email} ({}); shown only now. Send it as `Authorization: Bearer TOKEN`.",
-                user.role.as_str()
+                "Admin API token {name:?} for {email} ({}), valid until {}; shown only now. Send it as `Authorization: Bearer TOKEN`.",
+                user.role.as_str(),
+                expires.strftime("%Y-%m-%d %H:%M UTC")
             );
         }
         UserCommand::SignOut { email } => {
             let user = store.user_by_email(&email)?.with_context(|| format!("there is no account {email}"))?;
-            let n = store.revoke_sessions_of(user.id, now)?;
-            store.audit(None, "cli", "user.sign_out", Some(&user.email), Some(&format!("{n} sessions")), now)?;
-            eprintln!("{n} sessions of {email} ended");
+            let (sessions, tokens) = store.sign_out_everywhere(user.id, now)?;
+            let detail = format!("{sessions} sessions, {tokens} tokens");
+            store.audit(None, "cli", "user.sign_out", Some(&user.email), Some(&detail), now)?;
+            eprintln!("{sessions} sessions of {email} ended and {tokens} Admin API tokens revoked");
         }
     }
     Ok(ExitCode::SUCCESS)

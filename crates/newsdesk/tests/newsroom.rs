@@ -269,3 +269,48 @@ fn a_published_story_is_searchable_within_a_second() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+#[test]
+fn admin_api_tokens_expire_are_listed_revoked_one_by_one_and_end_with_sign_out() {
+    let server = Server::demo();
+    let make = |name: &str| {
+        let out = newsdesk(&server.data, &["user", "token", "editor@newsdesk.example", "--name", name, "--days", "30"]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let note = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(note.contains("valid until"), "{note}");
+        String::from_utf8(out.stdout).unwrap().trim().to_string()
+    };
+    let (laptop, script) = (make("laptop"), make("script"));
+    let status = |token: &str| match agent()
+        .get(&format!("{}/api/v1/admin/articles", server.url))
+        .set("authorization", &format!("Bearer {token}"))
+        .call()
+    {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!((status(&laptop), status(&script)), (200, 200));
+    let list = newsdesk(&server.data, &["user", "token", "editor@newsdesk.example", "--list"]);
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(
+        list.contains("\tlaptop\t") && list.contains("\tscript\t") && list.matches("\tactive").count() == 2,
+        "{list}"
+    );
+    // One revoked by name: the other still works.
+    let out = newsdesk(&server.data, &["user", "token", "editor@newsdesk.example", "--revoke", "laptop"]);
+    assert!(out.status.success());
+    assert_eq!((status(&laptop), status(&script)), (401, 200));
+    let out = newsdesk(&server.data, &["user", "token", "editor@newsdesk.example", "--revoke", "laptop"]);
+    assert!(!out.status.success(), "revoking nothing says so");
+    // Signing the account out everywhere ends its tokens too.
+    let out = newsdesk(&server.data, &["user", "sign-out", "editor@newsdesk.example"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("1 Admin API tokens revoked"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(status(&script), 401);
+    let list = newsdesk(&server.data, &["user", "token", "editor@newsdesk.example", "--list"]);
+    assert_eq!(String::from_utf8(list.stdout).unwrap().matches("\trevoked").count(), 2);
+}

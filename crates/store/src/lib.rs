@@ -10,7 +10,7 @@ mod migrate;
 mod sqlite;
 
 pub use error::StoreError;
-pub use sqlite::accounts::{AuditEntry, Session, User};
+pub use sqlite::accounts::{AuditEntry, Session, User, UserToken};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};

@@ -17,6 +17,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0009_fronts", include_str!("../migrations/sqlite/0009_fronts.sql")),
     ("0010_intake", include_str!("../migrations/sqlite/0010_intake.sql")),
     ("0011_related_done", include_str!("../migrations/sqlite/0011_related_done.sql")),
+    ("0012_token_expiry", include_str!("../migrations/sqlite/0012_token_expiry.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

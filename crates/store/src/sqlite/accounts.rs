@@ -10,6 +10,16 @@ use serde::Serialize;
 use super::{Store, lock, ts};
 use crate::StoreError;
 
+/// An Admin API token as its owner sees it listed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct UserToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Option<Timestamp>,
+    pub revoked_at: Option<Timestamp>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct User {
     pub id: i64,
@@ -247,15 +257,6 @@ impl Store {
         Ok(())
     }
 
-    /// Ends every session of a user (password change, lost laptop); returns how many.
-    pub fn revoke_sessions_of(&self, user: i64, now: Timestamp) -> Result<usize, StoreError> {
-        let conn = lock(&self.writer);
-        Ok(conn.execute(
-            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
-            params![now.as_microsecond(), user],
-        )?)
-    }
-
     /// Counts a sign-in attempt against every key *before* its password is checked, in one
     /// write transaction, so concurrent attempts cannot all slip under a limit: `None` when any
     /// key already has its limit of attempts since `since` (nothing is written), else the ids of
@@ -302,26 +303,98 @@ impl Store {
         Ok(())
     }
 
-    pub fn add_user_token(&self, user: i64, name: &str, token_hash: &str, now: Timestamp) -> Result<(), StoreError> {
+    /// Adds an Admin API token (by its hash) acting as `user` until `expires`.
+    pub fn add_user_token(
+        &self,
+        user: i64,
+        name: &str,
+        token_hash: &str,
+        now: Timestamp,
+        expires: Timestamp,
+    ) -> Result<(), StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
-            "INSERT INTO user_tokens (user_id, name, token_hash, created_at) VALUES ($1, $2, $3, $4)",
-            params![user, name, token_hash, now.as_microsecond()],
+            "INSERT INTO user_tokens (user_id, name, token_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)",
+            params![user, name, token_hash, now.as_microsecond(), expires.as_microsecond()],
         )?;
         audit_in(&tx, Some(user), "cli", "token.add", Some(name), None, now)?;
         tx.commit()?;
         Ok(())
     }
 
-    /// The enabled account an unrevoked Admin API token belongs to.
-    pub fn user_by_token(&self, token_hash: &str) -> Result<Option<User>, StoreError> {
+    /// The enabled account an unrevoked, unexpired Admin API token belongs to.
+    pub fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>, StoreError> {
         let conn = lock(&self.reader);
         let sql = user_query!(
             "FROM user_tokens t JOIN users u ON u.id = t.user_id \
-             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND u.disabled_at IS NULL"
+             WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled_at IS NULL"
         );
-        conn.query_row(sql, [token_hash], user_row).optional()?.map(to_user).transpose()
+        conn.query_row(sql, params![token_hash, now.as_microsecond()], user_row).optional()?.map(to_user).transpose()
+    }
+
+    /// A user's Admin API tokens, newest first (never the tokens themselves: only their hashes
+    /// are kept).
+    pub fn user_tokens(&self, user: i64) -> Result<Vec<UserToken>, StoreError> {
+        let conn = lock(&self.reader);
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, name, created_at, expires_at, revoked_at FROM user_tokens WHERE user_id = $1 ORDER BY id DESC",
+        )?;
+        let rows = stmt.query_map([user], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<i64>>(4)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, created, expires, revoked) = row?;
+            let at =
+                |us: i64| Timestamp::from_microsecond(us).map_err(|e| StoreError::Corrupt(format!("token time: {e}")));
+            out.push(UserToken {
+                id,
+                name,
+                created_at: at(created)?,
+                expires_at: expires.map(at).transpose()?,
+                revoked_at: revoked.map(at).transpose()?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Revokes one of `user`'s tokens by its id or its name (every unrevoked token of that name);
+    /// the number revoked.
+    pub fn revoke_user_token(&self, user: i64, id_or_name: &str, now: Timestamp) -> Result<usize, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let id: Option<i64> = id_or_name.parse().ok();
+        let n = tx.execute(
+            "UPDATE user_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL AND (id = $3 OR name = $4)",
+            params![now.as_microsecond(), user, id, id_or_name],
+        )?;
+        audit_in(&tx, Some(user), "cli", "token.revoke", Some(id_or_name), Some(&format!("{n} revoked")), now)?;
+        tx.commit()?;
+        Ok(n)
+    }
+
+    /// Ends every session and revokes every Admin API token of an account (sign-out
+    /// everywhere); the numbers of sessions and tokens ended.
+    pub fn sign_out_everywhere(&self, user: i64, now: Timestamp) -> Result<(usize, usize), StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let sessions = tx.execute(
+            "UPDATE sessions SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            params![now.as_microsecond(), user],
+        )?;
+        let tokens = tx.execute(
+            "UPDATE user_tokens SET revoked_at = $1 WHERE user_id = $2 AND revoked_at IS NULL",
+            params![now.as_microsecond(), user],
+        )?;
+        tx.commit()?;
+        Ok((sessions, tokens))
     }
 
     /// Writes one line of the audit log.

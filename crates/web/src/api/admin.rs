@@ -38,7 +38,7 @@ pub const ADMIN_POLICY: &[(&str, &str, Role)] = &[
 async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
     let hash = hash_key(super::bearer(headers)?);
     let store = state.store.clone();
-    let user = tokio::task::spawn_blocking(move || store.user_by_token(&hash))
+    let user = tokio::task::spawn_blocking(move || store.user_by_token(&hash, jiff::Timestamp::now()))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??
         .ok_or(ApiError::Unauthorized)?;

@@ -32,7 +32,13 @@ impl Admin {
                 .unwrap();
             state
                 .store
-                .add_user_token(u.id, "test", &hash_key(&format!("tok-{}", role.as_str())), Timestamp::now())
+                .add_user_token(
+                    u.id,
+                    "test",
+                    &hash_key(&format!("tok-{}", role.as_str())),
+                    Timestamp::now(),
+                    Timestamp::now() + jiff::SignedDuration::from_hours(24),
+                )
                 .unwrap();
         }
         Admin { _dir: dir, state }
@@ -189,4 +195,20 @@ async fn pictures_uploaded_by_api_can_lead_a_story() {
     let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Contributor, missing).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(v["errors"]["image_asset"].is_string(), "{v}");
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refused() {
+    let api = Admin::new();
+    let editor = api.state.store.user_by_email("editor@example.org").unwrap().unwrap();
+    let past = Timestamp::now() - jiff::SignedDuration::from_secs(1);
+    api.state
+        .store
+        .add_user_token(editor.id, "old", &hash_key("tok-old"), past - jiff::SignedDuration::from_hours(1), past)
+        .unwrap();
+    let (status, _, v) =
+        api.call("GET", "/api/v1/admin/articles", None, &[("authorization", "Bearer tok-old")], vec![]).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::UNAUTHORIZED, Some("unauthorized")));
+    let (status, _, _) = api.call("GET", "/api/v1/admin/articles", Some(Role::Editor), &[], vec![]).await;
+    assert_eq!(status, StatusCode::OK);
 }

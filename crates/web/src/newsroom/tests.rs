@@ -620,7 +620,8 @@ async fn a_five_megabyte_camera_photo_uploads_through_the_newsroom_and_the_admin
     let listed = n.state.store.media_list(10, 0).unwrap();
     assert_eq!((listed.len(), listed[0].bytes as usize), (1, jpeg.len()));
 
-    n.state.store.add_user_token(reporter.id, "camera", &hash_key("tok-camera"), Timestamp::now()).unwrap();
+    let year = Timestamp::now() + jiff::SignedDuration::from_hours(24 * 365);
+    n.state.store.add_user_token(reporter.id, "camera", &hash_key("tok-camera"), Timestamp::now(), year).unwrap();
     let mut second = jpeg.clone();
     second.extend_from_slice(b"\0"); // other bytes, so another file
     let api = send("/api/v1/admin/media?name=camera2.jpg", ("authorization", "Bearer tok-camera".into()), second)
