@@ -17,10 +17,29 @@ const MAX_REDIRECTS: u32 = 3;
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => is_public_v4(v4),
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public_v4(v4),
+        IpAddr::V6(v6) => match carried_v4(v6) {
+            Some(v4s) => v4s.iter().all(|v4| is_public_v4(*v4)) && is_public_v6(v6),
             None => is_public_v6(v6),
         },
+    }
+}
+
+/// The IPv4 addresses an IPv6 address carries and leads to: IPv4-mapped (`::ffff:a.b.c.d`),
+/// IPv4-compatible (`::a.b.c.d`), 6to4 (`2002:aabb:ccdd::/48`) and Teredo (`2001:0::/32`: its
+/// server, and its client with the bits inverted). Such an address is judged by them.
+fn carried_v4(ip: Ipv6Addr) -> Option<Vec<Ipv4Addr>> {
+    let s = ip.segments();
+    let v4 = |hi: u16, lo: u16| Ipv4Addr::from((u32::from(hi) << 16) | u32::from(lo));
+    if let Some(v4) = ip.to_ipv4_mapped() {
+        return Some(vec![v4]);
+    }
+    if s[..6] == [0; 6] && !ip.is_loopback() && !ip.is_unspecified() {
+        return Some(vec![v4(s[6], s[7])]);
+    }
+    match (s[0], s[1]) {
+        (0x2002, _) => Some(vec![v4(s[1], s[2])]),
+        (0x2001, 0x0000) => Some(vec![v4(s[2], s[3]), v4(!s[6], !s[7])]),
+        _ => None,
     }
 }
 
@@ -51,10 +70,11 @@ fn is_public_v6(ip: Ipv6Addr) -> bool {
         || (s[0] == 0x64 && s[1] == 0xff9b)) // NAT64 can reach private IPv4
 }
 
-/// Resolves every hop (the first request and each redirect) and vets the answer. `private_host`
-/// is the one host, if any, that the caller allowed to be private; a redirect elsewhere is not.
+/// Resolves every hop (the first request and each redirect) and vets the answer. `private` is
+/// the one destination, host and port, that the caller allowed to be private; a redirect to any
+/// other host or port (another service on the same machine) is not.
 struct Guard {
-    private_host: Option<String>,
+    private: Option<(String, u16)>,
 }
 
 impl ureq::Resolver for Guard {
@@ -63,7 +83,9 @@ impl ureq::Resolver for Guard {
         if addrs.is_empty() {
             return Err(io::Error::new(io::ErrorKind::NotFound, format!("{netloc} resolves to no address")));
         }
-        let allowed = self.private_host.as_deref().is_some_and(|h| host_of_netloc(netloc).eq_ignore_ascii_case(h));
+        let port = addrs[0].port();
+        let allowed =
+            self.private.as_ref().is_some_and(|(h, p)| host_of_netloc(netloc).eq_ignore_ascii_case(h) && port == *p);
         if !allowed && let Some(bad) = addrs.iter().find(|a| !is_public(a.ip())) {
             return Err(io::Error::new(
                 io::ErrorKind::PermissionDenied,
@@ -82,29 +104,41 @@ fn host_of_netloc(netloc: &str) -> &str {
     }
 }
 
-/// The host of an http(s) URL, without user info, port or brackets.
-fn host_of_url(url: &str) -> Option<&str> {
-    let rest = url.split_once("://")?.1;
+/// The host of an http(s) URL, without user info, port or brackets, and its port (the scheme's
+/// when the URL names none).
+fn host_of_url(url: &str) -> Option<(&str, u16)> {
+    let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
-    let host = match authority.strip_prefix('[') {
-        Some(v6) => v6.split(']').next()?,
-        None => authority.split(':').next()?,
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let (host, after) = v6.split_once(']')?;
+            (host, after.strip_prefix(':'))
+        }
+        None => match authority.split_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
     };
-    (!host.is_empty()).then_some(host)
+    let port = match port {
+        Some(p) => p.parse().ok()?,
+        None if scheme.eq_ignore_ascii_case("https") => 443,
+        None => 80,
+    };
+    (!host.is_empty()).then_some((host, port))
 }
 
 /// The guarded client. Public destinations share one agent (and its connection pool); a
 /// destination explicitly allowed to be private (a webhook receiver on the newsroom's own
-/// network, a test on loopback) gets an agent that allows that one host only.
+/// network, a test on loopback) gets an agent that allows that one host and port only.
 #[derive(Clone)]
 pub struct Outbound {
     public: ureq::Agent,
 }
 
-fn agent(private_host: Option<String>) -> ureq::Agent {
+fn agent(private: Option<(String, u16)>) -> ureq::Agent {
     ureq::AgentBuilder::new()
-        .resolver(Guard { private_host })
+        .resolver(Guard { private })
         .timeout(TIMEOUT)
         .redirects(MAX_REDIRECTS)
         .user_agent(concat!("newsdesk/", env!("CARGO_PKG_VERSION")))
@@ -212,9 +246,9 @@ impl Outbound {
         if !allow_private {
             return Ok(&self.public);
         }
-        let host = host_of_url(url)
+        let (host, port) = host_of_url(url)
             .ok_or_else(|| OutboundError::Refused { url: url.into(), message: "the URL has no host".into() })?;
-        Ok(slot.insert(agent(Some(host.to_string()))))
+        Ok(slot.insert(agent(Some((host.to_string(), port)))))
     }
 
     /// POSTs `body` with `headers`; any 2xx is success.
@@ -337,9 +371,57 @@ mod tests {
     }
 
     #[test]
+    fn addresses_carried_in_ipv6_are_judged_by_their_ipv4() {
+        for private in [
+            "::127.0.0.1", // IPv4-compatible
+            "::10.0.0.1",
+            "2002:7f00:1::1",                       // 6to4 of 127.0.0.1
+            "2002:c0a8:101::1",                     // 6to4 of 192.168.1.1
+            "2001:0:4136:e378:8000:63bf:80ff:fffe", // Teredo, client 127.0.0.1
+            "2001:0:7f00:1::1",                     // Teredo, server 127.0.0.1
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in ["::93.184.216.34", "2002:5db8:d822::1"] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
+
+    /// A server that answers every request with a redirect to `to`, once.
+    fn redirecting(to: impl Fn(u16) -> String + Send + 'static) -> (u16, std::thread::JoinHandle<()>) {
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port();
+        let handle = std::thread::spawn(move || {
+            use std::io::Write;
+            let (mut s, _) = server.accept().unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let reply = format!("HTTP/1.1 302 Found\r\nLocation: {}\r\nContent-Length: 0\r\n\r\n", to(port));
+            let _ = s.write_all(reply.as_bytes());
+        });
+        (port, handle)
+    }
+
+    #[test]
+    fn an_allowed_private_destination_is_a_host_and_a_port() {
+        // Another service on the same machine, however its address is written.
+        let other = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let other_port = other.local_addr().unwrap().port();
+        for target in ["127.0.0.1", "2130706433", "0x7f000001"] {
+            let (port, handle) = redirecting(move |_| format!("http://{target}:{other_port}/admin"));
+            let url = format!("http://127.0.0.1:{port}/feed");
+            let err = Outbound::new().get(&url, &[], true, 1024).unwrap_err();
+            assert!(matches!(err, OutboundError::Refused { .. }), "{target}: {err}");
+            handle.join().unwrap();
+        }
+    }
+
+    #[test]
     fn hosts_of_urls() {
-        assert_eq!(host_of_url("https://user:pw@Example.com:8443/a?b"), Some("Example.com"));
-        assert_eq!(host_of_url("http://[::1]:80/"), Some("::1"));
+        assert_eq!(host_of_url("https://user:pw@Example.com:8443/a?b"), Some(("Example.com", 8443)));
+        assert_eq!(host_of_url("http://[::1]:80/"), Some(("::1", 80)));
+        assert_eq!(host_of_url("https://example.com/x"), Some(("example.com", 443)));
+        assert_eq!(host_of_url("http://[::1]/"), Some(("::1", 80)));
         assert_eq!(host_of_url("http:///x"), None);
         assert_eq!(host_of_netloc("[::1]:80"), "::1");
         assert_eq!(host_of_netloc("localhost:8080"), "localhost");
