@@ -172,3 +172,81 @@ fn the_nu_html_checker_finds_no_errors() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Reads until the server closes the connection, or `wait` passes: whether it closed.
+fn closed_within(s: &std::net::TcpStream, wait: Duration) -> bool {
+    use std::io::Read;
+    let mut reader = s;
+    let deadline = Instant::now() + wait;
+    let mut buf = [0u8; 1024];
+    loop {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return false;
+        }
+        s.set_read_timeout(Some(left)).unwrap();
+        match reader.read(&mut buf) {
+            Ok(0) => return true,
+            Ok(_) => continue,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return false;
+            }
+            Err(_) => return true,
+        }
+    }
+}
+
+/// A connection from `source` (another loopback address: a second client on this machine).
+fn connect_from(source: &str, to: std::net::SocketAddr) -> std::net::TcpStream {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_io().build().unwrap();
+    let s = rt.block_on(async {
+        let sock = tokio::net::TcpSocket::new_v4().unwrap();
+        sock.bind(format!("{source}:0").parse().unwrap()).unwrap();
+        sock.connect(to).await.unwrap()
+    });
+    let s = s.into_std().unwrap();
+    s.set_nonblocking(false).unwrap();
+    s
+}
+
+/// Slowloris from one address (127.0.0.2): a hundred connections that each send part of a
+/// request line and stop. The address gets its share of connections and no more, the site goes
+/// on answering others at once, and every slow connection is closed once the header read
+/// timeout has passed.
+#[test]
+fn slow_clients_are_closed_and_one_address_cannot_hold_every_connection() {
+    use std::io::Write;
+    let server = Server::demo();
+    let addr: std::net::SocketAddr = server.url.trim_start_matches("http://").trim_end_matches('/').parse().unwrap();
+    let started = Instant::now();
+    let slow: Vec<std::net::TcpStream> = (0..100)
+        .map(|_| {
+            let mut s = connect_from("127.0.0.2", addr);
+            let _ = s.write_all(b"GET / HT");
+            s
+        })
+        .collect();
+    let refused = slow.iter().filter(|s| closed_within(s, Duration::from_millis(30))).count();
+    assert_eq!(refused, 100 - newsdesk_web::MAX_CONNECTIONS_PER_ADDRESS, "connections past the cap are closed at once");
+    // Everyone else is answered at once meanwhile.
+    for _ in 0..5 {
+        let t0 = Instant::now();
+        let (status, _) = server.get("/");
+        assert_eq!(status, 200);
+        assert!(t0.elapsed() < Duration::from_secs(1), "a normal request took {:?}", t0.elapsed());
+    }
+    // Trickling one header line now and then does not keep a connection open either.
+    let mut trickle = std::net::TcpStream::connect(addr).unwrap();
+    trickle.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
+    for _ in 0..3 {
+        std::thread::sleep(Duration::from_secs(2));
+        let _ = trickle.write_all(b"X-Slow: 1\r\n");
+    }
+    let limit = newsdesk_web::HEADER_READ_TIMEOUT + Duration::from_secs(3);
+    let open = slow
+        .iter()
+        .filter(|s| !closed_within(s, limit.saturating_sub(started.elapsed()).max(Duration::from_millis(10))))
+        .count();
+    assert_eq!(open, 0, "slow connections still open after {:?}", started.elapsed());
+    assert!(closed_within(&trickle, Duration::from_secs(6)), "a trickling client is closed");
+}

@@ -338,6 +338,14 @@ pub async fn follow_events(state: AppState, every: Duration) {
     }
 }
 
+/// Longest a client may take to send a request's headers, counted from when the server starts
+/// waiting for them: on a kept-alive connection that is from the end of the last response, so
+/// this is the idle timeout too. A slow or idle client (slowloris) is closed after it.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Connections one client address may hold open at once; more are closed as they arrive.
+/// Trusted reverse proxies (`--trusted-proxy`) carry everyone's traffic and are not limited.
+pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
+
 /// Serves the site on `listener` until `shutdown` resolves, then finishes in-flight requests.
 pub async fn serve(
     listener: tokio::net::TcpListener,
@@ -351,20 +359,68 @@ pub async fn serve(
     let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
     let indexer = tokio::spawn(search::follow(state.clone(), Duration::from_millis(250)));
     let related = tokio::spawn(search::backfill(state.clone(), Duration::from_secs(1)));
-    let app = MakeCacheFirst(CacheFirst {
-        cache: state.cache.clone(),
-        views: state.views.clone(),
-        inner: router(state),
-        peer: None,
-    });
-    use axum::serve::ListenerExt;
-    let listener = listener.tap_io(|tcp| {
+    let unlimited = state.site.trusted_proxies.clone();
+    let app = CacheFirst { cache: state.cache.clone(), views: state.views.clone(), inner: router(state), peer: None };
+    let open = Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
+    // Connections watch `stop` to finish gracefully; the server waits until every connection
+    // has dropped its `done` receiver.
+    let (stop, stopping) = tokio::sync::watch::channel(());
+    let (done_tx, done) = tokio::sync::watch::channel(());
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let (tcp, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(x) => x,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait a moment rather than spin.
+                    tracing::warn!(error = %e, "cannot accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let slot = if unlimited.contains(&remote.ip()) {
+            None
+        } else {
+            match ConnectionSlot::take(&open, remote.ip()) {
+                Some(slot) => Some(slot),
+                None => {
+                    tracing::debug!(client = %remote.ip(), "too many connections from one address; closed");
+                    continue;
+                }
+            }
+        };
         // Responses go out whole; waiting to coalesce small writes only adds latency.
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!(error = %e, "cannot set TCP_NODELAY");
         }
-    });
-    let result = axum::serve(listener, app).with_graceful_shutdown(shutdown).await;
+        let svc = CacheFirst { peer: Some(remote), ..app.clone() };
+        let svc = tower::ServiceExt::map_request(svc, |req: axum::http::Request<hyper::body::Incoming>| {
+            req.map(axum::body::Body::new)
+        });
+        let (mut stopping, done) = (stopping.clone(), done.clone());
+        tokio::spawn(async move {
+            let _slot = slot;
+            let mut builder = hyper::server::conn::http1::Builder::new();
+            builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+            let io = hyper_util::rt::TokioIo::new(tcp);
+            let conn = builder.serve_connection(io, hyper_util::service::TowerToHyperService::new(svc));
+            let mut conn = std::pin::pin!(conn);
+            tokio::select! {
+                _ = conn.as_mut() => {}
+                _ = stopping.changed() => {
+                    conn.as_mut().graceful_shutdown();
+                    let _ = conn.await;
+                }
+            }
+            drop(done);
+        });
+    }
+    drop(listener);
+    let _ = stop.send(());
+    drop(done);
+    done_tx.closed().await;
     follower.abort();
     hooks.abort();
     sources.abort();
@@ -372,30 +428,39 @@ pub async fn serve(
     scheduler.abort();
     indexer.abort();
     related.abort();
-    result
+    Ok(())
 }
 
-/// Makes one [`CacheFirst`] per connection, knowing the client's address.
-#[derive(Clone)]
-struct MakeCacheFirst<S>(CacheFirst<S>);
+/// One of an address's open connections; given back when the connection ends.
+struct ConnectionSlot {
+    open: Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+    ip: std::net::IpAddr,
+}
 
-impl<'a, L, S> tower::Service<axum::serve::IncomingStream<'a, L>> for MakeCacheFirst<S>
-where
-    L: axum::serve::Listener<Addr = std::net::SocketAddr>,
-    S: Clone,
-{
-    type Response = CacheFirst<S>;
-    type Error = Infallible;
-    type Future = std::future::Ready<Result<CacheFirst<S>, Infallible>>;
-
-    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
-        Poll::Ready(Ok(()))
+impl ConnectionSlot {
+    fn take(
+        open: &Arc<std::sync::Mutex<std::collections::HashMap<std::net::IpAddr, usize>>>,
+        ip: std::net::IpAddr,
+    ) -> Option<ConnectionSlot> {
+        let mut map = open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        let n = map.entry(ip).or_insert(0);
+        if *n >= MAX_CONNECTIONS_PER_ADDRESS {
+            return None;
+        }
+        *n += 1;
+        Some(ConnectionSlot { open: open.clone(), ip })
     }
+}
 
-    fn call(&mut self, conn: axum::serve::IncomingStream<'a, L>) -> Self::Future {
-        let mut svc = self.0.clone();
-        svc.peer = Some(*conn.remote_addr());
-        std::future::ready(Ok(svc))
+impl Drop for ConnectionSlot {
+    fn drop(&mut self) {
+        let mut map = self.open.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(n) = map.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                map.remove(&self.ip);
+            }
+        }
     }
 }
 
