@@ -388,9 +388,23 @@ fn json_feed(bytes: &[u8]) -> Result<Parsed, ItemError> {
     };
     let mut parsed = Parsed::default();
     for (i, it) in items.iter().enumerate() {
-        let id =
-            it.get("id").and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_number().map(|n| n.to_string())));
-        push(&mut parsed, i, json_item(it, &facts, id.clone()), id.as_deref());
+        let id = it
+            .get("id")
+            .and_then(|v| v.as_str().map(str::to_string).or_else(|| v.as_number().map(|n| n.to_string())))
+            .filter(|id| !id.trim().is_empty());
+        // Feed readers take an item without an id by its address; so do we, and say so.
+        let url = it.get("url").and_then(Value::as_str).and_then(|u| resolve(facts.link.as_deref(), u));
+        let id = match (id, url) {
+            (Some(id), _) => Some(id),
+            (None, Some(url)) => {
+                parsed.warnings.push(format!("item {}: no id; its url {url} is taken as its identity", i + 1));
+                Some(url)
+            }
+            (None, None) => None,
+        };
+        let mut notes = vec![];
+        push(&mut parsed, i, json_item(it, &facts, id.clone(), &mut notes), id.as_deref());
+        parsed.warnings.extend(notes.into_iter().map(|n| format!("item {}: {n}", i + 1)));
     }
     Ok(parsed)
 }
@@ -409,12 +423,19 @@ fn json_authors(v: &Value) -> Vec<String> {
     )
 }
 
-fn json_item(it: &Value, facts: &Channel, id: Option<String>) -> Result<Option<WireItem>, ItemError> {
+/// One JSON Feed item. What the spec requires but feed readers forgive is forgiven here too,
+/// with a note in `notes` (the import summary's warnings): a date written as RFC 822.
+fn json_item(
+    it: &Value,
+    facts: &Channel,
+    id: Option<String>,
+    notes: &mut Vec<String>,
+) -> Result<Option<WireItem>, ItemError> {
     if !it.is_object() {
         return Err(ItemError::new("item", "expected an object"));
     }
     let Some(uri) = id.filter(|i| !i.trim().is_empty()) else {
-        return Err(ItemError::new("id", "missing: JSON Feed requires every item to have a unique id"));
+        return Err(ItemError::new("id", "missing, and so is url: an item needs one of them to be told apart"));
     };
     let string = |key: &str| -> Result<Option<String>, ItemError> {
         match it.get(key) {
@@ -431,14 +452,19 @@ fn json_item(it: &Value, facts: &Channel, id: Option<String>) -> Result<Option<W
             "missing, and so is content_text: JSON Feed requires one of them in every item",
         ));
     }
-    let date = |key: &str| -> Result<Option<jiff::Timestamp>, ItemError> {
+    let mut date = |key: &str| -> Result<Option<jiff::Timestamp>, ItemError> {
         let Some(raw) = string(key)? else { return Ok(None) };
-        dates::iso(&raw).map(Some).ok_or_else(|| {
-            ItemError::new(
-                key,
-                format!("expected an RFC 3339 date-time like 2026-01-05T08:00:00Z, found {:?}", clip(&raw, 60)),
-            )
-        })
+        if let Some(t) = dates::iso(&raw) {
+            return Ok(Some(t));
+        }
+        if let Some(t) = dates::rfc2822(&raw) {
+            notes.push(format!("{key} {:?} is RFC 822, not RFC 3339 as JSON Feed asks; read anyway", clip(&raw, 60)));
+            return Ok(Some(t));
+        }
+        Err(ItemError::new(
+            key,
+            format!("expected an RFC 3339 date-time like 2026-01-05T08:00:00Z, found {:?}", clip(&raw, 60)),
+        ))
     };
     let mut item = WireItem::new(Format::JsonFeed, uri, String::new(), vec![]);
     item.first_created = date("date_published")?;

@@ -41,12 +41,23 @@ fn every_sample_the_readme_calls_valid_imports_and_the_invalid_ones_fail() {
         truncated.unwrap_err().to_string(),
         "document: line 19: the document ends inside <channel> (truncated?)"
     );
+    // A real JSON Feed that breaks the spec the way feed readers forgive: no ids (its urls are
+    // taken instead) and RFC 822 dates, read with a note for each. Its third item has a title
+    // and no text at all: nothing to publish, so it fails, naming the field.
     let Some(elastic) = read("jsonfeed/jsonfeed_elastic_1.1.json") else { return };
     let p = elastic.unwrap();
-    assert!(p.items.is_empty());
-    let errors: Vec<String> = p.failed.iter().map(ToString::to_string).collect();
-    assert_eq!(errors[0], "item 0: id: missing: JSON Feed requires every item to have a unique id");
-    assert_eq!(errors.len(), 3);
+    assert_eq!((p.items.len(), p.failed.len()), (2, 1), "{:?}", p.failed);
+    assert!(
+        p.failed[0].to_string().starts_with("item 2 (https://example.com/): content_html: missing"),
+        "{}",
+        p.failed[0]
+    );
+    for item in &p.items {
+        assert!(item.uri.starts_with("https://"), "the url is the identity: {}", item.uri);
+        assert!(item.first_created.is_some(), "the RFC 822 date is read");
+    }
+    assert!(p.warnings.iter().any(|w| w.starts_with("item 1: no id; its url https://")), "{:?}", p.warnings);
+    assert!(p.warnings.iter().any(|w| w.contains("is RFC 822, not RFC 3339")), "{:?}", p.warnings);
 }
 
 #[test]
@@ -105,6 +116,7 @@ fn feed_problems_name_the_item_and_the_field() {
         ),
         (r#"{"id": "1", "content_html": 5}"#, "content_html: expected a string"),
         (r#"7"#, "item: expected an object"),
+        (r#"{"content_text": "x"}"#, "id: missing, and so is url"),
     ];
     for (item, want) in cases {
         let p = parse_feed(json(item).as_bytes()).unwrap();
