@@ -16,7 +16,7 @@ use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::indexer::UserOperation;
-use tantivy::query::TermQuery;
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions, Value,
 };
@@ -416,22 +416,13 @@ impl SearchIndex {
     /// body and tags (a more-like-this query in its language's analysis), then shared tags and
     /// nearness in time. Best first, at most `limit`, never the story itself.
     pub fn similar(&self, id: i64, article: &Article, limit: usize) -> Result<Vec<(i64, f32)>, SearchError> {
-        use tantivy::query::MoreLikeThisQuery;
-        use tantivy::schema::OwnedValue;
         let f = &self.fields;
         let lf = f.of(language_key(&article.language));
         let body = body_text(&article.body);
-        let mut texts = vec![OwnedValue::Str(article.headline.clone()), OwnedValue::Str(body.clone())];
-        texts.extend(article.tags.iter().map(|t| OwnedValue::Str(t.clone())));
-        let fields = vec![(lf.headline, vec![OwnedValue::Str(article.headline.clone())]), (lf.all, texts)];
-        let query = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            .with_max_doc_frequency(u64::MAX)
-            .with_min_term_frequency(1)
-            .with_max_query_terms(30)
-            .with_min_word_length(3)
-            .with_document_fields(fields);
+        let mut texts = vec![article.headline.as_str(), body.as_str()];
+        texts.extend(article.tags.iter().map(String::as_str));
         let searcher = self.reader.searcher();
+        let query = self.like_this(&searcher, &[(lf.headline, &[article.headline.as_str()]), (lf.all, &texts)])?;
         // The story itself, which matches best, is dropped from the answer.
         let own = searcher.search(
             &TermQuery::new(Term::from_field_u64(f.id, id as u64), IndexRecordOption::Basic),
@@ -461,6 +452,57 @@ impl SearchIndex {
         scored.sort_by(|a, b| b.1.total_cmp(&a.1));
         scored.truncate(limit);
         Ok(scored)
+    }
+
+    /// A "more like this" query for the given texts: each field's words (as the field analyses
+    /// them, three letters or more), weighed by how often the texts use them and how rare they
+    /// are in the index, the 30 weightiest as a boosted OR. tantivy's own more-like-this counted
+    /// a word's documents with deleted copies but divided by live ones, and asserted the first no
+    /// larger: after quick corrections it was not, and the search follower panicked. Here both
+    /// counts include deleted copies (`max_doc`), as tantivy's BM25 does.
+    fn like_this(
+        &self,
+        searcher: &tantivy::Searcher,
+        fields: &[(Field, &[&str])],
+    ) -> Result<BooleanQuery, SearchError> {
+        use std::collections::HashMap;
+        const MAX_TERMS: usize = 30;
+        let mut frequency: HashMap<Term, usize> = HashMap::new();
+        for (field, texts) in fields {
+            let mut analyzer = self.index.tokenizer_for_field(*field)?;
+            for text in *texts {
+                let mut stream = analyzer.token_stream(text);
+                while let Some(token) = stream.next() {
+                    if token.text.chars().count() >= 3 {
+                        *frequency.entry(Term::from_field_text(*field, &token.text)).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let all_docs: u64 = searcher.segment_readers().iter().map(|r| u64::from(r.max_doc())).sum();
+        let mut weighed = Vec::with_capacity(frequency.len());
+        for (term, tf) in frequency {
+            let df = searcher.doc_freq(&term)?;
+            if df == 0 {
+                continue;
+            }
+            let idf = (1.0 + ((all_docs.max(df) - df) as f32 + 0.5) / (df as f32 + 0.5)).ln();
+            weighed.push((tf as f32 * idf, term));
+        }
+        weighed.sort_by(|a, b| b.0.total_cmp(&a.0));
+        weighed.truncate(MAX_TERMS);
+        // As tantivy's did: matched by presence (a word's count in the other story does not add),
+        // boosted relative to the weightiest word.
+        let best = weighed.first().map_or(1.0, |w| w.0);
+        let clauses: Vec<(Occur, Box<dyn Query>)> = weighed
+            .into_iter()
+            .map(|(weight, term)| {
+                let q: Box<dyn Query> =
+                    Box::new(BoostQuery::new(Box::new(TermQuery::new(term, IndexRecordOption::Basic)), weight / best));
+                (Occur::Should, q)
+            })
+            .collect();
+        Ok(BooleanQuery::new(clauses))
     }
 
     pub fn doc_count(&self) -> u64 {
