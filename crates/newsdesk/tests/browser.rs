@@ -405,9 +405,17 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
     // Someone else has the story open: the admin, signed in from another client.
     let (admin, admin_pw) = server.demo_login("admin");
     let agent = ureq::AgentBuilder::new().redirects(0).build();
-    let login =
-        agent.post(&format!("{}/newsroom/login", server.url)).send_form(&[("email", &admin), ("password", &admin_pw)]);
-    let cookie = login.unwrap().header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let form = agent.get(&format!("{}/newsroom/login", server.url)).call().unwrap();
+    let pre = form.header("set-cookie").unwrap().split(';').next().unwrap().to_string();
+    let html = form.into_string().unwrap();
+    let token = html.split(r#"name="csrf" value=""#).nth(1).unwrap().split('"').next().unwrap().to_string();
+    let login = agent
+        .post(&format!("{}/newsroom/login", server.url))
+        .set("cookie", &pre)
+        .send_form(&[("csrf", &token), ("email", &admin), ("password", &admin_pw)])
+        .unwrap();
+    let cookie = login.all("set-cookie").into_iter().find(|c| c.starts_with("nd_session=")).unwrap();
+    let cookie = cookie.split(';').next().unwrap().to_string();
     let page = agent
         .get(&format!("{}/newsroom/stories/{id}", server.url))
         .set("cookie", &cookie)

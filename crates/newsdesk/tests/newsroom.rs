@@ -48,8 +48,40 @@ fn post_form(url: &str, cookie: Option<&str>, form: &[(&str, &str)]) -> (u16, Op
     };
     let status = res.status();
     let location = res.header("location").map(str::to_string);
-    let cookie = res.header("set-cookie").map(|c| c.split(';').next().unwrap().to_string());
+    let cookie = res
+        .all("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("nd_session="))
+        .map(|c| c.split(';').next().unwrap().to_string());
     (status, location, cookie, res.into_string().unwrap_or_default())
+}
+
+/// Posts a form anyone may use (sign-in, an invite) as a browser would: the page first, for its
+/// pre-session cookie and the token its form echoes.
+fn post_anonymous(url: &str, form: &[(&str, &str)]) -> (u16, Option<String>, Option<String>, String) {
+    let (pre, csrf) = pre_session(url);
+    let mut with_token = vec![("csrf", csrf.as_str())];
+    with_token.extend_from_slice(form);
+    post_form(url, Some(&pre), &with_token)
+}
+
+/// The pre-session cookie and form token a sign-in or invite page gives.
+pub fn pre_session(url: &str) -> (String, String) {
+    let page = match agent().get(url).call() {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => r,
+        Err(e) => panic!("GET {url}: {e}"),
+    };
+    let pre = page
+        .all("set-cookie")
+        .into_iter()
+        .find(|c| c.starts_with("nd_pre="))
+        .map(|c| c.split(';').next().unwrap().to_string());
+    let pre = pre.unwrap_or_else(|| panic!("{url} gave no pre-session cookie"));
+    let body = page.into_string().unwrap();
+    let csrf =
+        body.split(r#"name="csrf" value=""#).nth(1).and_then(|s| s.split('"').next()).unwrap_or_default().to_string();
+    (pre, csrf)
 }
 
 #[test]
@@ -82,10 +114,10 @@ fn accounts_from_the_command_line_sign_in() {
 
     let server = Server::start("serve", &data);
     let login = format!("{}/newsroom/login", server.url);
-    let (status, _, _, _) = post_form(&login, None, &[("email", "desk@example.org"), ("password", "wrong password!")]);
+    let (status, _, _, _) = post_anonymous(&login, &[("email", "desk@example.org"), ("password", "wrong password!")]);
     assert_eq!(status, 401);
     let (status, location, cookie, _) =
-        post_form(&login, None, &[("email", "desk@example.org"), ("password", "a long enough password")]);
+        post_anonymous(&login, &[("email", "desk@example.org"), ("password", "a long enough password")]);
     assert_eq!((status, location.as_deref()), (303, Some("/newsroom")));
     let cookie = cookie.unwrap();
     let page = agent().get(&format!("{}/newsroom", server.url)).set("cookie", &cookie).call().unwrap();
@@ -96,13 +128,17 @@ fn accounts_from_the_command_line_sign_in() {
     let invite = link.replace("http://127.0.0.1:8080", &server.url);
     assert_eq!(agent().get(&invite).call().unwrap().status(), 200);
     let pw = [("password", "my own new password"), ("repeat", "my own new password")];
-    let (status, location, cookie, _) = post_form(&invite, None, &pw);
+    let (status, location, cookie, _) = post_anonymous(&invite, &pw);
     assert_eq!((status, location.as_deref()), (303, Some("/newsroom")));
     assert!(cookie.is_some());
-    let (status, _, _, _) = post_form(&invite, None, &pw);
-    assert_eq!(status, 404, "an invite is spent once used");
+    let spent = match agent().get(&invite).call() {
+        Ok(r) => r.status(),
+        Err(ureq::Error::Status(code, _)) => code,
+        Err(e) => panic!("{e}"),
+    };
+    assert_eq!(spent, 404, "an invite is spent once used");
     let (status, _, _, _) =
-        post_form(&login, None, &[("email", "new@example.org"), ("password", "my own new password")]);
+        post_anonymous(&login, &[("email", "new@example.org"), ("password", "my own new password")]);
     assert_eq!(status, 303);
 
     let list = newsdesk(&data, &["user", "list"]);
@@ -196,7 +232,7 @@ fn the_newsroom_pages_pass_the_nu_html_checker() {
     let server = Server::demo();
     let (email, password) = server.demo_login("admin");
     let (status, _, cookie, _) =
-        post_form(&format!("{}/newsroom/login", server.url), None, &[("email", &email), ("password", &password)]);
+        post_anonymous(&format!("{}/newsroom/login", server.url), &[("email", &email), ("password", &password)]);
     assert_eq!(status, 303);
     let cookie = cookie.unwrap();
     let get = |path: &str| -> String {

@@ -205,8 +205,34 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         Ok(s) => s,
         Err(resp) => return resp,
     };
+    // Pages anyone may post to (sign-in, accepting an invite) have no session to bind a token
+    // to, so they get a pre-session one: a short-lived cookie the form must echo.
+    let mut pre = None;
     let (mut req, signed) = match (rule, signed) {
-        (Anyone, s) => (req, s),
+        (Anyone, s) if changes_state => {
+            let Some(token) = cookie(req.headers(), PRE_SESSION_COOKIE).filter(|t| t.len() >= 32) else {
+                return gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED));
+            };
+            match check_csrf(req, &token).await {
+                Ok(req) => {
+                    pre = Some(token);
+                    (req, s)
+                }
+                Err(_) => return gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED)),
+            }
+        }
+        (Anyone, s) if route.starts_with("/newsroom/assets/") => (req, s),
+        (Anyone, s) => {
+            let token = match cookie(req.headers(), PRE_SESSION_COOKIE).filter(|t| t.len() >= 32) {
+                Some(t) => t,
+                None => match auth::random_token("pre_") {
+                    Ok(t) => t,
+                    Err(e) => return failure(e),
+                },
+            };
+            pre = Some(token);
+            (req, s)
+        }
         (AtLeast(_), None) if matches!(method, Method::GET | Method::HEAD) => {
             let next_path = req.uri().path_and_query().map_or("/newsroom", |p| p.as_str());
             let to = format!("/newsroom/login?next={}", urlencode(next_path));
@@ -230,7 +256,15 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     if let Some(s) = signed {
         req.extensions_mut().insert(s);
     }
+    if let Some(token) = &pre {
+        req.extensions_mut().insert(PreSession(token.clone()));
+    }
     let mut resp = next.run(req).await;
+    if let Some(token) = pre
+        && let Ok(v) = HeaderValue::from_str(&pre_session_cookie(&state, &token))
+    {
+        resp.headers_mut().append(header::SET_COOKIE, v);
+    }
     // Back-office pages are private and never cached by anyone, framed by no one, and load
     // nothing from other hosts.
     let h = resp.headers_mut();
@@ -330,6 +364,21 @@ pub(crate) fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(|kv| kv.trim().split_once('='))
         .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_string())
+}
+
+/// The pre-session cookie of the sign-in and invite forms (see [`guard`]).
+pub const PRE_SESSION_COOKIE: &str = "nd_pre";
+const PRE_SESSION_EXPIRED: &str =
+    "This form has expired or did not come from this site. Reload the page and try again.";
+
+/// The pre-session token of a request to a page anyone may use, for its form.
+#[derive(Debug, Clone)]
+pub struct PreSession(pub String);
+
+/// Two hours, SameSite=Strict: another site can neither send it nor read it.
+fn pre_session_cookie(state: &AppState, value: &str) -> String {
+    let secure = if state.site.url.starts_with("https://") { "; Secure" } else { "" };
+    format!("{PRE_SESSION_COOKIE}={value}; Path=/newsroom; HttpOnly; SameSite=Strict; Max-Age=7200{secure}")
 }
 
 /// The cookie that holds a session: HttpOnly, SameSite=Lax, Secure on https sites.

@@ -10,7 +10,7 @@ use newsdesk_core::Role;
 use serde::Deserialize;
 
 use super::views::{render, render_status, ser};
-use super::{Signed, auth, blocking, client_address, failure, session_cookie};
+use super::{PreSession, Signed, auth, blocking, client_address, failure, session_cookie};
 use crate::AppState;
 use crate::api::hash_key;
 
@@ -34,8 +34,8 @@ fn safe_next(next: Option<&str>) -> String {
     }
 }
 
-pub async fn login_form(Query(q): Query<NextQuery>) -> Response {
-    render("login.html", context! { next => safe_next(q.next.as_deref()), email => "" })
+pub async fn login_form(Query(q): Query<NextQuery>, Extension(pre): Extension<PreSession>) -> Response {
+    render("login.html", context! { next => safe_next(q.next.as_deref()), email => "", csrf => pre.0 })
 }
 
 #[derive(Debug, Deserialize)]
@@ -47,6 +47,7 @@ pub struct LoginForm {
 
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let address = client_address(&state, &req);
+    let pre = req.extensions().get::<PreSession>().map(|p| p.0.clone()).unwrap_or_default();
     let Form(form): Form<LoginForm> = match <Form<LoginForm> as axum::extract::FromRequest<()>>::from_request(req, &())
         .await
     {
@@ -64,7 +65,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         match tokio::time::timeout(auth::PASSWORD_CHECK_WAIT, state.password_checks.clone().acquire_owned()).await {
             Ok(Ok(p)) => p,
             _ => {
-                let ctx = context! { error => BUSY, email, next => safe_next(form.next.as_deref()) };
+                let ctx = context! { error => BUSY, email, next => safe_next(form.next.as_deref()), csrf => pre };
                 return render_status(StatusCode::TOO_MANY_REQUESTS, "login.html", ctx);
             }
         };
@@ -101,7 +102,8 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         }
         Ok(Err(status)) => {
             let error = if status == StatusCode::TOO_MANY_REQUESTS { THROTTLED } else { WRONG };
-            render_status(status, "login.html", context! { error, email, next => safe_next(form.next.as_deref()) })
+            let ctx = context! { error, email, next => safe_next(form.next.as_deref()), csrf => pre };
+            render_status(status, "login.html", ctx)
         }
     }
 }
@@ -120,7 +122,11 @@ pub async fn logout(State(state): State<AppState>, Extension(me): Extension<Sign
     ([(header::SET_COOKIE, session_cookie(&state, "", 0))], Redirect::to("/newsroom/login")).into_response()
 }
 
-pub async fn invite_form(State(state): State<AppState>, Path(token): Path<String>) -> Response {
+pub async fn invite_form(
+    State(state): State<AppState>,
+    Path(token): Path<String>,
+    Extension(pre): Extension<PreSession>,
+) -> Response {
     let st = state.clone();
     match blocking(move || st.store.invite_user(&hash_key(&token), Timestamp::now()).map_err(failure)).await {
         Err(resp) => resp,
@@ -129,7 +135,8 @@ pub async fn invite_form(State(state): State<AppState>, Path(token): Path<String
             "This invite link is used up, expired or wrong. Ask an admin for a new one.",
         ),
         Ok(Some(invited)) => {
-            render("invite.html", context! { invited => ser(&invited), min_chars => auth::MIN_PASSWORD_CHARS })
+            let ctx = context! { invited => ser(&invited), min_chars => auth::MIN_PASSWORD_CHARS, csrf => pre.0 };
+            render("invite.html", ctx)
         }
     }
 }
@@ -143,6 +150,7 @@ pub struct InviteForm {
 pub async fn accept_invite(
     State(state): State<AppState>,
     Path(token): Path<String>,
+    Extension(pre): Extension<PreSession>,
     Form(form): Form<InviteForm>,
 ) -> Response {
     let now = Timestamp::now();
@@ -169,7 +177,7 @@ pub async fn accept_invite(
         Ok(Err(Some((invited, error)))) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invite.html",
-            context! { invited => ser(&invited), error, min_chars => auth::MIN_PASSWORD_CHARS },
+            context! { invited => ser(&invited), error, min_chars => auth::MIN_PASSWORD_CHARS, csrf => pre.0 },
         ),
         Ok(Ok(token)) => {
             let cookie = session_cookie(&state, &token, auth::SESSION_HOURS * 3600);

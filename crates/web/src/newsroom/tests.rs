@@ -106,6 +106,13 @@ impl Newsroom {
     }
 }
 
+/// A pre-session cookie and the form field echoing it, as the sign-in and invite pages give.
+const PRE: &str = "pre_0123456789abcdef0123456789abcdef";
+
+fn pre_cookie() -> (&'static str, String) {
+    ("cookie", format!("{PRE_SESSION_COOKIE}={PRE}"))
+}
+
 fn location(r: &Reply) -> &str {
     r.headers.get(header::LOCATION).and_then(|v| v.to_str().ok()).unwrap_or("")
 }
@@ -183,8 +190,13 @@ async fn every_route_with_every_role_and_anonymous() {
                 Access::Anyone => true,
                 Access::AtLeast(min) => who.is_some_and(|p| p.role >= *min),
             };
-            let r = match (*method, who) {
-                ("POST", Some(p)) => {
+            let r = match (*method, who, access) {
+                ("POST", _, Access::Anyone) => {
+                    let (k, v) = pre_cookie();
+                    n.send(method, &path, who, &[(k, &v)], &format!("csrf={PRE}&email=x%40example.org&password=x"))
+                        .await
+                }
+                ("POST", Some(p), _) => {
                     n.post(&path, p, "role=contributor&email=x%40example.org&name=X&revision=1&action=submit").await
                 }
                 _ => n.send(method, &path, who, &[], "").await,
@@ -249,17 +261,21 @@ async fn sign_in_answers_alike_for_unknown_and_known_accounts_and_throttles() {
     let n = Newsroom::new();
     let hash = auth::hash_password("a long enough password").unwrap();
     n.state.store.add_user("desk@example.org", "Desk", Role::Editor, Some(&hash), Timestamp::now()).unwrap();
-    let login =
-        |email: &str, pw: &str| format!("email={}&password={}&next=%2Fnewsroom", urlencode(email), urlencode(pw));
+    let login = |email: &str, pw: &str| {
+        format!("csrf={PRE}&email={}&password={}&next=%2Fnewsroom", urlencode(email), urlencode(pw))
+    };
+    let (k, v) = pre_cookie();
+    let pre = [(k, v.as_str())];
 
-    let wrong = n.send("POST", "/newsroom/login", None, &[], &login("desk@example.org", "wrong password")).await;
-    let unknown = n.send("POST", "/newsroom/login", None, &[], &login("nobody@example.org", "wrong password")).await;
+    let wrong = n.send("POST", "/newsroom/login", None, &pre, &login("desk@example.org", "wrong password")).await;
+    let unknown = n.send("POST", "/newsroom/login", None, &pre, &login("nobody@example.org", "wrong password")).await;
     assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown.status, wrong.status);
     let message = |r: &Reply| r.body.split("id=\"login-error\"").nth(1).map(|s| s[..80].to_string());
     assert_eq!(message(&wrong), message(&unknown));
 
-    let good = n.send("POST", "/newsroom/login", None, &[], &login("Desk@Example.org", "a long enough password")).await;
+    let good =
+        n.send("POST", "/newsroom/login", None, &pre, &login("Desk@Example.org", "a long enough password")).await;
     assert_eq!(good.status, StatusCode::SEE_OTHER);
     let cookie = good.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap();
     assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && cookie.contains("Path=/newsroom"));
@@ -267,13 +283,13 @@ async fn sign_in_answers_alike_for_unknown_and_known_accounts_and_throttles() {
 
     // Five failures lock the account for a while, known or not, even for the right password.
     for _ in 0..auth::MAX_FAILURES_PER_ACCOUNT {
-        n.send("POST", "/newsroom/login", None, &[], &login("desk@example.org", "nope nope nope")).await;
-        n.send("POST", "/newsroom/login", None, &[], &login("ghost@example.org", "nope nope nope")).await;
+        n.send("POST", "/newsroom/login", None, &pre, &login("desk@example.org", "nope nope nope")).await;
+        n.send("POST", "/newsroom/login", None, &pre, &login("ghost@example.org", "nope nope nope")).await;
     }
     let locked =
-        n.send("POST", "/newsroom/login", None, &[], &login("desk@example.org", "a long enough password")).await;
+        n.send("POST", "/newsroom/login", None, &pre, &login("desk@example.org", "a long enough password")).await;
     let ghost =
-        n.send("POST", "/newsroom/login", None, &[], &login("ghost@example.org", "a long enough password")).await;
+        n.send("POST", "/newsroom/login", None, &pre, &login("ghost@example.org", "a long enough password")).await;
     assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(ghost.status, StatusCode::TOO_MANY_REQUESTS);
     assert_eq!(message(&locked), message(&ghost));
@@ -872,11 +888,13 @@ async fn a_burst_of_sign_ins_cannot_race_past_the_throttle() {
     let n = Newsroom::new();
     let hash = auth::hash_password("the right password").unwrap();
     n.state.store.add_user("desk@example.org", "Desk", Role::Editor, Some(&hash), Timestamp::now()).unwrap();
-    let login = |pw: &str| format!("email=desk%40example.org&password={}", urlencode(pw));
+    let login = |pw: &str| format!("csrf={PRE}&email=desk%40example.org&password={}", urlencode(pw));
+    let (k, v) = pre_cookie();
+    let pre = [(k, v.as_str())];
     // 40 wrong passwords and the right one, all at once.
     let mut attempts: Vec<String> = (0..40).map(|i| login(&format!("wrong password {i}"))).collect();
     attempts.insert(20, login("the right password"));
-    let replies = futures_join(attempts.iter().map(|body| n.send("POST", "/newsroom/login", None, &[], body))).await;
+    let replies = futures_join(attempts.iter().map(|body| n.send("POST", "/newsroom/login", None, &pre, body))).await;
     let checked = replies.iter().filter(|r| r.status != StatusCode::TOO_MANY_REQUESTS).count();
     assert!(checked as i64 <= auth::MAX_FAILURES_PER_ACCOUNT, "{checked} passwords were checked");
     let log = n.state.store.audit_log(100).unwrap();
@@ -937,4 +955,39 @@ fn behind_a_trusted_proxy_the_client_is_the_nearest_untrusted_forwarded_address(
     assert_eq!(addr("10.0.0.2:5000", Some("not an address, 198.51.100.8")).as_deref(), Some("198.51.100.8"));
     // A proxy that sent no header: the proxy is all we know.
     assert_eq!(addr("10.0.0.2:5000", None).as_deref(), Some("10.0.0.2"));
+}
+
+#[tokio::test]
+async fn the_sign_in_and_invite_forms_carry_a_pre_session_token_and_refuse_a_post_without_it() {
+    let n = Newsroom::new();
+    let hash = auth::hash_password("a long enough password").unwrap();
+    n.state.store.add_user("desk@example.org", "Desk", Role::Editor, Some(&hash), Timestamp::now()).unwrap();
+    let page = n.get("/newsroom/login", None).await;
+    let set = page.headers.get(header::SET_COOKIE).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    assert!(set.starts_with("nd_pre=pre_") && set.contains("SameSite=Strict") && set.contains("HttpOnly"), "{set}");
+    let token = set.split(';').next().unwrap().split_once('=').unwrap().1.to_string();
+    assert!(page.body.contains(&format!(r#"name="csrf" value="{token}""#)), "the form echoes it");
+    let body = |csrf: &str| format!("csrf={csrf}&email=desk%40example.org&password=a+long+enough+password");
+    let cookie = format!("{PRE_SESSION_COOKIE}={token}");
+    // No cookie (a post from another site's page), or a token that is not the cookie's: refused.
+    let r = n.send("POST", "/newsroom/login", None, &[], &body(&token)).await;
+    assert_eq!((r.status, refused_by_policy(&r)), (StatusCode::FORBIDDEN, true));
+    let r = n
+        .send("POST", "/newsroom/login", None, &[("cookie", &cookie)], &body("pre_forged0123456789abcdef0123456789"))
+        .await;
+    assert_eq!(r.status, StatusCode::FORBIDDEN);
+    assert!(r.body.contains("This form has expired or did not come from this site"));
+    let r = n.send("POST", "/newsroom/login", None, &[("cookie", &cookie)], &body(&token)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+
+    // The invite form the same way.
+    let invited = n.state.store.add_user("new@example.org", "New", Role::Reporter, None, Timestamp::now()).unwrap();
+    let invite = auth::invite(&n.state.store, &invited, Timestamp::now()).unwrap();
+    let path = format!("/newsroom/invite/{invite}");
+    let page = n.send("GET", &path, None, &[("cookie", &cookie)], "").await;
+    assert!(page.body.contains(&format!(r#"name="csrf" value="{token}""#)), "an existing token is kept");
+    let form = "password=my+new+long+password&repeat=my+new+long+password";
+    assert_eq!(n.send("POST", &path, None, &[], form).await.status, StatusCode::FORBIDDEN);
+    let r = n.send("POST", &path, None, &[("cookie", &cookie)], &format!("csrf={token}&{form}")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
 }
