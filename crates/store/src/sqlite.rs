@@ -17,8 +17,16 @@ pub use write::StoryMeta;
 pub struct Store {
     path: PathBuf,
     writer: Mutex<Connection>,
-    reader: Mutex<Connection>,
+    /// Reading connections: WAL lets readers work beside each other and beside the writer, so
+    /// readers are several, each behind its own lock, taken by whoever finds one free.
+    readers: Vec<Mutex<Connection>>,
+    /// Where the next search for a free reader starts (spreads the waiting when all are busy).
+    next_reader: std::sync::atomic::AtomicUsize,
 }
+
+/// How many reading connections a store keeps: pages render on the blocking pool, and more
+/// readers than cores only add memory (each keeps its own page cache and statements).
+const READERS: usize = 4;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -103,6 +111,22 @@ fn lock(m: &Mutex<Connection>) -> std::sync::MutexGuard<'_, Connection> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
+impl Store {
+    /// A reading connection: the first free one, or (all busy) a turn at one of them.
+    fn reader(&self) -> std::sync::MutexGuard<'_, Connection> {
+        let start = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let n = self.readers.len();
+        for i in 0..n {
+            match self.readers[(start + i) % n].try_lock() {
+                Ok(guard) => return guard,
+                Err(std::sync::TryLockError::Poisoned(p)) => return p.into_inner(),
+                Err(std::sync::TryLockError::WouldBlock) => {}
+            }
+        }
+        lock(&self.readers[start % n])
+    }
+}
+
 fn ts(us: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_microsecond(us).map_err(|e| StoreError::Corrupt(format!("timestamp {us}: {e}")))
 }
@@ -114,11 +138,20 @@ fn opt_ts(us: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
 // The FROM clause every article query shares; the caller appends WHERE/ORDER with placeholders.
 macro_rules! article_query {
     ($tail:literal) => {
+        article_query!(from "articles a", $tail)
+    };
+    // `from` names what comes before the sections join and must bind `a`: a short list of ids
+    // joined to articles with CROSS JOIN, which SQLite never reorders, so the list is read first
+    // and each story is looked up by id (left to the planner, SQLite without statistics read
+    // every published story and matched it against the list: 300 ms a page at 100,000).
+    (from $from:literal, $tail:literal) => {
         concat!(
             "SELECT a.id, s.name, s.slug, a.slug, a.headline, a.deck, a.lead_image, a.body, src.name, \
              a.language, a.canonical_url, a.state, a.published_at, a.updated_at, a.embargo_until, a.based_on, \
              a.corrections \
-             FROM articles a JOIN sections s ON s.id = a.section_id \
+             FROM ",
+            $from,
+            " JOIN sections s ON s.id = a.section_id \
              LEFT JOIN sources src ON src.id = a.source_id ",
             $tail
         )
@@ -140,8 +173,8 @@ impl Store {
         let path = data_dir.join("newsdesk.db");
         let mut writer = connect(&path)?;
         migrate::run(&mut writer)?;
-        let reader = connect(&path)?;
-        Ok(Store { path, writer: Mutex::new(writer), reader: Mutex::new(reader) })
+        let readers = (0..READERS).map(|_| connect(&path).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Store { path, writer: Mutex::new(writer), readers, next_reader: Default::default() })
     }
 
     pub fn path(&self) -> &Path {
@@ -230,7 +263,7 @@ impl Store {
     }
 
     pub fn article(&self, id: ArticleId) -> Result<Article, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(article_query!("WHERE a.id = $1"))?;
         let row = stmt.query_row([id.0], row_parts).optional()?;
         let parts = row.ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
@@ -239,7 +272,7 @@ impl Store {
 
     /// The published article at `/{section}/{slug}`, if any.
     pub fn published_by_path(&self, section: &str, slug: &str) -> Result<Option<Article>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(article_query!(
             "WHERE s.slug = $1 AND a.slug = $2 AND a.state = 'published' AND a.published_at <= $3"
         ))?;
@@ -276,7 +309,7 @@ impl Store {
     /// front to back instead of jumping about it in publishing order, which an imported archive
     /// does not share. The next page starts after the last id returned.
     pub fn published_by_id(&self, after: i64, limit: usize) -> Result<Vec<Article>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let mut stmt = conn.prepare_cached(PUBLISHED_BY_ID)?;
         let rows =
@@ -291,7 +324,7 @@ impl Store {
         offset: usize,
         people: bool,
     ) -> Result<Vec<Article>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let (limit, offset) = (limit.min(10_000) as i64, offset.min(1_000_000) as i64);
         // Every filter is a bound parameter; an absent one is NULL and matches everything. The
@@ -344,7 +377,7 @@ impl Store {
 
     /// How many articles readers can see.
     pub fn published_count(&self) -> Result<i64, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         Ok(conn.query_row(
             "SELECT COUNT(*) FROM articles WHERE state = 'published' AND published_at <= $1",
@@ -355,15 +388,18 @@ impl Store {
 
     /// One page of the sitemap: every published article's path, last change and picture, oldest
     /// first so that pages stay stable as new stories arrive.
-    pub fn sitemap_entries(&self, limit: usize, offset: usize) -> Result<Vec<SitemapEntry>, StoreError> {
-        let conn = lock(&self.reader);
+    /// The published stories whose ids lie in `first..=last`, in id order: one article sitemap
+    /// page. Pages are id ranges, so a page deep in a large archive is a range read of the table
+    /// (the unary `+` keeps SQLite on the id) rather than an offset counted from the start.
+    pub fn sitemap_entries(&self, first: i64, last: i64) -> Result<Vec<SitemapEntry>, StoreError> {
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let mut stmt = conn.prepare_cached(
             "SELECT s.slug, a.slug, MAX(a.published_at, COALESCE(a.updated_at, 0), a.modified_at), a.lead_image \
              FROM articles a JOIN sections s ON s.id = a.section_id \
-             WHERE a.state = 'published' AND a.published_at <= $1 ORDER BY a.id LIMIT $2 OFFSET $3",
+             WHERE a.id BETWEEN $1 AND $2 AND +a.state = 'published' AND +a.published_at <= $3 ORDER BY a.id",
         )?;
-        let rows = stmt.query_map(params![now, limit as i64, offset as i64], |r| {
+        let rows = stmt.query_map(params![first, last, now], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?))
         })?;
         rows.map(|row| {
@@ -374,21 +410,27 @@ impl Store {
         .collect()
     }
 
+    /// The highest story id (0 when there is none): how far the id-ranged sitemap pages go.
+    pub fn max_article_id(&self) -> Result<i64, StoreError> {
+        let conn = self.reader();
+        Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM articles", [], |r| r.get(0))?)
+    }
+
     /// Display name of a tag or author by slug, if it has any published article.
     pub fn tag_name(&self, slug: &str) -> Result<Option<String>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         Ok(conn.query_row("SELECT name FROM tags WHERE slug = $1", [slug], |r| r.get(0)).optional()?)
     }
 
     pub fn author_name(&self, slug: &str) -> Result<Option<String>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         Ok(conn.query_row("SELECT name FROM authors WHERE slug = $1", [slug], |r| r.get(0)).optional()?)
     }
 
     /// Path of the newest published article with exactly this headline: resolves a Related
     /// link that names a story we carry.
     pub fn published_path_by_headline(&self, headline: &str) -> Result<Option<String>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let mut stmt = conn.prepare_cached(
             "SELECT s.slug, a.slug FROM articles a JOIN sections s ON s.id = a.section_id \
@@ -401,9 +443,25 @@ impl Store {
         Ok(row.map(|(section, slug)| format!("/{section}/{slug}")))
     }
 
+    /// Sections in their editorial order that readers can see a story in: what every page's
+    /// navigation shows. One index probe per section (`published` is 1 or 0, not a count), so it
+    /// costs the same at a million stories as at ten.
+    pub fn live_sections(&self) -> Result<Vec<SectionInfo>, StoreError> {
+        let conn = self.reader();
+        let now = Timestamp::now().as_microsecond();
+        let mut stmt = conn.prepare_cached(
+            "SELECT s.name, s.slug, EXISTS (SELECT 1 FROM articles a WHERE a.section_id = s.id \
+               AND a.state = 'published' AND a.published_at <= $1) \
+             FROM sections s ORDER BY s.position, s.id",
+        )?;
+        let rows =
+            stmt.query_map([now], |r| Ok(SectionInfo { name: r.get(0)?, slug: r.get(1)?, published: r.get(2)? }))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?.into_iter().filter(|s| s.published > 0).collect())
+    }
+
     /// Sections in their editorial order, with how many published articles each holds.
     pub fn sections(&self) -> Result<Vec<SectionInfo>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let mut stmt = conn.prepare_cached(
             "SELECT s.name, s.slug, COUNT(a.id) FROM sections s \
@@ -417,12 +475,12 @@ impl Store {
 
     /// The newest event id (0 when none): followers poll this cheaply to notice other writers.
     pub fn latest_event_id(&self) -> Result<i64, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM events", [], |r| r.get(0))?)
     }
 
     pub fn events_since(&self, after: i64, limit: usize) -> Result<Vec<Event>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id, created_at, kind, article_id, payload FROM events WHERE id > $1 ORDER BY id LIMIT $2",
         )?;
@@ -437,7 +495,7 @@ impl Store {
     }
 
     pub fn revisions(&self, id: ArticleId) -> Result<Vec<Revision>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT number, created_at, actor, snapshot, applied FROM revisions WHERE article_id = $1 ORDER BY number",
         )?;
@@ -453,7 +511,7 @@ impl Store {
     }
 
     pub fn article_count(&self) -> Result<i64, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         Ok(conn.query_row("SELECT COUNT(*) FROM articles", [], |r| r.get(0))?)
     }
 }
@@ -536,6 +594,8 @@ pub mod intake;
 pub mod jobs;
 pub mod library;
 pub mod newsroom;
+#[cfg(test)]
+mod plans;
 pub mod related;
 mod rows;
 #[cfg(test)]

@@ -277,10 +277,14 @@ fn xml(body: String, keys: &str, last_modified: Option<Timestamp>) -> Rendered {
 }
 
 /// `/sitemap.xml`: the index of every other sitemap.
+/// How many article sitemaps there are: one per [`SITEMAP_PAGE`] ids, at least one.
+fn sitemap_pages(state: &AppState) -> Result<usize, AppError> {
+    Ok((state.store.max_article_id()?.max(0) as usize).div_ceil(SITEMAP_PAGE).max(1))
+}
+
 pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
     let site = &state.site.url;
-    let count = state.store.published_count()? as usize;
-    let pages = count.div_ceil(SITEMAP_PAGE).max(1);
+    let pages = sitemap_pages(state)?;
     let newest = state.store.latest_headlines(&ArticleFilter::default(), 1, 0)?.first().and_then(modified);
     let mut sitemaps = vec![SitemapUrl {
         loc: format!("{site}/sitemaps/pages.xml"),
@@ -339,12 +343,12 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
                 .strip_prefix("articles-")
                 .and_then(|f| f.strip_suffix(".xml"))
                 .and_then(|n| n.parse().ok())
-                .filter(|n| *n >= 1)
+                .filter(|n| (1..=sitemap_pages(state).unwrap_or(1)).contains(n))
                 .ok_or_else(|| AppError::NotFound(format!("sitemap {file}")))?;
-            let entries = state.store.sitemap_entries(SITEMAP_PAGE, (n - 1) * SITEMAP_PAGE)?;
-            if entries.is_empty() {
-                return Err(AppError::NotFound(format!("sitemap {file}")));
-            }
+            // Page n holds the stories with ids in ((n-1)·PAGE, n·PAGE]: a page whose stories are
+            // all unpublished is an empty (valid) sitemap, so the index never points at a 404.
+            let last = (n * SITEMAP_PAGE) as i64;
+            let entries = state.store.sitemap_entries(last - SITEMAP_PAGE as i64 + 1, last)?;
             entries
                 .into_iter()
                 .map(|e| SitemapUrl {

@@ -139,7 +139,7 @@ pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
         return Ok(d.clone());
     }
     let d = Arc::new(Derived {
-        sections: state.store.sections()?,
+        sections: state.store.live_sections()?,
         recent: state.store.latest_headlines(&ArticleFilter::default(), RECENT_LEN, 0)?,
         most_read: crate::views::most_read(state, None, MOST_READ_LEN, jiff::Timestamp::now())?,
     });

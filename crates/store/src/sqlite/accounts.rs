@@ -107,7 +107,7 @@ impl Store {
     }
 
     pub fn user_by_email(&self, email: &str) -> Result<Option<User>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         conn.query_row(user_query!("FROM users u WHERE u.email = $1"), [email.trim().to_lowercase()], user_row)
             .optional()?
             .map(to_user)
@@ -115,13 +115,13 @@ impl Store {
     }
 
     pub fn user(&self, id: i64) -> Result<User, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let row = conn.query_row(user_query!("FROM users u WHERE u.id = $1"), [id], user_row).optional()?;
         to_user(row.ok_or_else(|| StoreError::NotFound(format!("user {id}")))?)
     }
 
     pub fn users(&self) -> Result<Vec<User>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare(user_query!("FROM users u ORDER BY u.email"))?;
         let rows = stmt.query_map([], user_row)?;
         rows.map(|r| to_user(r?)).collect()
@@ -181,7 +181,7 @@ impl Store {
 
     /// The account an unused, unexpired invite is for.
     pub fn invite_user(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let sql = user_query!(
             "FROM invites i JOIN users u ON u.id = i.user_id \
              WHERE i.token_hash = $1 AND i.used_at IS NULL AND i.expires_at > $2 AND u.disabled_at IS NULL"
@@ -235,7 +235,7 @@ impl Store {
 
     /// The live session with this cookie hash: not revoked, not expired, account enabled.
     pub fn session(&self, token_hash: &str, now: Timestamp) -> Result<Option<Session>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let sql = user_query!(
             ", s.csrf, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.revoked_at IS NULL AND s.expires_at > $2 AND u.disabled_at IS NULL"
@@ -325,7 +325,7 @@ impl Store {
 
     /// The enabled account an unrevoked, unexpired Admin API token belongs to.
     pub fn user_by_token(&self, token_hash: &str, now: Timestamp) -> Result<Option<User>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let sql = user_query!(
             "FROM user_tokens t JOIN users u ON u.id = t.user_id \
              WHERE t.token_hash = $1 AND t.revoked_at IS NULL AND t.expires_at > $2 AND u.disabled_at IS NULL"
@@ -336,7 +336,7 @@ impl Store {
     /// A user's Admin API tokens, newest first (never the tokens themselves: only their hashes
     /// are kept).
     pub fn user_tokens(&self, user: i64) -> Result<Vec<UserToken>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id, name, created_at, expires_at, revoked_at FROM user_tokens WHERE user_id = $1 ORDER BY id DESC",
         )?;
@@ -415,7 +415,7 @@ impl Store {
     }
 
     pub fn audit_log(&self, limit: usize) -> Result<Vec<AuditEntry>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn
             .prepare_cached("SELECT id, at, actor, action, target, detail FROM audit_log ORDER BY id DESC LIMIT $1")?;
         let rows = stmt.query_map([limit as i64], |r| {

@@ -74,7 +74,7 @@ impl Store {
     }
 
     fn named_counts(&self, sql: &str, limit: usize) -> Result<Vec<NamedCount>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(sql)?;
         let rows = stmt.query_map(params![Timestamp::now().as_microsecond(), limit.min(10_000) as i64], |r| {
             Ok(NamedCount { slug: r.get(0)?, name: r.get(1)?, published: r.get(2)? })
@@ -101,7 +101,7 @@ impl Store {
 
     /// (article, hour, count) for every hour at or after `since_hour`.
     pub fn views_since(&self, since_hour: i64) -> Result<Vec<(i64, i64, i64)>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached("SELECT article_id, hour, count FROM article_views WHERE hour >= $1")?;
         let rows = stmt.query_map([since_hour], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -128,7 +128,7 @@ impl Store {
 
     /// The live key with this hash, if any.
     pub fn api_key_by_hash(&self, key_hash: &str) -> Result<Option<ApiKey>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let row = conn
             .prepare_cached(
                 "SELECT id, name, created_at, scope FROM api_keys WHERE key_hash = $1 AND revoked_at IS NULL",
@@ -144,7 +144,7 @@ impl Store {
     }
 
     pub fn api_keys(&self) -> Result<Vec<ApiKey>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt =
             conn.prepare_cached("SELECT id, name, created_at, revoked_at, scope FROM api_keys ORDER BY id")?;
         let rows = stmt.query_map([], |r| {

@@ -176,7 +176,7 @@ impl Store {
 
     /// Every routing rule, in the order they are tried.
     pub fn routing_rules(&self) -> Result<Vec<RoutingRule>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id, name, field, pattern, section, tags, action, enabled FROM routing_rules ORDER BY position, id",
         )?;
@@ -276,13 +276,13 @@ impl Store {
     }
 
     pub fn feed_source(&self, id: i64) -> Result<FeedSource, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let row = conn.prepare_cached(source_query!("WHERE id = $1"))?.query_row([id], source_row).optional()?;
         with_times(row.ok_or_else(|| StoreError::NotFound(format!("source {id}")))?)
     }
 
     pub fn feed_sources(&self) -> Result<Vec<FeedSource>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(source_query!("ORDER BY name, id"))?;
         let rows = stmt.query_map([], source_row)?;
         rows.map(|r| with_times(r?)).collect()
@@ -358,7 +358,7 @@ impl Store {
     /// Fingerprints of items queued since `since`: (id, group, SimHash), for near-duplicate
     /// candidates.
     pub fn wire_fingerprints(&self, since: Timestamp) -> Result<Vec<(i64, i64, u64)>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id, COALESCE(cluster_id, id), simhash FROM wire_items WHERE received_at >= $1 AND simhash != 0",
         )?;
@@ -369,7 +369,7 @@ impl Store {
 
     /// The stories queued as `ids`, with their groups.
     pub fn wire_articles(&self, ids: &[i64]) -> Result<Vec<(i64, i64, Article)>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt =
             conn.prepare_cached("SELECT id, COALESCE(cluster_id, id), item FROM wire_items WHERE id = $1")?;
         let mut out = Vec::with_capacity(ids.len());
@@ -486,7 +486,7 @@ impl Store {
     }
 
     pub fn media_refs(&self, article: i64) -> Result<Vec<MediaRef>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id, url, article_id, role, alt, caption, credit, media_id, attempts FROM media_refs \
              WHERE article_id = $1 ORDER BY role DESC, id",

@@ -123,7 +123,7 @@ impl Store {
 
     /// Hooks that are not removed.
     pub fn hooks(&self) -> Result<Vec<Hook>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(hook_query!("WHERE removed_at IS NULL ORDER BY id"))?;
         let rows = stmt.query_map([], hook_row)?.collect::<Result<Vec<_>, _>>()?;
         rows.into_iter().map(to_hook).collect()
@@ -264,7 +264,7 @@ impl Store {
 
     /// A hook's deliveries, newest first.
     pub fn deliveries(&self, hook_id: i64, limit: usize) -> Result<Vec<Delivery>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id, event_id, attempts, delivered_at IS NOT NULL, failed_at IS NOT NULL, last_status, last_error \
              FROM deliveries WHERE webhook_id = $1 ORDER BY id DESC LIMIT $2",

@@ -89,7 +89,7 @@ impl Store {
     }
 
     pub fn media_list(&self, limit: usize, offset: usize) -> Result<Vec<Media>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
              FROM media ORDER BY id DESC LIMIT $1 OFFSET $2",
@@ -99,7 +99,7 @@ impl Store {
     }
 
     pub fn media_by_file(&self, file: &str) -> Result<Option<Media>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let row = conn
             .query_row(
                 "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
@@ -117,7 +117,7 @@ impl Store {
         query: Option<&str>,
         limit: usize,
     ) -> Result<Vec<WireItem>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let pattern = query
             .map(str::trim)
             .filter(|q| !q.is_empty())

@@ -90,7 +90,7 @@ pub struct ActionInput<'a> {
 impl Store {
     /// Stories in every state, most recently changed first.
     pub fn stories(&self, filter: &StoryFilter, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         // Each query word must appear; they are bound as LIKE patterns, never spliced in.
         let words: Vec<String> = filter
             .query
@@ -156,7 +156,7 @@ impl Store {
 
     /// Distinct desks in use, for the dashboard's filter.
     pub fn desks(&self) -> Result<Vec<String>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt =
             conn.prepare_cached("SELECT DISTINCT desk FROM articles WHERE desk IS NOT NULL ORDER BY desk")?;
         let rows = stmt.query_map([], |r| r.get(0))?;
@@ -165,7 +165,7 @@ impl Store {
 
     pub fn story(&self, id: ArticleId) -> Result<Story, StoreError> {
         let article = self.article(id)?;
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let (desk, owner_id, revision) =
             conn.query_row("SELECT desk, owner_id, revision FROM articles WHERE id = $1", [id.0], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -349,7 +349,7 @@ impl Store {
 
     /// When the next job is due, if any (the scheduler sleeps until then, or a second).
     pub fn next_job_at(&self) -> Result<Option<Timestamp>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let at: Option<i64> =
             conn.query_row("SELECT MIN(run_at) FROM scheduled_jobs WHERE done_at IS NULL", [], |r| r.get(0))?;
         opt_ts(at)
@@ -394,7 +394,7 @@ impl Store {
 
     /// Reads a revision's snapshot (applied or kept after a conflict).
     pub fn revision(&self, id: ArticleId, number: i64) -> Result<Article, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let snapshot: String = conn
             .query_row(
                 "SELECT snapshot FROM revisions WHERE article_id = $1 AND number = $2",

@@ -28,7 +28,7 @@ impl Store {
     /// Up to `limit` published stories readers can see whose Recommended list has never been
     /// computed, newest first.
     pub fn related_pending(&self, limit: usize, now: Timestamp) -> Result<Vec<ArticleId>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT id FROM articles WHERE related_at IS NULL AND state = 'published' AND published_at <= $1 \
              ORDER BY published_at DESC LIMIT $2",
@@ -65,7 +65,7 @@ impl Store {
 
     /// The editors' choices for `id`: (pinned, excluded) story ids.
     pub fn related_pins(&self, id: ArticleId) -> Result<(Vec<i64>, Vec<i64>), StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached(
             "SELECT related_id, kind FROM related_pins WHERE article_id = $1 ORDER BY kind, position",
         )?;
@@ -81,15 +81,15 @@ impl Store {
     /// What readers see recommended with `id`: pinned stories first, then the computed ones,
     /// never an excluded one, only stories readers can see, at most `limit`.
     pub fn recommended(&self, id: ArticleId, limit: usize) -> Result<Vec<Article>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let mut stmt = conn.prepare_cached(article_query!(
-            "JOIN (SELECT p.related_id AS rid, p.position AS ord FROM related_pins p WHERE p.article_id = $1 AND p.kind = 'pin' \
+            from "(SELECT p.related_id AS rid, p.position AS ord FROM related_pins p WHERE p.article_id = $1 AND p.kind = 'pin' \
                UNION ALL \
                SELECT r.related_id, 1000 + r.rank FROM related r WHERE r.article_id = $1 \
                  AND NOT EXISTS (SELECT 1 FROM related_pins x WHERE x.article_id = $1 AND x.related_id = r.related_id)) c \
-               ON c.rid = a.id \
-             WHERE a.state = 'published' AND a.published_at <= $2 ORDER BY c.ord LIMIT $3"
+               CROSS JOIN articles a ON a.id = c.rid",
+            "WHERE a.state = 'published' AND a.published_at <= $2 ORDER BY c.ord LIMIT $3"
         ))?;
         let rows = stmt.query_map(params![id.0, now, limit as i64], row_parts)?.collect::<Result<Vec<_>, _>>()?;
         load_people_many(&conn, rows)
@@ -135,7 +135,7 @@ impl Store {
 
     /// The ids pinned to `front`, in order (whatever their state).
     pub fn front_pin_ids(&self, front: &str) -> Result<Vec<i64>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached("SELECT article_id FROM front_pins WHERE front = $1 ORDER BY position")?;
         let rows = stmt.query_map([front], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -143,18 +143,18 @@ impl Store {
 
     /// The stories pinned to `front` that readers can see, in the editors' order.
     pub fn front_pins(&self, front: &str) -> Result<Vec<Article>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let mut stmt = conn.prepare_cached(article_query!(
-            "JOIN front_pins fp ON fp.article_id = a.id \
-             WHERE fp.front = $1 AND a.state = 'published' AND a.published_at <= $2 ORDER BY fp.position"
+            from "front_pins fp CROSS JOIN articles a ON a.id = fp.article_id",
+            "WHERE fp.front = $1 AND a.state = 'published' AND a.published_at <= $2 ORDER BY fp.position"
         ))?;
         let rows = stmt.query_map(params![front, now], row_parts)?.collect::<Result<Vec<_>, _>>()?;
         load_people_many(&conn, rows)
     }
 
     pub fn author_profile(&self, slug: &str) -> Result<Option<AuthorProfile>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let row = conn
             .query_row("SELECT slug, name, bio, photo FROM authors WHERE slug = $1", [slug], |r| {
                 Ok(AuthorProfile { slug: r.get(0)?, name: r.get(1)?, bio: r.get(2)?, photo: r.get(3)? })
@@ -165,7 +165,7 @@ impl Store {
 
     /// Every author, by name, for the newsroom.
     pub fn author_profiles(&self) -> Result<Vec<AuthorProfile>, StoreError> {
-        let conn = lock(&self.reader);
+        let conn = self.reader();
         let mut stmt = conn.prepare_cached("SELECT slug, name, bio, photo FROM authors ORDER BY name")?;
         let rows = stmt.query_map([], |r| {
             Ok(AuthorProfile { slug: r.get(0)?, name: r.get(1)?, bio: r.get(2)?, photo: r.get(3)? })

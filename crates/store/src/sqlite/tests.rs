@@ -103,13 +103,16 @@ fn the_story_of_an_article() {
     let brief = store.latest_headlines(&ArticleFilter::default(), 10, 0).unwrap();
     assert_eq!(brief.len(), 2);
     assert!(brief[0].authors.is_empty() && brief[0].tags.is_empty());
-    let entries = store.sitemap_entries(10, 0).unwrap();
+    let entries = store.sitemap_entries(1, 10).unwrap();
     assert_eq!(entries.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), [first.path.as_str(), clash.path.as_str()]);
-    assert_eq!(store.sitemap_entries(10, 2).unwrap().len(), 0);
+    assert_eq!(store.sitemap_entries(11, 20).unwrap().len(), 0);
+    assert_eq!(store.sitemap_entries(first.id.0, first.id.0).unwrap().len(), 1, "an id range, both ends in");
 
     let sections = store.sections().unwrap();
     assert_eq!(sections.len(), 1);
     assert_eq!((sections[0].name.as_str(), sections[0].published), ("Europe", 2));
+    let live = store.live_sections().unwrap();
+    assert_eq!((live.len(), live[0].slug.as_str()), (1, "europe"));
 }
 
 #[test]
@@ -248,7 +251,8 @@ mod newsroom {
         assert_eq!(store.article(saved.id).unwrap().published_at, Some(embargo));
         assert!(store.published_by_path("europe", "results-under-embargo").unwrap().is_none());
         assert!(store.latest_published(&ArticleFilter::default(), 10, 0).unwrap().is_empty());
-        assert!(store.sitemap_entries(10, 0).unwrap().is_empty());
+        assert!(store.sitemap_entries(1, 10).unwrap().is_empty());
+        assert!(store.live_sections().unwrap().is_empty(), "a section with only an embargoed story is not shown");
         assert_eq!(store.published_count().unwrap(), 0);
         assert!(events(&store).is_empty(), "no webhook may learn of it early");
         let runs = store.run_due_jobs(embargo, "n").unwrap();
@@ -567,7 +571,7 @@ fn reading_in_id_order_uses_the_table_not_an_index_and_sees_only_published_stori
     }
     let got: Vec<_> = store.published_by_id(0, 10).unwrap().into_iter().map(|a| a.headline).collect();
     assert_eq!(got, ["Stored story 0", "Stored story 3"]);
-    let conn = lock(&store.reader);
+    let conn = store.reader();
     let plan: Vec<String> = conn
         .prepare(&format!("EXPLAIN QUERY PLAN {PUBLISHED_BY_ID}"))
         .unwrap()
