@@ -137,14 +137,14 @@ fn opt_ts(us: Option<i64>) -> Result<Option<Timestamp>, StoreError> {
 
 // The FROM clause every article query shares; the caller appends WHERE/ORDER with placeholders.
 macro_rules! article_query {
-    ($tail:literal) => {
+    ($tail:expr) => {
         article_query!(from "articles a", $tail)
     };
     // `from` names what comes before the sections join and must bind `a`: a short list of ids
     // joined to articles with CROSS JOIN, which SQLite never reorders, so the list is read first
     // and each story is looked up by id (left to the planner, SQLite without statistics read
     // every published story and matched it against the list: 300 ms a page at 100,000).
-    (from $from:literal, $tail:literal) => {
+    (from $from:literal, $tail:expr) => {
         concat!(
             "SELECT a.id, s.name, s.slug, a.slug, a.headline, a.deck, a.lead_image, a.body, src.name, \
              a.language, a.canonical_url, a.state, a.published_at, a.updated_at, a.embargo_until, a.based_on, \
@@ -157,6 +157,39 @@ macro_rules! article_query {
         )
     };
 }
+
+/// The filters of [`Store::latest_published`], shared by its two plans.
+macro_rules! list_published_where {
+    () => {
+        "WHERE a.state = 'published' AND a.published_at <= MIN(?1, COALESCE(?2, ?1)) \
+         AND (?2 IS NULL OR a.published_at < ?2 OR (a.published_at = ?2 AND a.id < ?3)) \
+         AND (?4 IS NULL OR s.slug = ?4) \
+         AND (?5 IS NULL OR EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                                    WHERE at.article_id = a.id AND t.slug = ?5)) \
+         AND (?6 IS NULL OR EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+                                    WHERE aa.article_id = a.id AND au.slug = ?6)) \
+         AND (?7 IS NULL OR a.published_at >= ?7) \
+         AND (?8 IS NULL OR a.modified_at >= ?8) \
+         AND (?9 IS NULL OR a.published_at < ?9) \
+         ORDER BY a.published_at DESC, a.id DESC LIMIT ?10 OFFSET ?11"
+    };
+}
+
+/// Stories newest first, read down the publishing-order index.
+const LIST_PUBLISHED: &str = article_query!(list_published_where!());
+
+/// The same, for a tag or author with few stories: their own lists first, each story looked up
+/// by id, then sorted. Parameters are numbered (`?N`): the list comes before the filters, and
+/// SQLite numbers named ones (`$N`) by where they first appear.
+const LIST_PUBLISHED_FROM_FEW: &str = article_query!(
+    from "(SELECT at.article_id AS id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = ?5 \
+           UNION SELECT aa.article_id FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE au.slug = ?6) l \
+          CROSS JOIN articles a ON a.id = l.id",
+    list_published_where!()
+);
+
+/// Below this many stories a tag's or author's list is read from its own rows and sorted.
+const FEW_ENOUGH_TO_SORT: i64 = 2_000;
 
 /// [`Store::published_by_id`]'s query. The unary `+` keeps SQLite off the (state,
 /// published_at) index, which it would otherwise pick, reading every published story and
@@ -331,21 +364,25 @@ impl Store {
         // upper bound is one expression (now, or the keyset's `before` if earlier) so the index
         // range starts at the page asked for: with the keyset only in the OR, SQLite read from
         // the newest story down to it (100 ms a page at a depth of 990,000 stories, 5 ms now),
-        // and with two upper bounds it takes the first. SQLite numbers `$N` parameters in the
-        // order they first appear, so they are written in order.
-        let mut stmt = conn.prepare_cached(article_query!(
-            "WHERE a.state = 'published' AND a.published_at <= MIN($1, COALESCE($2, $1)) \
-             AND ($2 IS NULL OR a.published_at < $2 OR (a.published_at = $2 AND a.id < $3)) \
-             AND ($4 IS NULL OR s.slug = $4) \
-             AND ($5 IS NULL OR EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-                                        WHERE at.article_id = a.id AND t.slug = $5)) \
-             AND ($6 IS NULL OR EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-                                        WHERE aa.article_id = a.id AND au.slug = $6)) \
-             AND ($7 IS NULL OR a.published_at >= $7) \
-             AND ($8 IS NULL OR a.modified_at >= $8) \
-             AND ($9 IS NULL OR a.published_at < $9) \
-             ORDER BY a.published_at DESC, a.id DESC LIMIT $10 OFFSET $11"
-        ))?;
+        // and with two upper bounds it takes the first.
+        //
+        // A tag or author with few stories is read from its own list and sorted (few rows); a
+        // common one, or none, from the publishing-order index, which soon finds a page of them.
+        // Left to the index, a tag on 51 of 100,000 stories read nearly all of them (76 ms).
+        let few = match (filter.tag, filter.author) {
+            (None, None) => false,
+            (tag, author) => {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                       WHERE t.slug = ?1 LIMIT ?3)) + \
+                     (SELECT COUNT(*) FROM (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
+                       WHERE au.slug = ?2 LIMIT ?3))",
+                )?;
+                let n: i64 = stmt.query_row(params![tag, author, FEW_ENOUGH_TO_SORT], |r| r.get(0))?;
+                n < FEW_ENOUGH_TO_SORT
+            }
+        };
+        let mut stmt = conn.prepare_cached(if few { LIST_PUBLISHED_FROM_FEW } else { LIST_PUBLISHED })?;
         let until = filter.until.map(|t| t.as_microsecond());
         let since = filter.since.map(|t| t.as_microsecond());
         let updated_since = filter.updated_since.map(|t| t.as_microsecond());

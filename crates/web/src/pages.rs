@@ -153,7 +153,7 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
     // The editors' pins come first, in their order; the rest fills by time.
     let pinned = state.store.front_pins("")?;
     let mut latest = pinned.clone();
-    for a in state.store.latest_published(&ArticleFilter::default(), 5 + pinned.len(), 0)? {
+    for a in state.store.latest_headlines(&ArticleFilter::default(), 5 + pinned.len(), 0)? {
         if !latest.iter().any(|p| p.id == a.id) {
             latest.push(a);
         }
@@ -214,10 +214,10 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
         _ => vec![],
     };
     let mut articles = if pins.is_empty() {
-        state.store.latest_published(&filter, SECTION_PAGE_SIZE + 1, offset)?
+        state.store.latest_headlines(&filter, SECTION_PAGE_SIZE + 1, offset)?
     } else {
         // Pinned stories lead page 1; the rest follows by time on every page, each story once.
-        let by_time = state.store.latest_published(&filter, page * SECTION_PAGE_SIZE + 1, 0)?;
+        let by_time = state.store.latest_headlines(&filter, page * SECTION_PAGE_SIZE + 1, 0)?;
         let rest = by_time.into_iter().filter(|a| !pins.iter().any(|p| p.id == a.id));
         pins.iter().cloned().chain(rest).skip(offset).collect()
     };
