@@ -447,10 +447,25 @@ impl Store {
         .collect()
     }
 
-    /// The highest story id (0 when there is none): how far the id-ranged sitemap pages go.
-    pub fn max_article_id(&self) -> Result<i64, StoreError> {
+    /// The id-ranged sitemap pages (page n holds ids `(n-1)·size + 1 ..= n·size`) that hold at
+    /// least one story readers can see: one probe per page, each stopping at its first live
+    /// story, so the index costs the number of pages, not the number of stories.
+    pub fn sitemap_pages(&self, size: i64) -> Result<Vec<i64>, StoreError> {
         let conn = self.reader();
-        Ok(conn.query_row("SELECT COALESCE(MAX(id), 0) FROM articles", [], |r| r.get(0))?)
+        let now = Timestamp::now().as_microsecond();
+        let max: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM articles", [], |r| r.get(0))?;
+        let mut probe = conn.prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM articles a WHERE a.id BETWEEN $1 AND $2 \
+               AND +a.state = 'published' AND +a.published_at <= $3)",
+        )?;
+        let mut pages = vec![];
+        let size = size.max(1);
+        for n in 1..=(max + size - 1) / size {
+            if probe.query_row(params![(n - 1) * size + 1, n * size, now], |r| r.get::<_, bool>(0))? {
+                pages.push(n);
+            }
+        }
+        Ok(pages)
     }
 
     /// Display name of a tag or author by slug, if it has any published article.

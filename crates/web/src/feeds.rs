@@ -277,14 +277,12 @@ fn xml(body: String, keys: &str, last_modified: Option<Timestamp>) -> Rendered {
 }
 
 /// `/sitemap.xml`: the index of every other sitemap.
-/// How many article sitemaps there are: one per [`SITEMAP_PAGE`] ids, at least one.
-fn sitemap_pages(state: &AppState) -> Result<usize, AppError> {
-    Ok((state.store.max_article_id()?.max(0) as usize).div_ceil(SITEMAP_PAGE).max(1))
-}
 
 pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
     let site = &state.site.url;
-    let pages = sitemap_pages(state)?;
+    // Article sitemaps are id ranges of SITEMAP_PAGE stories; ranges with nothing readers can
+    // see are left out (a sitemap may not be empty).
+    let pages = state.store.sitemap_pages(SITEMAP_PAGE as i64)?;
     let newest = state.store.latest_headlines(&ArticleFilter::default(), 1, 0)?.first().and_then(modified);
     let mut sitemaps = vec![SitemapUrl {
         loc: format!("{site}/sitemaps/pages.xml"),
@@ -292,7 +290,7 @@ pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
         images: vec![],
         news: None,
     }];
-    sitemaps.extend((1..=pages).map(|n| SitemapUrl {
+    sitemaps.extend(pages.into_iter().map(|n| SitemapUrl {
         loc: format!("{site}/sitemaps/articles-{n}.xml"),
         lastmod: None,
         images: vec![],
@@ -343,12 +341,15 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
                 .strip_prefix("articles-")
                 .and_then(|f| f.strip_suffix(".xml"))
                 .and_then(|n| n.parse().ok())
-                .filter(|n| (1..=sitemap_pages(state).unwrap_or(1)).contains(n))
+                .filter(|n| *n >= 1 && *n <= 1_000_000)
                 .ok_or_else(|| AppError::NotFound(format!("sitemap {file}")))?;
-            // Page n holds the stories with ids in ((n-1)·PAGE, n·PAGE]: a page whose stories are
-            // all unpublished is an empty (valid) sitemap, so the index never points at a 404.
+            // Page n holds the stories with ids in ((n-1)·PAGE, n·PAGE]; one with none that
+            // readers can see is not in the index and answers 404.
             let last = (n * SITEMAP_PAGE) as i64;
             let entries = state.store.sitemap_entries(last - SITEMAP_PAGE as i64 + 1, last)?;
+            if entries.is_empty() {
+                return Err(AppError::NotFound(format!("sitemap {file}")));
+            }
             entries
                 .into_iter()
                 .map(|e| SitemapUrl {

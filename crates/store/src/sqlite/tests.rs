@@ -107,6 +107,7 @@ fn the_story_of_an_article() {
     assert_eq!(entries.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), [first.path.as_str(), clash.path.as_str()]);
     assert_eq!(store.sitemap_entries(11, 20).unwrap().len(), 0);
     assert_eq!(store.sitemap_entries(first.id.0, first.id.0).unwrap().len(), 1, "an id range, both ends in");
+    assert_eq!(store.sitemap_pages(10).unwrap(), [1]);
 
     let sections = store.sections().unwrap();
     assert_eq!(sections.len(), 1);
@@ -252,6 +253,7 @@ mod newsroom {
         assert!(store.published_by_path("europe", "results-under-embargo").unwrap().is_none());
         assert!(store.latest_published(&ArticleFilter::default(), 10, 0).unwrap().is_empty());
         assert!(store.sitemap_entries(1, 10).unwrap().is_empty());
+        assert!(store.sitemap_pages(10).unwrap().is_empty(), "no page for an embargoed story");
         assert!(store.live_sections().unwrap().is_empty(), "a section with only an embargoed story is not shown");
         assert_eq!(store.published_count().unwrap(), 0);
         assert!(events(&store).is_empty(), "no webhook may learn of it early");
