@@ -18,6 +18,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0010_intake", include_str!("../migrations/sqlite/0010_intake.sql")),
     ("0011_related_done", include_str!("../migrations/sqlite/0011_related_done.sql")),
     ("0012_token_expiry", include_str!("../migrations/sqlite/0012_token_expiry.sql")),
+    ("0013_list_indexes", include_str!("../migrations/sqlite/0013_list_indexes.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
