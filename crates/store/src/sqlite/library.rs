@@ -98,6 +98,90 @@ impl Store {
         rows.map(|r| r?).collect()
     }
 
+    /// Pictures whose name, alt text, caption or credit hold `query` (any case), newest first.
+    pub fn media_search(&self, query: &str, limit: usize) -> Result<Vec<Media>, StoreError> {
+        let conn = self.reader();
+        let pattern = format!("%{}%", query.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+             FROM media WHERE COALESCE(original_name, '') || ' ' || alt || ' ' || COALESCE(caption, '') || ' ' || \
+             COALESCE(credit, '') || ' ' || file LIKE $1 ESCAPE '\\' ORDER BY id DESC LIMIT $2",
+        )?;
+        let rows = stmt.query_map(params![pattern, limit as i64], media_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// Changes what the library says about a picture: alt text, caption, credit.
+    pub fn update_media(
+        &self,
+        id: i64,
+        alt: &str,
+        caption: Option<&str>,
+        credit: Option<&str>,
+    ) -> Result<Media, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let n = tx.execute(
+            "UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4",
+            params![alt, caption, credit, id],
+        )?;
+        if n == 0 {
+            return Err(StoreError::NotFound(format!("picture {id}")));
+        }
+        let media = tx.query_row(
+            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                 FROM media WHERE id = $1",
+            [id],
+            media_row,
+        )??;
+        tx.commit()?;
+        Ok(media)
+    }
+
+    /// The stories readers can see now or soon (published, scheduled) that show the picture
+    /// `file`, as lead image or in an image block: (id, headline).
+    pub fn stories_showing(&self, file: &str) -> Result<Vec<(i64, String)>, StoreError> {
+        let conn = self.reader();
+        // The body is JSON; a picture in it is `"asset":"FILE"`.
+        let in_body = format!("%\"asset\":{}%", serde_json::to_string(file)?);
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, headline FROM articles WHERE state IN ('published', 'scheduled') \
+             AND (json_extract(lead_image, '$.asset') = $1 OR body LIKE $2) ORDER BY id",
+        )?;
+        let rows = stmt.query_map(params![file, in_body], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Removes a picture from the library (not its file: the caller does that once this is
+    /// committed). Refused, naming the stories, while a published or scheduled story shows it.
+    pub fn delete_media(&self, id: i64) -> Result<Media, StoreError> {
+        let media = {
+            let conn = self.reader();
+            conn.query_row(
+                "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                 FROM media WHERE id = $1",
+                [id],
+                media_row,
+            )
+            .optional()?
+            .transpose()?
+            .ok_or_else(|| StoreError::NotFound(format!("picture {id}")))?
+        };
+        let users = self.stories_showing(&media.file)?;
+        if !users.is_empty() {
+            let names: Vec<String> = users.iter().map(|(id, h)| format!("#{id} {h:?}")).collect();
+            return Err(StoreError::Conflict(format!(
+                "the picture is shown by {} published or scheduled {}: {}",
+                users.len(),
+                if users.len() == 1 { "story" } else { "stories" },
+                names.join(", ")
+            )));
+        }
+        let conn = lock(&self.writer);
+        conn.execute("DELETE FROM media WHERE id = $1", [id])?;
+        Ok(media)
+    }
+
     pub fn media_by_file(&self, file: &str) -> Result<Option<Media>, StoreError> {
         let conn = self.reader();
         let row = conn

@@ -8,7 +8,7 @@ use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Json, Response};
+use axum::response::{IntoResponse, Json, Redirect, Response};
 use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_store::NewMedia;
@@ -136,15 +136,121 @@ pub async fn upload(
     }
 }
 
-pub async fn library(State(state): State<AppState>, Extension(me): Extension<Signed>) -> Response {
+#[derive(Debug, Default, Deserialize)]
+pub struct LibraryQuery {
+    #[serde(default)]
+    q: String,
+    notice: Option<String>,
+    error: Option<String>,
+}
+
+/// `GET /newsroom/media[?q=…]`: the library, newest first, or the pictures whose name, alt
+/// text, caption or credit hold the words.
+pub async fn library(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    Query(q): Query<LibraryQuery>,
+) -> Response {
     let st = state.clone();
-    match blocking(move || st.store.media_list(500, 0).map_err(failure)).await {
+    let query = q.q.trim().chars().take(200).collect::<String>();
+    let search = query.clone();
+    let found = blocking(move || {
+        if search.is_empty() { st.store.media_list(500, 0) } else { st.store.media_search(&search, 500) }
+            .map_err(failure)
+    })
+    .await;
+    match found {
         Err(resp) => resp,
         Ok(media) => render(
             "media.html",
             context! { me => ser(&me.user), csrf => &me.csrf, media => ser(&media), max_mb => MAX_UPLOAD_BYTES / (1024 * 1024),
-            max_mp => MAX_PIXELS / 1_000_000 },
+            max_mp => MAX_PIXELS / 1_000_000, q => query, notice => q.notice, error => q.error,
+            can_delete => me.user.role >= newsdesk_core::Role::Editor },
         ),
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct MediaForm {
+    #[serde(default)]
+    alt: String,
+    #[serde(default)]
+    caption: String,
+    #[serde(default)]
+    credit: String,
+}
+
+/// `POST /newsroom/media/{id}`: new alt text, caption and credit for a picture. Stories keep what
+/// they were saved with; the library's words are what new uses of the picture start from.
+pub async fn update(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    axum::Form(form): axum::Form<MediaForm>,
+) -> Response {
+    let about = About::new(None, Some(form.alt), Some(form.caption), Some(form.credit));
+    if about.alt.is_empty() {
+        return Redirect::to("/newsroom/media?error=alt").into_response();
+    }
+    let st = state.clone();
+    let done = blocking(move || {
+        let r = st.store.update_media(id, &about.alt, about.caption.as_deref(), about.credit.as_deref());
+        if let Ok(m) = &r {
+            st.store
+                .audit(Some(me.user.id), me.actor(), "media.update", Some(&m.file), None, Timestamp::now())
+                .map_err(failure)?;
+        }
+        Ok(r)
+    })
+    .await;
+    match done {
+        Err(resp) => resp,
+        Ok(Ok(_)) => Redirect::to("/newsroom/media?notice=saved").into_response(),
+        Ok(Err(newsdesk_store::StoreError::NotFound(_))) => {
+            super::refuse(StatusCode::NOT_FOUND, "There is no such picture in the library.")
+        }
+        Ok(Err(e)) => failure(e),
+    }
+}
+
+/// `POST /newsroom/media/{id}/delete`: takes a picture out of the library and removes its file,
+/// unless a published or scheduled story shows it (the refusal names them).
+pub async fn delete(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Response {
+    let st = state.clone();
+    let done = blocking(move || {
+        let r = st.store.delete_media(id);
+        if let Ok(m) = &r {
+            // The entry is gone first: a crash between the two leaves a file no one lists, never
+            // an entry whose file is missing.
+            if let Err(e) = std::fs::remove_file(st.media_dir.join(&m.file))
+                && e.kind() != std::io::ErrorKind::NotFound
+            {
+                tracing::warn!(file = %m.file, error = %e, "cannot remove a deleted picture's file");
+            }
+            st.store
+                .audit(Some(me.user.id), me.actor(), "media.delete", Some(&m.file), None, Timestamp::now())
+                .map_err(failure)?;
+        }
+        Ok(r)
+    })
+    .await;
+    match done {
+        Err(resp) => resp,
+        Ok(Ok(_)) => {
+            state.cache.clear();
+            Redirect::to("/newsroom/media?notice=deleted").into_response()
+        }
+        Ok(Err(newsdesk_store::StoreError::NotFound(_))) => {
+            super::refuse(StatusCode::NOT_FOUND, "There is no such picture in the library.")
+        }
+        Ok(Err(newsdesk_store::StoreError::Conflict(why))) => {
+            super::refuse(StatusCode::CONFLICT, &format!("Not deleted: {why}. Change those stories' pictures first."))
+        }
+        Ok(Err(e)) => failure(e),
     }
 }
 

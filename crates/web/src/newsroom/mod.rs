@@ -85,6 +85,8 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/newsroom/stories/{id}/restore", AtLeast(Editor)),
     ("GET", "/newsroom/media", AtLeast(Contributor)),
     ("POST", "/newsroom/media", AtLeast(Contributor)),
+    ("POST", "/newsroom/media/{id}", AtLeast(Reporter)),
+    ("POST", "/newsroom/media/{id}/delete", AtLeast(Editor)),
     ("GET", "/newsroom/wire", AtLeast(Reporter)),
     ("POST", "/newsroom/wire/{id}/take", AtLeast(Reporter)),
     ("GET", "/newsroom/routing", AtLeast(Editor)),
@@ -161,6 +163,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom/users", get(people::users).post(people::add_user))
         .route("/newsroom/users/{id}", post(people::update_user))
         .route("/newsroom/audit", get(people::audit))
+        .route("/newsroom/media/{id}", post(media::update))
+        .route("/newsroom/media/{id}/delete", post(media::delete))
         .layer(RequestBodyLimitLayer::new(crate::MAX_BODY_BYTES));
     // Uploads get their own, larger limit: both the transport's and the one axum's body
     // extractors keep on their own (2 MB unless told otherwise).

@@ -161,6 +161,29 @@ async fn every_route_with_every_role_and_anonymous() {
         ..crate::test_support::article("Bylined", "EUROPE", "2026-01-01T00:00:00Z")
     };
     n.state.store.save_article(&byline, None, "t", Timestamp::now()).unwrap();
+    // A picture a published story shows: editing it is allowed, deleting it is refused (409) for
+    // every role the table lets through, so every attempt finds it.
+    let picture = super::media::save(
+        &n.state,
+        &super::media::tests::tiny_png(),
+        ("image/png", "png", 3, 2),
+        &super::media::About::new(None, Some("x".into()), None, None),
+        n.person(Role::Admin).id,
+    )
+    .unwrap();
+    let showing = Article {
+        lead_image: Some(newsdesk_core::article::LeadImage {
+            asset: Some(picture.file.clone()),
+            alt: "x".into(),
+            title: None,
+            caption: None,
+            credit: None,
+            source_url: None,
+        }),
+        ..crate::test_support::article("Pictured", "EUROPE", "2026-01-01T00:00:00Z")
+    };
+    n.state.store.save_article(&showing, None, "t", Timestamp::now()).unwrap();
+    let picture = picture.id.to_string();
     let mut checked = 0;
     // Signing out ends the session the other requests use, so it goes last.
     let mut routes = POLICY.to_vec();
@@ -177,6 +200,8 @@ async fn every_route_with_every_role_and_anonymous() {
                     &source
                 } else if pattern.starts_with("/newsroom/users") {
                     &contributor
+                } else if pattern.starts_with("/newsroom/media") {
+                    &picture
                 } else {
                     &id
                 },
@@ -197,7 +222,8 @@ async fn every_route_with_every_role_and_anonymous() {
                         .await
                 }
                 ("POST", Some(p), _) => {
-                    n.post(&path, p, "role=contributor&email=x%40example.org&name=X&revision=1&action=submit").await
+                    n.post(&path, p, "role=contributor&email=x%40example.org&name=X&revision=1&action=submit&alt=x")
+                        .await
                 }
                 _ => n.send(method, &path, who, &[], "").await,
             };
@@ -990,4 +1016,86 @@ async fn the_sign_in_and_invite_forms_carry_a_pre_session_token_and_refuse_a_pos
     assert_eq!(n.send("POST", &path, None, &[], form).await.status, StatusCode::FORBIDDEN);
     let r = n.send("POST", &path, None, &[("cookie", &cookie)], &format!("csrf={token}&{form}")).await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+}
+
+#[tokio::test]
+async fn the_media_library_is_searched_edited_and_pruned_but_never_under_a_published_story() {
+    use newsdesk_core::article::LeadImage;
+    let n = Newsroom::new();
+    let (reporter, editor) = (n.person(Role::Reporter), n.person(Role::Editor));
+    let upload = |name: &str, bytes: Vec<u8>| {
+        let req = Request::builder()
+            .method("POST")
+            .uri(format!("/newsroom/media?name={name}&alt=A+quay&caption=The+quay+at+dawn&credit=AA"))
+            .header(header::COOKIE, &reporter.cookie)
+            .header("x-csrf-token", &reporter.csrf)
+            .header(header::CONTENT_TYPE, "image/png")
+            .body(Body::from(bytes))
+            .unwrap();
+        router(n.state.clone()).oneshot(req)
+    };
+    assert_eq!(upload("quay.png", super::media::tests::tiny_png()).await.unwrap().status(), StatusCode::CREATED);
+    let mut other = newsdesk_ingest::image::test_jpeg(1000);
+    other.truncate(other.len()); // a JPEG, so another file
+    let req = Request::builder()
+        .method("POST")
+        .uri("/newsroom/media?name=ferry.jpg&alt=A+ferry&credit=Newsdesk")
+        .header(header::COOKIE, &reporter.cookie)
+        .header("x-csrf-token", &reporter.csrf)
+        .body(Body::from(other))
+        .unwrap();
+    assert_eq!(router(n.state.clone()).oneshot(req).await.unwrap().status(), StatusCode::CREATED);
+    let listed = n.state.store.media_list(10, 0).unwrap();
+    let (ferry, quay) = (listed[0].clone(), listed[1].clone());
+
+    // Search by name, caption or credit.
+    let page = n.get("/newsroom/media?q=dawn", Some(reporter)).await;
+    assert!(
+        page.body.contains("1 picture found") && page.body.contains(&quay.file) && !page.body.contains(&ferry.file)
+    );
+    let page = n.get("/newsroom/media?q=newsdesk", Some(reporter)).await;
+    assert!(page.body.contains(&ferry.file) && !page.body.contains(&quay.file));
+    let page = n.get("/newsroom/media?q=100%25", Some(reporter)).await;
+    assert!(page.body.contains("No picture matches."), "a % is a character, not a wildcard");
+
+    // Alt text, caption and credit edited after upload; alt text cannot be emptied.
+    let r = n
+        .post(&format!("/newsroom/media/{}", quay.id), reporter, "alt=The+old+quay&caption=&credit=Port+archive")
+        .await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER);
+    let quay = n.state.store.media_by_file(&quay.file).unwrap().unwrap();
+    assert_eq!(
+        (quay.alt.as_str(), quay.caption.as_deref(), quay.credit.as_deref()),
+        ("The old quay", None, Some("Port archive"))
+    );
+    let r = n.post(&format!("/newsroom/media/{}", quay.id), reporter, "alt=+&credit=x").await;
+    assert_eq!(location(&r), "/newsroom/media?error=alt");
+    assert_eq!(n.state.store.media_by_file(&quay.file).unwrap().unwrap().alt, "The old quay");
+
+    // A published story shows the quay: it cannot be deleted, and the refusal says which story.
+    let shown = Article {
+        lead_image: Some(LeadImage {
+            asset: Some(quay.file.clone()),
+            alt: "Quay".into(),
+            title: None,
+            caption: None,
+            credit: None,
+            source_url: None,
+        }),
+        ..crate::test_support::article("Quay story", "Europe", "2026-01-01T00:00:00Z")
+    };
+    n.state.store.save_article(&shown, None, "t", Timestamp::now()).unwrap();
+    assert_eq!(
+        n.post(&format!("/newsroom/media/{}/delete", quay.id), reporter, "").await.status,
+        StatusCode::FORBIDDEN
+    );
+    let r = n.post(&format!("/newsroom/media/{}/delete", quay.id), editor, "").await;
+    assert_eq!(r.status, StatusCode::CONFLICT);
+    assert!(r.body.contains("Quay story"), "{}", r.body);
+    assert!(n.state.media_dir.join(&quay.file).exists());
+    // The ferry is used by nothing: deleted, file and all.
+    let r = n.post(&format!("/newsroom/media/{}/delete", ferry.id), editor, "").await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    assert!(n.state.store.media_by_file(&ferry.file).unwrap().is_none());
+    assert!(!n.state.media_dir.join(&ferry.file).exists());
 }
