@@ -212,30 +212,32 @@ impl Store {
              WHERE ($1 IS NULL OR source = $1) AND ($2 IS NULL OR headline LIKE $2 ESCAPE '\\') \
              ORDER BY received_at DESC, id DESC LIMIT $3",
         )?;
-        let rows = stmt.query_map(params![source, pattern, limit as i64], |r| {
-            Ok((
-                WireItem {
-                    id: r.get(0)?,
-                    external_id: r.get(1)?,
-                    source: r.get(2)?,
-                    headline: r.get(3)?,
-                    language: r.get(4)?,
-                    received_at: Timestamp::UNIX_EPOCH,
-                    taken_article_id: r.get(6)?,
-                    version: r.get(7)?,
-                    format: r.get(8)?,
-                    urgency: r.get(9)?,
-                    cluster: r.get(10)?,
-                    redeliveries: r.get(11)?,
-                },
-                r.get::<_, i64>(5)?,
-            ))
-        })?;
-        rows.map(|row| {
-            let (item, received) = row?;
-            Ok(WireItem { received_at: ts(received)?, ..item })
-        })
-        .collect()
+        let rows = stmt.query_map(params![source, pattern, limit as i64], wire_row)?;
+        rows.map(|r| r?).collect()
+    }
+
+    /// One wire item as it came in (the story the agency sent), with the other items of its
+    /// near-duplicate group (the same story from other agencies, or other versions), newest first.
+    pub fn wire_item(&self, id: i64) -> Result<Option<(WireItem, Article, Vec<WireItem>)>, StoreError> {
+        let conn = self.reader();
+        let row = conn
+            .query_row(
+                "SELECT id, external_id, source, headline, language, received_at, taken_article_id, version, format, \
+                 urgency, COALESCE(cluster_id, id), redeliveries, item FROM wire_items WHERE id = $1",
+                [id],
+                |r| Ok((wire_row(r)?, r.get::<_, String>(12)?)),
+            )
+            .optional()?;
+        let Some((item, json)) = row else { return Ok(None) };
+        let item = item?;
+        let article: Article = serde_json::from_str(&json)?;
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, external_id, source, headline, language, received_at, taken_article_id, version, format, \
+             urgency, COALESCE(cluster_id, id), redeliveries FROM wire_items \
+             WHERE COALESCE(cluster_id, id) = $1 AND id <> $2 ORDER BY received_at DESC, id DESC LIMIT 50",
+        )?;
+        let others = stmt.query_map(params![item.cluster, item.id], wire_row)?.map(|r| r?).collect::<Result<_, _>>()?;
+        Ok(Some((item, article, others)))
     }
 
     /// "Take": the wire item becomes a draft owned by `user`, keeping the agency's credit and
@@ -302,4 +304,23 @@ fn media_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Media, StoreError
         created_at: Timestamp::UNIX_EPOCH,
     };
     Ok(ts(created).map(|created_at| Media { created_at, ..media }))
+}
+
+fn wire_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<WireItem, StoreError>> {
+    let received: i64 = r.get(5)?;
+    let item = WireItem {
+        id: r.get(0)?,
+        external_id: r.get(1)?,
+        source: r.get(2)?,
+        headline: r.get(3)?,
+        language: r.get(4)?,
+        received_at: Timestamp::UNIX_EPOCH,
+        taken_article_id: r.get(6)?,
+        version: r.get(7)?,
+        format: r.get(8)?,
+        urgency: r.get(9)?,
+        cluster: r.get(10)?,
+        redeliveries: r.get(11)?,
+    };
+    Ok(ts(received).map(|received_at| WireItem { received_at, ..item }))
 }

@@ -88,6 +88,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("POST", "/newsroom/media/{id}", AtLeast(Reporter)),
     ("POST", "/newsroom/media/{id}/delete", AtLeast(Editor)),
     ("GET", "/newsroom/wire", AtLeast(Reporter)),
+    ("GET", "/newsroom/wire/{id}", AtLeast(Reporter)),
     ("POST", "/newsroom/wire/{id}/take", AtLeast(Reporter)),
     ("GET", "/newsroom/routing", AtLeast(Editor)),
     ("POST", "/newsroom/routing", AtLeast(Editor)),
@@ -154,6 +155,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom/stories/{id}/revisions", get(revisions::revisions))
         .route("/newsroom/stories/{id}/restore", post(revisions::restore))
         .route("/newsroom/wire", get(wire::queue))
+        .route("/newsroom/wire/{id}", get(wire::item))
         .route("/newsroom/wire/{id}/take", post(wire::take))
         .route("/newsroom/routing", get(routing::rules).post(routing::save))
         .route("/newsroom/routing/{id}", post(routing::change))

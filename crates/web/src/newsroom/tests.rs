@@ -635,6 +635,24 @@ async fn editors_keep_the_routing_rules_and_the_desk_sees_groups_and_sources() {
     let r = n.post(&format!("/newsroom/sources/{}/poll", src.id), editor, "").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER);
     assert!(n.get("/newsroom/wire", Some(editor)).await.body.contains("Poll now"));
+
+    // An item read whole before it is taken: its text, length, agency and the other agencies'.
+    assert!(
+        wire.body.contains(&format!(r#"<a class="wire-open" href="/newsroom/wire/{a}">Ferries resume</a>"#)),
+        "{}",
+        wire.body
+    );
+    let item = n.get(&format!("/newsroom/wire/{a}"), Some(n.person(Role::Reporter))).await;
+    assert_eq!(item.status, StatusCode::OK);
+    assert!(item.body.contains(words), "the whole text");
+    assert!(
+        item.body.contains(r#"<dd id="wire-agency">AA</dd>"#) && item.body.contains("25 words, 1 min read"),
+        "{}",
+        item.body
+    );
+    assert!(item.body.contains("dpa: Ferries run again"), "the other agency's version: {}", item.body);
+    assert!(item.body.contains(r#"id="take""#));
+    assert_eq!(n.get("/newsroom/wire/999999", Some(editor)).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

@@ -21,6 +21,7 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("revisions.html", include_str!("../../templates/newsroom/revisions.html")),
     ("media.html", include_str!("../../templates/newsroom/media.html")),
     ("wire.html", include_str!("../../templates/newsroom/wire.html")),
+    ("wire_item.html", include_str!("../../templates/newsroom/wire_item.html")),
     ("users.html", include_str!("../../templates/newsroom/users.html")),
     ("audit.html", include_str!("../../templates/newsroom/audit.html")),
     ("fronts.html", include_str!("../../templates/newsroom/fronts.html")),

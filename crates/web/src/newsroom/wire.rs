@@ -114,3 +114,37 @@ pub async fn take(State(state): State<AppState>, Extension(me): Extension<Signed
         Ok(Some(out)) => Redirect::to(&format!("/newsroom/stories/{}?notice=created", out.id.0)).into_response(),
     }
 }
+
+/// `GET /newsroom/wire/{id}`: a wire item read whole before anyone takes it: its text, urgency,
+/// length, agency, version, and the other agencies' versions of the same story.
+pub async fn item(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
+    let st = state.clone();
+    let found = match blocking(move || st.store.wire_item(id).map_err(failure)).await {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    let Some((item, article, others)) = found else {
+        return refuse(StatusCode::NOT_FOUND, "There is no such wire item.");
+    };
+    let tz = &state.site.time_zone;
+    let words = article.word_count();
+    let other_rows: Vec<_> = others
+        .iter()
+        .map(|w| {
+            context! { id => w.id, source => w.source.clone(), headline => w.headline.clone(),
+            received => local_time(w.received_at, tz), version => w.version.clone(), taken_article_id => w.taken_article_id }
+        })
+        .collect();
+    render(
+        "wire_item.html",
+        context! {
+            me => ser(&me.user), csrf => &me.csrf, tz => tz.iana_name().unwrap_or("UTC"),
+            item => context! { id => item.id, source => item.source.clone(), external_id => item.external_id.clone(),
+                received => local_time(item.received_at, tz), version => item.version.clone(), format => item.format.clone(),
+                urgency => item.urgency, language => item.language.clone(), taken_article_id => item.taken_article_id,
+                redeliveries => item.redeliveries },
+            article => ser(&article), words, minutes => article.reading_minutes(), others => other_rows,
+            embargo => article.embargo.map(|t| local_time(t, tz)),
+        },
+    )
+}

@@ -162,6 +162,22 @@
     });
   }
 
+  // The wire queue by keyboard: j and k move through the items, Enter (on the focused link) opens.
+  const queue = document.getElementById("wire-queue");
+  if (queue) {
+    const links = () => [...queue.querySelectorAll("a.wire-open")];
+    document.addEventListener("keydown", (ev) => {
+      if (ev.ctrlKey || ev.metaKey || ev.altKey || (ev.target instanceof Element && ev.target.closest("input, select, textarea"))) return;
+      if (ev.key !== "j" && ev.key !== "k") return;
+      const all = links();
+      if (!all.length) return;
+      const at = all.indexOf(document.activeElement);
+      const next = ev.key === "j" ? Math.min(at + 1, all.length - 1) : Math.max(at - 1, 0);
+      all[at < 0 ? 0 : next].focus();
+      ev.preventDefault();
+    });
+  }
+
   // Autosave and the soft lock.
   if (form && form.dataset.autosave) {
     form.addEventListener("input", changed);
