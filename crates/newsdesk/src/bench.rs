@@ -26,6 +26,11 @@ pub fn run(data: &Path, args: BenchArgs) -> anyhow::Result<ExitCode> {
             .map(|a| a.path())
             .context("no published article to render; run `newsdesk demo` or `newsdesk import` first")?,
     };
+    // A path may carry its query string (`/europe?page=50`), as a reader's request does.
+    let (path, query) = match path.split_once('?') {
+        Some((p, q)) => (p.to_string(), Some(q.to_string())),
+        None => (path, None),
+    };
     let state = AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), data.join("media"));
     let iterations = args.iterations.max(1);
     let mut render_us = Vec::with_capacity(iterations);
@@ -33,7 +38,8 @@ pub fn run(data: &Path, args: BenchArgs) -> anyhow::Result<ExitCode> {
     let mut bytes = 0;
     for i in 0..iterations {
         let t = Instant::now();
-        let page = render_path(&state, &path, None).map_err(|e| anyhow::anyhow!("cannot render {path}: {e}"))?;
+        let page =
+            render_path(&state, &path, query.as_deref()).map_err(|e| anyhow::anyhow!("cannot render {path}: {e}"))?;
         render_us.push(t.elapsed().as_secs_f64() * 1e6);
         bytes = page.body.len();
         if i < 200 {
@@ -49,7 +55,7 @@ pub fn run(data: &Path, args: BenchArgs) -> anyhow::Result<ExitCode> {
         state.cache.clear();
         let t = Instant::now();
         std::hint::black_box(
-            render_path(&state, &path, None).map_err(|e| anyhow::anyhow!("cannot render {path}: {e}"))?,
+            render_path(&state, &path, query.as_deref()).map_err(|e| anyhow::anyhow!("cannot render {path}: {e}"))?,
         );
         cold_us.push(t.elapsed().as_secs_f64() * 1e6);
     }

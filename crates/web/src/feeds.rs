@@ -277,7 +277,6 @@ fn xml(body: String, keys: &str, last_modified: Option<Timestamp>) -> Rendered {
 }
 
 /// `/sitemap.xml`: the index of every other sitemap.
-
 pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
     let site = &state.site.url;
     // Article sitemaps are id ranges of SITEMAP_PAGE stories; ranges with nothing readers can
