@@ -129,6 +129,11 @@ pub fn body_text(body: &[Block]) -> String {
     lines.join("\n")
 }
 
+/// A time as people read it in a diff: to the minute, in UTC, named.
+fn minute(t: jiff::Timestamp) -> String {
+    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+}
+
 /// Every field that differs between `old` and `new`, each as a word diff; empty when equal.
 pub fn articles(old: &Article, new: &Article) -> Vec<FieldDiff> {
     let fields = |a: &Article| -> Vec<(&'static str, String)> {
@@ -141,8 +146,8 @@ pub fn articles(old: &Article, new: &Article) -> Vec<FieldDiff> {
             ("byline", a.authors.join(", ")),
             ("tags", a.tags.join(", ")),
             ("credit", a.source.clone().unwrap_or_default()),
-            ("embargo", a.embargo.map(|t| t.to_string()).unwrap_or_default()),
-            ("published", a.published_at.map(|t| t.to_string()).unwrap_or_default()),
+            ("embargo", a.embargo.map(minute).unwrap_or_default()),
+            ("published", a.published_at.map(minute).unwrap_or_default()),
             ("state", a.state.as_str().to_string()),
             ("language", a.language.clone()),
             ("canonical_url", a.canonical_url.clone().unwrap_or_default()),

@@ -525,6 +525,14 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// SQLite's own check of the whole database file: `"ok"`, or what is wrong.
+    pub fn integrity_check(&self) -> Result<String, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare("PRAGMA integrity_check")?;
+        let lines = stmt.query_map([], |r| r.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?;
+        Ok(lines.join("\n"))
+    }
+
     /// The newest event id (0 when none): followers poll this cheaply to notice other writers.
     pub fn latest_event_id(&self) -> Result<i64, StoreError> {
         let conn = self.reader();

@@ -351,18 +351,7 @@ mod tests {
     fn a_redirect_to_another_private_host_is_refused() {
         // The receiver at 127.0.0.1 is allowed; it redirects to "localhost", another name for a
         // private address, which nobody allowed: the guard resolves that hop too and refuses it.
-        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        let port = server.local_addr().unwrap().port();
-        let handle = std::thread::spawn(move || {
-            use std::io::Write;
-            let (mut s, _) = server.accept().unwrap();
-            let mut buf = [0u8; 4096];
-            let _ = s.read(&mut buf);
-            let reply = format!(
-                "HTTP/1.1 303 See Other\r\nLocation: http://localhost:{port}/next\r\nContent-Length: 0\r\n\r\n"
-            );
-            let _ = s.write_all(reply.as_bytes());
-        });
+        let (port, handle) = redirecting(|port| format!("http://localhost:{port}/next"));
         let url = format!("http://127.0.0.1:{port}/start");
         let err = Outbound::new().post(&url, "text/plain", &[], b"x", true).unwrap_err();
         assert!(matches!(err, OutboundError::Refused { .. }), "{err}");

@@ -28,6 +28,21 @@ pub fn article(headline: &str, section: &str, published: &str) -> Article {
     }
 }
 
+/// A published story whose lead picture is the media file `file`.
+pub fn pictured(headline: &str, section: &str, file: &str) -> Article {
+    Article {
+        lead_image: Some(newsdesk_core::article::LeadImage {
+            asset: Some(file.into()),
+            alt: "A picture".into(),
+            title: None,
+            caption: None,
+            credit: None,
+            source_url: None,
+        }),
+        ..article(headline, section, "2026-01-01T00:00:00Z")
+    }
+}
+
 /// Puts `article` in the wire queue as `external_id`; returns the wire item's id.
 pub fn queue(store: &newsdesk_store::Store, external_id: &str, article: &Article) -> i64 {
     crate::intake::queue_article(store, external_id, article, jiff::Timestamp::now()).expect("queued").id

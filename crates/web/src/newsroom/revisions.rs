@@ -48,18 +48,60 @@ pub async fn revisions(
         _ => None,
     };
     let tz = &state.site.time_zone;
+    // People by name, not by the e-mail address revisions keep ("x@y (restored revision 3)").
+    let st = state.clone();
+    let people = blocking(move || st.store.users().map_err(failure)).await.unwrap_or_default();
+    let who = |actor: &str| -> String {
+        let (email, rest) = actor.split_once(' ').map_or((actor, ""), |(e, r)| (e, r));
+        match people.iter().find(|u| u.email == email) {
+            Some(u) if rest.is_empty() => u.name.clone(),
+            Some(u) => format!("{} {rest}", u.name),
+            None => actor.to_string(),
+        }
+    };
     let rows: Vec<_> = revisions
         .iter()
         .map(|r| {
-            context! { number => r.number, at => local_time(r.created_at, tz), actor => r.actor.clone(), applied => r.applied,
-                       state => r.article.state.as_str(), headline => r.article.headline.clone() }
+            context! { number => r.number, at => local_time(r.created_at, tz), actor => who(&r.actor), applied => r.applied,
+                       state => r.article.state.as_str().replace('_', " "), headline => r.article.headline.clone() }
         })
         .collect();
+    let diff = diff.map(|fields| {
+        fields
+            .into_iter()
+            .map(|f| context! { field => f.field, label => field_label(f.field), pieces => ser(&f.pieces) })
+            .collect::<Vec<_>>()
+    });
     render(
         "revisions.html",
         context! { me => ser(&me.user), csrf => &me.csrf, id, headline => story.article.headline, revisions => rows,
-        from, to, diff => ser(&diff), current, can_restore => me.user.role >= Role::Editor },
+        from, to, diff, current, can_restore => me.user.role >= Role::Editor, tz => tz.iana_name().unwrap_or("UTC") },
     )
+}
+
+/// What the editor calls a field the diff names.
+fn field_label(field: &str) -> &'static str {
+    match field {
+        "headline" => "Headline",
+        "deck" => "Deck",
+        "section" => "Section",
+        "slug" => "Slug (the address)",
+        "byline" => "Byline",
+        "tags" => "Tags",
+        "credit" => "Wire-source credit",
+        "embargo" => "Embargo",
+        "published" => "Publication time",
+        "state" => "Workflow state",
+        "language" => "Language",
+        "canonical_url" => "Canonical URL",
+        "image" => "Lead picture",
+        "image_alt" => "Lead picture's alt text",
+        "image_caption" => "Lead picture's caption",
+        "image_credit" => "Lead picture's credit",
+        "body" => "Body",
+        "corrections" => "Corrections",
+        _ => "Other",
+    }
 }
 
 #[derive(Debug, Deserialize)]

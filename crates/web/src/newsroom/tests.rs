@@ -171,17 +171,7 @@ async fn every_route_with_every_role_and_anonymous() {
         n.person(Role::Admin).id,
     )
     .unwrap();
-    let showing = Article {
-        lead_image: Some(newsdesk_core::article::LeadImage {
-            asset: Some(picture.file.clone()),
-            alt: "x".into(),
-            title: None,
-            caption: None,
-            credit: None,
-            source_url: None,
-        }),
-        ..crate::test_support::article("Pictured", "EUROPE", "2026-01-01T00:00:00Z")
-    };
+    let showing = crate::test_support::pictured("Pictured", "EUROPE", &picture.file);
     n.state.store.save_article(&showing, None, "t", Timestamp::now()).unwrap();
     let picture = picture.id.to_string();
     let mut checked = 0;
@@ -402,6 +392,18 @@ async fn a_story_from_draft_to_correction_and_the_refusals_on_the_way() {
     let revs = n.get(&format!("/newsroom/stories/{id}/revisions?from=1&to=6"), Some(editor)).await;
     assert_eq!(revs.status, StatusCode::OK);
     assert!(revs.body.contains("<span>Harbour reopens</span><ins> after storm</ins>"), "{}", revs.body);
+    // People by name, fields by their labels, times to the minute: no raw keys, e-mail
+    // addresses or nanoseconds.
+    assert!(
+        revs.body.contains("<h3>Headline</h3>") && revs.body.contains("<h3>Publication time</h3>"),
+        "{}",
+        revs.body
+    );
+    assert!(revs.body.contains("<td>The editor</td>"), "{}", revs.body);
+    assert!(!revs.body.contains("editor@example.org"), "{}", revs.body);
+    assert!(!revs.body.contains("image_alt") && !revs.body.contains("canonical_url"));
+    let publication = revs.body.split("<h3>Publication time</h3>").nth(1).unwrap().split("</div>").next().unwrap();
+    assert!(publication.contains(" UTC") && !publication.contains(".") && !publication.contains("T0"), "{publication}");
 }
 
 #[tokio::test]
@@ -1038,7 +1040,6 @@ async fn the_sign_in_and_invite_forms_carry_a_pre_session_token_and_refuse_a_pos
 
 #[tokio::test]
 async fn the_media_library_is_searched_edited_and_pruned_but_never_under_a_published_story() {
-    use newsdesk_core::article::LeadImage;
     let n = Newsroom::new();
     let (reporter, editor) = (n.person(Role::Reporter), n.person(Role::Editor));
     let upload = |name: &str, bytes: Vec<u8>| {
@@ -1091,17 +1092,7 @@ async fn the_media_library_is_searched_edited_and_pruned_but_never_under_a_publi
     assert_eq!(n.state.store.media_by_file(&quay.file).unwrap().unwrap().alt, "The old quay");
 
     // A published story shows the quay: it cannot be deleted, and the refusal says which story.
-    let shown = Article {
-        lead_image: Some(LeadImage {
-            asset: Some(quay.file.clone()),
-            alt: "Quay".into(),
-            title: None,
-            caption: None,
-            credit: None,
-            source_url: None,
-        }),
-        ..crate::test_support::article("Quay story", "Europe", "2026-01-01T00:00:00Z")
-    };
+    let shown = crate::test_support::pictured("Quay story", "Europe", &quay.file);
     n.state.store.save_article(&shown, None, "t", Timestamp::now()).unwrap();
     assert_eq!(
         n.post(&format!("/newsroom/media/{}/delete", quay.id), reporter, "").await.status,
