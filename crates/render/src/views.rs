@@ -103,6 +103,8 @@ pub struct ArticlePage {
     pub explore: Vec<ArticleCard>,
     /// More stories like this one, after those in the RECOMMENDED block.
     pub related_stories: Vec<ArticleCard>,
+    /// Rendered for the newsroom's preview, not for readers: the page says so at its top.
+    pub preview: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

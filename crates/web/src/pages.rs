@@ -273,7 +273,16 @@ fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppE
 
 /// The reader's page for `article`, whatever its state: the site renders published stories
 /// with it, the newsroom's preview renders drafts with exactly the same code.
-pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Rendered, AppError> {
+pub(crate) fn article_page(state: &AppState, article: Article) -> Result<Rendered, AppError> {
+    render_article(state, article, false)
+}
+
+/// The newsroom's preview: the reader's page, saying at its top that it is a preview.
+pub(crate) fn preview_page(state: &AppState, article: Article) -> Result<Rendered, AppError> {
+    render_article(state, article, true)
+}
+
+fn render_article(state: &AppState, mut article: Article, preview: bool) -> Result<Rendered, AppError> {
     let section = article.section.slug.to_string();
     let section = section.as_str();
     resolve_related(state, &mut article)?;
@@ -310,6 +319,7 @@ pub(crate) fn article_page(state: &AppState, mut article: Article) -> Result<Ren
         recommended: recommended.iter().map(|a| card(a, tz, lang)).collect(),
         explore: explore.iter().map(|a| card(a, tz, lang)).collect(),
         related_stories: related_stories.iter().map(|a| card(a, tz, lang)).collect(),
+        preview,
     };
     let mut rendered = Rendered::html(
         state.theme.render("article.html", &page)?,

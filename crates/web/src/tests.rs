@@ -378,3 +378,11 @@ async fn a_list_speaks_the_sites_language_and_its_lead_picture_is_fetched_first(
     let (_, page) = site.html("/europe/liman-yeniden-acildi").await;
     assert!(page.contains("15 Kasım 2025"), "a story's own page dates it in its language");
 }
+
+#[tokio::test]
+async fn readers_never_see_the_preview_banner() {
+    let site = TestSite::new().with_article("Harbour reopens", "Europe", 1);
+    let (status, html) = site.html("/europe/harbour-reopens").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(!html.contains("preview-banner"));
+}

@@ -598,7 +598,7 @@ pub async fn preview(State(state): State<AppState>, Extension(me): Extension<Sig
     if article.published_at.is_none() {
         article.published_at = Some(Timestamp::now());
     }
-    match blocking(move || crate::pages::article_page(&st, article).map_err(failure)).await {
+    match blocking(move || crate::pages::preview_page(&st, article).map_err(failure)).await {
         Err(resp) => resp,
         Ok(rendered) => {
             let mut resp =

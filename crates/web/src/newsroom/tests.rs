@@ -433,6 +433,7 @@ async fn an_embargoed_story_is_seen_only_in_the_newsroom_until_its_time() {
     let preview = n.get(&format!("/newsroom/stories/{id}/preview"), Some(editor)).await;
     assert_eq!(preview.status, StatusCode::OK);
     assert!(preview.body.contains("Embargoed results"));
+    assert!(preview.body.contains(r#"<p class="preview-banner" role="status">Preview:"#), "the preview says it is one");
     assert!(n.state.store.events_since(0, 10).unwrap().is_empty(), "no event, so no webhook, before the embargo");
 }
 

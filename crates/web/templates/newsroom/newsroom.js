@@ -53,6 +53,20 @@
     if (b.dataset.confirm && !window.confirm(b.dataset.confirm)) ev.preventDefault();
   });
 
+  // Character counts under the headline and deck, against the limits the server holds them to.
+  document.querySelectorAll("[data-count-for]").forEach((out) => {
+    const input = document.getElementById(out.dataset.countFor);
+    if (!input) return;
+    const limit = Number(out.dataset.limit);
+    const show = () => {
+      const n = [...input.value].length;
+      out.textContent = `${n} of ${limit} characters`;
+      out.classList.toggle("over", n > limit);
+    };
+    input.addEventListener("input", show);
+    show();
+  });
+
   // Pictures. Every picker (the lead image, each image block) is a <select class="media-pick">
   // in a group with its thumbnail, an upload control and a "Browse the library" button.
   const group = (el) => el.closest(".block, .lead-image");
