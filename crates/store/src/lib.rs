@@ -15,7 +15,7 @@ pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
 pub use sqlite::library::{Media, NewMedia, WireItem};
-pub use sqlite::newsroom::{ActionInput, JobRun, SaveError, Story, StoryFilter, StorySummary};
+pub use sqlite::newsroom::{ActionInput, JobRun, SaveError, Story, StoryFilter, StorySort, StorySummary};
 pub use sqlite::related::AuthorProfile;
 pub use sqlite::{
     ArticleFilter, Event, Revision, SaveOutcome, SaveRequest, SaveStatus, SectionInfo, SitemapEntry, Store, StoryMeta,

@@ -39,6 +39,72 @@ pub struct StoryFilter {
     pub query: Option<String>,
     /// Only stories this user owns (contributors see nothing else).
     pub owner: Option<i64>,
+    /// Only stories this user owns, as a filter an editor chooses (`owner` is the rule).
+    pub author: Option<i64>,
+    /// Changed at or after this time.
+    pub changed_since: Option<Timestamp>,
+    /// Changed before this time.
+    pub changed_before: Option<Timestamp>,
+    pub sort: StorySort,
+    /// Stories to skip (the dashboard's pages).
+    pub offset: usize,
+}
+
+/// The dashboard's orders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum StorySort {
+    /// Last changed first.
+    #[default]
+    Changed,
+    /// Published (or due) last first; never-published stories after.
+    Published,
+    /// By headline, A to Z.
+    Headline,
+    /// By workflow state, then last changed first.
+    State,
+}
+
+impl StorySort {
+    pub fn parse(s: &str) -> Option<StorySort> {
+        Some(match s {
+            "" | "changed" => StorySort::Changed,
+            "published" => StorySort::Published,
+            "headline" => StorySort::Headline,
+            "state" => StorySort::State,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorySort::Changed => "changed",
+            StorySort::Published => "published",
+            StorySort::Headline => "headline",
+            StorySort::State => "state",
+        }
+    }
+}
+
+/// The dashboard's query, one text per order (an order is never spliced in from outside).
+macro_rules! stories_query {
+    ($order:literal) => {
+        concat!(
+            "SELECT a.id, a.headline, s.name, s.slug, a.slug, a.state, a.desk, a.owner_id, u.name, a.modified_at, \
+             a.published_at, a.embargo_until, a.revision \
+             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN users u ON u.id = a.owner_id \
+             WHERE ($1 IS NULL OR a.state = $1) AND ($2 IS NULL OR s.slug = $2) AND ($3 IS NULL OR a.desk = $3) \
+             AND ($4 IS NULL OR a.owner_id = $4) \
+             AND ($5 IS NULL OR a.headline LIKE $5 ESCAPE '\\' OR a.deck LIKE $5 ESCAPE '\\') \
+             AND ($6 IS NULL OR a.headline LIKE $6 ESCAPE '\\' OR a.deck LIKE $6 ESCAPE '\\') \
+             AND ($7 IS NULL OR a.headline LIKE $7 ESCAPE '\\' OR a.deck LIKE $7 ESCAPE '\\') \
+             AND ($8 IS NULL OR a.headline LIKE $8 ESCAPE '\\' OR a.deck LIKE $8 ESCAPE '\\') \
+             AND ($9 IS NULL OR a.owner_id = $9) AND ($10 IS NULL OR a.modified_at >= $10) \
+             AND ($11 IS NULL OR a.modified_at < $11) \
+             ORDER BY ",
+            $order,
+            " LIMIT $12 OFFSET $13"
+        )
+    };
 }
 
 /// A story in the editor: the article, what only the newsroom sees, and the revision it is at
@@ -101,18 +167,13 @@ impl Store {
             .map(|w| format!("%{}%", w.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")))
             .collect();
         let word = |i: usize| words.get(i).cloned();
-        let mut stmt = conn.prepare_cached(
-            "SELECT a.id, a.headline, s.name, s.slug, a.slug, a.state, a.desk, a.owner_id, u.name, a.modified_at, \
-             a.published_at, a.embargo_until, a.revision \
-             FROM articles a JOIN sections s ON s.id = a.section_id LEFT JOIN users u ON u.id = a.owner_id \
-             WHERE ($1 IS NULL OR a.state = $1) AND ($2 IS NULL OR s.slug = $2) AND ($3 IS NULL OR a.desk = $3) \
-             AND ($4 IS NULL OR a.owner_id = $4) \
-             AND ($5 IS NULL OR a.headline LIKE $5 ESCAPE '\\' OR a.deck LIKE $5 ESCAPE '\\') \
-             AND ($6 IS NULL OR a.headline LIKE $6 ESCAPE '\\' OR a.deck LIKE $6 ESCAPE '\\') \
-             AND ($7 IS NULL OR a.headline LIKE $7 ESCAPE '\\' OR a.deck LIKE $7 ESCAPE '\\') \
-             AND ($8 IS NULL OR a.headline LIKE $8 ESCAPE '\\' OR a.deck LIKE $8 ESCAPE '\\') \
-             ORDER BY a.modified_at DESC, a.id DESC LIMIT $9",
-        )?;
+        let sql = match filter.sort {
+            StorySort::Changed => stories_query!("a.modified_at DESC, a.id DESC"),
+            StorySort::Published => stories_query!("a.published_at IS NULL, a.published_at DESC, a.id DESC"),
+            StorySort::Headline => stories_query!("a.headline COLLATE NOCASE, a.id"),
+            StorySort::State => stories_query!("a.state, a.modified_at DESC, a.id DESC"),
+        };
+        let mut stmt = conn.prepare_cached(sql)?;
         let rows = stmt.query_map(
             params![
                 filter.state,
@@ -123,7 +184,11 @@ impl Store {
                 word(1),
                 word(2),
                 word(3),
-                limit.min(1000) as i64
+                filter.author,
+                filter.changed_since.map(|t| t.as_microsecond()),
+                filter.changed_before.map(|t| t.as_microsecond()),
+                limit.min(1000) as i64,
+                filter.offset.min(1_000_000) as i64
             ],
             |r| {
                 Ok((
@@ -152,6 +217,30 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    /// How many stories the filter finds in each workflow state (its own state and paging left
+    /// out), for the dashboard's counts.
+    pub fn story_counts(&self, filter: &StoryFilter) -> Result<Vec<(String, i64)>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.state, COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE ($1 IS NULL OR s.slug = $1) AND ($2 IS NULL OR a.desk = $2) AND ($3 IS NULL OR a.owner_id = $3) \
+             AND ($4 IS NULL OR a.owner_id = $4) AND ($5 IS NULL OR a.modified_at >= $5) \
+             AND ($6 IS NULL OR a.modified_at < $6) GROUP BY a.state",
+        )?;
+        let rows = stmt.query_map(
+            params![
+                filter.section,
+                filter.desk,
+                filter.owner,
+                filter.author,
+                filter.changed_since.map(|t| t.as_microsecond()),
+                filter.changed_before.map(|t| t.as_microsecond())
+            ],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Distinct desks in use, for the dashboard's filter.

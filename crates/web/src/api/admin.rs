@@ -157,7 +157,7 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, header
         let user = user_of(&state, &headers).await?;
         let value = run(&state, move |st| {
             let owner = (user.role == Role::Contributor).then_some(user.id);
-            let filter = StoryFilter { state: state_filter, section, desk: None, query: None, owner };
+            let filter = StoryFilter { state: state_filter, section, owner, ..Default::default() };
             let rows = st.store.stories(&filter, limit)?;
             let data: Vec<Value> = rows
                 .into_iter()
