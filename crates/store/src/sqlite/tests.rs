@@ -1,3 +1,4 @@
+use super::reading::PUBLISHED_BY_ID;
 use super::*;
 use newsdesk_core::article::Section;
 use newsdesk_core::{Block, Slug, WorkflowState};

@@ -13,6 +13,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod auth;
+mod dashboard;
 pub(crate) mod form;
 mod fronts;
 pub(crate) mod media;
@@ -144,7 +145,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom/invite/{token}", get(people::invite_form).post(people::accept_invite))
         .route("/newsroom/assets/{file}", get(views::asset))
         .route("/newsroom/logout", post(people::logout))
-        .route("/newsroom", get(stories::dashboard))
+        .route("/newsroom", get(dashboard::dashboard))
         .route("/newsroom/stories/new", get(stories::new_form))
         .route("/newsroom/stories", post(stories::create))
         .route("/newsroom/stories/{id}", get(stories::edit_form).post(stories::save))
