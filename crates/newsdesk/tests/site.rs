@@ -250,3 +250,23 @@ fn slow_clients_are_closed_and_one_address_cannot_hold_every_connection() {
     assert_eq!(open, 0, "slow connections still open after {:?}", started.elapsed());
     assert!(closed_within(&trickle, Duration::from_secs(6)), "a trickling client is closed");
 }
+
+/// The security headers are on every answer, a page from the cache as much as a fresh render
+/// (a cache hit is answered before the router and its layers).
+#[test]
+fn cached_and_fresh_pages_carry_the_same_security_headers() {
+    let server = Server::demo();
+    let path = server.article_paths().into_iter().next().unwrap();
+    let headers = |p: &str| {
+        let r = ureq::get(&format!("{}{p}", server.url)).call().unwrap();
+        ["content-security-policy", "x-frame-options", "x-content-type-options", "referrer-policy"]
+            .map(|h| r.header(h).unwrap_or("").to_string())
+    };
+    for p in ["/", path.as_str(), "/feed.xml"] {
+        let fresh = headers(p);
+        let cached = headers(p);
+        assert_eq!(fresh, cached, "{p}: a cache hit answers with the same headers");
+        assert!(cached[1] == "SAMEORIGIN" && cached[2] == "nosniff" && !cached[3].is_empty(), "{p}: {cached:?}");
+        assert_eq!(cached[0].is_empty(), p.ends_with(".xml"), "{p}: CSP on HTML: {cached:?}");
+    }
+}

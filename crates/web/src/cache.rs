@@ -47,7 +47,6 @@ pub struct CachedPage {
     pub article_id: Option<i64>,
 }
 
-static NOSNIFF: HeaderValue = HeaderValue::from_static("nosniff");
 static VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding");
 
 impl CachedPage {
@@ -170,10 +169,9 @@ impl CachedPage {
             r
         };
         let h = res.headers_mut();
-        h.reserve(8);
+        h.reserve(12);
         h.insert(header::CACHE_CONTROL, self.cache_control.clone());
         h.insert(header::VARY, VARY.clone());
-        h.insert(header::X_CONTENT_TYPE_OPTIONS, NOSNIFF.clone());
         if self.status == StatusCode::OK {
             h.insert(header::ETAG, variant.etag.clone());
         }
@@ -189,6 +187,7 @@ impl CachedPage {
                 h.insert(header::CONTENT_ENCODING, ce.clone());
             }
         }
+        crate::secure(h);
         res
     }
 }

@@ -152,12 +152,18 @@ pub fn router(state: AppState) -> Router {
 pub const READER_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
      object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
 
+/// The headers of [`secure`] on every response that goes through the router (cache hits are
+/// answered before it and get them from `CachedPage::respond`).
+async fn harden(mut resp: Response) -> Response {
+    secure(resp.headers_mut());
+    resp
+}
+
 /// Headers every response carries unless its handler set its own (the newsroom sets stricter
 /// ones): no type sniffing, no framing by other sites, a referrer that stays on this site, and
 /// on HTML the reader site's Content-Security-Policy.
-async fn harden(mut resp: Response) -> Response {
+pub(crate) fn secure(h: &mut HeaderMap) {
     use axum::http::{HeaderValue, header};
-    let h = resp.headers_mut();
     h.entry(header::X_CONTENT_TYPE_OPTIONS).or_insert(HeaderValue::from_static("nosniff"));
     h.entry(header::X_FRAME_OPTIONS).or_insert(HeaderValue::from_static("SAMEORIGIN"));
     h.entry(header::REFERRER_POLICY).or_insert(HeaderValue::from_static("strict-origin-when-cross-origin"));
@@ -165,7 +171,6 @@ async fn harden(mut resp: Response) -> Response {
     if html {
         h.entry(header::CONTENT_SECURITY_POLICY).or_insert(HeaderValue::from_static(READER_CSP));
     }
-    resp
 }
 
 async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Response {
