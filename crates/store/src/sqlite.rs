@@ -86,6 +86,13 @@ pub struct SectionInfo {
     pub published: i64,
 }
 
+/// A section's name and slug.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SectionName {
+    pub name: String,
+    pub slug: String,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub id: i64,

@@ -130,6 +130,7 @@ fn no_reader_statement_scans_or_sorts_the_articles_table() {
     store.front_pins("europe").unwrap();
     store.live_sections().unwrap();
     store.sections().unwrap();
+    store.section_names().unwrap();
     store.sitemap_entries(1, 10_000).unwrap();
     store.sitemap_pages(100).unwrap();
     store.published_path_by_headline("Harbour board story number 3").unwrap();

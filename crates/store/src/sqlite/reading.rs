@@ -9,7 +9,7 @@ use newsdesk_core::article::LeadImage;
 use rusqlite::{OptionalExtension, params};
 
 use super::rows::{load_people, load_people_many, row_parts, to_article};
-use super::{ArticleFilter, SectionInfo, SitemapEntry, Store, ts};
+use super::{ArticleFilter, SectionInfo, SectionName, SitemapEntry, Store, ts};
 use crate::StoreError;
 
 /// The filters of [`Store::latest_published`], shared by its two plans.
@@ -260,7 +260,17 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?.into_iter().filter(|s| s.published > 0).collect())
     }
 
-    /// Sections in their editorial order, with how many published articles each holds.
+    /// Every section in its editorial order, without counting anything: what the newsroom's
+    /// pickers and filters list on each page view.
+    pub fn section_names(&self) -> Result<Vec<SectionName>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached("SELECT name, slug FROM sections ORDER BY position, id")?;
+        let rows = stmt.query_map([], |r| Ok(SectionName { name: r.get(0)?, slug: r.get(1)? }))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Sections in their editorial order, with how many published articles each holds (every
+    /// live story counted: for the Content API's list, not for every page).
     pub fn sections(&self) -> Result<Vec<SectionInfo>, StoreError> {
         let conn = self.reader();
         let now = Timestamp::now().as_microsecond();

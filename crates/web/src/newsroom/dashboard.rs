@@ -73,7 +73,7 @@ pub async fn dashboard(
     let loaded = blocking(move || {
         let stories = st.store.stories(&filter, DASHBOARD_PAGE + 1).map_err(failure)?;
         let counts = st.store.story_counts(&filter).map_err(failure)?;
-        let sections = st.store.sections().map_err(failure)?;
+        let sections = st.store.section_names().map_err(failure)?;
         let desks = st.store.desks().map_err(failure)?;
         let people = st.store.users().map_err(failure)?;
         Ok((stories, counts, sections, desks, people))

@@ -19,7 +19,7 @@ async fn page(state: &AppState, me: &Signed, error: Option<String>, status: Stat
     let st = state.clone();
     let loaded = blocking(move || {
         let mut fronts = vec![("".to_string(), "Home page".to_string())];
-        fronts.extend(st.store.sections().map_err(failure)?.into_iter().map(|s| (s.slug, s.name)));
+        fronts.extend(st.store.section_names().map_err(failure)?.into_iter().map(|s| (s.slug, s.name)));
         let mut out = Vec::new();
         for (slug, name) in fronts {
             let ids = st.store.front_pin_ids(&slug).map_err(failure)?;
@@ -81,7 +81,7 @@ pub async fn set_pins(
     let who = me.clone();
     let front = form.front.trim().to_string();
     let done = blocking(move || {
-        let known = front.is_empty() || st.store.sections().map_err(failure)?.iter().any(|s| s.slug == front);
+        let known = front.is_empty() || st.store.section_names().map_err(failure)?.iter().any(|s| s.slug == front);
         if !known {
             return Ok(Err(format!("There is no front {front:?}.")));
         }

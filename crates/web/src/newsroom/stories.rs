@@ -36,7 +36,7 @@ struct EditorPage<'a> {
 async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> Response {
     let st = state.clone();
     let loaded = blocking(move || {
-        let sections = st.store.sections().map_err(failure)?;
+        let sections = st.store.section_names().map_err(failure)?;
         let media = st.store.media_list(200, 0).map_err(failure)?;
         Ok((sections, media))
     })
