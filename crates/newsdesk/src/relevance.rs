@@ -16,15 +16,21 @@ struct Judged {
     expect: String,
 }
 
-#[test]
-fn relevance_every_judged_query_finds_its_story_in_the_top_3() {
-    let set: Set = serde_json::from_str(include_str!("../../../demo/relevance.json")).unwrap();
+/// The demo's stories in an index of their own, story n at id n + 1.
+fn demo_index() -> (SearchIndex, Vec<newsdesk_core::Article>) {
     let index = SearchIndex::in_memory().unwrap();
     let articles = crate::demo::sample_articles().unwrap();
     for (i, a) in articles.iter().enumerate() {
         index.upsert(i as i64 + 1, a).unwrap();
     }
     index.commit(0).unwrap();
+    (index, articles)
+}
+
+#[test]
+fn relevance_every_judged_query_finds_its_story_in_the_top_3() {
+    let set: Set = serde_json::from_str(include_str!("../../../demo/relevance.json")).unwrap();
+    let (index, articles) = demo_index();
     let mut misses = vec![];
     for j in &set.queries {
         let r = index.search(&SearchQuery { text: j.q.clone(), limit: 3, ..SearchQuery::default() }).unwrap();
@@ -61,12 +67,7 @@ struct JudgedStory {
 #[test]
 fn recommended_precision_at_3_on_the_judged_demo_set() {
     let set: RecommendedSet = serde_json::from_str(include_str!("../../../demo/recommended.json")).unwrap();
-    let index = SearchIndex::in_memory().unwrap();
-    let articles = crate::demo::sample_articles().unwrap();
-    for (i, a) in articles.iter().enumerate() {
-        index.upsert(i as i64 + 1, a).unwrap();
-    }
-    index.commit(0).unwrap();
+    let (index, articles) = demo_index();
     let headline = |id: i64| articles[(id - 1) as usize].headline.clone();
     let (mut shown, mut good) = (0, 0);
     let mut misses = vec![];
