@@ -30,7 +30,7 @@ fn demo_index() -> (SearchIndex, Vec<newsdesk_core::Article>) {
 #[test]
 fn relevance_every_judged_query_finds_its_story_in_the_top_3() {
     let set: Set = serde_json::from_str(include_str!("../../../demo/relevance.json")).unwrap();
-    let (index, articles) = demo_index();
+    let (index, _) = demo_index();
     let mut misses = vec![];
     for j in &set.queries {
         let r = index.search(&SearchQuery { text: j.q.clone(), limit: 3, ..SearchQuery::default() }).unwrap();
