@@ -13,7 +13,7 @@ mod suggest;
 pub mod text;
 mod words;
 
-pub use search::{Hit, Results, SearchError, SearchIndex, SearchQuery, Sort};
+pub use search::{Hit, Likeness, Results, SearchError, SearchIndex, SearchQuery, Sort};
 
 #[cfg(test)]
 mod tests;

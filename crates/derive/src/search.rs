@@ -191,6 +191,39 @@ pub struct SearchQuery {
     pub offset: usize,
 }
 
+/// What a candidate for Recommended shares with a story (see [`SearchIndex::likeness`]).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Likeness {
+    pub id: i64,
+    /// Its score for the story's weightiest words, as a share of the story's own (0 to 1).
+    pub words: f32,
+    /// Tags both carry.
+    pub tags: usize,
+    /// Names (people, places, organisations) both mention.
+    pub names: usize,
+    pub same_section: bool,
+    /// Days between the two stories' publication.
+    pub days: f64,
+}
+
+/// The least [`Likeness::score`] worth recommending.
+pub const LIKENESS_FLOOR: f32 = 1.0;
+
+impl Likeness {
+    /// How alike the two stories are, or `None` when not alike enough to recommend. Weighed on
+    /// the judged demo set (`demo/recommended.json`, candidates written out by the test
+    /// `dump_likeness_of_judged_candidates`): shared weighty words count most, shared tags next,
+    /// nearness in time a little; shared names and the section told accepted stories from
+    /// rejected ones no better than chance there, so they do not count. Below
+    /// [`LIKENESS_FLOOR`] a story is not recommended: the page shows fewer, or labels the
+    /// section's latest as such.
+    pub fn score(&self) -> Option<f32> {
+        let recency = (-self.days / 30.0).exp() as f32;
+        let score = 4.0 * self.words + 0.5 * self.tags.min(3) as f32 + 0.3 * recency;
+        (score >= LIKENESS_FLOOR).then_some(score)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
     pub id: i64,
@@ -412,10 +445,22 @@ impl SearchIndex {
         Ok(())
     }
 
-    /// The published stories most like `article` (its id is `id`): shared words in its headline,
-    /// body and tags (a more-like-this query in its language's analysis), then shared tags and
-    /// nearness in time. Best first, at most `limit`, never the story itself.
+    /// The published stories most like `article` (its id is `id`), best first, at most
+    /// `limit`, never the story itself, and none that is not like it enough (see
+    /// [`Likeness::score`]): a page shows fewer stories rather than unrelated ones.
     pub fn similar(&self, id: i64, article: &Article, limit: usize) -> Result<Vec<(i64, f32)>, SearchError> {
+        let mut scored: Vec<(i64, f32)> =
+            self.likeness(id, article, limit * 4)?.iter().filter_map(|l| l.score().map(|s| (l.id, s))).collect();
+        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        scored.truncate(limit);
+        Ok(scored)
+    }
+
+    /// Up to `limit` candidates for [`similar`](Self::similar), with what they share with
+    /// `article`: words in its headline, body and tags (a more-like-this query in its language's
+    /// analysis, scored against the story's own match), tags, names, the section and nearness
+    /// in time.
+    pub fn likeness(&self, id: i64, article: &Article, limit: usize) -> Result<Vec<Likeness>, SearchError> {
         let f = &self.fields;
         let lf = f.of(language_key(&article.language));
         let body = body_text(&article.body);
@@ -423,35 +468,42 @@ impl SearchIndex {
         texts.extend(article.tags.iter().map(String::as_str));
         let searcher = self.reader.searcher();
         let query = self.like_this(&searcher, &[(lf.headline, &[article.headline.as_str()]), (lf.all, &texts)])?;
-        // The story itself, which matches best, is dropped from the answer.
+        // The story itself matches best; its score is the scale the others are measured on.
         let own = searcher.search(
             &TermQuery::new(Term::from_field_u64(f.id, id as u64), IndexRecordOption::Basic),
             &TopDocs::with_limit(1).order_by_score(),
         )?;
-        let mut top = searcher.search(&query, &TopDocs::with_limit(limit * 4 + 1).order_by_score())?;
-        top.retain(|(_, addr)| own.first().is_none_or(|(_, own)| own != addr));
-        top.truncate(limit * 4);
-        let Some(best) = top.first().map(|(s, _)| *s).filter(|s| *s > 0.0) else { return Ok(vec![]) };
+        let own = own.first().map(|(_, addr)| *addr);
+        let mut top = searcher.search(&query, &TopDocs::with_limit(limit + 1).order_by_score())?;
+        let own_score = top.iter().find(|(_, addr)| Some(*addr) == own).map(|(s, _)| *s);
+        top.retain(|(_, addr)| Some(*addr) != own);
+        top.truncate(limit);
+        let Some(scale) = own_score.or(top.first().map(|(s, _)| *s)).filter(|s| *s > 0.0) else {
+            return Ok(vec![]);
+        };
         let tags: Vec<String> =
             article.tags.iter().filter_map(|t| newsdesk_core::Slug::from_title(t)).map(|s| s.to_string()).collect();
         let names = entities(&format!("{}. {}", article.headline, body));
         let when = article.published_at.map_or(0, |t| t.as_microsecond());
-        let mut scored = Vec::with_capacity(top.len());
+        let section = article.section.slug.as_str();
+        let mut out = Vec::with_capacity(top.len());
         for (score, addr) in top {
             let doc: TantivyDocument = searcher.doc(addr)?;
-            let other = doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64;
-            let shared = doc.get_all(f.tag).filter_map(|v| v.as_str()).filter(|t| tags.iter().any(|x| x == t)).count();
-            let named =
-                doc.get_all(f.entity).filter_map(|v| v.as_str()).filter(|e| names.iter().any(|x| x == e)).count();
             let published = doc.get_first(f.published).and_then(|v| v.as_i64()).unwrap_or(0);
-            let days = (when - published).unsigned_abs() as f64 / 86_400e6;
-            let recency = (-days / 30.0).exp() as f32;
-            let bonus = 0.25 * shared.min(3) as f32 + 0.2 * named.min(4) as f32;
-            scored.push((other, score / best + bonus + 0.3 * recency));
+            out.push(Likeness {
+                id: doc.get_first(f.id).and_then(|v| v.as_u64()).unwrap_or(0) as i64,
+                words: score / scale,
+                tags: doc.get_all(f.tag).filter_map(|v| v.as_str()).filter(|t| tags.iter().any(|x| x == t)).count(),
+                names: doc
+                    .get_all(f.entity)
+                    .filter_map(|v| v.as_str())
+                    .filter(|e| names.iter().any(|x| x == e))
+                    .count(),
+                same_section: doc.get_first(f.section).and_then(|v| v.as_str()) == Some(section),
+                days: (when - published).unsigned_abs() as f64 / 86_400e6,
+            });
         }
-        scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-        scored.truncate(limit);
-        Ok(scored)
+        Ok(out)
     }
 
     /// A "more like this" query for the given texts: each field's words (as the field analyses

@@ -99,6 +99,9 @@ pub struct ArticlePage {
     pub feeds: Vec<FeedLink>,
     /// Fills the RECOMMENDED slot in the body.
     pub recommended: Vec<ArticleCard>,
+    /// The slot's title: "Recommended" for stories like this one, or, when none is alike
+    /// enough, "Latest in <section>" over that section's newest.
+    pub recommended_title: String,
     /// Other recent headlines across sections, never this article.
     pub explore: Vec<ArticleCard>,
     /// More stories like this one, after those in the RECOMMENDED block.

@@ -19,6 +19,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0011_related_done", include_str!("../migrations/sqlite/0011_related_done.sql")),
     ("0012_token_expiry", include_str!("../migrations/sqlite/0012_token_expiry.sql")),
     ("0013_list_indexes", include_str!("../migrations/sqlite/0013_list_indexes.sql")),
+    ("0014_related_floor", include_str!("../migrations/sqlite/0014_related_floor.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

@@ -296,7 +296,7 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
         Some(aid) => state.store.recommended(aid, RECOMMENDED_LEN * 2)?,
         None => vec![],
     };
-    let recommended = pick_recommended(state, &article, &similar, recent)?;
+    let (recommended, recommended_title) = pick_recommended(state, &article, &similar, recent)?;
     // Explore avoids repeating the Recommended picks, unless the site is too small to.
     let skip: HashSet<i64> = recommended.iter().map(|a| a.id.map_or(0, |i| i.0)).chain([id]).collect();
     let mut explore = pick_explore(recent, &skip, EXPLORE_LEN);
@@ -317,6 +317,7 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
         site,
         article: view,
         recommended: recommended.iter().map(|a| card(a, tz, lang)).collect(),
+        recommended_title,
         explore: explore.iter().map(|a| card(a, tz, lang)).collect(),
         related_stories: related_stories.iter().map(|a| card(a, tz, lang)).collect(),
         preview,
@@ -339,37 +340,33 @@ fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), AppErr
     Ok(())
 }
 
-/// The RECOMMENDED block: the editors' pins, then the stories the index found most like this
-/// one (computed when stories change, see `search::refresh_related`); topped up, for a story
-/// without enough of those yet (a preview, a brand-new site), with the newest from its section
-/// and then from anywhere. Never the article itself, never a story an editor excluded.
+/// The RECOMMENDED block and its title: the editors' pins, then the stories the index found
+/// alike enough (computed when stories change, see `search::refresh_related`; fewer than three
+/// when fewer are). Only when there is none, the newest from the story's own section, under
+/// the title "Latest in <section>" so no reader takes them for a recommendation. Never the
+/// article itself, never a story an editor excluded.
 fn pick_recommended(
     state: &AppState,
     article: &Article,
     similar: &[Article],
     recent: &[Article],
-) -> Result<Vec<Article>, AppError> {
-    let mut picks: Vec<Article> = similar.iter().take(RECOMMENDED_LEN).cloned().collect();
-    if picks.len() < RECOMMENDED_LEN {
-        let excluded = match article.id {
-            Some(id) => state.store.related_pins(id)?.1,
-            None => vec![],
-        };
-        let others = || recent.iter().filter(|a| a.id != article.id);
-        let fill = others()
-            .filter(|a| a.section == article.section)
-            .chain(others().filter(|a| a.section != article.section))
-            .filter(|a| !a.id.is_some_and(|i| excluded.contains(&i.0)));
-        for a in fill {
-            if picks.len() >= RECOMMENDED_LEN {
-                break;
-            }
-            if !picks.iter().any(|p| p.id == a.id) {
-                picks.push(a.clone());
-            }
-        }
+) -> Result<(Vec<Article>, String), AppError> {
+    let picks: Vec<Article> = similar.iter().take(RECOMMENDED_LEN).cloned().collect();
+    if !picks.is_empty() {
+        return Ok((picks, "Recommended".to_string()));
     }
-    Ok(picks)
+    let excluded = match article.id {
+        Some(id) => state.store.related_pins(id)?.1,
+        None => vec![],
+    };
+    let latest = recent
+        .iter()
+        .filter(|a| a.id != article.id && a.section == article.section)
+        .filter(|a| !a.id.is_some_and(|i| excluded.contains(&i.0)))
+        .take(RECOMMENDED_LEN)
+        .cloned()
+        .collect();
+    Ok((latest, format!("Latest in {}", article.section.name)))
 }
 
 /// Recent headlines taken in turn from each section, newest first, so no one section fills the
@@ -459,15 +456,18 @@ mod tests {
     }
 
     #[test]
-    fn recommended_without_computed_picks_prefers_the_same_section() {
+    fn without_alike_stories_the_slot_shows_the_sections_latest_labelled_so() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
         let theme = newsdesk_render::Theme::load(newsdesk_render::ThemeOptions::default());
         let state = AppState::new(store, theme, crate::SiteConfig::default(), dir.path().join("media"));
-        let recent = vec![a(1, "SPORT"), a(2, "EUROPE"), a(3, "SPORT"), a(4, "EUROPE")];
-        let ids: Vec<i64> =
-            pick_recommended(&state, &recent[1], &[], &recent).unwrap().iter().map(|a| a.id.unwrap().0).collect();
-        assert_eq!(ids, [4, 1, 3]);
+        let recent = vec![a(1, "SPORT"), a(2, "EUROPE"), a(3, "SPORT"), a(4, "EUROPE"), a(5, "EUROPE")];
+        let ids = |picks: &[Article]| picks.iter().map(|a| a.id.unwrap().0).collect::<Vec<_>>();
+        let (picks, title) = pick_recommended(&state, &recent[1], &[], &recent).unwrap();
+        assert_eq!((ids(&picks), title.as_str()), (vec![4, 5], "Latest in Europe"), "never another section's");
+        // One story alike enough is shown alone, as a recommendation: fewer, not padded.
+        let (picks, title) = pick_recommended(&state, &recent[1], &recent[2..3], &recent).unwrap();
+        assert_eq!((ids(&picks), title.as_str()), (vec![3], "Recommended"));
     }
 
     #[test]

@@ -165,9 +165,12 @@ async fn stories_left_without_a_recommended_list_get_one_in_the_background() {
         ["Harbour dockers strike over pay", "Dockers at the harbour end their strike", "Harbour cranes move again"]
             .iter()
             .map(|h| {
-                store
-                    .save_article(&story(h, "Dockers at the harbour and their cranes."), None, "t", Timestamp::now())
-                    .unwrap()
+                // Tagged alike, as a desk tags a running story.
+                let a = Article {
+                    tags: vec!["Harbour".into(), "Dock strike".into()],
+                    ..story(h, "Dockers at the harbour and their cranes.")
+                };
+                store.save_article(&a, None, "t", Timestamp::now()).unwrap()
             })
             .collect();
     // Only the index, as a rebuild of a large archive leaves the older stories.
