@@ -5,6 +5,7 @@
 pub mod article;
 pub mod dates;
 pub mod diff;
+pub mod embed;
 pub mod reading;
 pub mod routing;
 pub mod slug;

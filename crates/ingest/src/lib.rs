@@ -20,6 +20,7 @@ pub mod image;
 pub mod item;
 pub mod newsml;
 pub mod ninjs;
+pub mod oembed;
 pub mod routing;
 pub mod simhash;
 pub mod wxr;

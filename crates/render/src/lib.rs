@@ -9,6 +9,7 @@ mod views;
 
 pub use theme::{RenderError, Theme, ThemeOptions};
 pub use views::{
-    ArticleCard, ArticlePage, ArticleView, AuthorView, DateView, ErrorPage, FeedLink, HomePage, NavSection, PersonLink,
-    SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView, article_view, card, date_view,
+    ArticleCard, ArticlePage, ArticleView, AuthorView, DateView, EmbedCard, ErrorPage, FeedLink, HomePage, NavSection,
+    PersonLink, SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView, article_view, card,
+    date_view,
 };

@@ -32,6 +32,7 @@ const ASSETS: &[(&str, &[u8])] = &[
     ("placeholder.svg", include_bytes!("../../../themes/default/assets/placeholder.svg")),
     ("favicon.svg", include_bytes!("../../../themes/default/assets/favicon.svg")),
     ("logo.png", include_bytes!("../../../themes/default/assets/logo.png")),
+    ("embed.js", include_bytes!("../../../themes/default/assets/embed.js")),
 ];
 
 #[derive(Debug, Clone, Default)]

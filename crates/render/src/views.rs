@@ -90,6 +90,20 @@ pub struct CorrectionView {
     pub note: String,
 }
 
+/// The card an embed block of a known provider (YouTube, Vimeo, X, Instagram) is shown as.
+#[derive(Debug, Clone, Serialize)]
+pub struct EmbedCard {
+    pub url: String,
+    pub provider: &'static str,
+    pub provider_name: &'static str,
+    pub title: Option<String>,
+    pub author: Option<String>,
+    /// `/media/…`, served by us: the provider sees nothing until the reader asks for the player.
+    pub thumbnail: Option<String>,
+    /// Loaded into an iframe only on the reader's click.
+    pub player: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticlePage {
     pub site: SiteView,
@@ -108,6 +122,8 @@ pub struct ArticlePage {
     pub related_stories: Vec<ArticleCard>,
     /// Rendered for the newsroom's preview, not for readers: the page says so at its top.
     pub preview: bool,
+    /// Cards for the embed blocks, by the block's URL; a block without one is a plain link.
+    pub embeds: std::collections::BTreeMap<String, EmbedCard>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -12,6 +12,7 @@ mod sqlite;
 pub use error::StoreError;
 pub use sqlite::accounts::{AuditEntry, Session, User, UserToken};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
+pub use sqlite::embeds::{EMBED_ATTEMPTS, EmbedRecord};
 pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
 pub use sqlite::library::{Media, NewMedia, WireItem};

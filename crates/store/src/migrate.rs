@@ -20,6 +20,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0012_token_expiry", include_str!("../migrations/sqlite/0012_token_expiry.sql")),
     ("0013_list_indexes", include_str!("../migrations/sqlite/0013_list_indexes.sql")),
     ("0014_related_floor", include_str!("../migrations/sqlite/0014_related_floor.sql")),
+    ("0015_embeds", include_str!("../migrations/sqlite/0015_embeds.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

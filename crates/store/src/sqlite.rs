@@ -396,6 +396,7 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 
 pub mod accounts;
 pub mod catalog;
+pub mod embeds;
 pub mod intake;
 pub mod jobs;
 pub mod library;

@@ -5,6 +5,7 @@
 
 pub mod api;
 mod cache;
+pub mod embeds;
 mod error;
 mod feeds;
 pub mod hooks;
@@ -147,10 +148,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The reader site's Content-Security-Policy: it loads nothing from other hosts and runs no
-/// script (JSON-LD is data, not script), so it can be strict.
+/// The reader site's Content-Security-Policy: it loads nothing from other hosts and runs only
+/// its own script (JSON-LD is data, not script), so it can be strict. The one exception is
+/// frames: an embed card, on the reader's click, loads the player of YouTube (its no-cookie
+/// host), Vimeo, X or Instagram, and only from there (`newsdesk_core::embed`).
 pub const READER_CSP: &str = "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+     object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'; \
+     frame-src https://www.youtube-nocookie.com https://player.vimeo.com https://platform.twitter.com \
+     https://www.instagram.com";
 
 /// The headers of [`secure`] on every response that goes through the router (cache hits are
 /// answered before it and get them from `CachedPage::respond`).
@@ -360,6 +365,12 @@ pub async fn serve(
     let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
     let hooks = tokio::spawn(hooks::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
     let sources = tokio::spawn(sources::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
+    let embeds = tokio::spawn(embeds::run(
+        state.clone(),
+        outbound::Outbound::new(),
+        embeds::Endpoints::default(),
+        Duration::from_secs(2),
+    ));
     let views = tokio::spawn(views::run(state.clone()));
     let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
     let indexer = tokio::spawn(search::follow(state.clone(), Duration::from_millis(250)));
@@ -429,6 +440,7 @@ pub async fn serve(
     follower.abort();
     hooks.abort();
     sources.abort();
+    embeds.abort();
     views.abort();
     scheduler.abort();
     indexer.abort();

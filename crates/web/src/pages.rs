@@ -1,15 +1,15 @@
 //! Reader pages: which data a path needs, built into a view and rendered by the theme. Runs on a
 //! blocking thread (store calls are synchronous) and only on a cache miss.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 
 use axum::http::StatusCode;
 use newsdesk_core::{Article, Block};
 use newsdesk_render::structured::{article_jsonld, script_json, site_jsonld};
 use newsdesk_render::{
-    ArticleCard, ArticlePage, ErrorPage, FeedLink, HomePage, NavSection, SectionBlock, SectionPage, SiteView,
-    article_view, card,
+    ArticleCard, ArticlePage, EmbedCard, ErrorPage, FeedLink, HomePage, NavSection, SectionBlock, SectionPage,
+    SiteView, article_view, card,
 };
 use newsdesk_store::ArticleFilter;
 
@@ -321,6 +321,7 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
         explore: explore.iter().map(|a| card(a, tz, lang)).collect(),
         related_stories: related_stories.iter().map(|a| card(a, tz, lang)).collect(),
         preview,
+        embeds: embed_cards(state, &article)?,
     };
     let mut rendered = Rendered::html(
         state.theme.render("article.html", &page)?,
@@ -328,6 +329,16 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
     );
     rendered.article_id = Some(id);
     Ok(rendered)
+}
+
+/// The cards of the article's embed blocks (see `embeds`), by the block's URL.
+fn embed_cards(state: &AppState, article: &Article) -> Result<BTreeMap<String, EmbedCard>, AppError> {
+    let urls: Vec<&str> = article
+        .body
+        .iter()
+        .filter_map(|b| if let Block::Embed { url } = b { Some(url.as_str()) } else { None })
+        .collect();
+    Ok(crate::embeds::cards(&state.store, &urls)?.into_iter().map(|c| (c.url.clone(), c)).collect())
 }
 
 /// A Related link that names a story we carry links to it.

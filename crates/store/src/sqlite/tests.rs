@@ -585,3 +585,88 @@ fn reading_in_id_order_uses_the_table_not_an_index_and_sees_only_published_stori
     assert!(plan[0].contains("INTEGER PRIMARY KEY"), "{plan:?}");
     assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
 }
+
+/// SQLite numbers `$1`, `$2` … parameters in the order they first appear in the text, not by
+/// their digits: `SET a = $2 WHERE id = $1` binds the first value to `a`. So every SQL text in
+/// the workspace must first use `$1`, then `$2`, and so on (or use `?N`, which SQLite does number
+/// by its digits). Reads every string literal of every crate's sources.
+#[test]
+fn sql_parameters_appear_in_the_order_they_are_numbered() {
+    let crates = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap();
+    let mut files = vec![crates.to_path_buf()];
+    let mut wrong = vec![];
+    while let Some(path) = files.pop() {
+        if path.is_dir() {
+            files.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+            continue;
+        }
+        if path.extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let source = std::fs::read_to_string(&path).unwrap();
+        for literal in string_literals(&source) {
+            let mut seen: Vec<u32> = vec![];
+            let mut rest = literal.as_str();
+            while let Some(at) = rest.find('$') {
+                rest = &rest[at + 1..];
+                let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+                if let Ok(n) = digits.parse::<u32>()
+                    && !seen.contains(&n)
+                {
+                    seen.push(n);
+                }
+            }
+            // A literal may continue another's numbering (a query's tail in a macro), so it may
+            // start above 1; within it the numbers must still rise one by one.
+            if seen.windows(2).any(|w| w[1] != w[0] + 1) {
+                wrong.push(format!("{}: {seen:?} in {:.80}", path.display(), literal));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "parameters out of order:\n{}", wrong.join("\n"));
+}
+
+/// The contents of the string literals in Rust source (escapes kept, `\` line continuations
+/// dropped); raw strings and chars are skipped well enough for SQL texts.
+fn string_literals(source: &str) -> Vec<String> {
+    let mut out = vec![];
+    let mut chars = source.chars().peekable();
+    let mut prev = ' ';
+    while let Some(c) = chars.next() {
+        if c == '\'' && prev != '\\' {
+            // A char literal ('"'), or a lifetime: skip to its closing quote if it is near.
+            let ahead: String = chars.clone().take(3).collect();
+            if let Some(end) = ahead.find('\'') {
+                for _ in 0..=end {
+                    chars.next();
+                }
+            }
+        } else if c == '"' {
+            let mut lit = String::new();
+            while let Some(d) = chars.next() {
+                match d {
+                    '\\' if chars.peek() == Some(&'\n') => {
+                        while chars.peek().is_some_and(|x| x.is_whitespace()) {
+                            chars.next();
+                        }
+                    }
+                    '\\' => {
+                        lit.push(d);
+                        lit.extend(chars.next());
+                    }
+                    '"' => break,
+                    _ => lit.push(d),
+                }
+            }
+            out.push(lit);
+        } else if c == '/' && chars.peek() == Some(&'/') {
+            for d in chars.by_ref() {
+                if d == '\n' {
+                    break;
+                }
+            }
+        }
+        prev = c;
+    }
+    out
+}

@@ -123,6 +123,7 @@ pub(super) fn insert_article(
     ])?;
     let id = tx.last_insert_rowid();
     set_people(tx, id, article)?;
+    super::embeds::note_embeds(tx, article)?;
     let saved = Article { id: Some(ArticleId(id)), slug, ..article.clone() };
     write_revision(tx, &saved, 1, actor, now_us, true)?;
     announce(tx, None, &saved, now)?;
@@ -191,6 +192,7 @@ pub(super) fn update_article(
         id.0,
     ])?;
     set_people(tx, id.0, &new)?;
+    super::embeds::note_embeds(tx, &new)?;
     write_revision(tx, &new, revision, actor, now_us, true)?;
     announce(tx, Some(&old), &new, now)?;
     Ok(SaveOutcome { id, path: new.path(), status: SaveStatus::Updated, revision })
