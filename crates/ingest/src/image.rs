@@ -59,6 +59,47 @@ pub fn check(bytes: &[u8]) -> Result<(&'static str, &'static str, u64, u64), Upl
     Ok((mime, ext, w, h))
 }
 
+/// Longest side of a thumbnail, in pixels (the newsroom's library and pickers show them at up to
+/// 320 CSS pixels, so this is sharp on a 1.25× screen).
+pub const THUMBNAIL_SIDE: u32 = 400;
+
+/// A JPEG thumbnail of a checked picture (see [`check`]), at most [`THUMBNAIL_SIDE`] on its
+/// longer side, never enlarged; transparency is laid on white. `None` for a picture this build
+/// cannot decode (AVIF, SVG): those are shown as they are.
+pub fn thumbnail(bytes: &[u8]) -> Result<Option<Vec<u8>>, UploadError> {
+    let format = match sniff(bytes).map(|(mime, _)| mime) {
+        Some("image/jpeg") => ::image::ImageFormat::Jpeg,
+        Some("image/png") => ::image::ImageFormat::Png,
+        Some("image/gif") => ::image::ImageFormat::Gif,
+        Some("image/webp") => ::image::ImageFormat::WebP,
+        _ => return Ok(None),
+    };
+    let mut reader = ::image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = ::image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE as u32);
+    limits.max_image_height = Some(MAX_SIDE as u32);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let picture = reader.decode().map_err(|e| UploadError::Damaged(e.to_string()))?;
+    let small = if picture.width().max(picture.height()) > THUMBNAIL_SIDE {
+        picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
+    } else {
+        picture
+    };
+    let rgba = small.to_rgba8();
+    let mut rgb = ::image::RgbImage::new(rgba.width(), rgba.height());
+    for (to, from) in rgb.pixels_mut().zip(rgba.pixels()) {
+        let [r, g, b, a] = from.0;
+        let over_white = |c: u8| ((u16::from(c) * u16::from(a) + 255 * (255 - u16::from(a))) / 255) as u8;
+        to.0 = [over_white(r), over_white(g), over_white(b)];
+    }
+    let mut out = Vec::new();
+    ::image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 80)
+        .encode_image(&rgb)
+        .map_err(|e| UploadError::Damaged(e.to_string()))?;
+    Ok(Some(out))
+}
+
 /// Decodes the whole picture (the first frame of an animation) within [`MAX_DECODE_BYTES`] and
 /// checks that it is the size its header claims. AVIF has no decoder here (it would need a C
 /// library), so AVIF is judged by its header alone.
@@ -172,6 +213,29 @@ pub fn test_jpeg(min_bytes: usize) -> Vec<u8> {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn thumbnails_are_small_jpegs_of_the_picture_never_enlarged() {
+        let big = test_jpeg(300_000);
+        let (_, _, w, h) = check(&big).unwrap();
+        let small = thumbnail(&big).unwrap().unwrap();
+        let (mime, _, tw, th) = check(&small).unwrap();
+        assert_eq!(mime, "image/jpeg");
+        assert_eq!(tw.max(th), u64::from(THUMBNAIL_SIDE), "{w}×{h} became {tw}×{th}");
+        assert!((tw as f64 / th as f64 - w as f64 / h as f64).abs() < 0.02, "the shape is kept");
+        assert!(small.len() * 5 < big.len(), "{} bytes from {}", small.len(), big.len());
+        let tiny = thumbnail(&tiny_png()).unwrap().unwrap();
+        let (_, _, tw, th) = check(&tiny).unwrap();
+        assert_eq!(
+            (tw, th),
+            {
+                let (_, _, w, h) = check(&tiny_png()).unwrap();
+                (w, h)
+            },
+            "never enlarged"
+        );
+        assert_eq!(thumbnail(b"<svg xmlns='http://www.w3.org/2000/svg'/>").unwrap(), None);
+    }
 
     #[test]
     fn pictures_are_judged_by_their_bytes() {

@@ -133,6 +133,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", get(api::not_found))
         .route("/assets/{file}", get(asset))
         .route("/media/{file}", get(media))
+        .route("/media/thumb/{file}", get(media_thumb))
         .route("/{section}", get(page))
         .route("/{section}/{slug}", get(page))
         .fallback(get(page))
@@ -237,10 +238,7 @@ async fn media(State(state): State<AppState>, Path(file): Path<String>, headers:
     if let Some(hit) = state.cache.get(&key) {
         return hit.respond(&headers);
     }
-    let safe = !file.is_empty()
-        && !file.starts_with('.')
-        && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'));
-    let bytes = if safe { tokio::fs::read(state.media_dir.join(&file)).await.ok() } else { None };
+    let bytes = if safe_media_name(&file) { tokio::fs::read(state.media_dir.join(&file)).await.ok() } else { None };
     let Some(bytes) = bytes else {
         return pages::error_page(&state, &AppError::NotFound(format!("media {file}"))).into_page().respond(&headers);
     };
@@ -250,6 +248,45 @@ async fn media(State(state): State<AppState>, Path(file): Path<String>, headers:
     );
     state.cache.insert(key, page.clone(), state.cache.generation());
     page.respond(&headers)
+}
+
+/// `GET /media/thumb/{file}`: a small JPEG of a media file, for the newsroom's library and
+/// pickers (made on first asking, then kept; see `newsroom::media::thumbnail_of`).
+async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
+    let key = format!("/media/thumb/{file}");
+    if let Some(hit) = state.cache.get(&key) {
+        return hit.respond(&headers);
+    }
+    let not_found = |state: &AppState| {
+        pages::error_page(state, &AppError::NotFound(format!("thumbnail {file}"))).into_page().respond(&headers)
+    };
+    if !safe_media_name(&file) {
+        return not_found(&state);
+    }
+    let (dir, name) = (state.media_dir.clone(), file.clone());
+    let made = tokio::task::spawn_blocking(move || newsroom::media::thumbnail_of(&dir, &name)).await;
+    let (bytes, served) = match made {
+        Ok(Ok(Some(found))) => found,
+        Ok(Ok(None)) => return not_found(&state),
+        Ok(Err(e)) => {
+            return pages::error_page(&state, &AppError::Internal(e.to_string())).into_page().respond(&headers);
+        }
+        Err(e) => return pages::error_page(&state, &AppError::Internal(e.to_string())).into_page().respond(&headers),
+    };
+    let page = Arc::new(
+        CachedPage::new(StatusCode::OK, content_type(&served), bytes, vec![format!("media-{file}")])
+            .immutable_for(86_400),
+    );
+    state.cache.insert(key, page.clone(), state.cache.generation());
+    page.respond(&headers)
+}
+
+/// A media file's name as we write them: letters, digits, dots, dashes and underscores, never
+/// starting with a dot (no paths, no hidden or temporary files).
+fn safe_media_name(file: &str) -> bool {
+    !file.is_empty()
+        && !file.starts_with('.')
+        && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
 fn content_type(file: &str) -> &'static str {

@@ -40,6 +40,41 @@ pub fn store_file(dir: &Path, bytes: &[u8], ext: &str) -> std::io::Result<(Strin
     Ok((file, sha))
 }
 
+/// The thumbnail of the media file `file` (see [`newsdesk_ingest::image::thumbnail`]): made on
+/// first asking and kept as `thumbs/<file>.jpg`, written like an upload (temporary name,
+/// synced, renamed). A picture that has none (SVG, AVIF) is its own thumbnail. Returns the
+/// bytes and their file name (for the type), or `None` when there is no such file.
+pub fn thumbnail_of(dir: &Path, file: &str) -> std::io::Result<Option<(Vec<u8>, String)>> {
+    let thumbs = dir.join("thumbs");
+    let name = format!("{file}.jpg");
+    match std::fs::read(thumbs.join(&name)) {
+        Ok(bytes) => return Ok(Some((bytes, name))),
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
+        Err(_) => {}
+    }
+    let original = match std::fs::read(dir.join(file)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e),
+    };
+    match newsdesk_ingest::image::thumbnail(&original) {
+        Ok(Some(small)) => {
+            std::fs::create_dir_all(&thumbs)?;
+            let tmp = thumbs.join(format!(".{name}.tmp"));
+            let mut f = std::fs::File::create(&tmp)?;
+            f.write_all(&small)?;
+            f.sync_all()?;
+            std::fs::rename(&tmp, thumbs.join(&name))?;
+            Ok(Some((small, name)))
+        }
+        Ok(None) => Ok(Some((original, file.to_string()))),
+        Err(e) => {
+            tracing::warn!(%file, error = %e, "no thumbnail; the picture is shown whole");
+            Ok(Some((original, file.to_string())))
+        }
+    }
+}
+
 /// What an uploader says about a picture, tidied: name, alt text, caption, credit.
 #[derive(Debug, Clone, Default)]
 pub struct About {
@@ -117,6 +152,10 @@ pub async fn upload(
     let about = About::new(q.name, q.alt, q.caption, q.credit);
     let saved = blocking(move || {
         let media = save(&st, &body, (mime, ext, width, height), &about, me.user.id).map_err(failure)?;
+        // Made now, so the library shows it at once; made again on asking if this fails.
+        if let Err(e) = thumbnail_of(&st.media_dir, &media.file) {
+            tracing::warn!(file = %media.file, error = %e, "cannot write a thumbnail");
+        }
         st.store
             .audit(
                 Some(me.user.id),
@@ -226,10 +265,13 @@ pub async fn delete(
         if let Ok(m) = &r {
             // The entry is gone first: a crash between the two leaves a file no one lists, never
             // an entry whose file is missing.
-            if let Err(e) = std::fs::remove_file(st.media_dir.join(&m.file))
-                && e.kind() != std::io::ErrorKind::NotFound
-            {
-                tracing::warn!(file = %m.file, error = %e, "cannot remove a deleted picture's file");
+            let thumb = st.media_dir.join("thumbs").join(format!("{}.jpg", m.file));
+            for path in [st.media_dir.join(&m.file), thumb] {
+                if let Err(e) = std::fs::remove_file(&path)
+                    && e.kind() != std::io::ErrorKind::NotFound
+                {
+                    tracing::warn!(file = %path.display(), error = %e, "cannot remove a deleted picture's file");
+                }
             }
             st.store
                 .audit(Some(me.user.id), me.actor(), "media.delete", Some(&m.file), None, Timestamp::now())

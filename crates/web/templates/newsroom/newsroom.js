@@ -80,7 +80,7 @@
     let img = box && box.querySelector("img.thumb");
     if (select.value && box) {
       if (!img) { img = document.createElement("img"); img.className = "thumb"; img.alt = ""; img.width = 192; box.prepend(img); }
-      img.src = `/media/${encodeURIComponent(select.value)}`;
+      img.src = `/media/thumb/${encodeURIComponent(select.value)}`;
     } else if (img) img.remove();
     const opt = select.selectedOptions[0];
     if (!opt) return;
@@ -108,7 +108,7 @@
       const b = document.createElement("button");
       b.type = "button"; b.dataset.choose = media.file; b.dataset.text = `${media.original_name || ""} ${media.caption || ""} ${media.credit || ""}`;
       const img = document.createElement("img");
-      img.src = `/media/${encodeURIComponent(media.file)}`; img.alt = media.alt || ""; img.width = 160; img.height = 100; img.loading = "lazy";
+      img.src = `/media/thumb/${encodeURIComponent(media.file)}`; img.alt = media.alt || ""; img.width = 160; img.height = 100; img.loading = "lazy";
       const name = document.createElement("span"); name.textContent = media.original_name || media.file;
       b.append(img, name); li.append(b); grid.prepend(li);
       const empty = grid.querySelector("li.hint"); if (empty) empty.remove();

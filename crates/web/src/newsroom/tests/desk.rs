@@ -236,6 +236,17 @@ async fn the_media_library_is_searched_edited_and_pruned_but_never_under_a_publi
     let listed = n.state.store.media_list(10, 0).unwrap();
     let (ferry, quay) = (listed[0].clone(), listed[1].clone());
 
+    // The library shows thumbnails, made at upload: small JPEGs, not the originals.
+    let page = n.get("/newsroom/media", Some(reporter)).await;
+    assert!(page.body.contains(&format!("src=\"/media/thumb/{}\"", ferry.file)), "{}", page.body);
+    assert!(!page.body.contains(&format!("src=\"/media/{}\"", ferry.file)));
+    let thumb = n.state.media_dir.join("thumbs").join(format!("{}.jpg", ferry.file));
+    assert!(thumb.exists());
+    let served = n.get(&format!("/media/thumb/{}", ferry.file), None).await;
+    assert_eq!(served.status, StatusCode::OK);
+    assert_eq!(n.get("/media/thumb/..%2Fnewsdesk.db", None).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(n.get("/media/thumb/missing.jpg", None).await.status, StatusCode::NOT_FOUND);
+
     // Search by name, caption or credit.
     let page = n.get("/newsroom/media?q=dawn", Some(reporter)).await;
     assert!(
@@ -276,6 +287,7 @@ async fn the_media_library_is_searched_edited_and_pruned_but_never_under_a_publi
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(n.state.store.media_by_file(&ferry.file).unwrap().is_none());
     assert!(!n.state.media_dir.join(&ferry.file).exists());
+    assert!(!thumb.exists(), "its thumbnail too");
 }
 
 #[tokio::test]
