@@ -120,6 +120,55 @@ pub struct Article {
     /// Dated correction notes, oldest first; shown on the page and in the JSON-LD.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub corrections: Vec<Correction>,
+    /// How the story presents itself to search engines and when shared; each part falls back to
+    /// the headline, the deck or the lead picture.
+    #[serde(default, skip_serializing_if = "Promo::is_empty")]
+    pub promo: Promo,
+}
+
+/// A story's search and social presentation, all optional.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Promo {
+    /// The page's `<title>` (else the headline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seo_title: Option<String>,
+    /// The page's meta description (else the deck).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seo_description: Option<String>,
+    /// The title on social cards, OpenGraph and Twitter (else the headline).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_title: Option<String>,
+    /// A media file for social cards (else the lead picture).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_image: Option<String>,
+}
+
+impl Promo {
+    pub fn is_empty(&self) -> bool {
+        *self == Promo::default()
+    }
+}
+
+impl Article {
+    /// The page title search engines show.
+    pub fn seo_title(&self) -> &str {
+        self.promo.seo_title.as_deref().unwrap_or(&self.headline)
+    }
+
+    /// The description search engines and social cards show, if there is one.
+    pub fn seo_description(&self) -> Option<&str> {
+        self.promo.seo_description.as_deref().or(self.deck.as_deref())
+    }
+
+    /// The title social cards show.
+    pub fn social_title(&self) -> &str {
+        self.promo.social_title.as_deref().unwrap_or(&self.headline)
+    }
+
+    /// The media file social cards show, if there is one.
+    pub fn social_image(&self) -> Option<&str> {
+        self.promo.social_image.as_deref().or(self.lead_image.as_ref().and_then(|i| i.asset.as_deref()))
+    }
 }
 
 /// An editor's note that something published was wrong, and when it was put right.
@@ -157,6 +206,10 @@ impl Article {
         drop_forbidden(&mut a.language);
         a.authors.iter_mut().chain(a.tags.iter_mut()).for_each(drop_forbidden);
         a.corrections.iter_mut().for_each(|c| drop_forbidden(&mut c.note));
+        opt(&mut a.promo.seo_title);
+        opt(&mut a.promo.seo_description);
+        opt(&mut a.promo.social_title);
+        opt(&mut a.promo.social_image);
         if let Some(img) = &mut a.lead_image {
             drop_forbidden(&mut img.alt);
             opt(&mut img.asset);

@@ -11,6 +11,6 @@ pub mod routing;
 pub mod slug;
 pub mod workflow;
 
-pub use article::{Article, ArticleId, Block, Correction, LeadImage, Section};
+pub use article::{Article, ArticleId, Block, Correction, LeadImage, Promo, Section};
 pub use slug::{Slug, SlugError};
 pub use workflow::{Action, Role, WorkflowError, WorkflowState};

@@ -28,6 +28,7 @@ fn story(headline: &str, section: &str, lang: &str, day: u32, body: &str) -> Art
         embargo: None,
         based_on: None,
         corrections: vec![],
+        promo: Default::default(),
     }
 }
 

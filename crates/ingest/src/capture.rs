@@ -344,6 +344,7 @@ impl CaptureRecord {
             embargo: None,
             based_on: None,
             corrections: Vec::new(),
+            promo: Default::default(),
             state: WorkflowState::Published,
             published_at,
             updated_at,

@@ -232,6 +232,7 @@ impl WireItem {
             embargo: self.embargoed,
             based_on: matches!(self.format, Format::Ninjs | Format::NewsmlG2).then(|| self.uri.clone()),
             corrections: Vec::new(),
+            promo: Default::default(),
             state: match self.pub_status {
                 PubStatus::Usable => WorkflowState::Published,
                 PubStatus::Withheld | PubStatus::Canceled => WorkflowState::Unpublished,

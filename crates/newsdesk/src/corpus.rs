@@ -171,6 +171,7 @@ pub fn article(seed: u64, i: u64, now: Timestamp) -> Article {
         embargo: None,
         based_on: None,
         corrections: vec![],
+        promo: Default::default(),
     }
 }
 

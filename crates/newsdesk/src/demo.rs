@@ -141,6 +141,7 @@ fn load_newsroom(store: &Store) -> anyhow::Result<()> {
             embargo: None,
             based_on: None,
             corrections: vec![],
+            promo: Default::default(),
         };
         match s.kind.as_str() {
             "wire" => {
@@ -283,6 +284,7 @@ fn to_article(d: DemoArticle) -> anyhow::Result<Article> {
         embargo: None,
         based_on: None,
         corrections: Vec::new(),
+        promo: Default::default(),
         state: WorkflowState::Published,
         published_at: Some(d.published),
         updated_at: None,

@@ -10,6 +10,6 @@ mod views;
 pub use theme::{RenderError, Theme, ThemeOptions};
 pub use views::{
     ArticleCard, ArticlePage, ArticleView, AuthorView, DateView, EmbedCard, ErrorPage, FeedLink, HomePage, NavSection,
-    PersonLink, SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView, article_view, card,
-    date_view,
+    PersonLink, SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView, SocialImage, article_view,
+    card, date_view,
 };

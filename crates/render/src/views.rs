@@ -82,6 +82,18 @@ pub struct ArticleView {
     pub corrections: Vec<CorrectionView>,
     /// The wire item the story was made from.
     pub based_on: Option<String>,
+    /// What search engines and shared links show (see `newsdesk_core::Promo`): the editors'
+    /// choices, else the headline, the deck and the lead picture.
+    pub seo_title: String,
+    pub seo_description: Option<String>,
+    pub social_title: String,
+    pub social_image: Option<SocialImage>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SocialImage {
+    pub src: String,
+    pub alt: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -293,6 +305,14 @@ pub fn article_view(a: &Article, tz: &TimeZone, site_url: &str) -> ArticleView {
             .map(|c| CorrectionView { date: date_view(c.at, tz, &a.language), note: c.note.clone() })
             .collect(),
         based_on: a.based_on.clone(),
+        seo_title: a.seo_title().to_string(),
+        seo_description: a.seo_description().map(str::to_string),
+        social_title: a.social_title().to_string(),
+        social_image: match (&a.promo.social_image, &card.image) {
+            (Some(file), _) => Some(SocialImage { src: format!("/media/{file}"), alt: a.social_title().to_string() }),
+            (None, Some(lead)) => Some(SocialImage { src: lead.src.clone(), alt: lead.alt.clone() }),
+            (None, None) => None,
+        },
         card,
     }
 }

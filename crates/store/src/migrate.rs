@@ -21,6 +21,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0013_list_indexes", include_str!("../migrations/sqlite/0013_list_indexes.sql")),
     ("0014_related_floor", include_str!("../migrations/sqlite/0014_related_floor.sql")),
     ("0015_embeds", include_str!("../migrations/sqlite/0015_embeds.sql")),
+    ("0016_promo", include_str!("../migrations/sqlite/0016_promo.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

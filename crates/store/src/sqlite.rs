@@ -155,7 +155,7 @@ macro_rules! article_query {
         concat!(
             "SELECT a.id, s.name, s.slug, a.slug, a.headline, a.deck, a.lead_image, a.body, src.name, \
              a.language, a.canonical_url, a.state, a.published_at, a.updated_at, a.embargo_until, a.based_on, \
-             a.corrections \
+             a.corrections, a.promo \
              FROM ",
             $from,
             " JOIN sections s ON s.id = a.section_id \

@@ -22,6 +22,7 @@ pub fn article(headline: &str, section: &str, published: &str) -> Article {
         embargo: None,
         based_on: None,
         corrections: Vec::new(),
+        promo: Default::default(),
         state: WorkflowState::Published,
         published_at: Some(published.parse().expect("an RFC 3339 test time")),
         updated_at: None,

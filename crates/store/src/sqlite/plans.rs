@@ -46,6 +46,7 @@ fn story(i: usize) -> Article {
         embargo: None,
         based_on: None,
         corrections: vec![],
+        promo: Default::default(),
     }
 }
 

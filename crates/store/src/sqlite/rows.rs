@@ -27,6 +27,7 @@ pub(super) type RowParts = (
     Option<i64>,
     Option<String>,
     Option<String>,
+    Option<String>,
 );
 
 pub(super) fn row_parts(r: &Row<'_>) -> rusqlite::Result<RowParts> {
@@ -53,6 +54,7 @@ pub(super) fn row_parts(r: &Row<'_>) -> rusqlite::Result<RowParts> {
         r.get(14)?,
         r.get(15)?,
         r.get(16)?,
+        r.get(17)?,
     ))
 }
 
@@ -114,6 +116,7 @@ pub(super) fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -
         embargo,
         based_on,
         corrections,
+        promo,
     ) = p;
     Ok(Article {
         id: Some(ArticleId(id)),
@@ -135,5 +138,6 @@ pub(super) fn to_article(p: RowParts, authors: Vec<String>, tags: Vec<String>) -
         embargo: opt_ts(embargo)?,
         based_on,
         corrections: corrections.map(|j| serde_json::from_str(&j)).transpose()?.unwrap_or_default(),
+        promo: promo.map(|j| serde_json::from_str(&j)).transpose()?.unwrap_or_default(),
     })
 }

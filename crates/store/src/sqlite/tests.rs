@@ -23,6 +23,7 @@ pub(crate) fn article(headline: &str, section: &str) -> Article {
         embargo: None,
         based_on: None,
         corrections: Vec::new(),
+        promo: Default::default(),
     }
 }
 

@@ -97,8 +97,8 @@ pub(super) fn insert_article(
     tx.prepare_cached(
         "INSERT INTO articles (section_id, slug, headline, deck, lead_image, body, source_id, language, canonical_url, \
          state, published_at, updated_at, created_at, modified_at, external_id, revision, embargo_until, based_on, \
-         corrections, desk, owner_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, 1, $15, $16, $17, $18, $19)",
+         corrections, desk, owner_id, promo) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $13, $14, 1, $15, $16, $17, $18, $19, $20)",
     )?
     .execute(params![
         section,
@@ -120,6 +120,7 @@ pub(super) fn insert_article(
         corrections_json(article)?,
         meta.desk,
         meta.owner,
+        promo_json(article)?,
     ])?;
     let id = tx.last_insert_rowid();
     set_people(tx, id, article)?;
@@ -169,7 +170,8 @@ pub(super) fn update_article(
     tx.prepare_cached(
         "UPDATE articles SET section_id = $1, slug = $2, headline = $3, deck = $4, lead_image = $5, body = $6, \
          source_id = $7, language = $8, canonical_url = $9, state = $10, published_at = $11, updated_at = $12, \
-         modified_at = $13, revision = $14, embargo_until = $15, based_on = $16, corrections = $17 WHERE id = $18",
+         modified_at = $13, revision = $14, embargo_until = $15, based_on = $16, corrections = $17, promo = $18 \
+         WHERE id = $19",
     )?
     .execute(params![
         section,
@@ -189,6 +191,7 @@ pub(super) fn update_article(
         new.embargo.map(|t| t.as_microsecond()),
         new.based_on,
         corrections_json(&new)?,
+        promo_json(&new)?,
         id.0,
     ])?;
     set_people(tx, id.0, &new)?;
@@ -218,6 +221,10 @@ pub(super) fn settle_visibility(article: &Article, now: Timestamp) -> Article {
         });
     }
     a
+}
+
+fn promo_json(a: &Article) -> Result<Option<String>, StoreError> {
+    Ok(if a.promo.is_empty() { None } else { Some(serde_json::to_string(&a.promo)?) })
 }
 
 fn corrections_json(a: &Article) -> Result<Option<String>, StoreError> {

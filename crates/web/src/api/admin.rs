@@ -87,6 +87,10 @@ fn story_json(state: &AppState, story: &Story, user: &User) -> Value {
         "body": a.body,
         "corrections": a.corrections.iter().map(|c| json!({ "at": c.at.to_string(), "note": c.note })).collect::<Vec<_>>(),
         "based_on": a.based_on,
+        "seo_title": a.promo.seo_title,
+        "seo_description": a.promo.seo_description,
+        "social_title": a.promo.social_title,
+        "social_image": a.promo.social_image,
         "owner_id": story.owner_id,
         "can_edit": can_edit(user, story.owner_id, a.state),
         "actions": actions,
@@ -228,6 +232,11 @@ pub struct StoryInput {
     embargo: Option<String>,
     lead_image: Option<Option<ImageInput>>,
     body: Option<Vec<Block>>,
+    /// Search and social presentation; an empty string clears a part.
+    seo_title: Option<String>,
+    seo_description: Option<String>,
+    social_title: Option<String>,
+    social_image: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -264,6 +273,10 @@ impl StoryInput {
         set(&mut form.slug, self.slug);
         set(&mut form.canonical_url, self.canonical_url);
         set(&mut form.embargo, self.embargo);
+        set(&mut form.seo_title, self.seo_title);
+        set(&mut form.seo_description, self.seo_description);
+        set(&mut form.social_title, self.social_title);
+        set(&mut form.social_image, self.social_image);
         // Lists are joined as the form has them; commas inside a name would split it.
         set(
             &mut form.authors,

@@ -205,6 +205,8 @@ fn admin(doc: &mut Value) {
             "body": { "type": "array", "items": block_out },
             "corrections": { "type": "array", "items": { "type": "object", "required": ["at", "note"], "properties": { "at": { "type": "string", "format": "date-time" }, "note": { "type": "string" } } } },
             "based_on": opt_text(), "owner_id": { "type": ["integer", "null"] },
+            "seo_title": opt_text(), "seo_description": opt_text(), "social_title": opt_text(),
+            "social_image": { "type": ["string", "null"], "description": "A media file for social cards; null: the lead picture." },
             "can_edit": { "type": "boolean" },
             "actions": { "type": "array", "description": "Workflow actions the token's user may take now.", "items": { "type": "string" } }
         }
@@ -227,7 +229,11 @@ fn admin(doc: &mut Value) {
             "embargo": { "anyOf": [{ "type": "string", "format": "date-time" }, { "const": "" }], "description": "RFC 3339; empty clears it." },
             "lead_image": { "type": ["object", "null"], "required": ["asset", "alt"], "additionalProperties": false, "properties": {
                 "asset": { "type": "string", "description": "A file in the media library (else 422)." }, "alt": { "type": "string", "minLength": 1, "pattern": "[A-Za-z0-9]" }, "caption": opt_text(), "credit": opt_text() } },
-            "body": { "type": "array", "items": block_in.clone() }
+            "body": { "type": "array", "items": block_in.clone() },
+            "seo_title": { "type": "string", "maxLength": 70, "description": "The page's <title>; empty: the headline." },
+            "seo_description": { "type": "string", "maxLength": 160, "description": "The meta description; empty: the deck." },
+            "social_title": { "type": "string", "maxLength": 70, "description": "OpenGraph and Twitter title; empty: the headline." },
+            "social_image": { "type": "string", "description": "A file in the media library (else 422); empty: the lead picture." }
         }
     });
     let schemas = json!({

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use newsdesk_core::article::{LeadImage, Section};
-use newsdesk_core::{Article, Block, Slug};
+use newsdesk_core::{Article, Block, Promo, Slug};
 use newsdesk_store::Story;
 use serde::Serialize;
 
@@ -22,6 +22,11 @@ const BLOCK_KINDS: [(&str, &str); 9] = [
     ("related", "Related link"),
     ("", ""),
 ];
+
+/// Longest SEO or social title, and SEO description, kept: what search results and social
+/// cards show before cutting.
+pub(crate) const SEO_TITLE_MAX: usize = 70;
+pub(crate) const SEO_DESCRIPTION_MAX: usize = 160;
 
 pub(crate) fn kinds() -> Vec<(&'static str, &'static str)> {
     BLOCK_KINDS.iter().copied().filter(|(k, _)| !k.is_empty()).collect()
@@ -62,6 +67,11 @@ pub(crate) struct StoryForm {
     pub(crate) image_alt: String,
     pub(crate) image_caption: String,
     pub(crate) image_credit: String,
+    /// Search and social presentation (`Promo`); empty falls back to headline, deck, lead picture.
+    pub(crate) seo_title: String,
+    pub(crate) seo_description: String,
+    pub(crate) social_title: String,
+    pub(crate) social_image: String,
     /// Story ids pinned first in the RECOMMENDED block, and ids never recommended with this one.
     pub(crate) recommended_pins: String,
     pub(crate) recommended_excludes: String,
@@ -133,6 +143,10 @@ impl StoryForm {
                 "image_alt" => f.image_alt = v,
                 "image_caption" => f.image_caption = v,
                 "image_credit" => f.image_credit = v,
+                "seo_title" => f.seo_title = v,
+                "seo_description" => f.seo_description = v,
+                "social_title" => f.social_title = v,
+                "social_image" => f.social_image = v,
                 "recommended_pins" => f.recommended_pins = v,
                 "recommended_excludes" => f.recommended_excludes = v,
                 "revision" => f.revision = v.trim().parse().unwrap_or(-1),
@@ -161,6 +175,10 @@ impl StoryForm {
             image_alt: img.map(|i| i.alt.clone()).unwrap_or_default(),
             image_caption: img.and_then(|i| i.caption.clone()).unwrap_or_default(),
             image_credit: img.and_then(|i| i.credit.clone()).unwrap_or_default(),
+            seo_title: a.promo.seo_title.clone().unwrap_or_default(),
+            seo_description: a.promo.seo_description.clone().unwrap_or_default(),
+            social_title: a.promo.social_title.clone().unwrap_or_default(),
+            social_image: a.promo.social_image.clone().unwrap_or_default(),
             recommended_pins: String::new(),
             recommended_excludes: String::new(),
             blocks: a.body.iter().map(BlockForm::from_block).collect(),
@@ -262,6 +280,28 @@ impl StoryForm {
                 source_url: stored.and_then(|b| b.source_url.clone()),
             })
         };
+        let promo = Promo {
+            seo_title: opt(&self.seo_title),
+            seo_description: opt(&self.seo_description),
+            social_title: opt(&self.social_title),
+            social_image: opt(&self.social_image),
+        };
+        for (field, text, limit) in [
+            ("seo_title", &promo.seo_title, SEO_TITLE_MAX),
+            ("seo_description", &promo.seo_description, SEO_DESCRIPTION_MAX),
+            ("social_title", &promo.social_title, SEO_TITLE_MAX),
+        ] {
+            if text.as_ref().is_some_and(|t| t.chars().count() > limit) {
+                errors
+                    .insert(field, format!("Keep it under {limit} characters; search engines and cards cut the rest."));
+            }
+        }
+        if let Some(file) = &promo.social_image
+            && base.promo.social_image.as_ref() != Some(file)
+            && !media(file)
+        {
+            errors.insert("social_image", "That picture is not in the media library.".into());
+        }
         let mut body = Vec::new();
         let mut block_errors = false;
         for b in &mut self.blocks {
@@ -294,6 +334,7 @@ impl StoryForm {
             language,
             canonical_url: Some(canonical).filter(|c| !c.is_empty()),
             embargo,
+            promo,
             ..base.clone()
         })
     }

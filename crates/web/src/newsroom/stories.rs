@@ -88,14 +88,31 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
         context! {
             me => ser(&me.user), csrf => &me.csrf, story => story_ctx, form => ser(&page.form), errors => ser(&page.errors),
             conflict => page.conflict, notice => page.notice, others => page.others, editable, actions,
-            corrections, sections => ser(&sections), media => ser(&media), kinds => ser(&kinds()), kind_labels => ser(&kind_labels), tz => tz.iana_name().unwrap_or("UTC"),
+            corrections, sections => ser(&sections), media => ser(&media), kinds => ser(&kinds()), kind_labels => ser(&kind_labels), tz => tz.iana_name().unwrap_or("UTC"), seo_title_max => super::form::SEO_TITLE_MAX, seo_description_max => super::form::SEO_DESCRIPTION_MAX,
             can_history => me.user.role >= Role::Reporter,
         },
     )
 }
 
-pub async fn new_form(State(state): State<AppState>, Extension(me): Extension<Signed>) -> Response {
+/// `GET /newsroom/stories/new[?section=…]`: a blank story in the given section, else the
+/// site's first, so that autosave can keep it from the first words (a story needs a section).
+pub async fn new_form(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    Query(q): Query<NewQuery>,
+) -> Response {
+    let section = match q.section.map(|s| clean(&s)).filter(|s| !s.is_empty()) {
+        Some(s) => s,
+        None => {
+            let store = state.store.clone();
+            match blocking(move || store.section_names().map_err(failure)).await {
+                Ok(names) => names.into_iter().next().map(|s| s.name).unwrap_or_else(|| "News".into()),
+                Err(resp) => return resp,
+            }
+        }
+    };
     let form = StoryForm {
+        section,
         language: state.site.language.clone(),
         blocks: vec![BlockForm::new("paragraph")],
         ..Default::default()
@@ -103,6 +120,11 @@ pub async fn new_form(State(state): State<AppState>, Extension(me): Extension<Si
     let page =
         EditorPage { me: &me, story: None, form, errors: Errors::new(), conflict: None, notice: None, others: vec![] };
     editor(&state, page, StatusCode::OK).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct NewQuery {
+    section: Option<String>,
 }
 
 /// What the story page asks before an action readers would notice at once.
@@ -142,13 +164,27 @@ async fn check_form(
     .await
 }
 
-pub async fn create(State(state): State<AppState>, Extension(me): Extension<Signed>, body: Bytes) -> Response {
+/// `POST /newsroom/stories`: the New story form, by its Save button, or by autosave from the
+/// first keystroke (a JSON answer: the new story's id and revision, and the page then goes on
+/// autosaving it as an existing story).
+pub async fn create(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let json = wants_json(&headers);
     let (form, result) = match check_form(&state, &body, blank_article(&state)).await {
         Ok(x) => x,
         Err(resp) => return resp,
     };
     let article = match result {
         Ok(a) => a,
+        Err(errors) if json => {
+            let first = errors.values().next().cloned().unwrap_or_default();
+            let body = serde_json::json!({ "error": format!("Not saved yet: {first}"), "fields": errors });
+            return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+        }
         Err(errors) => {
             let page = EditorPage { me: &me, story: None, form, errors, conflict: None, notice: None, others: vec![] };
             return editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
@@ -170,6 +206,12 @@ pub async fn create(State(state): State<AppState>, Extension(me): Extension<Sign
     .await;
     match made {
         Err(resp) => resp,
+        Ok(out) if json => {
+            let id = out.id.0;
+            let body =
+                serde_json::json!({ "id": id, "revision": out.revision, "url": format!("/newsroom/stories/{id}") });
+            (StatusCode::CREATED, Json(body)).into_response()
+        }
         Ok(out) => Redirect::to(&format!("/newsroom/stories/{}?notice=created", out.id.0)).into_response(),
     }
 }
@@ -194,6 +236,7 @@ pub(crate) fn blank_article(state: &AppState) -> Article {
         embargo: None,
         based_on: None,
         corrections: vec![],
+        promo: Default::default(),
     }
 }
 

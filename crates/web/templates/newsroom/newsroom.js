@@ -53,6 +53,11 @@
     if (b.dataset.confirm && !window.confirm(b.dataset.confirm)) ev.preventDefault();
   });
 
+  // The headline and deck are one line each, written in a box that wraps: Enter does not break them.
+  document.querySelectorAll(".title-input, .deck-input").forEach((box) => {
+    box.addEventListener("keydown", (ev) => { if (ev.key === "Enter") ev.preventDefault(); });
+  });
+
   // Character counts under the headline and deck, against the limits the server holds them to.
   document.querySelectorAll("[data-count-for]").forEach((out) => {
     const input = document.getElementById(out.dataset.countFor);
@@ -192,23 +197,51 @@
     });
   }
 
-  // Autosave and the soft lock.
+  // Autosave and the soft lock. A new story is saved as a draft once its headline has a word
+  // (the answer names it; the page then goes on as that story's page), so nothing typed waits
+  // for a first press of Save.
   if (form && form.dataset.autosave) {
-    form.addEventListener("input", changed);
-    form.addEventListener("change", changed);
-    form.addEventListener("submit", () => { dirty = false; });
     const status = document.getElementById("autosave-status");
-    // Saves when something changed since the last save; every 15 s, and on demand (tests).
-    const autosave = async () => {
+    const headline = document.getElementById("f-headline");
+    let pause;
+    // Saves 2 s after typing stops, every 15 s while there are changes, and on demand (tests).
+    const soon = () => { changed(); clearTimeout(pause); pause = setTimeout(autosave, 2000); };
+    form.addEventListener("input", soon);
+    form.addEventListener("change", soon);
+    form.addEventListener("submit", (ev) => {
+      // Save pressed while the first autosave is making the story: wait for it, then save that
+      // story, rather than make a second one.
+      if (saving && form.dataset.new === "1") {
+        ev.preventDefault();
+        const again = () => (saving ? setTimeout(again, 100) : form.requestSubmit(ev.submitter));
+        again();
+        return;
+      }
+      dirty = false; clearTimeout(pause);
+    });
+    async function autosave() {
       if (!dirty || saving) return;
+      const creating = form.dataset.new === "1";
+      if (creating && !(headline && headline.value.trim())) return;
       saving = true; dirty = false;
       try {
         const res = await fetch(form.dataset.autosave, { method: "POST", body: new URLSearchParams(new FormData(form)), headers: { accept: "application/json", "x-autosave": "1" } });
         const body = await res.json().catch(() => ({}));
         if (res.ok) {
+          if (creating && body.url) {
+            form.action = body.url;
+            form.dataset.autosave = body.url;
+            form.dataset.lock = `${body.url}/lock`;
+            form.dataset.unlock = `${body.url}/unlock`;
+            delete form.dataset.new;
+            history.replaceState(null, "", body.url);
+            startLock();
+          }
           document.getElementById("f-revision").value = body.revision;
           const n = document.getElementById("revision-number"); if (n) n.textContent = body.revision;
-          if (status) status.textContent = `Saved automatically at ${new Date().toLocaleTimeString()}`;
+          if (status) status.textContent = creating
+            ? `Saved as a draft (story ${body.id}) at ${new Date().toLocaleTimeString()}`
+            : `Saved automatically at ${new Date().toLocaleTimeString()}`;
         } else {
           dirty = true;
           if (status) status.textContent = body.error || `Not saved (${res.status})`;
@@ -217,11 +250,12 @@
         dirty = true;
         if (status) status.textContent = `Not saved: ${e.message}`;
       } finally { saving = false; }
-    };
+    }
     window.newsroomAutosave = autosave;
     setInterval(autosave, 15000);
     const notice = document.getElementById("lock-notice");
     const beat = async () => {
+      if (!form.dataset.lock) return;
       const res = await fetch(form.dataset.lock, { method: "POST", headers: { "x-csrf-token": csrf, accept: "application/json" } });
       if (!res.ok || !notice) return;
       const body = await res.json();
@@ -229,11 +263,17 @@
       notice.querySelector("span").textContent = body.others.join(", ");
     };
     window.newsroomLockBeat = beat;
-    beat(); setInterval(beat, 20000);
+    let locking = false;
+    function startLock() {
+      if (locking || !form.dataset.lock) return;
+      locking = true;
+      beat(); setInterval(beat, 20000);
+    }
+    startLock();
     window.addEventListener("beforeunload", (ev) => { if (dirty) { ev.preventDefault(); } });
     // Leaving the page ends this user's lock at once (otherwise it runs out on its own).
     window.addEventListener("pagehide", () => {
-      navigator.sendBeacon(form.dataset.unlock, new URLSearchParams({ csrf }));
+      if (form.dataset.unlock) navigator.sendBeacon(form.dataset.unlock, new URLSearchParams({ csrf }));
     });
     window.addEventListener("pageshow", (ev) => { if (ev.persisted) beat(); });
   }

@@ -347,3 +347,121 @@ async fn a_story_keeps_a_picture_the_library_does_not_list_when_its_form_is_save
     assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(r.body.contains("That picture is not in the media library."));
 }
+
+#[tokio::test]
+async fn a_new_story_is_autosaved_from_its_first_words_and_never_before() {
+    let n = Newsroom::new();
+    let reporter = n.person(Role::Reporter);
+    let auto = |form: &str| {
+        let body = format!("csrf={}&revision=0&{form}", reporter.csrf);
+        let n = &n;
+        async move {
+            let headers = [("accept", "application/json"), ("x-autosave", "1")];
+            n.send("POST", "/newsroom/stories", Some(reporter), &headers, &body).await
+        }
+    };
+    // Nothing worth a story yet: refused as JSON, nothing stored.
+    let r = auto("headline=&section=Europe&language=en").await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains("A headline is needed"), "{}", r.body);
+    assert_eq!(n.state.store.story_counts(&Default::default()).unwrap().iter().map(|(_, n)| n).sum::<i64>(), 0);
+    // The first words: a draft, named in the answer, that the page goes on saving.
+    let r = auto("headline=Night+ferry&section=Europe&language=en&b.type=paragraph&b.text=The+first").await;
+    assert_eq!(r.status, StatusCode::CREATED, "{}", r.body);
+    let answer: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    let id = answer["id"].as_i64().unwrap();
+    assert_eq!(answer["url"], format!("/newsroom/stories/{id}"));
+    let story = n.state.store.story(newsdesk_core::ArticleId(id)).unwrap();
+    assert_eq!((story.article.headline.as_str(), story.article.state), ("Night ferry", WorkflowState::Draft));
+    assert_eq!(story.owner_id, Some(reporter.id));
+    assert_eq!(answer["revision"], story.revision);
+    // The new-story page is wired for it.
+    let page = n.get("/newsroom/stories/new", Some(reporter)).await;
+    assert!(page.body.contains(r#"data-autosave="/newsroom/stories" data-new="1""#), "{}", page.body);
+}
+
+#[tokio::test]
+async fn search_and_social_fields_shape_the_pages_meta_with_the_headline_deck_and_picture_as_fallback() {
+    use newsdesk_core::ArticleId;
+    let n = Newsroom::new();
+    let editor = n.person(Role::Editor);
+    let (file, _) =
+        crate::newsroom::media::store_file(&n.state.media_dir, &super::media::tests::tiny_png(), "png").unwrap();
+    let entry = newsdesk_store::NewMedia {
+        file: &file,
+        sha256: "s",
+        mime: "image/png",
+        width: 1,
+        height: 1,
+        bytes: 1,
+        original_name: Some("card.png"),
+        alt: "A card",
+        caption: None,
+        credit: None,
+        uploaded_by: None,
+    };
+    n.state.store.add_media(&entry, Timestamp::now()).unwrap();
+    let id = n.story(Role::Editor, WorkflowState::InEdit, "Ferries return to the islands");
+    let save = |rev: i64, extra: &str| {
+        format!(
+            "revision={rev}&headline=Ferries+return+to+the+islands&deck=After+a+winter+break.&section=Europe&language=en&b.type=paragraph&b.text=Words.{extra}"
+        )
+    };
+    let rev = |n: &Newsroom| n.state.store.story(ArticleId(id)).unwrap().revision;
+    // Too long for a search result, and a picture from outside the library: refused, by field.
+    let long = "x".repeat(71);
+    let r = n
+        .post(
+            &format!("/newsroom/stories/{id}"),
+            editor,
+            &save(rev(&n), &format!("&seo_title={long}&social_image=elsewhere.png")),
+        )
+        .await;
+    assert_eq!(r.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(r.body.contains(r#"id="e-seo_title""#) && r.body.contains(r#"id="e-social_image""#), "{}", r.body);
+    assert!(r.body.contains(&long), "what was typed is kept");
+
+    // Empty: the headline, the deck (and no picture: the story has none).
+    let r = n.post(&format!("/newsroom/stories/{id}"), editor, &save(rev(&n), "&seo_title=&social_image=")).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let publish = |n: &Newsroom| {
+        let mut a = n.state.store.story(ArticleId(id)).unwrap().article;
+        a.state = WorkflowState::Published;
+        a.published_at = Some(Timestamp::now());
+        n.state.store.save_article(&a, None, "t", Timestamp::now()).unwrap().path
+    };
+    let path = publish(&n);
+    n.state.cache.clear();
+    let page = n.get(&path, None).await.body;
+    assert!(page.contains("<title>Ferries return to the islands | "), "{page}");
+    assert!(page.contains(r#"<meta name="description" content="After a winter break.">"#));
+    assert!(page.contains(r#"<meta property="og:title" content="Ferries return to the islands">"#));
+    assert!(!page.contains("og:image"));
+
+    let promo = format!(
+        "&seo_title=Island+ferries+back+from+Monday&seo_description=Timetables+and+fares+for+the+island+routes.&social_title=The+ferries+are+back&social_image={file}"
+    );
+    let r = n.post(&format!("/newsroom/stories/{id}"), editor, &save(rev(&n), &promo)).await;
+    assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
+    let saved = n.state.store.story(ArticleId(id)).unwrap().article;
+    assert_eq!(saved.promo.social_image.as_deref(), Some(file.as_str()));
+    n.state.cache.clear();
+    let page = n.get(&path, None).await.body;
+    assert!(page.contains("<title>Island ferries back from Monday | "), "{page}");
+    assert!(page.contains(r#"<meta name="description" content="Timetables and fares for the island routes.">"#));
+    assert!(page.contains(r#"<meta property="og:title" content="The ferries are back">"#));
+    assert!(page.contains(r#"<meta name="twitter:title" content="The ferries are back">"#));
+    assert!(page.contains(r#"<meta property="og:description" content="Timetables and fares for the island routes.">"#));
+    assert!(page.contains(&format!(r#"<meta property="og:image" content="{}/media/{file}">"#, n.state.site.url)));
+    assert!(page.contains(r#"<meta name="twitter:card" content="summary_large_image">"#));
+    assert!(
+        page.contains("<h1 class=\"headline\">Ferries return to the islands</h1>"),
+        "the page itself keeps the headline"
+    );
+    // The editor shows them again, in the side panel.
+    let form = n.get(&format!("/newsroom/stories/{id}"), Some(editor)).await.body;
+    assert!(
+        form.contains(r#"value="Island ferries back from Monday""#)
+            && form.contains(&format!(r#"<option value="{file}" selected>"#))
+    );
+}
