@@ -2,17 +2,21 @@
 //! by workflow state (the counts are exact: a query of their own, not the page's rows).
 
 use axum::Extension;
+use axum::body::Bytes;
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use jiff::Timestamp;
 use minijinja::context;
-use newsdesk_core::{Role, WorkflowState};
-use newsdesk_store::{StoryFilter, StorySort};
+use newsdesk_core::article::Section;
+use newsdesk_core::{Action, Article, ArticleId, Role, WorkflowState};
+use newsdesk_store::{ActionInput, SaveError, StoreError, StoryFilter, StorySort};
 use serde::Deserialize;
 
-use super::form::local_time;
-use super::views::{render, ser};
-use super::{Signed, blocking, failure};
+use super::form::{clean, local_time};
+use super::stories::describe;
+use super::views::{render, render_status, ser};
+use super::{Signed, blocking, can_edit, failure, refuse};
 use crate::AppState;
 
 #[derive(Debug, Default, Deserialize)]
@@ -134,7 +138,123 @@ pub async fn dashboard(
         context! { me => ser(&me.user), csrf => &me.csrf, stories => rows, counts, states, sections => ser(&sections), desks,
         authors, page, prev_url => (page > 1).then(|| link(page - 1, sort.as_str())), next_url => more.then(|| link(page + 1, sort.as_str())),
         sort => sort.as_str(),
+        bulk => (me.user.role >= Role::Editor).then_some(BULK_ACTIONS),
         filter => context! { q => q.q, state => q.state, section => q.section, desk => q.desk, author => q.author, from => q.from, to => q.to },
         tz => tz.iana_name().unwrap_or("UTC") },
+    )
+}
+
+/// What the dashboard's bulk form may do to the ticked stories.
+const BULK_ACTIONS: [(&str, &str); 4] =
+    [("submit", "Submit"), ("publish", "Publish"), ("spike", "Spike"), ("move", "Move to section")];
+
+/// Most stories one bulk request may touch (a page of the dashboard, with room).
+const BULK_MAX: usize = 200;
+
+/// `POST /newsroom/stories/bulk` (editors): one action on the ticked stories, `ids` repeated.
+/// Submit, publish and spike go through the workflow as the story page's buttons do (the same
+/// role and state rules); a move saves each story in the new section through the revision
+/// check, as its form would. Each story is done or refused on its own, and the page says which.
+pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed>, body: Bytes) -> Response {
+    let (mut ids, mut action, mut section) = (Vec::new(), String::new(), String::new());
+    for (k, v) in form_urlencoded::parse(&body) {
+        match k.as_ref() {
+            "ids" => match v.trim().parse::<i64>() {
+                Ok(id) if id >= 1 => ids.push(id),
+                _ => return refuse(StatusCode::BAD_REQUEST, &format!("{v:?} is not a story number.")),
+            },
+            "action" => action = v.into_owned(),
+            "section" => section = clean(&v),
+            _ => {}
+        }
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    if ids.is_empty() {
+        return refuse(StatusCode::BAD_REQUEST, "Tick at least one story first.");
+    }
+    if ids.len() > BULK_MAX {
+        return refuse(StatusCode::BAD_REQUEST, &format!("At most {BULK_MAX} stories at once."));
+    }
+    let Some(&(action, label)) = BULK_ACTIONS.iter().find(|(a, _)| *a == action) else {
+        return refuse(StatusCode::BAD_REQUEST, "Choose submit, publish, spike or move to section.");
+    };
+    let to = match action {
+        "move" => match Section::from_label(&section) {
+            Some(s) => Some(s),
+            None => return refuse(StatusCode::BAD_REQUEST, "Choose the section to move the stories to."),
+        },
+        _ => None,
+    };
+    let st = state.clone();
+    let who = me.clone();
+    let outcome = blocking(move || {
+        let mut lines = Vec::with_capacity(ids.len());
+        let mut done = 0;
+        for id in ids {
+            let now = Timestamp::now();
+            let result = match &to {
+                Some(section) => move_story(&st, &who, id, section, now),
+                None => {
+                    let act = Action::parse(action).expect("a bulk action is a workflow action");
+                    st.store
+                        .apply_action(ArticleId(id), act, who.user.role, ActionInput::default(), who.actor(), now)
+                        .map(|_| ())
+                        .map_err(|e| match e {
+                            SaveError::Workflow(w) => describe(&w),
+                            SaveError::Store(StoreError::NotFound(_)) => "there is no such story".into(),
+                            other => other.to_string(),
+                        })
+                }
+            };
+            match result {
+                Ok(()) => {
+                    done += 1;
+                    let target = format!("story {id}");
+                    let what = format!("story.{action} (bulk)");
+                    st.store.audit(Some(who.user.id), who.actor(), &what, Some(&target), None, now).map_err(failure)?;
+                    lines.push(format!("#{id}: done"));
+                }
+                Err(why) => lines.push(format!("#{id}: not done: {why}")),
+            }
+        }
+        Ok((done, lines))
+    })
+    .await;
+    let (done, lines) = match outcome {
+        Ok(x) => x,
+        Err(resp) => return resp,
+    };
+    if done > 0 {
+        state.cache.clear();
+    }
+    let title = format!("{label}: {done} of {} stories", lines.len());
+    render_status(
+        StatusCode::OK,
+        "message.html",
+        context! { me => ser(&me.user), csrf => &me.csrf, title, message => lines.join("\n"), lines },
+    )
+}
+
+/// Moves one story to `section`, saved through the revision check like its form (so someone
+/// else's newer revision is never overwritten, and the rules on who may change it hold).
+fn move_story(st: &AppState, who: &Signed, id: i64, section: &Section, now: Timestamp) -> Result<(), String> {
+    let story = match st.store.story(ArticleId(id)) {
+        Ok(s) => s,
+        Err(StoreError::NotFound(_)) => return Err("there is no such story".into()),
+        Err(e) => return Err(e.to_string()),
+    };
+    if !can_edit(&who.user, story.owner_id, story.article.state) {
+        return Err(format!("a {} story cannot be changed", story.article.state.as_str().replace('_', " ")));
+    }
+    if story.article.section == *section {
+        return Ok(());
+    }
+    let moved = Article { section: section.clone(), ..story.article };
+    st.store.save_story(&moved, story.desk.as_deref(), story.revision, who.actor(), now).map(|_| ()).map_err(
+        |e| match e {
+            SaveError::Store(StoreError::Conflict(m)) => m,
+            other => other.to_string(),
+        },
     )
 }

@@ -76,6 +76,7 @@ pub const POLICY: &[(&str, &str, Access)] = &[
     ("GET", "/newsroom", AtLeast(Contributor)),
     ("GET", "/newsroom/stories/new", AtLeast(Contributor)),
     ("POST", "/newsroom/stories", AtLeast(Contributor)),
+    ("POST", "/newsroom/stories/bulk", AtLeast(Editor)),
     ("GET", "/newsroom/stories/{id}", AtLeast(Contributor)),
     ("POST", "/newsroom/stories/{id}", AtLeast(Contributor)),
     ("POST", "/newsroom/stories/{id}/action", AtLeast(Contributor)),
@@ -148,6 +149,7 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom", get(dashboard::dashboard))
         .route("/newsroom/stories/new", get(stories::new_form))
         .route("/newsroom/stories", post(stories::create))
+        .route("/newsroom/stories/bulk", post(dashboard::bulk))
         .route("/newsroom/stories/{id}", get(stories::edit_form).post(stories::save))
         .route("/newsroom/stories/{id}/action", post(stories::action))
         .route("/newsroom/stories/{id}/preview", get(stories::preview))

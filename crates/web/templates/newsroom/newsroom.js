@@ -58,6 +58,14 @@
     box.addEventListener("keydown", (ev) => { if (ev.key === "Enter") ev.preventDefault(); });
   });
 
+  // The dashboard's "tick every story on this page".
+  const tickAll = document.getElementById("tick-all");
+  if (tickAll) {
+    tickAll.addEventListener("change", () => {
+      document.querySelectorAll('input[name="ids"]').forEach((box) => { box.checked = tickAll.checked; });
+    });
+  }
+
   // Character counts under the headline and deck, against the limits the server holds them to.
   document.querySelectorAll("[data-count-for]").forEach((out) => {
     const input = document.getElementById(out.dataset.countFor);

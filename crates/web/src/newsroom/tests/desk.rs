@@ -326,3 +326,53 @@ async fn the_dashboard_pages_sorts_and_filters_a_newsroom_sized_list_with_exact_
     // On a phone the table scrolls sideways inside its box, not the page.
     assert!(page1.body.contains(r#"<div class="table-scroll">"#));
 }
+
+#[tokio::test]
+async fn editors_submit_publish_spike_and_move_ticked_stories_each_by_the_workflows_rules() {
+    use newsdesk_core::ArticleId;
+    let n = Newsroom::new();
+    let (editor, reporter) = (n.person(Role::Editor), n.person(Role::Reporter));
+    let draft = n.story(Role::Reporter, WorkflowState::Draft, "Quay walls repaired");
+    let ready = n.story(Role::Editor, WorkflowState::Ready, "Night ferry returns");
+    let spiked = n.story(Role::Editor, WorkflowState::Spiked, "An old rumour");
+    let state = |id: i64| n.state.store.story(ArticleId(id)).unwrap().article.state;
+    let bulk = |who, form: String| {
+        let n = &n;
+        async move { n.post("/newsroom/stories/bulk", who, &form).await }
+    };
+
+    // Only editors see the bulk form, and only they may post it (the one gate).
+    assert!(!n.get("/newsroom", Some(reporter)).await.body.contains(r#"id="bulk""#));
+    let page = n.get("/newsroom", Some(editor)).await.body;
+    assert!(page.contains(r#"id="bulk""#) && page.contains(&format!(r#"name="ids" value="{draft}" form="bulk""#)));
+    let r = bulk(reporter, format!("action=publish&ids={ready}")).await;
+    assert!(r.status == StatusCode::FORBIDDEN && refused_by_policy(&r));
+    assert_eq!(state(ready), WorkflowState::Ready);
+
+    // Publish: the ready story goes out; the spiked one and a missing one are refused, each said why.
+    let r = bulk(editor, format!("action=publish&ids={ready}&ids={spiked}&ids=999999")).await;
+    assert_eq!(r.status, StatusCode::OK, "{}", r.body);
+    assert!(r.body.contains("Publish: 1 of 3 stories"), "{}", r.body);
+    assert!(r.body.contains(&format!("#{ready}: done")) && r.body.contains(&format!("#{spiked}: not done")));
+    assert!(r.body.contains("#999999: not done: there is no such story"), "{}", r.body);
+    assert_eq!((state(ready), state(spiked)), (WorkflowState::Published, WorkflowState::Spiked));
+
+    // Submit, then move: the draft lands in Business under a new revision; a spiked story stays.
+    bulk(editor, format!("action=submit&ids={draft}")).await;
+    assert_eq!(state(draft), WorkflowState::Submitted);
+    let before = n.state.store.story(ArticleId(draft)).unwrap().revision;
+    let r = bulk(editor, format!("action=move&section=Business&ids={draft}&ids={spiked}")).await;
+    assert!(r.body.contains("Move to section: 1 of 2 stories"), "{}", r.body);
+    let moved = n.state.store.story(ArticleId(draft)).unwrap();
+    assert_eq!((moved.article.section.name.as_str(), moved.revision), ("Business", before + 1));
+    assert_eq!(n.state.store.story(ArticleId(spiked)).unwrap().article.section.name, "Europe");
+
+    // Spike; and what cannot be read is refused whole, nothing done.
+    bulk(editor, format!("action=spike&ids={draft}")).await;
+    assert_eq!(state(draft), WorkflowState::Spiked);
+    for bad in ["action=publish", "action=delete&ids=1", "action=publish&ids=x", "action=move&ids=1&section=+"] {
+        assert_eq!(bulk(editor, bad.to_string()).await.status, StatusCode::BAD_REQUEST, "{bad}");
+    }
+    let log = n.state.store.audit_log(50).unwrap();
+    assert!(log.iter().any(|e| e.action == "story.publish (bulk)"), "every story's change is in the audit log");
+}
