@@ -32,6 +32,13 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
         newsdesk_derive::SearchIndex::open(&index_dir)
             .with_context(|| format!("cannot open the search index in {}", index_dir.display()))?,
     );
+    // The newsroom's index of the stories readers cannot see (drafts and the like), for the
+    // dashboard's search; derived the same way.
+    let newsroom_dir = data.join("search-newsroom");
+    let newsroom_search = Arc::new(
+        newsdesk_derive::SearchIndex::open(&newsroom_dir)
+            .with_context(|| format!("cannot open the newsroom's search index in {}", newsroom_dir.display()))?,
+    );
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = args.workers {
         runtime.worker_threads(n.max(1));
@@ -45,7 +52,8 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
         let addr = listener.local_addr()?;
         let site = site_config(&args.site, &format!("http://{addr}"))?;
         let theme = Theme::load(ThemeOptions { dir: args.site.theme.clone(), dev_reload: args.site.dev_reload });
-        let state = AppState::new(store, theme, site, media_dir).with_search(search);
+        let state =
+            AppState::new(store, theme, site, media_dir).with_search(search).with_newsroom_search(newsroom_search);
         println!("newsdesk {} at http://{addr}/", if demo { "demo site" } else { "site" });
         if !logins.is_empty() {
             println!(

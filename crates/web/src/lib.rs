@@ -91,6 +91,8 @@ pub struct AppState {
     pub views: Arc<views::ViewCounter>,
     /// The full-text index; `None` until one is opened (`with_search`).
     pub search: Option<Arc<newsdesk_derive::SearchIndex>>,
+    /// The newsroom's index of the stories readers cannot see (`newsroom::finder`).
+    pub newsroom_search: Option<Arc<newsdesk_derive::SearchIndex>>,
     /// Password checks that may run at once (see `newsroom::auth::CONCURRENT_PASSWORD_CHECKS`).
     pub password_checks: Arc<tokio::sync::Semaphore>,
 }
@@ -107,6 +109,7 @@ impl AppState {
             derived: Arc::default(),
             views: Arc::default(),
             search: None,
+            newsroom_search: None,
             password_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::auth::CONCURRENT_PASSWORD_CHECKS)),
         }
     }
@@ -114,6 +117,12 @@ impl AppState {
     /// With a search index (kept up to date by `serve`, or by the caller in tests).
     pub fn with_search(mut self, index: Arc<newsdesk_derive::SearchIndex>) -> AppState {
         self.search = Some(index);
+        self
+    }
+
+    /// With the newsroom's index of unpublished stories (kept up to date by `serve`).
+    pub fn with_newsroom_search(mut self, index: Arc<newsdesk_derive::SearchIndex>) -> AppState {
+        self.newsroom_search = Some(index);
         self
     }
 }
@@ -412,6 +421,7 @@ pub async fn serve(
     let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
     let indexer = tokio::spawn(search::follow(state.clone(), Duration::from_millis(250)));
     let related = tokio::spawn(search::backfill(state.clone(), Duration::from_secs(1)));
+    let finder = tokio::spawn(newsroom::finder::follow(state.clone(), Duration::from_secs(1)));
     let unlimited = state.site.trusted_proxies.clone();
     let app = CacheFirst { cache: state.cache.clone(), views: state.views.clone(), inner: router(state), peer: None };
     let open = Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
@@ -482,6 +492,7 @@ pub async fn serve(
     scheduler.abort();
     indexer.abort();
     related.abort();
+    finder.abort();
     Ok(())
 }
 

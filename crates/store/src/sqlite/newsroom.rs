@@ -48,6 +48,8 @@ pub struct StoryFilter {
     pub sort: StorySort,
     /// Stories to skip (the dashboard's pages).
     pub offset: usize,
+    /// Only these stories (a search's hits), in this order for [`StorySort::Relevance`].
+    pub ids: Option<Vec<i64>>,
 }
 
 /// The dashboard's orders.
@@ -62,6 +64,8 @@ pub enum StorySort {
     Headline,
     /// By workflow state, then last changed first.
     State,
+    /// In the order of [`StoryFilter::ids`] (a search's, best first).
+    Relevance,
 }
 
 impl StorySort {
@@ -71,6 +75,7 @@ impl StorySort {
             "published" => StorySort::Published,
             "headline" => StorySort::Headline,
             "state" => StorySort::State,
+            "relevance" => StorySort::Relevance,
             _ => return None,
         })
     }
@@ -81,6 +86,7 @@ impl StorySort {
             StorySort::Published => "published",
             StorySort::Headline => "headline",
             StorySort::State => "state",
+            StorySort::Relevance => "relevance",
         }
     }
 }
@@ -100,9 +106,10 @@ macro_rules! stories_query {
              AND ($8 IS NULL OR a.headline LIKE $8 ESCAPE '\\' OR a.deck LIKE $8 ESCAPE '\\') \
              AND ($9 IS NULL OR a.owner_id = $9) AND ($10 IS NULL OR a.modified_at >= $10) \
              AND ($11 IS NULL OR a.modified_at < $11) \
+             AND ($12 IS NULL OR a.id IN (SELECT value FROM json_each($12))) \
              ORDER BY ",
             $order,
-            " LIMIT $12 OFFSET $13"
+            " LIMIT $13 OFFSET $14"
         )
     };
 }
@@ -172,7 +179,11 @@ impl Store {
             StorySort::Published => stories_query!("a.published_at IS NULL, a.published_at DESC, a.id DESC"),
             StorySort::Headline => stories_query!("a.headline COLLATE NOCASE, a.id"),
             StorySort::State => stories_query!("a.state, a.modified_at DESC, a.id DESC"),
+            StorySort::Relevance => {
+                stories_query!("(SELECT CAST(j.key AS INTEGER) FROM json_each($12) j WHERE j.value = a.id), a.id")
+            }
         };
+        let ids = filter.ids.as_ref().map(serde_json::to_string).transpose()?;
         let mut stmt = conn.prepare_cached(sql)?;
         let rows = stmt.query_map(
             params![
@@ -187,6 +198,7 @@ impl Store {
                 filter.author,
                 filter.changed_since.map(|t| t.as_microsecond()),
                 filter.changed_before.map(|t| t.as_microsecond()),
+                ids,
                 limit.min(1000) as i64,
                 filter.offset.min(1_000_000) as i64
             ],
@@ -227,7 +239,8 @@ impl Store {
             "SELECT a.state, COUNT(*) FROM articles a JOIN sections s ON s.id = a.section_id \
              WHERE ($1 IS NULL OR s.slug = $1) AND ($2 IS NULL OR a.desk = $2) AND ($3 IS NULL OR a.owner_id = $3) \
              AND ($4 IS NULL OR a.owner_id = $4) AND ($5 IS NULL OR a.modified_at >= $5) \
-             AND ($6 IS NULL OR a.modified_at < $6) GROUP BY a.state",
+             AND ($6 IS NULL OR a.modified_at < $6) \
+             AND ($7 IS NULL OR a.id IN (SELECT value FROM json_each($7))) GROUP BY a.state",
         )?;
         let rows = stmt.query_map(
             params![
@@ -236,10 +249,25 @@ impl Store {
                 filter.owner,
                 filter.author,
                 filter.changed_since.map(|t| t.as_microsecond()),
-                filter.changed_before.map(|t| t.as_microsecond())
+                filter.changed_before.map(|t| t.as_microsecond()),
+                filter.ids.as_ref().map(serde_json::to_string).transpose()?
             ],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Stories changed at or after `since` (microseconds), oldest change first, at most `limit`:
+    /// (id, when changed, whether readers can see it now). What the newsroom's search index
+    /// follows, since drafts leave no events.
+    pub fn changed_since(&self, since: i64, limit: usize) -> Result<Vec<(i64, i64, bool)>, StoreError> {
+        let conn = self.reader();
+        let mut stmt = conn.prepare_cached(
+            "SELECT id, modified_at, state = 'published' AND published_at IS NOT NULL AND published_at <= $1 \
+             FROM articles WHERE modified_at >= $2 ORDER BY modified_at, id LIMIT $3",
+        )?;
+        let now = Timestamp::now().as_microsecond();
+        let rows = stmt.query_map(params![now, since, limit as i64], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -60,13 +60,31 @@ pub async fn dashboard(
         let d = if next { d.tomorrow().ok()? } else { d };
         tz.to_ambiguous_timestamp(d.to_datetime(jiff::civil::Time::midnight())).compatible().ok()
     };
-    let sort = StorySort::parse(&q.sort).unwrap_or_default();
     let page = q.page.parse::<usize>().ok().filter(|p| (1..=10_000).contains(p)).unwrap_or(1);
+    // Words are looked up in the search indexes (headline, deck and body, misspellings put
+    // right); the dashboard's query then keeps only the hits this user may see, with its filters.
+    let words = q.q.trim().to_string();
+    let found = if words.is_empty() {
+        None
+    } else {
+        let st = state.clone();
+        let w = words.clone();
+        match blocking(move || super::finder::find(&st, &w).map_err(failure)).await {
+            Ok(found) => found,
+            Err(resp) => return resp,
+        }
+    };
+    let default_sort = if found.is_some() { StorySort::Relevance } else { StorySort::Changed };
+    let sort = if q.sort.is_empty() { default_sort } else { StorySort::parse(&q.sort).unwrap_or(default_sort) };
+    let sort = if found.is_none() && sort == StorySort::Relevance { StorySort::Changed } else { sort };
+    let corrected = found.as_ref().and_then(|f| f.corrected.clone());
     let filter = StoryFilter {
         state: Some(q.state.clone()).filter(|s| !s.is_empty()),
         section: Some(q.section.clone()).filter(|s| !s.is_empty()),
         desk: Some(q.desk.clone()).filter(|s| !s.is_empty()),
-        query: Some(q.q.clone()).filter(|s| !s.trim().is_empty()),
+        // Without an index, the words are matched in headline and deck.
+        query: Some(words.clone()).filter(|w| !w.is_empty() && found.is_none()),
+        ids: found.map(|f| f.ids),
         owner,
         author: q.author.parse().ok(),
         changed_since: day(&q.from, false),
@@ -137,11 +155,15 @@ pub async fn dashboard(
         "dashboard.html",
         context! { me => ser(&me.user), csrf => &me.csrf, stories => rows, counts, states, sections => ser(&sections), desks,
         authors, page, prev_url => (page > 1).then(|| link(page - 1, sort.as_str())), next_url => more.then(|| link(page + 1, sort.as_str())),
-        sort => sort.as_str(),
+        sort => sort.as_str(), searching => !words.is_empty() && filter_has_index(&state), corrected,
         bulk => (me.user.role >= Role::Editor).then_some(BULK_ACTIONS),
         filter => context! { q => q.q, state => q.state, section => q.section, desk => q.desk, author => q.author, from => q.from, to => q.to },
         tz => tz.iana_name().unwrap_or("UTC") },
     )
+}
+
+fn filter_has_index(state: &AppState) -> bool {
+    state.search.is_some() || state.newsroom_search.is_some()
 }
 
 /// What the dashboard's bulk form may do to the ticked stories.

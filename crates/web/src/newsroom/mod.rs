@@ -14,6 +14,7 @@
 
 pub mod auth;
 mod dashboard;
+pub mod finder;
 pub(crate) mod form;
 mod fronts;
 pub(crate) mod media;

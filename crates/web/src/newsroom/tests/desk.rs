@@ -376,3 +376,76 @@ async fn editors_submit_publish_spike_and_move_ticked_stories_each_by_the_workfl
     let log = n.state.store.audit_log(50).unwrap();
     assert!(log.iter().any(|e| e.action == "story.publish (bulk)"), "every story's change is in the audit log");
 }
+
+#[tokio::test]
+async fn the_dashboard_searches_headline_deck_and_body_of_every_story_forgiving_typos_within_each_ones_rights() {
+    use newsdesk_core::{ArticleId, Block};
+    use newsdesk_derive::SearchIndex;
+    let mut n = Newsroom::new();
+    let (reader_index, newsroom_index) =
+        (Arc::new(SearchIndex::in_memory().unwrap()), Arc::new(SearchIndex::in_memory().unwrap()));
+    n.state = n.state.clone().with_search(reader_index.clone()).with_newsroom_search(newsroom_index.clone());
+    let (editor, contributor) = (n.person(Role::Editor), n.person(Role::Contributor));
+    let with_body = |id: i64, words: &str| {
+        let mut s = n.state.store.story(ArticleId(id)).unwrap();
+        s.article.body = vec![Block::Paragraph { text: words.into() }];
+        n.state.store.save_story(&s.article, s.desk.as_deref(), s.revision, "t", Timestamp::now()).unwrap();
+    };
+    let draft = n.story(Role::Reporter, WorkflowState::Draft, "Council weighs new bus lanes");
+    with_body(draft, "The lighthouse keepers' union asked for a meeting.");
+    let own = n.story(Role::Contributor, WorkflowState::Draft, "Lighthouse reopens to visitors");
+    let other = n.story(Role::Editor, WorkflowState::InEdit, "Market prices steady");
+    let live = n.story(Role::Editor, WorkflowState::Draft, "Lighthouse museum opens a new wing");
+    n.state
+        .store
+        .apply_action(
+            ArticleId(live),
+            newsdesk_core::Action::Publish,
+            Role::Editor,
+            Default::default(),
+            "t",
+            Timestamp::now(),
+        )
+        .unwrap();
+    crate::search::rebuild_index(&n.state.store, &reader_index).unwrap();
+    let seen = super::finder::Seen::default();
+    assert_eq!(super::finder::catch_up(&n.state.store, &newsroom_index, &seen).unwrap(), 4, "every story looked at");
+    assert_eq!(super::finder::catch_up(&n.state.store, &newsroom_index, &seen).unwrap(), 0, "and each once");
+
+    // A word of the body, misspelt: the draft (body), the contributor's draft and the published
+    // story (headlines); not the market story.
+    let page = n.get("/newsroom?q=lighthuose", Some(editor)).await.body;
+    assert!(page.contains(r#"id="corrected""#) && page.contains("<b>lighthouse</b>"), "{page}");
+    for id in [draft, own, live] {
+        assert!(page.contains(&format!(r#"<tr data-id="{id}">"#)), "story {id}: {page}");
+    }
+    assert!(!page.contains(&format!(r#"<tr data-id="{other}">"#)));
+    assert!(page.contains(r#"<option value="relevance" selected>Best match</option>"#));
+    // A contributor finds only their own.
+    let page = n.get("/newsroom?q=lighthouse", Some(contributor)).await.body;
+    assert_eq!(page.matches("<tr data-id=").count(), 1, "{page}");
+    assert!(page.contains(&format!(r#"<tr data-id="{own}">"#)));
+    // Filters still apply to the hits.
+    let page = n.get("/newsroom?q=lighthouse&state=published", Some(editor)).await.body;
+    assert_eq!(page.matches("<tr data-id=").count(), 1, "{page}");
+
+    // Published stories leave the newsroom's index; a new draft joins it on the next pass.
+    n.state
+        .store
+        .apply_action(
+            ArticleId(own),
+            newsdesk_core::Action::Publish,
+            Role::Editor,
+            Default::default(),
+            "t",
+            Timestamp::now(),
+        )
+        .unwrap();
+    let fresh = n.story(Role::Editor, WorkflowState::Draft, "Lighthouse keepers meet the council");
+    assert_eq!(super::finder::catch_up(&n.state.store, &newsroom_index, &seen).unwrap(), 2);
+    let hits = newsroom_index
+        .search(&newsdesk_derive::SearchQuery { text: "lighthouse".into(), limit: 10, ..Default::default() })
+        .unwrap();
+    let ids: Vec<i64> = hits.hits.iter().map(|h| h.id).collect();
+    assert!(ids.contains(&fresh) && ids.contains(&draft) && !ids.contains(&own), "{ids:?}");
+}
