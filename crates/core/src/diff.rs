@@ -129,13 +129,16 @@ pub fn body_text(body: &[Block]) -> String {
     lines.join("\n")
 }
 
-/// A time as people read it in a diff: to the minute, in UTC, named.
-fn minute(t: jiff::Timestamp) -> String {
-    t.strftime("%Y-%m-%d %H:%M UTC").to_string()
+/// A time as people read it in a diff: to the minute, in the newsroom's time zone, named.
+fn minute(t: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> String {
+    let zone = tz.iana_name().map_or_else(|| format!("UTC{}", tz.to_offset(t)), str::to_string);
+    format!("{} {zone}", tz.to_datetime(t).strftime("%Y-%m-%d %H:%M"))
 }
 
 /// Every field that differs between `old` and `new`, each as a word diff; empty when equal.
-pub fn articles(old: &Article, new: &Article) -> Vec<FieldDiff> {
+/// Times are written to the minute in `tz` (the newsroom's), with the zone named.
+pub fn articles(old: &Article, new: &Article, tz: &jiff::tz::TimeZone) -> Vec<FieldDiff> {
+    let minute = |t| minute(t, tz);
     let fields = |a: &Article| -> Vec<(&'static str, String)> {
         let image = a.lead_image.as_ref();
         vec![
@@ -155,10 +158,14 @@ pub fn articles(old: &Article, new: &Article) -> Vec<FieldDiff> {
             ("image_alt", image.map(|i| i.alt.clone()).unwrap_or_default()),
             ("image_caption", image.and_then(|i| i.caption.clone()).unwrap_or_default()),
             ("image_credit", image.and_then(|i| i.credit.clone()).unwrap_or_default()),
+            ("seo_title", a.promo.seo_title.clone().unwrap_or_default()),
+            ("seo_description", a.promo.seo_description.clone().unwrap_or_default()),
+            ("social_title", a.promo.social_title.clone().unwrap_or_default()),
+            ("social_image", a.promo.social_image.clone().unwrap_or_default()),
             ("body", body_text(&a.body)),
             (
                 "corrections",
-                a.corrections.iter().map(|c| format!("{}: {}", c.at, c.note)).collect::<Vec<_>>().join("\n"),
+                a.corrections.iter().map(|c| format!("{}: {}", minute(c.at), c.note)).collect::<Vec<_>>().join("\n"),
             ),
         ]
     };
@@ -173,6 +180,16 @@ pub fn articles(old: &Article, new: &Article) -> Vec<FieldDiff> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn times_in_a_diff_are_the_newsrooms_to_the_minute_with_the_zone_named() {
+        let t: jiff::Timestamp = "2026-03-01T09:30:15.123456789Z".parse().unwrap();
+        let istanbul = jiff::tz::TimeZone::get("Europe/Istanbul").unwrap();
+        assert_eq!(minute(t, &istanbul), "2026-03-01 12:30 Europe/Istanbul");
+        assert_eq!(minute(t, &jiff::tz::TimeZone::UTC), "2026-03-01 09:30 UTC");
+        let fixed = jiff::tz::TimeZone::fixed(jiff::tz::offset(-5));
+        assert_eq!(minute(t, &fixed), "2026-03-01 04:30 UTC-05");
+    }
     use proptest::prelude::*;
 
     fn join(pieces: &[Piece], keep: Change) -> String {

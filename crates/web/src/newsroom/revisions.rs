@@ -44,7 +44,7 @@ pub async fn revisions(
     });
     let find = |n: i64| revisions.iter().find(|r| r.number == n);
     let diff = match (find(from), find(to)) {
-        (Some(a), Some(b)) => Some(diff::articles(&a.article, &b.article)),
+        (Some(a), Some(b)) => Some(diff::articles(&a.article, &b.article, &state.site.time_zone)),
         _ => None,
     };
     let tz = &state.site.time_zone;
@@ -98,6 +98,10 @@ fn field_label(field: &str) -> &'static str {
         "image_alt" => "Lead picture's alt text",
         "image_caption" => "Lead picture's caption",
         "image_credit" => "Lead picture's credit",
+        "seo_title" => "Search title",
+        "seo_description" => "Search description",
+        "social_title" => "Social title",
+        "social_image" => "Social picture",
         "body" => "Body",
         "corrections" => "Corrections",
         _ => "Other",
