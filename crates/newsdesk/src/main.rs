@@ -218,6 +218,11 @@ struct SiteArgs {
     #[arg(long, env = "NEWSDESK_API_RATE", default_value_t = 600, value_name = "N")]
     api_rate: u32,
 
+    /// Megabytes of rendered pages (with their gzip and brotli variants) kept in memory; the
+    /// pages read least recently make way first.
+    #[arg(long, env = "NEWSDESK_PAGE_CACHE_MB", default_value_t = newsdesk_web::DEFAULT_PAGE_CACHE_MB, value_name = "MB")]
+    page_cache_mb: usize,
+
     /// Feeds carry each story's summary instead of its whole text.
     #[arg(long, env = "NEWSDESK_FEED_EXCERPTS")]
     feed_excerpts: bool,

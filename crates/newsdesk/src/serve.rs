@@ -80,6 +80,7 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         time_zone,
         feed_full_text: !args.feed_excerpts,
         api_rate_per_minute: args.api_rate,
+        page_cache_mb: args.page_cache_mb,
         websub_hub: args.websub_hub.clone(),
         trusted_proxies: args.trusted_proxies.clone(),
         ..SiteConfig::default()

@@ -2,9 +2,9 @@
 //! conditional/negotiated answer for each request. Compression happens once, when a page is
 //! stored; serving a hit only copies bytes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
 use axum::body::{Body, Bytes};
@@ -12,8 +12,6 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use sha2::{Digest, Sha256};
 
-/// Pages held at most; past it the cache starts over (a bound against crawlers of odd URLs).
-const MAX_ENTRIES: usize = 20_000;
 /// Smaller bodies are not worth compressing.
 const MIN_COMPRESS: usize = 256;
 
@@ -237,52 +235,158 @@ fn negotiate(accept: &str) -> Encoding {
     best
 }
 
-/// Path -> rendered response. `generation` moves on every clear, so a page rendered from data
-/// older than the latest clear is never stored.
-#[derive(Clone, Default)]
+/// Megabytes of pages kept by default: enough for the hot pages of a busy site on a small VPS
+/// (a page is about 30–60 KB with its gzip and brotli variants).
+pub const DEFAULT_PAGE_CACHE_MB: usize = 64;
+/// One page larger than this share of the budget is served but not kept (a big picture would
+/// otherwise push out hundreds of pages).
+const MAX_SHARE: usize = 8;
+
+/// Path -> rendered response, bounded by bytes (every variant of every page counted), evicting
+/// by CLOCK: a page read since the hand last passed gets a second chance, so the hot pages stay
+/// while one-off crawls of the archive cycle through. `generation` moves on every clear, so a
+/// page rendered from data older than the latest clear is never stored.
+#[derive(Clone)]
 pub struct PageCache {
     inner: Arc<Inner>,
 }
 
-#[derive(Default)]
+impl Default for PageCache {
+    fn default() -> Self {
+        PageCache::with_budget(DEFAULT_PAGE_CACHE_MB * 1024 * 1024)
+    }
+}
+
 struct Inner {
-    pages: RwLock<HashMap<String, Arc<CachedPage>>>,
+    pages: RwLock<Pages>,
     generation: AtomicU64,
+    budget: usize,
+    hits: AtomicU64,
+    misses: AtomicU64,
+    evictions: AtomicU64,
+}
+
+#[derive(Default)]
+struct Pages {
+    map: HashMap<String, Slot>,
+    /// Keys in the order the CLOCK hand visits them (each key once).
+    ring: VecDeque<String>,
+    bytes: usize,
+}
+
+struct Slot {
+    page: Arc<CachedPage>,
+    size: usize,
+    /// Read since the hand last passed.
+    referenced: AtomicBool,
+}
+
+/// What the cache holds and has done, for the logs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CacheStats {
+    pub entries: usize,
+    pub bytes: usize,
+    pub budget: usize,
+    pub hits: u64,
+    pub misses: u64,
+    pub evictions: u64,
+}
+
+impl CachedPage {
+    /// Bytes this page holds: every variant's body and a share for its headers and key.
+    fn weight(&self, key: &str) -> usize {
+        let variants = [Some(&self.identity), self.gzip.as_ref(), self.br.as_ref()];
+        variants.into_iter().flatten().map(|v| v.body.len()).sum::<usize>() + key.len() + 256
+    }
 }
 
 impl PageCache {
+    /// A cache that holds at most `budget` bytes of pages.
+    pub fn with_budget(budget: usize) -> PageCache {
+        PageCache {
+            inner: Arc::new(Inner {
+                pages: RwLock::default(),
+                generation: AtomicU64::new(0),
+                budget,
+                hits: AtomicU64::new(0),
+                misses: AtomicU64::new(0),
+                evictions: AtomicU64::new(0),
+            }),
+        }
+    }
+
     pub fn get(&self, key: &str) -> Option<Arc<CachedPage>> {
-        self.inner.pages.read().unwrap_or_else(|p| p.into_inner()).get(key).cloned()
+        let pages = self.inner.pages.read().unwrap_or_else(|p| p.into_inner());
+        match pages.map.get(key) {
+            Some(slot) => {
+                slot.referenced.store(true, Ordering::Relaxed);
+                self.inner.hits.fetch_add(1, Ordering::Relaxed);
+                Some(slot.page.clone())
+            }
+            None => {
+                self.inner.misses.fetch_add(1, Ordering::Relaxed);
+                None
+            }
+        }
     }
 
     pub fn generation(&self) -> u64 {
         self.inner.generation.load(Ordering::Acquire)
     }
 
-    /// Stores `page` if nothing was cleared since `generation` was read (before rendering).
+    /// Stores `page` if nothing was cleared since `generation` was read (before rendering),
+    /// then evicts until the cache is within its budget.
     pub fn insert(&self, key: String, page: Arc<CachedPage>, generation: u64) {
+        let size = page.weight(&key);
+        if size > self.inner.budget / MAX_SHARE {
+            return;
+        }
         let mut pages = self.inner.pages.write().unwrap_or_else(|p| p.into_inner());
         if self.generation() != generation {
             return;
         }
-        if pages.len() >= MAX_ENTRIES {
-            pages.clear();
+        let slot = Slot { page, size, referenced: AtomicBool::new(false) };
+        match pages.map.insert(key.clone(), slot) {
+            Some(old) => pages.bytes -= old.size,
+            None => pages.ring.push_back(key),
         }
-        pages.insert(key, page);
+        pages.bytes += size;
+        while pages.bytes > self.inner.budget {
+            let Some(candidate) = pages.ring.pop_front() else { break };
+            let second_chance = pages.map.get(&candidate).is_some_and(|s| s.referenced.swap(false, Ordering::Relaxed));
+            if second_chance {
+                pages.ring.push_back(candidate);
+            } else if let Some(gone) = pages.map.remove(&candidate) {
+                pages.bytes -= gone.size;
+                self.inner.evictions.fetch_add(1, Ordering::Relaxed);
+            }
+        }
     }
 
     pub fn clear(&self) {
         let mut pages = self.inner.pages.write().unwrap_or_else(|p| p.into_inner());
         self.inner.generation.fetch_add(1, Ordering::AcqRel);
-        pages.clear();
+        *pages = Pages::default();
     }
 
     pub fn len(&self) -> usize {
-        self.inner.pages.read().unwrap_or_else(|p| p.into_inner()).len()
+        self.inner.pages.read().unwrap_or_else(|p| p.into_inner()).map.len()
     }
 
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+
+    pub fn stats(&self) -> CacheStats {
+        let pages = self.inner.pages.read().unwrap_or_else(|p| p.into_inner());
+        CacheStats {
+            entries: pages.map.len(),
+            bytes: pages.bytes,
+            budget: self.inner.budget,
+            hits: self.inner.hits.load(Ordering::Relaxed),
+            misses: self.inner.misses.load(Ordering::Relaxed),
+            evictions: self.inner.evictions.load(Ordering::Relaxed),
+        }
     }
 }
 
@@ -328,5 +432,37 @@ mod tests {
             cache.generation(),
         );
         assert!(cache.get("/").is_some());
+    }
+
+    #[test]
+    fn the_cache_keeps_to_its_byte_budget_and_keeps_the_pages_readers_come_back_to() {
+        // Pictures are not compressed: each page weighs its body and a little more.
+        let page = |n: usize| Arc::new(CachedPage::new(StatusCode::OK, "image/png", vec![7; n], vec![]));
+        let cache = PageCache::with_budget(100_000);
+        for i in 0..200 {
+            cache.insert(format!("/crawl/{i}"), page(9_000), cache.generation());
+            // The front page is read between every two crawler requests.
+            if i == 0 {
+                cache.insert("/".into(), page(9_000), cache.generation());
+            }
+            assert!(cache.get("/").is_some(), "the hot page stays (after {i} others)");
+            let s = cache.stats();
+            assert!(s.bytes <= s.budget, "{s:?}");
+        }
+        let s = cache.stats();
+        assert!((8..=11).contains(&s.entries) && s.evictions >= 189, "{s:?}");
+        assert!(cache.get("/crawl/3").is_none(), "a page read once made way");
+        assert!(cache.get("/crawl/199").is_some(), "the newest is kept");
+        // One page larger than an eighth of the budget is served but not kept.
+        cache.insert("/big.jpg".into(), page(20_000), cache.generation());
+        assert!(cache.get("/big.jpg").is_none());
+        // Replacing a page counts its bytes once.
+        let before = cache.stats().bytes;
+        cache.insert("/".into(), page(9_000), cache.generation());
+        assert_eq!(cache.stats().bytes, before);
+        let s = cache.stats();
+        assert!(s.hits == 201 && s.misses == 2, "{s:?}");
+        cache.clear();
+        assert_eq!((cache.stats().entries, cache.stats().bytes), (0, 0));
     }
 }

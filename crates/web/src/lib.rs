@@ -37,7 +37,7 @@ use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
-pub use cache::{CachedPage, PageCache};
+pub use cache::{CacheStats, CachedPage, DEFAULT_PAGE_CACHE_MB, PageCache};
 pub use error::AppError;
 pub use pages::{Rendered, render_path};
 
@@ -59,6 +59,8 @@ pub struct SiteConfig {
     /// Reverse proxies whose `X-Forwarded-For` names the client (sign-in throttling counts per
     /// client address; behind a proxy, every client would otherwise share the proxy's).
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Megabytes of rendered pages kept in memory (`--page-cache-mb`).
+    pub page_cache_mb: usize,
 }
 
 impl Default for SiteConfig {
@@ -73,6 +75,7 @@ impl Default for SiteConfig {
             api_rate_per_minute: 600,
             websub_hub: None,
             trusted_proxies: Vec::new(),
+            page_cache_mb: DEFAULT_PAGE_CACHE_MB,
         }
     }
 }
@@ -99,13 +102,14 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<Store>, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> AppState {
+        let cache = PageCache::with_budget(site.page_cache_mb.saturating_mul(1024 * 1024));
         AppState {
             api_limiter: Arc::new(api::RateLimiter::new(site.api_rate_per_minute)),
             store,
             theme,
             site: Arc::new(site),
             media_dir,
-            cache: PageCache::default(),
+            cache,
             derived: Arc::default(),
             views: Arc::default(),
             search: None,
@@ -376,8 +380,23 @@ pub async fn follow_events(state: AppState, every: Duration) {
     let mut seen = -1;
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut reported = std::time::Instant::now();
     loop {
         tick.tick().await;
+        // What the page cache holds and does, once a minute.
+        if reported.elapsed() >= CACHE_REPORT_EVERY {
+            reported = std::time::Instant::now();
+            let s = state.cache.stats();
+            tracing::info!(
+                pages = s.entries,
+                mb = s.bytes / (1024 * 1024),
+                budget_mb = s.budget / (1024 * 1024),
+                hits = s.hits,
+                misses = s.misses,
+                evictions = s.evictions,
+                "page cache"
+            );
+        }
         let store = state.store.clone();
         match tokio::task::spawn_blocking(move || store.latest_event_id()).await {
             Ok(Ok(latest)) if latest != seen => {
@@ -393,6 +412,9 @@ pub async fn follow_events(state: AppState, every: Duration) {
         }
     }
 }
+
+/// How often the page cache's size, hits and evictions are logged.
+const CACHE_REPORT_EVERY: Duration = Duration::from_secs(60);
 
 /// Longest a client may take to send a request's headers, counted from when the server starts
 /// waiting for them: on a kept-alive connection that is from the end of the last response, so
