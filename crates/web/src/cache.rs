@@ -319,7 +319,11 @@ impl PageCache {
         let pages = self.inner.pages.read().unwrap_or_else(|p| p.into_inner());
         match pages.map.get(key) {
             Some(slot) => {
-                slot.referenced.store(true, Ordering::Relaxed);
+                // Read before written: a hot page's flag is already set, and the cache line
+                // then stays shared between the cores instead of bouncing on every hit.
+                if !slot.referenced.load(Ordering::Relaxed) {
+                    slot.referenced.store(true, Ordering::Relaxed);
+                }
                 self.inner.hits.fetch_add(1, Ordering::Relaxed);
                 Some(slot.page.clone())
             }
