@@ -45,6 +45,7 @@ fn index() -> &'static SearchIndex {
                 embargo: None,
                 based_on: None,
                 corrections: vec![],
+                promo: Default::default(),
             };
             idx.upsert(i as i64 + 1, &a).expect("indexed");
         }
