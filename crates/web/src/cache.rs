@@ -257,8 +257,15 @@ impl Default for PageCache {
     }
 }
 
+/// A render in progress: the page, once made, for everyone who asked while it was made.
+pub type Flight = Arc<tokio::sync::OnceCell<Arc<CachedPage>>>;
+
 struct Inner {
     pages: RwLock<Pages>,
+    /// Renders in progress, by key and cache generation.
+    flights: std::sync::Mutex<HashMap<(String, u64), Flight>>,
+    /// Renders led (one per flight), for the logs and tests.
+    renders: AtomicU64,
     generation: AtomicU64,
     budget: usize,
     hits: AtomicU64,
@@ -306,6 +313,8 @@ impl PageCache {
         PageCache {
             inner: Arc::new(Inner {
                 pages: RwLock::default(),
+                flights: std::sync::Mutex::default(),
+                renders: AtomicU64::new(0),
                 generation: AtomicU64::new(0),
                 budget,
                 hits: AtomicU64::new(0),
@@ -336,6 +345,35 @@ impl PageCache {
 
     pub fn generation(&self) -> u64 {
         self.inner.generation.load(Ordering::Acquire)
+    }
+
+    /// The render of `key` for `generation` in progress, joined; or a new one, which the caller
+    /// leads (a page rendered before a clear is never handed to those who ask after it).
+    pub fn flight(&self, key: &str, generation: u64) -> Flight {
+        let mut flights = self.inner.flights.lock().unwrap_or_else(|p| p.into_inner());
+        flights
+            .entry((key.to_string(), generation))
+            .or_insert_with(|| {
+                self.inner.renders.fetch_add(1, Ordering::Relaxed);
+                Flight::default()
+            })
+            .clone()
+    }
+
+    /// Ends a flight once its page is made (the page is in the cache by then, or not cacheable).
+    pub fn land(&self, key: &str, generation: u64, flight: &Flight) {
+        let mut flights = self.inner.flights.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(current) = flights.get(&(key.to_string(), generation))
+            && Arc::ptr_eq(current, flight)
+            && flight.initialized()
+        {
+            flights.remove(&(key.to_string(), generation));
+        }
+    }
+
+    /// Renders started (one per flight: misses that joined another's render are not counted).
+    pub fn renders(&self) -> u64 {
+        self.inner.renders.load(Ordering::Relaxed)
     }
 
     /// Stores `page` if nothing was cleared since `generation` was read (before rendering),
@@ -369,8 +407,11 @@ impl PageCache {
 
     pub fn clear(&self) {
         let mut pages = self.inner.pages.write().unwrap_or_else(|p| p.into_inner());
-        self.inner.generation.fetch_add(1, Ordering::AcqRel);
+        let now = self.inner.generation.fetch_add(1, Ordering::AcqRel) + 1;
         *pages = Pages::default();
+        // Renders for older generations are no longer joined (one whose every asker went away
+        // would otherwise stay listed).
+        self.inner.flights.lock().unwrap_or_else(|p| p.into_inner()).retain(|(_, g), _| *g >= now);
     }
 
     pub fn len(&self) -> usize {

@@ -202,20 +202,33 @@ async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Res
         return hit.respond(req.headers());
     }
     let generation = state.cache.generation();
-    let (path, query) = (uri.path().to_string(), uri.query().map(str::to_string));
-    let st = state.clone();
-    let rendered = tokio::task::spawn_blocking(move || render_path(&st, &path, query.as_deref()))
+    // Concurrent misses for one page (and one cache generation) wait for one render: the first
+    // renders and compresses it on the blocking pool, the others are handed the same page.
+    let flight = state.cache.flight(&key, generation);
+    let page = flight
+        .get_or_init(|| async {
+            let (path, query) = (uri.path().to_string(), uri.query().map(str::to_string));
+            let st = state.clone();
+            let made = tokio::task::spawn_blocking(move || {
+                let rendered = render_path(&st, &path, query.as_deref()).unwrap_or_else(|e| pages::error_page(&st, &e));
+                Arc::new(rendered.into_page())
+            })
+            .await;
+            let page = match made {
+                Ok(page) => page,
+                Err(e) => {
+                    let e = AppError::Internal(format!("render task failed: {e}"));
+                    Arc::new(pages::error_page(&state, &e).into_page())
+                }
+            };
+            if page.status == StatusCode::OK && !state.theme.dev_reload() {
+                state.cache.insert(key.to_string(), page.clone(), generation);
+            }
+            page
+        })
         .await
-        .map_err(|e| AppError::Internal(format!("render task failed: {e}")))
-        .and_then(|r| r);
-    let rendered = match rendered {
-        Ok(r) => r,
-        Err(e) => pages::error_page(&state, &e),
-    };
-    let page = Arc::new(rendered.into_page());
-    if page.status == StatusCode::OK && !state.theme.dev_reload() {
-        state.cache.insert(key.into_owned(), page.clone(), generation);
-    }
+        .clone();
+    state.cache.land(&key, generation, &flight);
     if let Some(id) = page.article_id {
         state.views.record(id, req.headers());
     }

@@ -386,3 +386,42 @@ async fn readers_never_see_the_preview_banner() {
     assert_eq!(status, StatusCode::OK);
     assert!(!html.contains("preview-banner"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_misses_for_one_page_wait_for_one_render() {
+    let site = TestSite::new().with_article("Main story", "EUROPE", 3).with_article("Second story", "EUROPE", 4);
+    let before = site.state.cache.renders();
+    let asks = (0..24).map(|_| site.get("/europe/main-story", &[("accept-encoding", "br")]));
+    let answers = futures_join_all(asks).await;
+    assert!(answers.iter().all(|(s, _, _)| *s == StatusCode::OK));
+    assert!(answers.windows(2).all(|w| w[0].2 == w[1].2), "every asker got the same page");
+    assert_eq!(site.state.cache.renders() - before, 1, "24 concurrent misses, one render");
+    // Cached now: no more renders; another page is a render of its own.
+    site.get("/europe/main-story", &[]).await;
+    site.get("/europe/second-story", &[]).await;
+    assert_eq!(site.state.cache.renders() - before, 2);
+    // After a clear, the next miss renders again (a page from before it is never handed out).
+    site.state.cache.clear();
+    site.get("/europe/main-story", &[]).await;
+    assert_eq!(site.state.cache.renders() - before, 3);
+}
+
+/// Polls every future until all are done, in one task, so all of them start before any ends.
+async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = F>) -> Vec<F::Output> {
+    let mut pending: Vec<std::pin::Pin<Box<F>>> = futures.map(Box::pin).collect();
+    let mut done: Vec<Option<F::Output>> = pending.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut all = true;
+        for (f, out) in pending.iter_mut().zip(done.iter_mut()) {
+            if out.is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => *out = Some(v),
+                    std::task::Poll::Pending => all = false,
+                }
+            }
+        }
+        if all { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
+    })
+    .await;
+    done.into_iter().map(|o| o.expect("every future finished")).collect()
+}
