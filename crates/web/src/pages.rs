@@ -51,7 +51,17 @@ const RECOMMENDED_LEN: usize = 3;
 
 /// Renders the page at `path` (with its query string, for pagination).
 pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<Rendered, AppError> {
-    let segments: Vec<&str> = path.trim_matches('/').split('/').filter(|s| !s.is_empty()).collect();
+    // Browsers send a slug in another script percent-encoded ("/europe/%D9%85…"): each segment
+    // is decoded on its own (so an encoded "/" stays inside its segment); one that is not UTF-8
+    // names no page.
+    let decoded: Vec<std::borrow::Cow<'_, str>> = path
+        .trim_matches('/')
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .map(|s| percent_encoding::percent_decode_str(s).decode_utf8())
+        .collect::<Result<_, _>>()
+        .map_err(|_| AppError::NotFound(format!("page {path}")))?;
+    let segments: Vec<&str> = decoded.iter().map(|s| s.as_ref()).collect();
     let feed = |s: &str| FeedKind::from_file(s);
     match segments.as_slice() {
         [] => home(state),

@@ -425,3 +425,18 @@ async fn futures_join_all<F: std::future::Future>(futures: impl Iterator<Item = 
     .await;
     done.into_iter().map(|o| o.expect("every future finished")).collect()
 }
+
+#[tokio::test]
+async fn a_story_with_a_slug_in_another_script_is_found_at_its_percent_encoded_address() {
+    let site = TestSite::new().with_article("موسيقى دراسة ميناء", "EUROPE", 3);
+    let slug = newsdesk_core::Slug::from_title("موسيقى دراسة ميناء").unwrap().to_string();
+    assert!(!slug.is_ascii(), "the slug keeps its script: {slug}");
+    let encoded: String = percent_encoding::utf8_percent_encode(&slug, percent_encoding::NON_ALPHANUMERIC).to_string();
+    // As a browser asks for it.
+    let (status, html) = site.html(&format!("/europe/{encoded}")).await;
+    assert_eq!(status, StatusCode::OK, "{html}");
+    assert!(html.contains("موسيقى دراسة ميناء"));
+    // Not UTF-8 once decoded, or an encoded slash inside a segment: no such page.
+    assert_eq!(site.html("/europe/%FF%FE").await.0, StatusCode::NOT_FOUND);
+    assert_eq!(site.html(&format!("/europe%2F{encoded}")).await.0, StatusCode::NOT_FOUND);
+}
