@@ -223,6 +223,16 @@ struct SiteArgs {
     #[arg(long, env = "NEWSDESK_PAGE_CACHE_MB", default_value_t = newsdesk_web::DEFAULT_PAGE_CACHE_MB, value_name = "MB")]
     page_cache_mb: usize,
 
+    /// A cache in front of the site to tell exactly what changed: each change sends `PURGE` to
+    /// this URL naming the changed keys in `xkey` and `Surrogate-Key` headers (Varnish with
+    /// vmod_xkey; see bench/varnish/newsdesk.vcl). Pages name their keys in `Surrogate-Key`.
+    #[arg(long, env = "NEWSDESK_PURGE_URL", value_name = "URL")]
+    purge_url: Option<String>,
+
+    /// Allow the purge URL to be a private or loopback address (a Varnish on this machine).
+    #[arg(long, env = "NEWSDESK_PURGE_URL_ALLOW_PRIVATE")]
+    purge_url_allow_private: bool,
+
     /// Feeds carry each story's summary instead of its whole text.
     #[arg(long, env = "NEWSDESK_FEED_EXCERPTS")]
     feed_excerpts: bool,

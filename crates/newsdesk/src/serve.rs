@@ -82,6 +82,10 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         api_rate_per_minute: args.api_rate,
         page_cache_mb: args.page_cache_mb,
         websub_hub: args.websub_hub.clone(),
+        purge: args
+            .purge_url
+            .clone()
+            .map(|url| newsdesk_web::purge::PurgeTarget { url, allow_private: args.purge_url_allow_private }),
         trusted_proxies: args.trusted_proxies.clone(),
         ..SiteConfig::default()
     })

@@ -48,8 +48,9 @@ fn the_seed_imported_while_the_site_runs_shows_every_element_in_order() {
             "<p>They also agreed on the need to increase pressure on Russia,",
             "<aside class=\"recommended\"",
             // The demo carries no story alike enough to this one (it used to be shown handball
-            // and hurling stories), so the slot shows its section's latest, labelled so.
-            "<h2 id=\"recommended-title\">Latest in Europe</h2>",
+            // and hurling stories), so the slot shows its section's stories from before it,
+            // labelled so.
+            "<h2 id=\"recommended-title\">More in Europe</h2>",
             "<li><a href=\"/",
             "<p>Earlier in the day, Rutte also held separate meetings",
             "<p>Rutte praised the UK&#39;s commitment to raising defence spending and its leading role, alongside France,",

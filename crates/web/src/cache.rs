@@ -38,6 +38,10 @@ pub struct CachedPage {
     gzip: Option<Variant>,
     br: Option<Variant>,
     surrogate_keys: Option<HeaderValue>,
+    /// The same keys comma-separated, as `Cache-Tag` (Cloudflare's name).
+    cache_tags: Option<HeaderValue>,
+    /// What the page shows (`depends`): dropping any of these keys drops the page.
+    deps: Box<[String]>,
     cache_control: HeaderValue,
     last_modified: Option<HeaderValue>,
     last_modified_at: Option<jiff::Timestamp>,
@@ -83,9 +87,16 @@ impl CachedPage {
             gzip,
             br,
             // Keys are slugs and ids; one that is not a valid header value is dropped, not sent.
-            surrogate_keys: (!surrogate_keys.is_empty())
-                .then(|| HeaderValue::from_str(&surrogate_keys.join(" ")).ok())
-                .flatten(),
+            // Every response carries `site` too (purged when the node cannot tell what changed).
+            surrogate_keys: HeaderValue::from_str(
+                &surrogate_keys.iter().map(String::as_str).chain([crate::purge::SITE]).collect::<Vec<_>>().join(" "),
+            )
+            .ok(),
+            cache_tags: HeaderValue::from_str(
+                &surrogate_keys.iter().map(String::as_str).chain([crate::purge::SITE]).collect::<Vec<_>>().join(","),
+            )
+            .ok(),
+            deps: surrogate_keys.into_boxed_slice(),
             cache_control: HeaderValue::from_static(if status == StatusCode::OK {
                 "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
             } else {
@@ -179,6 +190,9 @@ impl CachedPage {
         if let Some(keys) = &self.surrogate_keys {
             h.insert("surrogate-key", keys.clone());
         }
+        if let Some(tags) = &self.cache_tags {
+            h.insert("cache-tag", tags.clone());
+        }
         if !not_modified {
             h.insert(header::CONTENT_TYPE, self.content_type.clone());
             if let Some(ce) = &variant.encoding {
@@ -244,8 +258,13 @@ const MAX_SHARE: usize = 8;
 
 /// Path -> rendered response, bounded by bytes (every variant of every page counted), evicting
 /// by CLOCK: a page read since the hand last passed gets a second chance, so the hot pages stay
-/// while one-off crawls of the archive cycle through. `generation` moves on every clear, so a
-/// page rendered from data older than the latest clear is never stored.
+/// while one-off crawls of the archive cycle through.
+///
+/// Pages are dropped exactly: each records the keys of what it shows (`depends`), and
+/// [`PageCache::invalidate`] drops the pages holding any key an event changed. `generation`
+/// moves on every invalidation; a render started before one is stored only if that invalidation
+/// did not touch what it shows (the recent invalidations are remembered for this), so a page
+/// made from data older than a change to it is never stored.
 #[derive(Clone)]
 pub struct PageCache {
     inner: Arc<Inner>,
@@ -268,17 +287,46 @@ struct Inner {
     renders: AtomicU64,
     generation: AtomicU64,
     budget: usize,
+    /// Invalidations made while renders may still be in progress: (generation it made, what it
+    /// dropped), oldest first, at most [`REMEMBERED`].
+    recent: std::sync::Mutex<VecDeque<Invalidation>>,
     hits: AtomicU64,
     misses: AtomicU64,
     evictions: AtomicU64,
 }
 
+/// One invalidation: the generation it made and the keys it dropped (`None`: everything).
+type Invalidation = (u64, Option<Arc<[String]>>);
+
+/// How many invalidations are remembered for renders that started before them; a render older
+/// than all of them is not stored.
+const REMEMBERED: usize = 1024;
+
 #[derive(Default)]
 struct Pages {
     map: HashMap<String, Slot>,
-    /// Keys in the order the CLOCK hand visits them (each key once).
+    /// Keys in the order the CLOCK hand visits them (a key dropped by an invalidation may stay
+    /// until the hand or a compaction passes; one in the map is here at least once).
     ring: VecDeque<String>,
+    /// Dependency key -> the pages holding it.
+    by_dep: HashMap<String, std::collections::HashSet<String>>,
     bytes: usize,
+}
+
+impl Pages {
+    fn remove(&mut self, key: &str) -> Option<Slot> {
+        let slot = self.map.remove(key)?;
+        self.bytes -= slot.size;
+        for dep in slot.page.deps.iter() {
+            if let Some(pages) = self.by_dep.get_mut(dep) {
+                pages.remove(key);
+                if pages.is_empty() {
+                    self.by_dep.remove(dep);
+                }
+            }
+        }
+        Some(slot)
+    }
 }
 
 struct Slot {
@@ -317,6 +365,7 @@ impl PageCache {
                 renders: AtomicU64::new(0),
                 generation: AtomicU64::new(0),
                 budget,
+                recent: std::sync::Mutex::default(),
                 hits: AtomicU64::new(0),
                 misses: AtomicU64::new(0),
                 evictions: AtomicU64::new(0),
@@ -376,42 +425,94 @@ impl PageCache {
         self.inner.renders.load(Ordering::Relaxed)
     }
 
-    /// Stores `page` if nothing was cleared since `generation` was read (before rendering),
-    /// then evicts until the cache is within its budget.
+    /// Stores `page` unless something it shows was invalidated since `generation` was read
+    /// (before rendering), then evicts until the cache is within its budget.
     pub fn insert(&self, key: String, page: Arc<CachedPage>, generation: u64) {
         let size = page.weight(&key);
         if size > self.inner.budget / MAX_SHARE {
             return;
         }
         let mut pages = self.inner.pages.write().unwrap_or_else(|p| p.into_inner());
-        if self.generation() != generation {
+        if self.generation() != generation && !self.untouched_since(generation, &page.deps) {
             return;
         }
-        let slot = Slot { page, size, referenced: AtomicBool::new(false) };
-        match pages.map.insert(key.clone(), slot) {
-            Some(old) => pages.bytes -= old.size,
-            None => pages.ring.push_back(key),
+        for dep in page.deps.iter() {
+            pages.by_dep.entry(dep.clone()).or_default().insert(key.clone());
         }
+        if pages.remove(&key).is_none() {
+            pages.ring.push_back(key.clone());
+        }
+        pages.map.insert(key, Slot { page, size, referenced: AtomicBool::new(false) });
         pages.bytes += size;
         while pages.bytes > self.inner.budget {
             let Some(candidate) = pages.ring.pop_front() else { break };
             let second_chance = pages.map.get(&candidate).is_some_and(|s| s.referenced.swap(false, Ordering::Relaxed));
             if second_chance {
                 pages.ring.push_back(candidate);
-            } else if let Some(gone) = pages.map.remove(&candidate) {
-                pages.bytes -= gone.size;
+            } else if pages.remove(&candidate).is_some() {
                 self.inner.evictions.fetch_add(1, Ordering::Relaxed);
             }
         }
     }
 
-    pub fn clear(&self) {
+    /// Whether no invalidation after `generation` touched any of `deps` (false when they are
+    /// not all remembered, or one dropped everything).
+    fn untouched_since(&self, generation: u64, deps: &[String]) -> bool {
+        let recent = self.inner.recent.lock().unwrap_or_else(|p| p.into_inner());
+        if recent.front().is_none_or(|(g, _)| *g > generation + 1) {
+            return false;
+        }
+        recent.iter().filter(|(g, _)| *g > generation).all(|(_, keys)| match keys {
+            Some(keys) => !deps.iter().any(|d| keys.binary_search(d).is_ok()),
+            None => false,
+        })
+    }
+
+    /// Drops every page that shows anything in `keys`; returns how many.
+    pub fn invalidate(&self, keys: &std::collections::BTreeSet<String>) -> usize {
+        if keys.is_empty() {
+            return 0;
+        }
         let mut pages = self.inner.pages.write().unwrap_or_else(|p| p.into_inner());
+        self.remember(Some(keys.iter().cloned().collect()));
+        let doomed: std::collections::HashSet<String> =
+            keys.iter().filter_map(|k| pages.by_dep.get(k)).flatten().cloned().collect();
+        for key in &doomed {
+            pages.remove(key);
+        }
+        // Dropped keys stay in the ring until the hand reaches them; when they are most of
+        // it (a cache that never fills never turns the hand), it is compacted.
+        if pages.ring.len() > 2 * pages.map.len() + 1024 {
+            let Pages { map, ring, .. } = &mut *pages;
+            let mut seen = std::collections::HashSet::new();
+            ring.retain(|k| map.contains_key(k) && seen.insert(k.clone()));
+        }
+        doomed.len()
+    }
+
+    /// Moves to the next generation, noting what it dropped (`None`: everything).
+    fn remember(&self, keys: Option<Arc<[String]>>) -> u64 {
+        let mut recent = self.inner.recent.lock().unwrap_or_else(|p| p.into_inner());
         let now = self.inner.generation.fetch_add(1, Ordering::AcqRel) + 1;
-        *pages = Pages::default();
+        recent.push_back((now, keys));
+        while recent.len() > REMEMBERED {
+            recent.pop_front();
+        }
         // Renders for older generations are no longer joined (one whose every asker went away
         // would otherwise stay listed).
         self.inner.flights.lock().unwrap_or_else(|p| p.into_inner()).retain(|(_, g), _| *g >= now);
+        now
+    }
+
+    pub fn clear(&self) {
+        let mut pages = self.inner.pages.write().unwrap_or_else(|p| p.into_inner());
+        self.remember(None);
+        *pages = Pages::default();
+    }
+
+    /// The keys of the cached pages (for tests that compare them with fresh renders).
+    pub fn keys(&self) -> Vec<String> {
+        self.inner.pages.read().unwrap_or_else(|p| p.into_inner()).map.keys().cloned().collect()
     }
 
     pub fn len(&self) -> usize {

@@ -9,6 +9,7 @@ use newsdesk_render::feeds::{
 };
 use newsdesk_store::ArticleFilter;
 
+use crate::depends::{self, Deps};
 use crate::pages::{Rendered, site_view};
 use crate::{AppError, AppState};
 
@@ -137,14 +138,24 @@ impl<'a> ListScope<'a> {
         }
     }
 
-    pub fn surrogate_key(self) -> String {
+    /// The keys of the list this scope reads (`depends`), beside the section menu every page
+    /// shows.
+    pub fn deps(self) -> Deps {
+        let mut deps = Deps::new();
+        deps.add(depends::NAV.into());
         match self {
-            ListScope::Home => "home".into(),
-            ListScope::Section(s) => format!("section-{s}"),
-            ListScope::Tag(t) => format!("tag-{t}"),
-            ListScope::Author(a) => format!("author-{a}"),
-            ListScope::Archive(p) => format!("archive{}", p.path().trim_start_matches("/archive").replace('/', "-")),
-        }
+            ListScope::Home => deps.add(depends::LATEST.into()),
+            ListScope::Section(s) => deps.add(depends::section(s)),
+            ListScope::Tag(t) => deps.add(depends::tag(t)),
+            ListScope::Author(a) => deps.add(depends::author(a)),
+            ListScope::Archive(p) => {
+                for month in p.month.map_or(1..=12, |m| m..=m) {
+                    deps.add(depends::archive_month(p.year, month));
+                }
+                &mut deps
+            }
+        };
+        deps
     }
 }
 
@@ -210,11 +221,13 @@ pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Re
         FeedKind::Atom => ("application/atom+xml; charset=utf-8", state.theme.render("feeds/atom.xml", &view)?),
         FeedKind::Json => ("application/feed+json; charset=utf-8", json_feed(&view).to_string()),
     };
+    let mut deps = scope.deps();
+    deps.articles(articles.iter().map(|a| a.id));
     Ok(Rendered {
         status: axum::http::StatusCode::OK,
         content_type,
         body,
-        surrogate_keys: vec![scope.surrogate_key(), "feeds".into()],
+        surrogate_keys: deps.into_keys(),
         last_modified: Some(updated),
         article_id: None,
     })
@@ -265,12 +278,12 @@ fn minijinja_ctx<'a>(site: &'a SiteView, a: &'a Article) -> BodyCtx<'a> {
     BodyCtx { site_url: &site.url, body: &a.body, source: a.source.as_deref() }
 }
 
-fn xml(body: String, keys: &str, last_modified: Option<Timestamp>) -> Rendered {
+fn xml(body: String, deps: Deps, last_modified: Option<Timestamp>) -> Rendered {
     Rendered {
         status: axum::http::StatusCode::OK,
         content_type: "application/xml; charset=utf-8",
         body,
-        surrogate_keys: vec![keys.into()],
+        surrogate_keys: deps.into_keys(),
         last_modified,
         article_id: None,
     }
@@ -282,7 +295,10 @@ pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
     // Article sitemaps are id ranges of SITEMAP_PAGE stories; ranges with nothing readers can
     // see are left out (a sitemap may not be empty).
     let pages = state.store.sitemap_pages(SITEMAP_PAGE as i64)?;
-    let newest = state.store.latest_headlines(&ArticleFilter::default(), 1, 0)?.first().and_then(modified);
+    let newest_story = state.store.latest_headlines(&ArticleFilter::default(), 1, 0)?;
+    let newest = newest_story.first().and_then(modified);
+    let mut deps = Deps::new();
+    deps.add(depends::SITEMAPS.into()).add(depends::LATEST.into()).articles(newest_story.iter().map(|a| a.id));
     let mut sitemaps = vec![SitemapUrl {
         loc: format!("{site}/sitemaps/pages.xml"),
         lastmod: newest.map(Into::into),
@@ -302,14 +318,16 @@ pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
         news: None,
     });
     let body = state.theme.render("sitemaps/index.xml", &SitemapIndexView { sitemaps })?;
-    Ok(xml(body, "sitemaps", newest))
+    Ok(xml(body, deps, newest))
 }
 
 /// `/sitemaps/pages.xml`, `/sitemaps/articles-N.xml`, `/sitemaps/news.xml`.
 pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
     let site_url = &state.site.url;
+    let mut deps = Deps::new();
     let urls = match file {
         "pages.xml" => {
+            deps.add(depends::NAV.into());
             let site = site_view(state, None)?;
             std::iter::once(format!("{site_url}/"))
                 .chain(site.sections.iter().map(|s| format!("{site_url}{}", s.url)))
@@ -321,6 +339,8 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
             if news.is_empty() {
                 return Err(AppError::NotFound("news sitemap (no story in the last 48 hours)".into()));
             }
+            // Stories leave it after 48 hours, with no event to say so.
+            deps.add(depends::LATEST.into()).add(depends::MINUTE.into()).articles(news.iter().map(|a| a.id));
             news.iter()
                 .map(|a| SitemapUrl {
                     loc: format!("{site_url}{}", a.path()),
@@ -349,6 +369,7 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
             if entries.is_empty() {
                 return Err(AppError::NotFound(format!("sitemap {file}")));
             }
+            deps.add(depends::sitemap(n));
             entries
                 .into_iter()
                 .map(|e| SitemapUrl {
@@ -366,7 +387,7 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
         }
     };
     let body = state.theme.render("sitemaps/urlset.xml", &SitemapView { urls })?;
-    Ok(xml(body, "sitemaps", None))
+    Ok(xml(body, deps, None))
 }
 
 /// Stories published in the last 48 hours, newest first.
@@ -391,7 +412,7 @@ pub fn robots(state: &AppState) -> Result<Rendered, AppError> {
         status: axum::http::StatusCode::OK,
         content_type: "text/plain; charset=utf-8",
         body,
-        surrogate_keys: vec!["robots".into()],
+        surrogate_keys: vec![depends::NAV.into()],
         last_modified: None,
         article_id: None,
     })

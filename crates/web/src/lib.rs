@@ -5,6 +5,7 @@
 
 pub mod api;
 mod cache;
+pub mod depends;
 pub mod embeds;
 mod error;
 mod feeds;
@@ -14,6 +15,7 @@ pub mod newsroom;
 mod oembed;
 pub mod outbound;
 mod pages;
+pub mod purge;
 pub mod search;
 pub mod sources;
 pub mod views;
@@ -61,6 +63,8 @@ pub struct SiteConfig {
     pub trusted_proxies: Vec<std::net::IpAddr>,
     /// Megabytes of rendered pages kept in memory (`--page-cache-mb`).
     pub page_cache_mb: usize,
+    /// Where to send purges of exactly what changed (a Varnish with xkey in front), if anywhere.
+    pub purge: Option<purge::PurgeTarget>,
 }
 
 impl Default for SiteConfig {
@@ -76,6 +80,7 @@ impl Default for SiteConfig {
             websub_hub: None,
             trusted_proxies: Vec::new(),
             page_cache_mb: DEFAULT_PAGE_CACHE_MB,
+            purge: None,
         }
     }
 }
@@ -96,6 +101,8 @@ pub struct AppState {
     pub search: Option<Arc<newsdesk_derive::SearchIndex>>,
     /// The newsroom's index of the stories readers cannot see (`newsroom::finder`).
     pub newsroom_search: Option<Arc<newsdesk_derive::SearchIndex>>,
+    /// The page cache's place in the event log (see [`Follower`]).
+    follower: Arc<std::sync::Mutex<Follower>>,
     /// Password checks that may run at once (see `newsroom::auth::CONCURRENT_PASSWORD_CHECKS`).
     pub password_checks: Arc<tokio::sync::Semaphore>,
 }
@@ -111,10 +118,33 @@ impl AppState {
             media_dir,
             cache,
             derived: Arc::default(),
+            follower: Arc::default(),
             views: Arc::default(),
             search: None,
             newsroom_search: None,
             password_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::auth::CONCURRENT_PASSWORD_CHECKS)),
+        }
+    }
+
+    /// Brings the page cache up to the event log now (after a write, so that the writer sees
+    /// it at once; the follower does the same every 250 ms for writes made elsewhere), and
+    /// tells the CDN in front what changed.
+    pub fn catch_up_blocking(&self) {
+        let mut follower = self.follower.lock().unwrap_or_else(|p| p.into_inner());
+        match follower.step(self, jiff::Timestamp::now()) {
+            Ok(change) => purge::send(self, change),
+            Err(e) => {
+                tracing::error!(error = %e, "cannot follow the event log; dropping every page");
+                self.cache.clear();
+            }
+        }
+    }
+
+    /// [`AppState::catch_up_blocking`] on the blocking pool.
+    pub async fn catch_up(&self) {
+        let st = self.clone();
+        if let Err(e) = tokio::task::spawn_blocking(move || st.catch_up_blocking()).await {
+            tracing::error!(error = %e, "event follower task failed");
         }
     }
 
@@ -386,11 +416,11 @@ impl<F: std::future::Future<Output = Result<Response, Infallible>>> std::future:
     }
 }
 
-/// Follows the event log: when any writer (this process or another) adds events, the page
-/// cache is dropped and pages re-render on their next request. A cheap poll of the newest event
-/// id, a few times a second, is how SQLite readers notice other processes.
+/// Follows the event log: when any writer (this process or another) adds events, the pages that
+/// show what they changed are dropped (`depends`) and re-render on their next request, and the
+/// CDN in front is told the same keys (`purge`). A cheap poll of the newest event id, a few
+/// times a second, is how SQLite readers notice other processes.
 pub async fn follow_events(state: AppState, every: Duration) {
-    let mut seen = -1;
     let mut tick = tokio::time::interval(every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut reported = std::time::Instant::now();
@@ -410,20 +440,72 @@ pub async fn follow_events(state: AppState, every: Duration) {
                 "page cache"
             );
         }
-        let store = state.store.clone();
-        match tokio::task::spawn_blocking(move || store.latest_event_id()).await {
-            Ok(Ok(latest)) if latest != seen => {
-                if seen >= 0 {
-                    tracing::info!(from = seen, to = latest, "new events; clearing the page cache");
-                }
-                state.cache.clear();
-                seen = latest;
-            }
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "cannot read the event log"),
-            Err(e) => tracing::error!(error = %e, "event follower task failed"),
-        }
+        state.catch_up().await;
     }
+}
+
+/// What the page cache's follower remembers between steps: the last event applied, the
+/// section menu and the minute it last saw.
+#[derive(Debug, Default)]
+pub struct Follower {
+    seen: Option<i64>,
+    nav: Option<Vec<String>>,
+    minute: Option<i64>,
+}
+
+impl Follower {
+    /// Applies the events since the last step to the page cache, dropping exactly the pages
+    /// they change (`depends`), and the pages that change with the time (each minute); returns
+    /// what was dropped, for the CDN in front.
+    pub fn step(&mut self, state: &AppState, now: jiff::Timestamp) -> Result<depends::Change, AppError> {
+        let mut keys = std::collections::BTreeSet::new();
+        let minute = now.as_second().div_euclid(60);
+        if self.minute.is_some_and(|m| m != minute) {
+            keys.insert(depends::MINUTE.to_string());
+        }
+        self.minute = Some(minute);
+        let latest = state.store.latest_event_id()?;
+        let Some(mut seen) = self.seen else {
+            // The first step: whatever is cached was made before it, from an unknown point.
+            state.cache.clear();
+            self.seen = Some(latest);
+            self.nav = Some(nav_slugs(state)?);
+            return Ok(depends::Change::All);
+        };
+        let mut everything = false;
+        while seen < latest {
+            let events = state.store.events_since(seen, 500)?;
+            let Some(last) = events.last().map(|e| e.id) else { break };
+            match depends::changes(&state.store, &state.site.time_zone, &events)? {
+                depends::Change::Keys(k) => keys.extend(k),
+                depends::Change::All => everything = true,
+            }
+            seen = last;
+        }
+        if seen != self.seen.unwrap_or(seen) {
+            tracing::debug!(from = ?self.seen, to = seen, "new events");
+            // The section menu changes when a section gains its first story or loses its last.
+            let nav = nav_slugs(state)?;
+            if self.nav.as_ref() != Some(&nav) {
+                keys.insert(depends::NAV.to_string());
+                self.nav = Some(nav);
+            }
+        }
+        self.seen = Some(seen);
+        if everything {
+            state.cache.clear();
+            return Ok(depends::Change::All);
+        }
+        let dropped = state.cache.invalidate(&keys);
+        if !keys.is_empty() && keys.iter().any(|k| k != depends::MINUTE) {
+            tracing::info!(keys = keys.len(), pages = dropped, "pages invalidated");
+        }
+        Ok(depends::Change::Keys(keys))
+    }
+}
+
+fn nav_slugs(state: &AppState) -> Result<Vec<String>, AppError> {
+    Ok(state.store.live_sections()?.into_iter().map(|s| s.slug).collect())
 }
 
 /// How often the page cache's size, hits and evictions are logged.
@@ -591,6 +673,8 @@ pub async fn run_scheduler(state: AppState, every: Duration) {
     }
 }
 
+#[cfg(test)]
+mod cache_model_tests;
 #[cfg(test)]
 mod search_tests;
 #[cfg(test)]

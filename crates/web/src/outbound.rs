@@ -251,6 +251,24 @@ impl Outbound {
         Ok(slot.insert(agent(Some((host.to_string(), port)))))
     }
 
+    /// Sends a request without a body (`PURGE` to a cache in front of the site); any 2xx is
+    /// success.
+    pub fn send(
+        &self,
+        method: &str,
+        url: &str,
+        headers: &[(&str, String)],
+        allow_private: bool,
+    ) -> Result<Reply, OutboundError> {
+        let mut private_agent = None;
+        let agent = self.agent_for(url, allow_private, &mut private_agent)?;
+        let mut req = agent.request(method, url);
+        for (name, value) in headers {
+            req = req.set(name, value);
+        }
+        reply(url, req.call())
+    }
+
     /// POSTs `body` with `headers`; any 2xx is success.
     pub fn post(
         &self,
@@ -266,19 +284,20 @@ impl Outbound {
         for (name, value) in headers {
             req = req.set(name, value);
         }
-        match req.send_bytes(body) {
-            Ok(res) => {
-                let status = res.status();
-                let mut out = Vec::new();
-                res.into_reader()
-                    .take(MAX_RESPONSE_BYTES)
-                    .read_to_end(&mut out)
-                    .map_err(|e| OutboundError::Transport { url: url.into(), message: e.to_string() })?;
-                Ok(Reply { status, body: out })
-            }
-            Err(e) => Err(transport_error(url, e)),
-        }
+        reply(url, req.send_bytes(body))
     }
+}
+
+/// A 2xx answer's status and at most [`MAX_RESPONSE_BYTES`] of its body; anything else an error.
+fn reply(url: &str, answer: Result<ureq::Response, ureq::Error>) -> Result<Reply, OutboundError> {
+    let res = answer.map_err(|e| transport_error(url, e))?;
+    let status = res.status();
+    let mut out = Vec::new();
+    res.into_reader()
+        .take(MAX_RESPONSE_BYTES)
+        .read_to_end(&mut out)
+        .map_err(|e| OutboundError::Transport { url: url.into(), message: e.to_string() })?;
+    Ok(Reply { status, body: out })
 }
 
 fn transport_error(url: &str, e: ureq::Error) -> OutboundError {

@@ -13,6 +13,7 @@ use newsdesk_render::{
 };
 use newsdesk_store::ArticleFilter;
 
+use crate::depends::{self, Deps};
 use crate::feeds::{self, FeedKind, ListScope};
 use crate::{AppError, AppState, CachedPage};
 
@@ -47,6 +48,8 @@ impl Rendered {
 const SECTION_PAGE_SIZE: usize = 20;
 const MAX_PAGE: usize = 500;
 const EXPLORE_LEN: usize = 12;
+/// How many of the stories before an article Explore picks from (each section in turn).
+pub(crate) const EXPLORE_WINDOW: usize = 36;
 const RECOMMENDED_LEN: usize = 3;
 
 /// Renders the page at `path` (with its query string, for pagination).
@@ -135,7 +138,7 @@ pub struct Derived {
 }
 
 const RECENT_LEN: usize = 60;
-const MOST_READ_LEN: usize = 5;
+pub(crate) const MOST_READ_LEN: usize = 5;
 
 /// The shared lists with the cache generation they were built for.
 pub type DerivedSlot = Arc<std::sync::Mutex<Option<(u64, Arc<Derived>)>>>;
@@ -191,7 +194,15 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
             sections.push(SectionBlock::new(nav.name.clone(), nav.url.clone(), cards));
         }
     }
-    let most_read = derived(state)?.most_read.iter().map(|a| card(a, tz, lang)).collect();
+    let derived = derived(state)?;
+    let mut deps = ListScope::Home.deps();
+    deps.add(depends::front("")).add(depends::MOST_READ.into());
+    for nav in &site.sections {
+        deps.add(depends::section(nav.url.trim_start_matches('/')));
+    }
+    deps.articles(derived.most_read.iter().map(|a| a.id));
+    deps.articles(shown.iter().map(|id| Some(newsdesk_core::ArticleId(*id))));
+    let most_read = derived.most_read.iter().map(|a| card(a, tz, lang)).collect();
     let page = HomePage {
         most_read,
         jsonld: script_json(&site_jsonld(&site)),
@@ -201,7 +212,7 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
         top,
         sections,
     };
-    Ok(Rendered::html(state.theme.render("home.html", &page)?, vec!["home".into()]))
+    Ok(Rendered::html(state.theme.render("home.html", &page)?, deps.into_keys()))
 }
 
 /// A section front, tag page or author page: newest first, paginated with stable URLs.
@@ -242,6 +253,14 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
         }
         _ => vec![],
     };
+    let mut deps = scope.deps();
+    deps.articles(articles.iter().chain(&most_read).map(|a| a.id));
+    if let ListScope::Section(slug) = scope {
+        deps.add(depends::front(slug));
+        if page == 1 {
+            deps.add(depends::MOST_READ.into());
+        }
+    }
     let profile = match scope {
         ListScope::Author(slug) => state
             .store
@@ -271,7 +290,7 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
         url,
         page,
     };
-    Ok(Rendered::html(state.theme.render("section.html", &view)?, vec![scope.surrogate_key()]))
+    Ok(Rendered::html(state.theme.render("section.html", &view)?, deps.into_keys()))
 }
 
 fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppError> {
@@ -298,24 +317,56 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
     resolve_related(state, &mut article)?;
     let (tz, lang) = (&state.site.time_zone, state.site.language.as_str());
     let id = article.id.map_or(0, |i| i.0);
-    let derived = derived(state)?;
-    let recent = &derived.recent;
+    let mut deps = Deps::new();
+    deps.add(depends::NAV.into()).add(depends::article(id)).add(depends::related(id));
+    // Explore and "Earlier in" list the stories published before this one: a newer story
+    // changes neither, so publishing leaves every other article page cached (`depends`).
+    let before = article.published_at.zip(article.id).map(|(at, aid)| (at, aid.0));
+    let mut recent = match before {
+        Some(before) => {
+            deps.add(depends::TIMELINE.into());
+            let filter = ArticleFilter { before: Some(before), ..Default::default() };
+            state.store.latest_headlines(&filter, EXPLORE_WINDOW, 0)?
+        }
+        // A draft in the preview: the newest stories.
+        None => derived(state)?.recent.clone(),
+    };
+    if recent.len() < EXPLORE_WINDOW && before.is_some() {
+        // One of the site's first stories: the newest fill the list (and it then changes with
+        // every new story, as the home page does).
+        deps.add(depends::LATEST.into());
+        for a in derived(state)?.recent.iter() {
+            if recent.len() < EXPLORE_WINDOW && a.id != article.id && !recent.iter().any(|r| r.id == a.id) {
+                recent.push(a.clone());
+            }
+        }
+    }
+    deps.articles(recent.iter().map(|a| a.id));
     // One read of the stored similar stories fills both the RECOMMENDED block and, after it, the
     // Related stories list.
     let similar = match article.id {
         Some(aid) => state.store.recommended(aid, RECOMMENDED_LEN * 2)?,
         None => vec![],
     };
-    let (recommended, recommended_title) = pick_recommended(state, &article, &similar, recent)?;
+    deps.articles(similar.iter().map(|a| a.id));
+    let (recommended, recommended_title) = pick_recommended(state, &article, &similar, before, &mut deps)?;
+    deps.articles(recommended.iter().map(|a| a.id));
     // Explore avoids repeating the Recommended picks, unless the site is too small to.
     let skip: HashSet<i64> = recommended.iter().map(|a| a.id.map_or(0, |i| i.0)).chain([id]).collect();
-    let mut explore = pick_explore(recent, &skip, EXPLORE_LEN);
+    let mut explore = pick_explore(&recent, &skip, EXPLORE_LEN);
     if explore.len() < EXPLORE_LEN {
-        explore = pick_explore(recent, &HashSet::from([id]), EXPLORE_LEN);
+        explore = pick_explore(&recent, &HashSet::from([id]), EXPLORE_LEN);
     }
     // More of the stored similar stories, after those the RECOMMENDED block shows.
     let related_stories: Vec<&Article> =
         similar.iter().filter(|a| !recommended.iter().any(|r| r.id == a.id)).take(RECOMMENDED_LEN).collect();
+    for block in &article.body {
+        match block {
+            Block::Related { headline, .. } => deps.add(depends::headline(headline)),
+            Block::Embed { url } => deps.add(depends::embed(url)),
+            _ => continue,
+        };
+    }
     let site = site_view(state, Some(section))?;
     let view = article_view(&article, tz, &state.site.url);
     let mut feed_links = FeedLink::all(&format!("{} — {}", site.name, article.section.name), &article.section.url());
@@ -333,10 +384,7 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
         preview,
         embeds: embed_cards(state, &article)?,
     };
-    let mut rendered = Rendered::html(
-        state.theme.render("article.html", &page)?,
-        vec![format!("article-{id}"), format!("section-{section}")],
-    );
+    let mut rendered = Rendered::html(state.theme.render("article.html", &page)?, deps.into_keys());
     rendered.article_id = Some(id);
     Ok(rendered)
 }
@@ -363,14 +411,16 @@ fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), AppErr
 
 /// The RECOMMENDED block and its title: the editors' pins, then the stories the index found
 /// alike enough (computed when stories change, see `search::refresh_related`; fewer than three
-/// when fewer are). Only when there is none, the newest from the story's own section, under
-/// the title "Latest in <section>" so no reader takes them for a recommendation. Never the
-/// article itself, never a story an editor excluded.
+/// when fewer are). Only when there is none, the newest stories of its own section published
+/// before it (`before`: its time and id; the section's newest when it has too few earlier
+/// ones), under the title "More in <section>" so no reader takes them for a recommendation.
+/// Never the article itself, never a story an editor excluded.
 fn pick_recommended(
     state: &AppState,
     article: &Article,
     similar: &[Article],
-    recent: &[Article],
+    before: Option<(jiff::Timestamp, i64)>,
+    deps: &mut Deps,
 ) -> Result<(Vec<Article>, String), AppError> {
     let picks: Vec<Article> = similar.iter().take(RECOMMENDED_LEN).cloned().collect();
     if !picks.is_empty() {
@@ -380,14 +430,23 @@ fn pick_recommended(
         Some(id) => state.store.related_pins(id)?.1,
         None => vec![],
     };
-    let latest = recent
-        .iter()
-        .filter(|a| a.id != article.id && a.section == article.section)
-        .filter(|a| !a.id.is_some_and(|i| excluded.contains(&i.0)))
-        .take(RECOMMENDED_LEN)
-        .cloned()
-        .collect();
-    Ok((latest, format!("Latest in {}", article.section.name)))
+    let section = article.section.slug.as_str();
+    let usable = |a: &Article| a.id != article.id && !a.id.is_some_and(|i| excluded.contains(&i.0));
+    let wanted = RECOMMENDED_LEN + excluded.len() + 1;
+    let earlier = ArticleFilter { before, ..ArticleFilter::section(section) };
+    let mut picks: Vec<Article> =
+        state.store.latest_headlines(&earlier, wanted, 0)?.into_iter().filter(|a| usable(a)).collect();
+    if picks.len() < RECOMMENDED_LEN && before.is_some() {
+        // Too few before it: the section's newest too, so the list then follows the section.
+        deps.add(depends::section(section));
+        for a in state.store.latest_headlines(&ArticleFilter::section(section), wanted + picks.len(), 0)? {
+            if usable(&a) && !picks.iter().any(|p| p.id == a.id) {
+                picks.push(a);
+            }
+        }
+    }
+    picks.truncate(RECOMMENDED_LEN);
+    Ok((picks, format!("More in {}", article.section.name)))
 }
 
 /// Recent headlines taken in turn from each section, newest first, so no one section fills the
@@ -477,17 +536,32 @@ mod tests {
     }
 
     #[test]
-    fn without_alike_stories_the_slot_shows_the_sections_latest_labelled_so() {
+    fn without_alike_stories_the_slot_shows_the_sections_stories_from_before_it_labelled_so() {
         let dir = tempfile::tempdir().unwrap();
         let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
         let theme = newsdesk_render::Theme::load(newsdesk_render::ThemeOptions::default());
         let state = AppState::new(store, theme, crate::SiteConfig::default(), dir.path().join("media"));
-        let recent = vec![a(1, "SPORT"), a(2, "EUROPE"), a(3, "SPORT"), a(4, "EUROPE"), a(5, "EUROPE")];
+        // Stories 1..=6, a minute apart: 1 SPORT, 2 EUROPE, 3 SPORT, 4 EUROPE, 5 EUROPE, 6 EUROPE.
+        let mut saved = vec![];
+        for (n, section) in ["SPORT", "EUROPE", "SPORT", "EUROPE", "EUROPE", "EUROPE"].iter().enumerate() {
+            let a =
+                crate::test_support::article(&format!("Story {}", n + 1), section, &format!("2026-01-01T00:0{n}:00Z"));
+            let id = state.store.save_article(&a, None, "test", jiff::Timestamp::now()).unwrap();
+            saved.push(state.store.article(id.id).unwrap());
+        }
         let ids = |picks: &[Article]| picks.iter().map(|a| a.id.unwrap().0).collect::<Vec<_>>();
-        let (picks, title) = pick_recommended(&state, &recent[1], &[], &recent).unwrap();
-        assert_eq!((ids(&picks), title.as_str()), (vec![4, 5], "Latest in Europe"), "never another section's");
+        let before = |a: &Article| a.published_at.zip(a.id).map(|(t, i)| (t, i.0));
+        let mut deps = Deps::new();
+        let (picks, title) = pick_recommended(&state, &saved[5], &[], before(&saved[5]), &mut deps).unwrap();
+        assert_eq!((ids(&picks), title.as_str()), (vec![5, 4, 2], "More in Europe"), "never another section's");
+        assert!(!deps.clone().into_keys().contains(&depends::section("europe")), "and not a later one");
+        // Too few before it: the section's newest fill the list, which then follows the section.
+        let (picks, _) = pick_recommended(&state, &saved[3], &[], before(&saved[3]), &mut deps).unwrap();
+        assert_eq!(ids(&picks), vec![2, 6, 5]);
+        assert!(deps.into_keys().contains(&depends::section("europe")));
         // One story alike enough is shown alone, as a recommendation: fewer, not padded.
-        let (picks, title) = pick_recommended(&state, &recent[1], &recent[2..3], &recent).unwrap();
+        let story5 = &saved[4];
+        let (picks, title) = pick_recommended(&state, story5, &saved[2..3], before(story5), &mut Deps::new()).unwrap();
         assert_eq!((ids(&picks), title.as_str()), (vec![3], "Recommended"));
     }
 

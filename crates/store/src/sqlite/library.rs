@@ -177,8 +177,15 @@ impl Store {
                 names.join(", ")
             )));
         }
-        let conn = lock(&self.writer);
-        conn.execute("DELETE FROM media WHERE id = $1", [id])?;
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute("DELETE FROM media WHERE id = $1", [id])?;
+        // Caches holding the file (the node's, a CDN's) are told it is gone.
+        tx.execute(
+            "INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, 'media.deleted', NULL, $2)",
+            rusqlite::params![Timestamp::now().as_microsecond(), serde_json::json!({ "file": media.file }).to_string()],
+        )?;
+        tx.commit()?;
         Ok(media)
     }
 

@@ -7,13 +7,31 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use super::{Store, load_people_many, lock, row_parts};
 use crate::StoreError;
 
+/// Records that the RECOMMENDED block of `id` changed (computed list or editors' choices), for
+/// the page cache. Not an `article.*` event: the story itself did not change, and the search
+/// follower, which recomputes these lists, must not take it as a reason to recompute them.
+fn related_changed(tx: &rusqlite::Transaction<'_>, id: ArticleId, now: Timestamp) -> Result<(), StoreError> {
+    tx.prepare_cached(
+        "INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, 'related.updated', NULL, $2)",
+    )?
+    .execute(params![now.as_microsecond(), serde_json::json!({ "article": id.0 }).to_string()])?;
+    Ok(())
+}
+
 impl Store {
     /// Replaces the computed list for `id` (best first), and notes when it was computed.
     pub fn set_related(&self, id: ArticleId, related: &[(i64, f32)], now: Timestamp) -> Result<(), StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let before: Vec<i64> = tx
+            .prepare_cached("SELECT related_id FROM related WHERE article_id = $1 ORDER BY rank")?
+            .query_map([id.0], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
         tx.execute("DELETE FROM related WHERE article_id = $1", [id.0])?;
         tx.execute("UPDATE articles SET related_at = $1 WHERE id = $2", params![now.as_microsecond(), id.0])?;
+        if before.iter().copied().ne(related.iter().map(|(other, _)| *other)) {
+            related_changed(&tx, id, now)?;
+        }
         for (rank, (other, score)) in related.iter().enumerate() {
             tx.execute(
                 "INSERT INTO related (article_id, related_id, rank, score, computed_at) VALUES ($1, $2, $3, $4, $5) \
@@ -41,6 +59,15 @@ impl Store {
     pub fn set_related_pins(&self, id: ArticleId, pinned: &[i64], excluded: &[i64]) -> Result<(), StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let choices = |tx: &rusqlite::Transaction<'_>| -> Result<Vec<(i64, String, i64)>, StoreError> {
+            Ok(tx
+                .prepare_cached(
+                    "SELECT related_id, kind, position FROM related_pins WHERE article_id = $1 ORDER BY kind, position",
+                )?
+                .query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()?)
+        };
+        let before = choices(&tx)?;
         tx.execute("DELETE FROM related_pins WHERE article_id = $1", [id.0])?;
         for (kind, ids) in [("pin", pinned), ("exclude", excluded)] {
             for (pos, other) in ids.iter().enumerate() {
@@ -58,6 +85,9 @@ impl Store {
                     params![id.0, other, kind, pos as i64],
                 )?;
             }
+        }
+        if choices(&tx)? != before {
+            related_changed(&tx, id, Timestamp::now())?;
         }
         tx.commit()?;
         Ok(())

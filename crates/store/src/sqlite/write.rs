@@ -223,6 +223,21 @@ pub(super) fn settle_visibility(article: &Article, now: Timestamp) -> Article {
     a
 }
 
+/// Where a story shows on the reader site: its section, tags and authors (as slugs), the time
+/// that orders it in every list, and the headline (Related links find stories by it).
+fn placement(a: &Article) -> serde_json::Value {
+    let slugs = |names: &[String]| -> Vec<String> {
+        names.iter().filter_map(|n| newsdesk_core::Slug::from_title(n)).map(String::from).collect()
+    };
+    serde_json::json!({
+        "section": a.section.slug.as_str(),
+        "tags": slugs(&a.tags),
+        "authors": slugs(&a.authors),
+        "published_at": a.published_at.map(|t| t.as_microsecond()),
+        "headline": a.headline,
+    })
+}
+
 fn promo_json(a: &Article) -> Result<Option<String>, StoreError> {
     Ok(if a.promo.is_empty() { None } else { Some(serde_json::to_string(&a.promo)?) })
 }
@@ -252,7 +267,7 @@ fn announce(tx: &Connection, old: Option<&Article>, new: &Article, now: Timestam
     };
     let now_us = now.as_microsecond();
     if let Some(kind) = kind {
-        write_event(tx, kind, new, now_us)?;
+        write_event(tx, kind, new, old.filter(|o| visible(o)), now_us)?;
     }
     let id = new.id.map(|i| i.0);
     // Whatever was waiting to announce this story is replaced by what its new state needs.
@@ -285,8 +300,24 @@ pub(super) fn write_revision(
     Ok(())
 }
 
-pub(super) fn write_event(tx: &Connection, kind: &str, article: &Article, now_us: i64) -> Result<(), StoreError> {
-    let payload = serde_json::json!({ "path": article.path(), "section": article.section.slug.as_str() });
+/// Records that readers can tell `article` changed. Beside its path and section, the payload
+/// says where readers found the story before (`was`: the version they could see, if any) and
+/// where they find it now (`now`, unless the change took it away), so followers such as the
+/// page cache can tell exactly which pages and lists changed.
+pub(super) fn write_event(
+    tx: &Connection,
+    kind: &str,
+    article: &Article,
+    was: Option<&Article>,
+    now_us: i64,
+) -> Result<(), StoreError> {
+    let now = (kind != "article.unpublished").then(|| placement(article));
+    let payload = serde_json::json!({
+        "path": article.path(),
+        "section": article.section.slug.as_str(),
+        "was": was.map(placement),
+        "now": now,
+    });
     tx.prepare_cached("INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, $2, $3, $4)")?
         .execute(params![now_us, kind, article.id.map(|i| i.0), payload.to_string()])?;
     Ok(())

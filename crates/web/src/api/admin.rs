@@ -111,9 +111,9 @@ fn respond(status: StatusCode, value: Value, revision: Option<i64>) -> Response 
 }
 
 /// After a change: one line in the audit log, then the story as it is now, with its revision.
-/// This node's page cache is dropped at once (other nodes follow the event log).
+/// This node's page cache follows the change at once (other nodes follow the event log).
 fn done(st: &AppState, user: &User, id: i64, action: &str, now: Timestamp) -> Result<(Value, i64), ApiError> {
-    st.cache.clear();
+    st.catch_up_blocking();
     st.store.audit(Some(user.id), &user.email, action, Some(&format!("story {id}")), Some("admin api"), now)?;
     let story = st.store.story(ArticleId(id))?;
     Ok((json!({ "data": story_json(st, &story, user) }), story.revision))

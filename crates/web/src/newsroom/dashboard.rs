@@ -248,7 +248,7 @@ pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed
         Err(resp) => return resp,
     };
     if done > 0 {
-        state.cache.clear();
+        state.catch_up().await;
     }
     let title = format!("{label}: {done} of {} stories", lines.len());
     render_status(

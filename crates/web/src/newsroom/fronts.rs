@@ -50,7 +50,7 @@ async fn answer(state: &AppState, me: &Signed, done: Result<Result<(), String>, 
         Err(resp) => resp,
         Ok(Err(msg)) => page(state, me, Some(msg), StatusCode::UNPROCESSABLE_ENTITY).await,
         Ok(Ok(())) => {
-            state.cache.clear();
+            state.catch_up().await;
             Redirect::to(to).into_response()
         }
     }

@@ -283,7 +283,7 @@ pub async fn delete(
     match done {
         Err(resp) => resp,
         Ok(Ok(_)) => {
-            state.cache.clear();
+            state.catch_up().await;
             Redirect::to("/newsroom/media?notice=deleted").into_response()
         }
         Ok(Err(newsdesk_store::StoreError::NotFound(_))) => {

@@ -170,7 +170,7 @@ pub async fn restore(
         Err(resp) => resp,
         Ok(Err((status, m))) => refuse(status, &m),
         Ok(Ok(())) => {
-            state.cache.clear();
+            state.catch_up().await;
             Redirect::to(&format!("/newsroom/stories/{id}?notice=restored")).into_response()
         }
     }

@@ -396,7 +396,7 @@ async fn save_form(
     match saved {
         Ok(out) => {
             // This node shows the change at once; other nodes follow the event log.
-            state.cache.clear();
+            state.catch_up().await;
             Ok(out)
         }
         Err(SaveError::Conflict { expected, current, by, kept }) => {
@@ -540,7 +540,7 @@ pub async fn action(
     match done {
         Err(resp) => resp,
         Ok(Ok(_)) => {
-            state.cache.clear();
+            state.catch_up().await;
             Redirect::to(&format!("/newsroom/stories/{id}?notice={}", action.as_str())).into_response()
         }
         Ok(Err(SaveError::Workflow(e @ WorkflowError::Forbidden { .. }))) => {
