@@ -47,6 +47,43 @@ pub struct CachedPage {
     last_modified_at: Option<jiff::Timestamp>,
     /// The article this page shows, for view counting.
     pub article_id: Option<i64>,
+    /// The identity body's digest, the stem of every variant's ETag.
+    tag: Box<str>,
+    /// Compressed fast, not yet small (see [`PageCache::upgrade`]).
+    fast: bool,
+    upgrading: AtomicBool,
+}
+
+/// How hard to compress: fast for the first answer to a miss, best for a page read again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Effort {
+    Fast,
+    Best,
+}
+
+/// A strong ETag: the body's digest and the variant's suffix (hex digits and quotes are always
+/// valid header bytes).
+fn etag(tag: &str, suffix: &str) -> HeaderValue {
+    HeaderValue::from_str(&format!("\"{tag}{suffix}\"")).expect("hex etag")
+}
+
+/// The gzip and brotli variants of `body`. Each effort has its own ETags: the bytes differ.
+fn compressed(body: &[u8], tag: &str, effort: Effort) -> (Option<Variant>, Option<Variant>) {
+    let (gz_level, br_quality, suffix) = match effort {
+        Effort::Fast => (1, 1, "1"),
+        Effort::Best => (9, 9, ""),
+    };
+    let gz = Variant {
+        body: gzip(body, gz_level),
+        etag: etag(tag, &format!("-gz{suffix}")),
+        encoding: Some(HeaderValue::from_static("gzip")),
+    };
+    let br = Variant {
+        body: brotli(body, br_quality),
+        etag: etag(tag, &format!("-br{suffix}")),
+        encoding: Some(HeaderValue::from_static("br")),
+    };
+    (Some(gz), Some(br))
 }
 
 static VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding");
@@ -60,32 +97,20 @@ impl CachedPage {
     ) -> CachedPage {
         let digest = Sha256::digest(&body);
         let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        // Hex digits and quotes are always valid header bytes.
-        let etag = |suffix: &str| HeaderValue::from_str(&format!("\"{tag}{suffix}\"")).expect("hex etag");
         let compressible = body.len() >= MIN_COMPRESS
             && (content_type.starts_with("text/") || content_type.contains("xml") || content_type.contains("json"));
-        let (gzip, br) = if compressible {
-            (
-                Some(Variant {
-                    body: gzip(&body),
-                    etag: etag("-gz"),
-                    encoding: Some(HeaderValue::from_static("gzip")),
-                }),
-                Some(Variant {
-                    body: brotli(&body),
-                    etag: etag("-br"),
-                    encoding: Some(HeaderValue::from_static("br")),
-                }),
-            )
-        } else {
-            (None, None)
-        };
+        // The first answer goes out as soon as the page is rendered: compressed fast here, and
+        // made small (`CachedPage::best`) once a second reader shows it is worth the time.
+        let (gzip, br) = if compressible { compressed(&body, &tag, Effort::Fast) } else { (None, None) };
         CachedPage {
             status,
             content_type: HeaderValue::from_static(content_type),
-            identity: Variant { body: Bytes::from(body), etag: etag(""), encoding: None },
+            identity: Variant { body: Bytes::from(body), etag: etag(&tag, ""), encoding: None },
             gzip,
             br,
+            tag: tag.into(),
+            fast: compressible,
+            upgrading: AtomicBool::new(false),
             // Keys are slugs and ids; one that is not a valid header value is dropped, not sent.
             // Every response carries `site` too (purged when the node cannot tell what changed).
             surrogate_keys: HeaderValue::from_str(
@@ -138,6 +163,29 @@ impl CachedPage {
 
     pub fn body(&self) -> &Bytes {
         &self.identity.body
+    }
+
+    /// This page with its variants compressed as small as they go (gzip -9, brotli 9), every
+    /// header kept.
+    fn best(&self) -> CachedPage {
+        let (gzip, br) = compressed(&self.identity.body, &self.tag, Effort::Best);
+        CachedPage {
+            status: self.status,
+            content_type: self.content_type.clone(),
+            identity: Variant { body: self.identity.body.clone(), etag: self.identity.etag.clone(), encoding: None },
+            gzip,
+            br,
+            surrogate_keys: self.surrogate_keys.clone(),
+            cache_tags: self.cache_tags.clone(),
+            deps: self.deps.clone(),
+            cache_control: self.cache_control.clone(),
+            last_modified: self.last_modified.clone(),
+            last_modified_at: self.last_modified_at,
+            article_id: self.article_id,
+            tag: self.tag.clone(),
+            fast: false,
+            upgrading: AtomicBool::new(false),
+        }
     }
 
     fn variant(&self, enc: Encoding) -> &Variant {
@@ -213,16 +261,16 @@ fn parse_http_date(s: &str) -> Option<jiff::Timestamp> {
     jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
 }
 
-fn gzip(body: &[u8]) -> Bytes {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::best());
+fn gzip(body: &[u8], level: u32) -> Bytes {
+    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::new(level));
     // Writing into a Vec cannot fail.
     let _ = enc.write_all(body);
     Bytes::from(enc.finish().unwrap_or_default())
 }
 
-fn brotli(body: &[u8]) -> Bytes {
+fn brotli(body: &[u8], quality: i32) -> Bytes {
     let mut out = Vec::with_capacity(body.len() / 3);
-    let params = brotli::enc::BrotliEncoderParams { quality: 9, lgwin: 22, ..Default::default() };
+    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 22, ..Default::default() };
     let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
     Bytes::from(out)
 }
@@ -453,6 +501,34 @@ impl PageCache {
                 self.inner.evictions.fetch_add(1, Ordering::Relaxed);
             }
         }
+    }
+
+    /// A page read again while it still holds its fast variants is made small in the background
+    /// and swapped in, unless it was replaced or dropped meanwhile. Pages read once (a crawler's
+    /// walk through the archive) never pay for the best compression.
+    pub fn upgrade(&self, key: &str, page: &Arc<CachedPage>) {
+        if !page.fast || page.upgrading.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let Ok(rt) = tokio::runtime::Handle::try_current() else { return };
+        let (cache, key, page) = (self.clone(), key.to_string(), page.clone());
+        drop(rt.spawn_blocking(move || {
+            let better = Arc::new(page.best());
+            cache.swap(&key, &page, better);
+        }));
+    }
+
+    /// Puts `new` where `old` is (same key, same deps), if `old` is still there.
+    fn swap(&self, key: &str, old: &Arc<CachedPage>, new: Arc<CachedPage>) {
+        let mut pages = self.inner.pages.write().unwrap_or_else(|p| p.into_inner());
+        let size = new.weight(key);
+        let Some(slot) = pages.map.get_mut(key) else { return };
+        if !Arc::ptr_eq(&slot.page, old) {
+            return;
+        }
+        let before = std::mem::replace(&mut slot.size, size);
+        slot.page = new;
+        pages.bytes = pages.bytes + size - before;
     }
 
     /// Whether no invalidation after `generation` touched any of `deps` (false when they are

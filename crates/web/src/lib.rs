@@ -229,6 +229,7 @@ async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Res
         if let Some(id) = hit.article_id {
             state.views.record(id, req.headers());
         }
+        state.cache.upgrade(&key, &hit);
         return hit.respond(req.headers());
     }
     let generation = state.cache.generation();
@@ -276,6 +277,7 @@ fn cache_key(uri: &axum::http::Uri) -> std::borrow::Cow<'_, str> {
 async fn asset(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let key = format!("/assets/{file}");
     if let Some(hit) = state.cache.get(&key) {
+        state.cache.upgrade(&key, &hit);
         return hit.respond(&headers);
     }
     let Some(bytes) = state.theme.asset(&file) else {
@@ -292,6 +294,7 @@ async fn asset(State(state): State<AppState>, Path(file): Path<String>, headers:
 async fn media(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let key = format!("/media/{file}");
     if let Some(hit) = state.cache.get(&key) {
+        state.cache.upgrade(&key, &hit);
         return hit.respond(&headers);
     }
     let bytes = if safe_media_name(&file) { tokio::fs::read(state.media_dir.join(&file)).await.ok() } else { None };
@@ -311,6 +314,7 @@ async fn media(State(state): State<AppState>, Path(file): Path<String>, headers:
 async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let key = format!("/media/thumb/{file}");
     if let Some(hit) = state.cache.get(&key) {
+        state.cache.upgrade(&key, &hit);
         return hit.respond(&headers);
     }
     let not_found = |state: &AppState| {
@@ -383,13 +387,15 @@ where
     }
 
     fn call(&mut self, req: axum::extract::Request) -> Self::Future {
-        if req.method() == axum::http::Method::GET
-            && let Some(page) = self.cache.get(&cache_key(req.uri()))
-        {
-            if let Some(id) = page.article_id {
-                self.views.record(id, req.headers());
+        if req.method() == axum::http::Method::GET {
+            let key = cache_key(req.uri());
+            if let Some(page) = self.cache.get(&key) {
+                if let Some(id) = page.article_id {
+                    self.views.record(id, req.headers());
+                }
+                self.cache.upgrade(&key, &page);
+                return CacheFuture::Hit(Some(page.respond(req.headers())));
             }
-            return CacheFuture::Hit(Some(page.respond(req.headers())));
         }
         let mut req = req;
         if let Some(peer) = self.peer {

@@ -445,3 +445,30 @@ async fn a_story_with_a_slug_in_another_script_is_found_at_its_percent_encoded_a
     assert_eq!(site.html("/europe/%FF%FE").await.0, StatusCode::NOT_FOUND);
     assert_eq!(site.html(&format!("/europe%2F{encoded}")).await.0, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn a_miss_is_answered_compressed_fast_and_a_page_read_again_is_made_small_in_the_background() {
+    let site = TestSite::new().with_article("Main story", "EUROPE", 3);
+    let gz = [("accept-encoding", "gzip")];
+    let (_, first, fast_body) = site.get("/europe/main-story", &gz).await;
+    let fast_tag = first[header::ETAG].to_str().unwrap().to_string();
+    assert!(fast_tag.ends_with("-gz1\""), "the first answer is compressed fast: {fast_tag}");
+    // The second read is served as it is and starts the upgrade.
+    let (_, second, _) = site.get("/europe/main-story", &gz).await;
+    assert_eq!(second[header::ETAG].to_str().unwrap(), fast_tag);
+    let mut best = None;
+    for _ in 0..100 {
+        let (_, h, body) = site.get("/europe/main-story", &gz).await;
+        if h[header::ETAG].to_str().unwrap().ends_with("-gz\"") {
+            best = Some(body);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    let best = best.expect("the best variant is swapped in");
+    assert!(best.len() < fast_body.len(), "smaller: {} < {}", best.len(), fast_body.len());
+    let mut plain = String::new();
+    flate2::read::GzDecoder::new(&best[..]).read_to_string(&mut plain).unwrap();
+    assert!(plain.contains("Main story"));
+    assert_eq!(site.state.cache.len(), 1, "the same page, replaced in place");
+}
