@@ -48,3 +48,19 @@ pub fn pictured(headline: &str, section: &str, file: &str) -> Article {
 pub fn queue(store: &newsdesk_store::Store, external_id: &str, article: &Article) -> i64 {
     crate::intake::queue_article(store, external_id, article, jiff::Timestamp::now()).expect("queued").id
 }
+
+/// Path variants a router or a proxy in front might treat as the same route: none of them may
+/// reach a handler past its credential check.
+pub fn path_variants(path: &str) -> Vec<String> {
+    let mut out = vec![path.to_string(), format!("{path}/"), format!("/{path}"), path.to_uppercase()];
+    // A letter of the first segment percent-encoded, a dot segment, a climb back up, an encoded
+    // slash in place of the second one.
+    if let Some((first, rest)) = path[1..].split_once('/') {
+        let last = first.chars().last().unwrap_or('x');
+        out.push(format!("/{}%{:02x}/{rest}", &first[..first.len() - last.len_utf8()], last as u32));
+        out.push(format!("/{first}/./{rest}"));
+        out.push(format!("/assets/../{first}/{rest}"));
+        out.push(format!("/{first}%2f{rest}"));
+    }
+    out
+}

@@ -212,3 +212,61 @@ async fn an_expired_token_is_refused() {
     let (status, _, _) = api.call("GET", "/api/v1/admin/articles", Some(Role::Editor), &[], vec![]).await;
     assert_eq!(status, StatusCode::OK);
 }
+
+/// Every operation of the OpenAPI document, with every credential that must not pass and every
+/// path variant: never a 2xx. (The roles that may pass are held to their rules above.)
+#[tokio::test]
+async fn no_operation_answers_a_wrong_credential_or_a_path_variant() {
+    let api = Admin::new();
+    let editor = api.state.store.user_by_email("editor@example.org").unwrap().unwrap();
+    let now = Timestamp::now();
+    let day = jiff::SignedDuration::from_hours(24);
+    // A revoked token, an expired one, keys of the Content and Ingest scopes, a revoked key.
+    api.state.store.add_user_token(editor.id, "gone", &hash_key("tok-revoked"), now, now + day).unwrap();
+    api.state.store.revoke_user_token(editor.id, "gone", now).unwrap();
+    api.state.store.add_user_token(editor.id, "old", &hash_key("tok-expired"), now - day, now - day / 2).unwrap();
+    let store = &api.state.store;
+    store.add_api_key("reader", &hash_key("key-content"), newsdesk_store::KeyScope::Content, now).unwrap();
+    store.add_api_key("agency", &hash_key("key-ingest"), newsdesk_store::KeyScope::Ingest, now).unwrap();
+    store.add_api_key("former", &hash_key("key-revoked"), newsdesk_store::KeyScope::Content, now).unwrap();
+    store.revoke_api_key("former", now).unwrap();
+    let id = store
+        .save_article(&crate::test_support::article("Matrix", "EUROPE", "2026-01-01T00:00:00Z"), None, "t", now)
+        .unwrap()
+        .id
+        .0
+        .to_string();
+    let doc = crate::api::openapi::document("http://127.0.0.1");
+    let mut requests = 0;
+    let mut unexpected = vec![];
+    for (template, ops) in doc["paths"].as_object().unwrap() {
+        let path = template.replace("{id}", &id);
+        let admin = path.starts_with("/api/v1/admin");
+        let ingest = path == "/api/ingest";
+        // The credentials each operation must refuse: everything but its own kind.
+        let mut wrong = vec![None, Some("tok-revoked"), Some("tok-expired"), Some("key-revoked"), Some("nonsense")];
+        if admin {
+            wrong.extend([Some("key-content"), Some("key-ingest")]);
+        } else if ingest {
+            wrong.extend([Some("key-content"), Some("tok-editor")]);
+        } else {
+            wrong.extend([Some("key-ingest"), Some("tok-editor")]);
+        }
+        for method in ops.as_object().unwrap().keys().map(|m| m.to_uppercase()) {
+            for variant in crate::test_support::path_variants(&path) {
+                for cred in &wrong {
+                    let auth = cred.map(|c| format!("Bearer {c}"));
+                    let headers: Vec<(&str, &str)> = auth.iter().map(|a| ("authorization", a.as_str())).collect();
+                    let (status, _, _) = api.call(&method, &variant, None, &headers, b"{}".to_vec()).await;
+                    requests += 1;
+                    if status.is_success() {
+                        unexpected.push(format!("{method} {variant} with {cred:?}: {status}"));
+                    }
+                }
+            }
+        }
+    }
+    eprintln!("route matrix: {requests} requests, {} unexpected 2xx", unexpected.len());
+    assert!(requests > 500, "{requests}");
+    assert!(unexpected.is_empty(), "{unexpected:#?}");
+}
