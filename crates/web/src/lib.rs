@@ -103,6 +103,8 @@ pub struct AppState {
     pub newsroom_search: Option<Arc<newsdesk_derive::SearchIndex>>,
     /// The page cache's place in the event log (see [`Follower`]).
     follower: Arc<std::sync::Mutex<Follower>>,
+    /// Uploaded pictures decoded at once (see `newsroom::media::CONCURRENT_PICTURE_CHECKS`).
+    pub picture_checks: Arc<tokio::sync::Semaphore>,
     /// Password checks that may run at once (see `newsroom::auth::CONCURRENT_PASSWORD_CHECKS`).
     pub password_checks: Arc<tokio::sync::Semaphore>,
 }
@@ -122,6 +124,7 @@ impl AppState {
             views: Arc::default(),
             search: None,
             newsroom_search: None,
+            picture_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::media::CONCURRENT_PICTURE_CHECKS)),
             password_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::auth::CONCURRENT_PASSWORD_CHECKS)),
         }
     }
@@ -521,6 +524,9 @@ const CACHE_REPORT_EVERY: Duration = Duration::from_secs(60);
 /// waiting for them: on a kept-alive connection that is from the end of the last response, so
 /// this is the idle timeout too. A slow or idle client (slowloris) is closed after it.
 pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+/// Longest request line and headers together: more is answered 431 (or 414 for a long URL)
+/// before anything is routed.
+pub const MAX_HEAD_BYTES: usize = 64 * 1024;
 /// Connections one client address may hold open at once; more are closed as they arrive.
 /// Trusted reverse proxies (`--trusted-proxy`) carry everyone's traffic and are not limited.
 pub const MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
@@ -589,7 +595,10 @@ pub async fn serve(
         tokio::spawn(async move {
             let _slot = slot;
             let mut builder = hyper::server::conn::http1::Builder::new();
-            builder.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+            builder
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .max_buf_size(MAX_HEAD_BYTES);
             let io = hyper_util::rt::TokioIo::new(tcp);
             let conn = builder.serve_connection(io, hyper_util::service::TowerToHyperService::new(svc));
             let mut conn = std::pin::pin!(conn);

@@ -97,6 +97,11 @@ impl Server {
         out
     }
 
+    /// The server's process id (for reading its memory from /proc).
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Stops the server with SIGTERM, as an operator would, and waits for it.
     pub fn stop(mut self) -> std::process::ExitStatus {
         let _ = Command::new("kill").arg("-TERM").arg(self.child.id().to_string()).status();

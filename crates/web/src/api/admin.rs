@@ -484,7 +484,7 @@ pub async fn upload(
     let result = async {
         let query = params(raw.as_deref(), &["name", "alt", "caption", "credit"])?;
         let user = user_of(&state, &headers).await?;
-        let checked = media::check(&body).map_err(|e| match e {
+        let checked = media::checked(&state, body.clone()).await.map_err(|e| match e {
             media::UploadError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
             other => ApiError::InvalidMedia(other.to_string()),
         })?;

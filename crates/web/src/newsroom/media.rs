@@ -130,6 +130,19 @@ pub struct UploadQuery {
     credit: Option<String>,
 }
 
+/// Pictures decoded at once to check them: each holds up to `image::MAX_DECODE_BYTES`, so a
+/// burst of uploads (or of decompression bombs) waits its turn rather than multiplying that.
+pub const CONCURRENT_PICTURE_CHECKS: usize = 2;
+
+/// [`check`] on the blocking pool (a decode takes up to a second), at most
+/// [`CONCURRENT_PICTURE_CHECKS`] at a time.
+pub async fn checked(state: &AppState, body: Bytes) -> Result<(&'static str, &'static str, u64, u64), UploadError> {
+    let _turn = state.picture_checks.acquire().await;
+    tokio::task::spawn_blocking(move || check(&body))
+        .await
+        .unwrap_or_else(|e| Err(UploadError::Damaged(format!("the check failed: {e}"))))
+}
+
 /// `POST /newsroom/media?name=…`: the body is the file itself (the editor's script sends it so).
 pub async fn upload(
     State(state): State<AppState>,
@@ -137,7 +150,7 @@ pub async fn upload(
     Query(q): Query<UploadQuery>,
     body: Bytes,
 ) -> Response {
-    let (mime, ext, width, height) = match check(&body) {
+    let (mime, ext, width, height) = match checked(&state, body.clone()).await {
         Ok(x) => x,
         Err(e) => {
             let status = if matches!(e, UploadError::TooLarge(_)) {
