@@ -6,6 +6,8 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 
+pub mod browser;
+
 #[path = "../../../../support/shared.rs"]
 pub mod shared;
 
