@@ -1,6 +1,6 @@
 //! The XSS campaign, repeatable: payloads through every way text gets in (Admin API fields and
-//! blocks, ninjs and NewsML-G2 pushed to /api/ingest, an RSS import, author bios typed in the
-//! newsroom), published or queued, and every reader and newsroom page that shows them loaded in
+//! blocks, ninjs and NewsML-G2 pushed to /api/ingest, RSS and WordPress imports, the story form,
+//! routing rules and author bios typed in the newsroom), published, queued or saved, and every reader and newsroom page that shows them loaded in
 //! headless Chromium. On each page: no payload's marker was set, no element carries an event
 //! handler attribute or a `javascript:` URL, every script is our own file or JSON-LD that
 //! parses; and in the raw HTML no payload's markup survives unescaped. Figures are printed.
@@ -274,6 +274,38 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
     let out = newsdesk(&data, &["import", feed.to_str().unwrap(), "--section", "World"]);
     assert!(out.status.success(), "RSS import: {}", String::from_utf8_lossy(&out.stderr));
 
+    // 4. A WordPress export (WXR): title, content, excerpt, author name, tag.
+    let mut wxr = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:wp="http://wordpress.org/export/1.2/">
+<channel><title>Blog</title><link>https://blog.example</link><language>en</language><wp:wxr_version>1.2</wp:wxr_version>
+<wp:base_site_url>https://blog.example</wp:base_site_url><wp:base_blog_url>https://blog.example</wp:base_blog_url>"#,
+    );
+    for (i, v) in VECTORS.iter().enumerate() {
+        let p = |field: &str| payload(v, &format!("w{i}{field}"));
+        wxr.push_str(&format!(
+            "<wp:author><wp:author_id>{n}</wp:author_id><wp:author_login>writer{i}</wp:author_login><wp:author_display_name>{name}</wp:author_display_name></wp:author>\
+             <item><title>{t}</title><link>https://blog.example/?p={n}</link><dc:creator>writer{i}</dc:creator>\
+             <content:encoded><![CDATA[<p>{c}</p>{raw}]]></content:encoded><excerpt:encoded>{ex}</excerpt:encoded>\
+             <wp:post_id>{n}</wp:post_id><wp:post_date>2026-11-30 10:00:00</wp:post_date><wp:post_date_gmt>2026-11-30 10:00:00</wp:post_date_gmt>\
+             <wp:post_name>wxr-story-{i}</wp:post_name><wp:status>publish</wp:status><wp:post_type>post</wp:post_type>\
+             <category domain=\"post_tag\" nicename=\"t{i}\">{tag}</category></item>",
+            n = i + 1,
+            name = xml_escape(&p("au")),
+            t = xml_escape(&format!("Blog story {i} {}", p("t"))),
+            c = xml_escape(&p("c")),
+            raw = p("raw").replace("]]>", ""),
+            ex = xml_escape(&p("ex")),
+            tag = xml_escape(&p("tag")),
+        ));
+        placements += 6;
+    }
+    wxr.push_str("</channel></rss>");
+    let export = data.parent().unwrap().join("blog.xml");
+    std::fs::write(&export, wxr).unwrap();
+    let out = newsdesk(&data, &["import", export.to_str().unwrap(), "--section", "Culture"]);
+    assert!(out.status.success(), "WXR import: {}", String::from_utf8_lossy(&out.stderr));
+
     // The pages: every story page, the fronts, searches for every vector.
     let started = Instant::now();
     let mut c = Campaign { browser, pages: 0, findings: vec![] };
@@ -285,12 +317,23 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
         c.findings
     );
     (c.pages, c.findings) = (0, vec![]);
-    let (_, home) = server.get("/");
-    for link in home.split("href=\"/").skip(1).filter_map(|s| s.split('"').next()) {
-        if link.matches('/').count() == 1 && !link.starts_with("assets") && !link.starts_with("media") {
-            story_urls.insert(format!("/{link}"));
+    // Every story the fronts list (the imported ones are found there).
+    let fronts = ["/", "/world", "/world?page=2", "/culture", "/culture?page=2", "/europe", "/europe?page=2"];
+    for front in fronts {
+        let (_, html) = server.get(front);
+        for link in html.split("href=\"/").skip(1).filter_map(|s| s.split('"').next()) {
+            // (Feeds are data, judged by feedparser in judges.rs.)
+            let feed = link.ends_with(".xml") || link.ends_with(".json");
+            if link.matches('/').count() == 1 && !link.starts_with("assets") && !link.starts_with("media") && !feed {
+                story_urls.insert(format!("/{link}"));
+            }
         }
     }
+    let imported = |words: &str| story_urls.iter().filter(|p| p.contains(words)).count();
+    assert!(
+        imported("feed-story") >= VECTORS.len() && imported("blog-story") + imported("wxr-story") >= VECTORS.len(),
+        "the imports were published: {story_urls:?}"
+    );
     // The tag and author pages the Admin API's stories link to.
     let mut lists = BTreeSet::new();
     for path in story_urls.iter().filter(|p| p.contains("admin-story")) {
@@ -304,7 +347,7 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
             );
         }
     }
-    for path in ["/", "/europe", "/world"].into_iter().map(String::from).chain(lists) {
+    for path in fronts.into_iter().map(String::from).chain(lists) {
         c.judge(&format!("{base}{path}"));
     }
     for path in &story_urls {
@@ -346,6 +389,39 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
         placements += 1;
         c.judge(&format!("{base}{page}"));
     }
+    // The story form, typed into as a reporter would, saved as a draft; and a routing rule.
+    let mut typed = vec![];
+    for (i, v) in VECTORS.iter().enumerate().step_by(3) {
+        let p = |field: &str| payload(v, &format!("f{i}{field}"));
+        c.browser.open(&format!("{base}/newsroom/stories/new"), 1280, 900);
+        c.browser.type_into("#f-headline", &format!("Typed story {i} {}", p("h")));
+        c.browser.type_into("#f-deck", &p("d"));
+        c.browser.type_into("#f-authors", &p("a"));
+        c.browser.type_into("#f-source", &p("s"));
+        c.browser.type_into("#blocks .block textarea[name='b.text']", &p("p"));
+        c.browser.click("#save");
+        let t0 = Instant::now();
+        while !c.browser.url().contains("/newsroom/stories/") || c.browser.url().ends_with("/new") {
+            assert!(t0.elapsed() < Duration::from_secs(10), "the typed story {i} was not saved: {}", c.browser.url());
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        placements += 5;
+        typed.push(c.browser.url().split('?').next().unwrap_or_default().to_string());
+    }
+    for (i, v) in VECTORS.iter().enumerate().step_by(3) {
+        c.browser.open(&format!("{base}/newsroom/routing"), 1280, 900);
+        c.browser.type_into("form.rule input[name=name]", &payload(v, &format!("rule{i}")));
+        c.browser.type_into("form.rule input[name=pattern]", &payload(v, &format!("pat{i}")));
+        c.browser.type_into("form.rule input[name=tags]", &payload(v, &format!("rt{i}")));
+        c.browser.click("form.rule button[type=submit]");
+        std::thread::sleep(Duration::from_millis(200));
+        placements += 3;
+    }
+    for url in &typed {
+        c.judge(url);
+        c.judge(&format!("{url}/preview"));
+    }
+    c.judge(&format!("{base}/newsroom/routing"));
     c.judge(&format!("{base}/newsroom/fronts"));
     c.judge(&format!("{base}/newsroom"));
     c.judge(&format!("{base}/newsroom?q=story"));
@@ -364,7 +440,7 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
         c.judge(&format!("{base}{item}"));
     }
     eprintln!(
-        "xss campaign: {} vectors, {placements} placements through 6 channels, {} pages loaded in Chromium in {} s, {} findings",
+        "xss campaign: {} vectors, {placements} placements through 9 channels, {} pages loaded in Chromium in {} s, {} findings",
         VECTORS.len(),
         c.pages,
         started.elapsed().as_secs(),
@@ -373,6 +449,7 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
     assert!(story_urls.len() > 3 * VECTORS.len(), "the stories were published: {}", story_urls.len());
     assert!(authors.len() >= 3, "author bios were typed in: {authors:?}");
     assert!(!items.is_empty(), "the queued items are in the wire queue");
+    assert_eq!(typed.len(), VECTORS.len().div_ceil(3), "every typed story was saved");
     assert!(c.findings.is_empty(), "{:#?}", c.findings);
 }
 

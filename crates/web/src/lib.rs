@@ -232,7 +232,7 @@ async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Res
         if let Some(id) = hit.article_id {
             state.views.record(id, req.headers());
         }
-        state.cache.upgrade(&key, &hit);
+        state.cache.upgrade(&key, &hit, req.headers());
         return hit.respond(req.headers());
     }
     let generation = state.cache.generation();
@@ -280,7 +280,7 @@ fn cache_key(uri: &axum::http::Uri) -> std::borrow::Cow<'_, str> {
 async fn asset(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let key = format!("/assets/{file}");
     if let Some(hit) = state.cache.get(&key) {
-        state.cache.upgrade(&key, &hit);
+        state.cache.upgrade(&key, &hit, &headers);
         return hit.respond(&headers);
     }
     let Some(bytes) = state.theme.asset(&file) else {
@@ -297,7 +297,7 @@ async fn asset(State(state): State<AppState>, Path(file): Path<String>, headers:
 async fn media(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let key = format!("/media/{file}");
     if let Some(hit) = state.cache.get(&key) {
-        state.cache.upgrade(&key, &hit);
+        state.cache.upgrade(&key, &hit, &headers);
         return hit.respond(&headers);
     }
     let bytes = if safe_media_name(&file) { tokio::fs::read(state.media_dir.join(&file)).await.ok() } else { None };
@@ -317,7 +317,7 @@ async fn media(State(state): State<AppState>, Path(file): Path<String>, headers:
 async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
     let key = format!("/media/thumb/{file}");
     if let Some(hit) = state.cache.get(&key) {
-        state.cache.upgrade(&key, &hit);
+        state.cache.upgrade(&key, &hit, &headers);
         return hit.respond(&headers);
     }
     let not_found = |state: &AppState| {
@@ -396,7 +396,7 @@ where
                 if let Some(id) = page.article_id {
                     self.views.record(id, req.headers());
                 }
-                self.cache.upgrade(&key, &page);
+                self.cache.upgrade(&key, &page, req.headers());
                 return CacheFuture::Hit(Some(page.respond(req.headers())));
             }
         }
