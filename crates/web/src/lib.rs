@@ -103,6 +103,8 @@ pub struct AppState {
     pub newsroom_search: Option<Arc<newsdesk_derive::SearchIndex>>,
     /// The page cache's place in the event log (see [`Follower`]).
     follower: Arc<std::sync::Mutex<Follower>>,
+    /// Reader pages rendered at once (one per core, see `page`).
+    pub renders: Arc<tokio::sync::Semaphore>,
     /// Uploaded pictures decoded at once (see `newsroom::media::CONCURRENT_PICTURE_CHECKS`).
     pub picture_checks: Arc<tokio::sync::Semaphore>,
     /// Password checks that may run at once (see `newsroom::auth::CONCURRENT_PASSWORD_CHECKS`).
@@ -124,6 +126,9 @@ impl AppState {
             views: Arc::default(),
             search: None,
             newsroom_search: None,
+            renders: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
+            )),
             picture_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::media::CONCURRENT_PICTURE_CHECKS)),
             password_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::auth::CONCURRENT_PASSWORD_CHECKS)),
         }
@@ -243,6 +248,11 @@ async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Res
         .get_or_init(|| async {
             let (path, query) = (uri.path().to_string(), uri.query().map(str::to_string));
             let st = state.clone();
+            // As many renders at once as there are cores: more would only share them, and the
+            // newsroom's own work on the blocking pool would wait behind a crawl (see
+            // `bench/RESULTS.md`, newsroom mix: two per core served 4,053 req/s instead of
+            // 2,831, but an editor's create + publish p99 was 275 ms instead of 60 ms).
+            let _turn = state.renders.acquire().await;
             let made = tokio::task::spawn_blocking(move || {
                 let rendered = render_path(&st, &path, query.as_deref()).unwrap_or_else(|e| pages::error_page(&st, &e));
                 Arc::new(rendered.into_page())
