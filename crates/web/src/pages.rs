@@ -326,7 +326,7 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
         Some(before) => {
             deps.add(depends::TIMELINE.into());
             let filter = ArticleFilter { before: Some(before), ..Default::default() };
-            state.store.latest_headlines(&filter, EXPLORE_WINDOW, 0)?
+            state.store.latest_titles(&filter, EXPLORE_WINDOW)?
         }
         // A draft in the preview: the newest stories.
         None => derived(state)?.recent.clone(),

@@ -121,6 +121,7 @@ fn no_reader_statement_scans_or_sorts_the_articles_table() {
     for f in &filters {
         store.latest_published(f, 20, 0).unwrap();
         store.latest_headlines(f, 20, 40).unwrap();
+        store.latest_titles(f, 36).unwrap();
     }
     let first = store.article(ids[1]).unwrap();
     store.published_by_path(first.section.slug.as_str(), first.slug.as_str()).unwrap();

@@ -32,6 +32,10 @@ macro_rules! list_published_where {
 /// Stories newest first, read down the publishing-order index.
 const LIST_PUBLISHED: &str = article_query!(list_published_where!());
 
+/// The same without the stories' bodies (for lists of headlines that are not cards: an article
+/// page's Explore reads 36 of them, and parsing their bodies was a quarter of its render).
+const LIST_TITLES: &str = article_query!(body "'[]'", from "articles a", list_published_where!());
+
 /// The same, for a tag or author with few stories: their own lists first, each story looked up
 /// by id, then sorted. Parameters are numbered (`?N`): the list comes before the filters, and
 /// SQLite numbers named ones (`$N`) by where they first appear.
@@ -41,6 +45,17 @@ const LIST_PUBLISHED_FROM_FEW: &str = article_query!(
           CROSS JOIN articles a ON a.id = l.id",
     list_published_where!()
 );
+
+/// How much of each story a list reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Reading {
+    /// Everything, authors and tags included.
+    Whole,
+    /// Without authors and tags.
+    Headlines,
+    /// Without authors, tags or body.
+    Titles,
+}
 
 /// Below this many stories a tag's or author's list is read from its own rows and sorted.
 const FEW_ENOUGH_TO_SORT: i64 = 2_000;
@@ -72,7 +87,7 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<Article>, StoreError> {
-        self.list_published(filter, limit, offset, true)
+        self.list(filter, limit, offset, Reading::Whole)
     }
 
     /// As [`Store::latest_published`], without authors and tags (left empty): for lists that
@@ -83,7 +98,13 @@ impl Store {
         limit: usize,
         offset: usize,
     ) -> Result<Vec<Article>, StoreError> {
-        self.list_published(filter, limit, offset, false)
+        self.list(filter, limit, offset, Reading::Headlines)
+    }
+
+    /// As [`Store::latest_headlines`], without the bodies (left empty): for lists of headlines
+    /// only. A tag or author filter is read as `latest_headlines` reads it.
+    pub fn latest_titles(&self, filter: &ArticleFilter<'_>, limit: usize) -> Result<Vec<Article>, StoreError> {
+        self.list(filter, limit, 0, Reading::Titles)
     }
 
     /// Up to `limit` of the articles readers can see with an id above `after`, in id order: the
@@ -99,12 +120,12 @@ impl Store {
         load_people_many(&conn, rows)
     }
 
-    fn list_published(
+    fn list(
         &self,
         filter: &ArticleFilter<'_>,
         limit: usize,
         offset: usize,
-        people: bool,
+        reading: Reading,
     ) -> Result<Vec<Article>, StoreError> {
         let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
@@ -131,7 +152,11 @@ impl Store {
                 n < FEW_ENOUGH_TO_SORT
             }
         };
-        let mut stmt = conn.prepare_cached(if few { LIST_PUBLISHED_FROM_FEW } else { LIST_PUBLISHED })?;
+        let mut stmt = conn.prepare_cached(match (few, reading) {
+            (true, _) => LIST_PUBLISHED_FROM_FEW,
+            (false, Reading::Titles) => LIST_TITLES,
+            (false, _) => LIST_PUBLISHED,
+        })?;
         let until = filter.until.map(|t| t.as_microsecond());
         let since = filter.since.map(|t| t.as_microsecond());
         let updated_since = filter.updated_since.map(|t| t.as_microsecond());
@@ -154,7 +179,7 @@ impl Store {
                 row_parts,
             )?
             .collect::<Result<Vec<_>, _>>()?;
-        if people {
+        if reading == Reading::Whole {
             load_people_many(&conn, rows)
         } else {
             rows.into_iter().map(|p| to_article(p, vec![], vec![])).collect()

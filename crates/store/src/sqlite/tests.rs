@@ -105,6 +105,12 @@ fn the_story_of_an_article() {
     let brief = store.latest_headlines(&ArticleFilter::default(), 10, 0).unwrap();
     assert_eq!(brief.len(), 2);
     assert!(brief[0].authors.is_empty() && brief[0].tags.is_empty());
+    let titles = store.latest_titles(&ArticleFilter::default(), 10).unwrap();
+    assert_eq!(
+        titles.iter().map(|a| (a.id, &a.headline)).collect::<Vec<_>>(),
+        brief.iter().map(|a| (a.id, &a.headline)).collect::<Vec<_>>()
+    );
+    assert!(titles.iter().all(|a| a.body.is_empty()) && !brief[0].body.is_empty(), "titles only, no bodies");
     let entries = store.sitemap_entries(1, 10).unwrap();
     assert_eq!(entries.iter().map(|e| e.path.as_str()).collect::<Vec<_>>(), [first.path.as_str(), clash.path.as_str()]);
     assert_eq!(store.sitemap_entries(11, 20).unwrap().len(), 0);
