@@ -269,10 +269,7 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
         placements += 6;
     }
     rss.push_str("</channel></rss>");
-    let feed = data.parent().unwrap().join("partner.xml");
-    std::fs::write(&feed, rss).unwrap();
-    let out = newsdesk(&data, &["import", feed.to_str().unwrap(), "--section", "World"]);
-    assert!(out.status.success(), "RSS import: {}", String::from_utf8_lossy(&out.stderr));
+    import(&data, "partner.xml", &rss, "World");
 
     // 4. A WordPress export (WXR): title, content, excerpt, author name, tag.
     let mut wxr = String::from(
@@ -301,10 +298,7 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
         placements += 6;
     }
     wxr.push_str("</channel></rss>");
-    let export = data.parent().unwrap().join("blog.xml");
-    std::fs::write(&export, wxr).unwrap();
-    let out = newsdesk(&data, &["import", export.to_str().unwrap(), "--section", "Culture"]);
-    assert!(out.status.success(), "WXR import: {}", String::from_utf8_lossy(&out.stderr));
+    import(&data, "blog.xml", &wxr, "Culture");
 
     // The pages: every story page, the fronts, searches for every vector.
     let started = Instant::now();
@@ -451,6 +445,14 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
     assert!(!items.is_empty(), "the queued items are in the wire queue");
     assert_eq!(typed.len(), VECTORS.len().div_ceil(3), "every typed story was saved");
     assert!(c.findings.is_empty(), "{:#?}", c.findings);
+}
+
+/// Writes `contents` beside the data directory as `name` and imports it into `section`.
+fn import(data: &std::path::Path, name: &str, contents: &str, section: &str) {
+    let file = data.parent().unwrap().join(name);
+    std::fs::write(&file, contents).unwrap();
+    let out = newsdesk(data, &["import", file.to_str().unwrap(), "--section", section]);
+    assert!(out.status.success(), "importing {name}: {}", String::from_utf8_lossy(&out.stderr));
 }
 
 fn url_encode(s: &str) -> String {

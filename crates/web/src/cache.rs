@@ -1,301 +1,18 @@
-//! Rendered responses kept in memory with their compressed variants and strong ETags, and the
-//! conditional/negotiated answer for each request. Compression happens once, when a page is
-//! stored; serving a hit only copies bytes.
+//! Rendered responses kept in memory (`page::CachedPage`, with their compressed variants and
+//! strong ETags), bounded by bytes, dropped exactly by what they show. Compression happens when
+//! a page is stored (fast) and again for a page read twice (small); serving a hit only copies
+//! bytes.
+
+mod page;
 
 use std::collections::{HashMap, VecDeque};
-use std::io::Write;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 
-use axum::body::{Body, Bytes};
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
-use axum::response::Response;
-use sha2::{Digest, Sha256};
+use axum::http::{HeaderMap, header};
 
-/// Smaller bodies are not worth compressing.
-const MIN_COMPRESS: usize = 256;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Encoding {
-    Identity,
-    Gzip,
-    Brotli,
-}
-
-/// One encoding of a page, with its headers made once.
-#[derive(Debug)]
-struct Variant {
-    body: Bytes,
-    etag: HeaderValue,
-    encoding: Option<HeaderValue>,
-}
-
-#[derive(Debug)]
-pub struct CachedPage {
-    pub status: StatusCode,
-    content_type: HeaderValue,
-    identity: Variant,
-    gzip: Option<Variant>,
-    br: Option<Variant>,
-    surrogate_keys: Option<HeaderValue>,
-    /// The same keys comma-separated, as `Cache-Tag` (Cloudflare's name).
-    cache_tags: Option<HeaderValue>,
-    /// What the page shows (`depends`): dropping any of these keys drops the page.
-    deps: Box<[String]>,
-    cache_control: HeaderValue,
-    last_modified: Option<HeaderValue>,
-    last_modified_at: Option<jiff::Timestamp>,
-    /// The article this page shows, for view counting.
-    pub article_id: Option<i64>,
-    /// The identity body's digest, the stem of every variant's ETag.
-    tag: Box<str>,
-    /// Compressed fast, not yet small (see [`PageCache::upgrade`]).
-    fast: bool,
-    upgrading: AtomicBool,
-}
-
-/// How hard to compress: fast for the first answer to a miss, best for a page read again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Effort {
-    Fast,
-    Best,
-}
-
-/// A strong ETag: the body's digest and the variant's suffix (hex digits and quotes are always
-/// valid header bytes).
-fn etag(tag: &str, suffix: &str) -> HeaderValue {
-    HeaderValue::from_str(&format!("\"{tag}{suffix}\"")).expect("hex etag")
-}
-
-/// The gzip and brotli variants of `body`. Each effort has its own ETags: the bytes differ.
-fn compressed(body: &[u8], tag: &str, effort: Effort) -> (Option<Variant>, Option<Variant>) {
-    let (gz_level, br_quality, suffix) = match effort {
-        Effort::Fast => (1, 1, "1"),
-        Effort::Best => (9, 9, ""),
-    };
-    let gz = Variant {
-        body: gzip(body, gz_level),
-        etag: etag(tag, &format!("-gz{suffix}")),
-        encoding: Some(HeaderValue::from_static("gzip")),
-    };
-    let br = Variant {
-        body: brotli(body, br_quality),
-        etag: etag(tag, &format!("-br{suffix}")),
-        encoding: Some(HeaderValue::from_static("br")),
-    };
-    (Some(gz), Some(br))
-}
-
-static VARY: HeaderValue = HeaderValue::from_static("Accept-Encoding");
-
-impl CachedPage {
-    pub fn new(
-        status: StatusCode,
-        content_type: &'static str,
-        body: Vec<u8>,
-        surrogate_keys: Vec<String>,
-    ) -> CachedPage {
-        let digest = Sha256::digest(&body);
-        let tag: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
-        let compressible = body.len() >= MIN_COMPRESS
-            && (content_type.starts_with("text/") || content_type.contains("xml") || content_type.contains("json"));
-        // The first answer goes out as soon as the page is rendered: compressed fast here, and
-        // made small (`CachedPage::best`) once a second reader shows it is worth the time.
-        let (gzip, br) = if compressible { compressed(&body, &tag, Effort::Fast) } else { (None, None) };
-        CachedPage {
-            status,
-            content_type: HeaderValue::from_static(content_type),
-            identity: Variant { body: Bytes::from(body), etag: etag(&tag, ""), encoding: None },
-            gzip,
-            br,
-            tag: tag.into(),
-            fast: compressible,
-            upgrading: AtomicBool::new(false),
-            // Keys are slugs and ids; one that is not a valid header value is dropped, not sent.
-            // Every response carries `site` too (purged when the node cannot tell what changed).
-            surrogate_keys: HeaderValue::from_str(
-                &surrogate_keys.iter().map(String::as_str).chain([crate::purge::SITE]).collect::<Vec<_>>().join(" "),
-            )
-            .ok(),
-            cache_tags: HeaderValue::from_str(
-                &surrogate_keys.iter().map(String::as_str).chain([crate::purge::SITE]).collect::<Vec<_>>().join(","),
-            )
-            .ok(),
-            deps: surrogate_keys.into_boxed_slice(),
-            cache_control: HeaderValue::from_static(if status == StatusCode::OK {
-                "public, max-age=60, stale-while-revalidate=600, stale-if-error=86400"
-            } else {
-                "no-store"
-            }),
-            last_modified: None,
-            last_modified_at: None,
-            article_id: None,
-        }
-    }
-
-    pub fn for_article(mut self, id: Option<i64>) -> CachedPage {
-        self.article_id = id;
-        self
-    }
-
-    /// Assets and media change only with their content: cache them longer.
-    pub fn immutable_for(mut self, seconds: u32) -> CachedPage {
-        self.cache_control = HeaderValue::from_static(match seconds {
-            0..=3600 => "public, max-age=3600, stale-while-revalidate=86400",
-            _ => "public, max-age=86400, stale-while-revalidate=604800",
-        });
-        self
-    }
-
-    /// Answers to keyed requests: no shared cache may keep them; clients revalidate by ETag.
-    pub fn private(mut self) -> CachedPage {
-        self.cache_control = HeaderValue::from_static("private, no-cache");
-        self
-    }
-
-    /// Sends `Last-Modified` and answers `If-Modified-Since` (feeds, sitemaps).
-    pub fn last_modified(mut self, at: Option<jiff::Timestamp>) -> CachedPage {
-        let to_second = jiff::TimestampRound::new().smallest(jiff::Unit::Second).mode(jiff::RoundMode::Trunc);
-        self.last_modified_at = at.map(|t| t.round(to_second).unwrap_or(t));
-        self.last_modified = self.last_modified_at.and_then(|t| HeaderValue::from_str(&http_date(t)).ok());
-        self
-    }
-
-    pub fn body(&self) -> &Bytes {
-        &self.identity.body
-    }
-
-    /// This page with its variants compressed as small as they go (gzip -9, brotli 9), every
-    /// header kept.
-    fn best(&self) -> CachedPage {
-        let (gzip, br) = compressed(&self.identity.body, &self.tag, Effort::Best);
-        CachedPage {
-            status: self.status,
-            content_type: self.content_type.clone(),
-            identity: Variant { body: self.identity.body.clone(), etag: self.identity.etag.clone(), encoding: None },
-            gzip,
-            br,
-            surrogate_keys: self.surrogate_keys.clone(),
-            cache_tags: self.cache_tags.clone(),
-            deps: self.deps.clone(),
-            cache_control: self.cache_control.clone(),
-            last_modified: self.last_modified.clone(),
-            last_modified_at: self.last_modified_at,
-            article_id: self.article_id,
-            tag: self.tag.clone(),
-            fast: false,
-            upgrading: AtomicBool::new(false),
-        }
-    }
-
-    fn variant(&self, enc: Encoding) -> &Variant {
-        match (enc, &self.br, &self.gzip) {
-            (Encoding::Brotli, Some(b), _) => b,
-            (Encoding::Gzip, _, Some(g)) => g,
-            _ => &self.identity,
-        }
-    }
-
-    fn not_modified(&self, req: &HeaderMap, etag: &HeaderValue) -> bool {
-        if self.status != StatusCode::OK {
-            return false;
-        }
-        if let Some(inm) = req.get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok()) {
-            let etag = etag.to_str().unwrap_or("");
-            return inm.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag);
-        }
-        match (self.last_modified_at, req.get(header::IF_MODIFIED_SINCE).and_then(|v| v.to_str().ok())) {
-            (Some(at), Some(since)) => parse_http_date(since).is_some_and(|since| at <= since),
-            _ => false,
-        }
-    }
-
-    /// The response for a request with these headers: 304 when the client's copy is current,
-    /// else the best encoding it accepts.
-    pub fn respond(&self, req: &HeaderMap) -> Response {
-        let enc = negotiate(req.get(header::ACCEPT_ENCODING).and_then(|v| v.to_str().ok()).unwrap_or(""));
-        let variant = self.variant(enc);
-        let not_modified = self.not_modified(req, &variant.etag);
-        let mut res = if not_modified {
-            let mut r = Response::new(Body::empty());
-            *r.status_mut() = StatusCode::NOT_MODIFIED;
-            r
-        } else {
-            let mut r = Response::new(Body::from(variant.body.clone()));
-            *r.status_mut() = self.status;
-            r
-        };
-        let h = res.headers_mut();
-        h.reserve(12);
-        h.insert(header::CACHE_CONTROL, self.cache_control.clone());
-        h.insert(header::VARY, VARY.clone());
-        if self.status == StatusCode::OK {
-            h.insert(header::ETAG, variant.etag.clone());
-        }
-        if let Some(lm) = &self.last_modified {
-            h.insert(header::LAST_MODIFIED, lm.clone());
-        }
-        if let Some(keys) = &self.surrogate_keys {
-            h.insert("surrogate-key", keys.clone());
-        }
-        if let Some(tags) = &self.cache_tags {
-            h.insert("cache-tag", tags.clone());
-        }
-        if !not_modified {
-            h.insert(header::CONTENT_TYPE, self.content_type.clone());
-            if let Some(ce) = &variant.encoding {
-                h.insert(header::CONTENT_ENCODING, ce.clone());
-            }
-        }
-        crate::secure(h);
-        res
-    }
-}
-
-/// RFC 9110 IMF-fixdate: "Sun, 06 Nov 1994 08:49:37 GMT".
-fn http_date(t: jiff::Timestamp) -> String {
-    t.strftime("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
-fn parse_http_date(s: &str) -> Option<jiff::Timestamp> {
-    jiff::fmt::rfc2822::parse(s).ok().map(|z| z.timestamp())
-}
-
-fn gzip(body: &[u8], level: u32) -> Bytes {
-    let mut enc = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::new(level));
-    // Writing into a Vec cannot fail.
-    let _ = enc.write_all(body);
-    Bytes::from(enc.finish().unwrap_or_default())
-}
-
-fn brotli(body: &[u8], quality: i32) -> Bytes {
-    let mut out = Vec::with_capacity(body.len() / 3);
-    let params = brotli::enc::BrotliEncoderParams { quality, lgwin: 22, ..Default::default() };
-    let _ = brotli::BrotliCompress(&mut &body[..], &mut out, &params);
-    Bytes::from(out)
-}
-
-/// Picks brotli, then gzip, honouring `q=0` refusals.
-fn negotiate(accept: &str) -> Encoding {
-    let mut best = Encoding::Identity;
-    for part in accept.split(',') {
-        let mut it = part.split(';');
-        let coding = it.next().unwrap_or("").trim().to_ascii_lowercase();
-        let refused = it.any(|p| {
-            let p = p.trim();
-            p.strip_prefix("q=").is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
-        });
-        if refused {
-            continue;
-        }
-        match coding.as_str() {
-            "br" => best = Encoding::Brotli,
-            "gzip" | "x-gzip" if best == Encoding::Identity => best = Encoding::Gzip,
-            _ => {}
-        }
-    }
-    best
-}
+pub use page::CachedPage;
+use page::{Encoding, negotiate};
 
 /// Megabytes of pages kept by default: enough for the hot pages of a busy site on a small VPS
 /// (a page is about 30–60 KB with its gzip and brotli variants).
@@ -397,14 +114,6 @@ pub struct CacheStats {
     pub evictions: u64,
 }
 
-impl CachedPage {
-    /// Bytes this page holds: every variant's body and a share for its headers and key.
-    fn weight(&self, key: &str) -> usize {
-        let variants = [Some(&self.identity), self.gzip.as_ref(), self.br.as_ref()];
-        variants.into_iter().flatten().map(|v| v.body.len()).sum::<usize>() + key.len() + 256
-    }
-}
-
 impl PageCache {
     /// A cache that holds at most `budget` bytes of pages.
     pub fn with_budget(budget: usize) -> PageCache {
@@ -487,11 +196,13 @@ impl PageCache {
         if self.generation() != generation && !self.untouched_since(generation, &page.deps) {
             return;
         }
-        for dep in page.deps.iter() {
-            pages.by_dep.entry(dep.clone()).or_default().insert(key.clone());
-        }
+        // The page it replaces goes first, with its entries in `by_dep` (which may share keys
+        // with the new page's).
         if pages.remove(&key).is_none() {
             pages.ring.push_back(key.clone());
+        }
+        for dep in page.deps.iter() {
+            pages.by_dep.entry(dep.clone()).or_default().insert(key.clone());
         }
         pages.map.insert(key, Slot { page, size, referenced: AtomicBool::new(false) });
         pages.bytes += size;
@@ -635,31 +346,7 @@ impl PageCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn negotiation() {
-        assert_eq!(negotiate(""), Encoding::Identity);
-        assert_eq!(negotiate("gzip, deflate"), Encoding::Gzip);
-        assert_eq!(negotiate("gzip, deflate, br, zstd"), Encoding::Brotli);
-        assert_eq!(negotiate("br;q=0, gzip"), Encoding::Gzip);
-        assert_eq!(negotiate("br;q=0.5"), Encoding::Brotli);
-        assert_eq!(negotiate("gzip;q=0"), Encoding::Identity);
-    }
-
-    #[test]
-    fn last_modified_and_if_modified_since() {
-        let t: jiff::Timestamp = "2026-11-20T08:15:30.7Z".parse().unwrap();
-        let page = CachedPage::new(StatusCode::OK, "application/rss+xml", b"x".to_vec(), vec![]).last_modified(Some(t));
-        let mut req = HeaderMap::new();
-        let res = page.respond(&req);
-        assert_eq!(res.headers()[header::LAST_MODIFIED], "Fri, 20 Nov 2026 08:15:30 GMT");
-        req.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("Fri, 20 Nov 2026 08:15:30 GMT"));
-        assert_eq!(page.respond(&req).status(), StatusCode::NOT_MODIFIED);
-        req.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("Fri, 20 Nov 2026 08:15:29 GMT"));
-        assert_eq!(page.respond(&req).status(), StatusCode::OK);
-        req.insert(header::IF_MODIFIED_SINCE, HeaderValue::from_static("not a date"));
-        assert_eq!(page.respond(&req).status(), StatusCode::OK);
-    }
+    use axum::http::StatusCode;
 
     #[test]
     fn stale_renders_are_not_stored() {
@@ -674,6 +361,31 @@ mod tests {
             cache.generation(),
         );
         assert!(cache.get("/").is_some());
+    }
+
+    #[test]
+    fn a_replaced_page_is_still_dropped_by_the_keys_it_shares_with_the_page_before_it() {
+        let cache = PageCache::default();
+        let page = |keys: &[&str]| {
+            Arc::new(CachedPage::new(
+                StatusCode::OK,
+                "text/html",
+                b"x".to_vec(),
+                keys.iter().map(|k| k.to_string()).collect(),
+            ))
+        };
+        cache.insert("/".into(), page(&["latest", "article-1"]), cache.generation());
+        cache.insert("/".into(), page(&["latest", "article-2"]), cache.generation());
+        cache.insert("/europe".into(), page(&["section-europe"]), cache.generation());
+        assert_eq!(cache.invalidate(&["article-1".to_string()].into()), 0, "the old page's own key is gone");
+        assert_eq!(cache.invalidate(&["latest".to_string()].into()), 1);
+        assert!(cache.get("/").is_none() && cache.get("/europe").is_some());
+        // A render that began before an invalidation is kept only if it shows nothing it dropped.
+        let g = cache.generation();
+        cache.invalidate(&["section-europe".to_string()].into());
+        cache.insert("/sport".into(), page(&["section-sport"]), g);
+        cache.insert("/europe".into(), page(&["section-europe"]), g);
+        assert!(cache.get("/sport").is_some() && cache.get("/europe").is_none());
     }
 
     #[test]

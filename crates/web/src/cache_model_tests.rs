@@ -8,11 +8,10 @@ use std::sync::Arc;
 
 use newsdesk_core::workflow::{Action, Role};
 use newsdesk_core::{ArticleId, WorkflowState};
-use newsdesk_render::{Theme, ThemeOptions};
-use newsdesk_store::{ActionInput, Store};
+use newsdesk_store::ActionInput;
 use proptest::prelude::*;
 
-use crate::{AppState, SiteConfig, render_path};
+use crate::{AppState, render_path};
 
 const SECTIONS: [&str; 3] = ["EUROPE", "BUSINESS", "SPORT"];
 const TAGS: [&str; 4] = ["energy", "elections", "football", "trade"];
@@ -68,9 +67,7 @@ fn tags_of(mask: usize) -> Vec<String> {
 impl Site {
     fn new() -> Site {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        let state =
-            AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("media"));
+        let state = crate::test_support::state(dir.path());
         let mut site = Site { _dir: dir, state, ids: vec![], made: 0 };
         for n in 0..SEEDED {
             site.publish(n % 3, n % 16, Some((SEEDED - n) as u32 * 216));

@@ -9,6 +9,7 @@ pub mod depends;
 pub mod embeds;
 mod error;
 mod feeds;
+mod follow;
 pub mod hooks;
 pub mod intake;
 pub mod newsroom;
@@ -41,6 +42,7 @@ use tower_http::trace::TraceLayer;
 
 pub use cache::{CacheStats, CachedPage, DEFAULT_PAGE_CACHE_MB, PageCache};
 pub use error::AppError;
+pub use follow::{Follower, follow_events};
 pub use pages::{Rendered, render_path};
 
 /// Site settings every page needs.
@@ -102,7 +104,7 @@ pub struct AppState {
     /// The newsroom's index of the stories readers cannot see (`newsroom::finder`).
     pub newsroom_search: Option<Arc<newsdesk_derive::SearchIndex>>,
     /// The page cache's place in the event log (see [`Follower`]).
-    follower: Arc<std::sync::Mutex<Follower>>,
+    follower: Arc<std::sync::Mutex<follow::Follower>>,
     /// Reader pages rendered at once (one per core, see `page`).
     pub renders: Arc<tokio::sync::Semaphore>,
     /// Uploaded pictures decoded at once (see `newsroom::media::CONCURRENT_PICTURE_CHECKS`).
@@ -131,28 +133,6 @@ impl AppState {
             )),
             picture_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::media::CONCURRENT_PICTURE_CHECKS)),
             password_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::auth::CONCURRENT_PASSWORD_CHECKS)),
-        }
-    }
-
-    /// Brings the page cache up to the event log now (after a write, so that the writer sees
-    /// it at once; the follower does the same every 250 ms for writes made elsewhere), and
-    /// tells the CDN in front what changed.
-    pub fn catch_up_blocking(&self) {
-        let mut follower = self.follower.lock().unwrap_or_else(|p| p.into_inner());
-        match follower.step(self, jiff::Timestamp::now()) {
-            Ok(change) => purge::send(self, change),
-            Err(e) => {
-                tracing::error!(error = %e, "cannot follow the event log; dropping every page");
-                self.cache.clear();
-            }
-        }
-    }
-
-    /// [`AppState::catch_up_blocking`] on the blocking pool.
-    pub async fn catch_up(&self) {
-        let st = self.clone();
-        if let Err(e) = tokio::task::spawn_blocking(move || st.catch_up_blocking()).await {
-            tracing::error!(error = %e, "event follower task failed");
         }
     }
 
@@ -434,101 +414,6 @@ impl<F: std::future::Future<Output = Result<Response, Infallible>>> std::future:
         }
     }
 }
-
-/// Follows the event log: when any writer (this process or another) adds events, the pages that
-/// show what they changed are dropped (`depends`) and re-render on their next request, and the
-/// CDN in front is told the same keys (`purge`). A cheap poll of the newest event id, a few
-/// times a second, is how SQLite readers notice other processes.
-pub async fn follow_events(state: AppState, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut reported = std::time::Instant::now();
-    loop {
-        tick.tick().await;
-        // What the page cache holds and does, once a minute.
-        if reported.elapsed() >= CACHE_REPORT_EVERY {
-            reported = std::time::Instant::now();
-            let s = state.cache.stats();
-            tracing::info!(
-                pages = s.entries,
-                mb = s.bytes / (1024 * 1024),
-                budget_mb = s.budget / (1024 * 1024),
-                hits = s.hits,
-                misses = s.misses,
-                evictions = s.evictions,
-                "page cache"
-            );
-        }
-        state.catch_up().await;
-    }
-}
-
-/// What the page cache's follower remembers between steps: the last event applied, the
-/// section menu and the minute it last saw.
-#[derive(Debug, Default)]
-pub struct Follower {
-    seen: Option<i64>,
-    nav: Option<Vec<String>>,
-    minute: Option<i64>,
-}
-
-impl Follower {
-    /// Applies the events since the last step to the page cache, dropping exactly the pages
-    /// they change (`depends`), and the pages that change with the time (each minute); returns
-    /// what was dropped, for the CDN in front.
-    pub fn step(&mut self, state: &AppState, now: jiff::Timestamp) -> Result<depends::Change, AppError> {
-        let mut keys = std::collections::BTreeSet::new();
-        let minute = now.as_second().div_euclid(60);
-        if self.minute.is_some_and(|m| m != minute) {
-            keys.insert(depends::MINUTE.to_string());
-        }
-        self.minute = Some(minute);
-        let latest = state.store.latest_event_id()?;
-        let Some(mut seen) = self.seen else {
-            // The first step: whatever is cached was made before it, from an unknown point.
-            state.cache.clear();
-            self.seen = Some(latest);
-            self.nav = Some(nav_slugs(state)?);
-            return Ok(depends::Change::All);
-        };
-        let mut everything = false;
-        while seen < latest {
-            let events = state.store.events_since(seen, 500)?;
-            let Some(last) = events.last().map(|e| e.id) else { break };
-            match depends::changes(&state.store, &state.site.time_zone, &events)? {
-                depends::Change::Keys(k) => keys.extend(k),
-                depends::Change::All => everything = true,
-            }
-            seen = last;
-        }
-        if seen != self.seen.unwrap_or(seen) {
-            tracing::debug!(from = ?self.seen, to = seen, "new events");
-            // The section menu changes when a section gains its first story or loses its last.
-            let nav = nav_slugs(state)?;
-            if self.nav.as_ref() != Some(&nav) {
-                keys.insert(depends::NAV.to_string());
-                self.nav = Some(nav);
-            }
-        }
-        self.seen = Some(seen);
-        if everything {
-            state.cache.clear();
-            return Ok(depends::Change::All);
-        }
-        let dropped = state.cache.invalidate(&keys);
-        if !keys.is_empty() && keys.iter().any(|k| k != depends::MINUTE) {
-            tracing::info!(keys = keys.len(), pages = dropped, "pages invalidated");
-        }
-        Ok(depends::Change::Keys(keys))
-    }
-}
-
-fn nav_slugs(state: &AppState) -> Result<Vec<String>, AppError> {
-    Ok(state.store.live_sections()?.into_iter().map(|s| s.slug).collect())
-}
-
-/// How often the page cache's size, hits and evictions are logged.
-const CACHE_REPORT_EVERY: Duration = Duration::from_secs(60);
 
 /// Longest a client may take to send a request's headers, counted from when the server starts
 /// waiting for them: on a kept-alive connection that is from the end of the last response, so

@@ -64,3 +64,10 @@ pub fn path_variants(path: &str) -> Vec<String> {
     }
     out
 }
+
+/// A site on a fresh store in `dir`, with the built-in theme and default settings.
+pub fn state(dir: &std::path::Path) -> crate::AppState {
+    let store = std::sync::Arc::new(newsdesk_store::Store::open(dir).expect("a store in a temporary directory"));
+    let theme = newsdesk_render::Theme::load(newsdesk_render::ThemeOptions::default());
+    crate::AppState::new(store, theme, crate::SiteConfig::default(), dir.join("media"))
+}

@@ -19,9 +19,7 @@ struct TestSite {
 impl TestSite {
     fn new() -> TestSite {
         let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        let state =
-            AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("media"));
+        let state = crate::test_support::state(dir.path());
         TestSite { _dir: dir, state }
     }
 

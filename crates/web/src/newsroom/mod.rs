@@ -17,6 +17,7 @@ mod dashboard;
 pub mod finder;
 pub(crate) mod form;
 mod fronts;
+mod locks;
 pub(crate) mod media;
 mod people;
 mod revisions;
@@ -154,8 +155,8 @@ pub fn router(state: AppState) -> Router<AppState> {
         .route("/newsroom/stories/{id}", get(stories::edit_form).post(stories::save))
         .route("/newsroom/stories/{id}/action", post(stories::action))
         .route("/newsroom/stories/{id}/preview", get(stories::preview))
-        .route("/newsroom/stories/{id}/lock", post(stories::lock))
-        .route("/newsroom/stories/{id}/unlock", post(stories::unlock))
+        .route("/newsroom/stories/{id}/lock", post(locks::lock))
+        .route("/newsroom/stories/{id}/unlock", post(locks::unlock))
         .route("/newsroom/stories/{id}/revisions", get(revisions::revisions))
         .route("/newsroom/stories/{id}/restore", post(revisions::restore))
         .route("/newsroom/wire", get(wire::queue))

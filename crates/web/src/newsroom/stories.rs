@@ -1,6 +1,5 @@
-//! The story editor (every field and the block body), saving with optimistic
-//! locking, workflow actions, the preview, the soft lock, revisions with their word diff, and
-//! restore.
+//! The story editor (every field and the block body), saving with optimistic locking,
+//! workflow actions and the preview. The soft lock is in `locks`, revisions in `revisions`.
 
 use std::collections::BTreeMap;
 
@@ -9,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_core::article::Section;
 use newsdesk_core::{Action, Article, ArticleId, Role, Slug, WorkflowError, WorkflowState};
@@ -584,40 +583,5 @@ pub async fn preview(State(state): State<AppState>, Extension(me): Extension<Sig
             resp.headers_mut().insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
             resp
         }
-    }
-}
-
-/// How long a soft lock lasts without a heartbeat: the page beats every 20 s, so a tab that was
-/// closed without saying so (a crash, a lost connection) stops showing after at most this long.
-pub const LOCK_SECONDS: i64 = 45;
-
-pub async fn lock(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
-    if let Err(resp) = load(&state, &me, id).await {
-        return resp;
-    }
-    let st = state.clone();
-    let user = me.user.id;
-    let others = blocking(move || {
-        let now = Timestamp::now();
-        st.store.touch_lock(ArticleId(id), user, now, now + SignedDuration::from_secs(LOCK_SECONDS)).map_err(failure)
-    })
-    .await;
-    match others {
-        Err(resp) => resp,
-        Ok(others) => Json(serde_json::json!({ "others": others })).into_response(),
-    }
-}
-
-/// `POST /newsroom/stories/{id}/unlock`: the page is being left (sent as a beacon), so this
-/// user's lock ends now rather than when it runs out.
-pub async fn unlock(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
-    if let Err(resp) = load(&state, &me, id).await {
-        return resp;
-    }
-    let st = state.clone();
-    let user = me.user.id;
-    match blocking(move || st.store.release_lock(ArticleId(id), user).map_err(failure)).await {
-        Err(resp) => resp,
-        Ok(()) => StatusCode::NO_CONTENT.into_response(),
     }
 }
