@@ -2,7 +2,7 @@
 # Uncached render time of every reader page kind on one data directory (a benchmark corpus from
 # `newsdesk bench-corpus --articles N`): one `newsdesk bench-render` per kind, concrete paths taken
 # from the data (an article 5,000 stories deep, a section's page 50, a rare tag, an author, date
-# archives, feeds, sitemaps). Prints one JSON line per kind.
+# archives, feeds, sitemaps, the Content API's list). Prints one JSON line per kind.
 #
 #   bash bench/render-kinds.sh DATA_DIR [ITERATIONS] [NEWSDESK_BINARY]
 set -euo pipefail
@@ -24,7 +24,8 @@ for kind in "article /$article" "home /" "section /$section" "section-page-50 /$
             "tag-rare /tag/$rare_tag" "tag-common /tag/$common_tag" "author /author/$author" \
             "archive-year /archive/$year" "archive-month /archive/$year/$month" "feed-rss /feed.xml" \
             "feed-json-section /$section/feed.json" "sitemap-index /sitemap.xml" "sitemap-news /sitemaps/news.xml" \
-            "sitemap-articles /sitemaps/articles-1.xml"; do
+            "sitemap-articles /sitemaps/articles-1.xml" "api-list /api/v1/articles" \
+            "api-list-section /api/v1/articles?section=$section&limit=50"; do
   name=${kind%% *}; path=${kind#* }
   line=$("$BIN" bench-render --data "$DATA" --iterations "$IT" --path "$path" 2>/dev/null | tail -n 1)
   printf '{"kind":"%s",%s\n' "$name" "${line#\{}"

@@ -23,8 +23,6 @@ const TEMPLATES: &[(&str, &str)] = &[
     ("feeds/rss.xml", include_str!("../../../themes/default/templates/feeds/rss.xml")),
     ("feeds/atom.xml", include_str!("../../../themes/default/templates/feeds/atom.xml")),
     ("feeds/body.html", include_str!("../../../themes/default/templates/feeds/body.html")),
-    ("sitemaps/urlset.xml", include_str!("../../../themes/default/templates/sitemaps/urlset.xml")),
-    ("sitemaps/index.xml", include_str!("../../../themes/default/templates/sitemaps/index.xml")),
 ];
 
 const ASSETS: &[(&str, &[u8])] = &[

@@ -19,6 +19,6 @@ pub use sqlite::library::{Media, NewMedia, WireItem};
 pub use sqlite::newsroom::{ActionInput, JobRun, SaveError, Story, StoryFilter, StorySort, StorySummary};
 pub use sqlite::related::AuthorProfile;
 pub use sqlite::{
-    ArticleFilter, Event, Revision, SaveOutcome, SaveRequest, SaveStatus, SectionInfo, SectionName, SitemapEntry,
-    Store, StoryMeta,
+    ArticleFilter, Event, NewsEntry, Revision, SaveOutcome, SaveRequest, SaveStatus, SectionInfo, SectionName,
+    SitemapEntry, Store, StoryMeta,
 };

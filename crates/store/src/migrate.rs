@@ -22,6 +22,8 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0014_related_floor", include_str!("../migrations/sqlite/0014_related_floor.sql")),
     ("0015_embeds", include_str!("../migrations/sqlite/0015_embeds.sql")),
     ("0016_promo", include_str!("../migrations/sqlite/0016_promo.sql")),
+    ("0017_live_lists", include_str!("../migrations/sqlite/0017_live_lists.sql")),
+    ("0018_sitemap_pages", include_str!("../migrations/sqlite/0018_sitemap_pages.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

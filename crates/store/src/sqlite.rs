@@ -5,7 +5,6 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use jiff::Timestamp;
-use newsdesk_core::article::LeadImage;
 use newsdesk_core::{Article, ArticleId};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
@@ -27,6 +26,11 @@ pub struct Store {
 /// How many reading connections a store keeps: pages render on the blocking pool, and more
 /// readers than cores only add memory (each keeps its own page cache and statements).
 const READERS: usize = 4;
+
+/// Each reader's page cache, in KiB (SQLite's default is 2 MiB). A reader page touches a few
+/// hundred to a thousand pages (an article sitemap page reads a thousand stories' rows); with
+/// 2 MiB each render read them again from the operating system, a system call a page.
+const READER_CACHE_KIB: i64 = 16 * 1024;
 
 impl std::fmt::Debug for Store {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -64,6 +68,8 @@ pub struct ArticleFilter<'a> {
     pub before: Option<(Timestamp, i64)>,
     /// Published before this time (with `since`, a date archive's range).
     pub until: Option<Timestamp>,
+    /// Stories left out (a front's pinned stories, shown before the list by time).
+    pub exclude: &'a [i64],
 }
 
 impl<'a> ArticleFilter<'a> {
@@ -76,7 +82,20 @@ impl<'a> ArticleFilter<'a> {
 pub struct SitemapEntry {
     pub path: String,
     pub modified: Timestamp,
-    pub image: Option<LeadImage>,
+    /// The lead picture's file in the media library, if it has one there.
+    pub image_asset: Option<String>,
+}
+
+/// A story as the Google News sitemap lists it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewsEntry {
+    pub id: i64,
+    pub path: String,
+    pub headline: String,
+    pub language: String,
+    pub published: Timestamp,
+    /// The later of publication and the last update readers were told of.
+    pub modified: Timestamp,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -180,7 +199,13 @@ impl Store {
         let path = data_dir.join("newsdesk.db");
         let mut writer = connect(&path)?;
         migrate::run(&mut writer)?;
-        let readers = (0..READERS).map(|_| connect(&path).map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
+        let reader = || -> Result<Connection, StoreError> {
+            let conn = connect(&path)?;
+            conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)
+                .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+            Ok(conn)
+        };
+        let readers = (0..READERS).map(|_| reader().map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
         Ok(Store { path, writer: Mutex::new(writer), readers, next_reader: Default::default() })
     }
 
@@ -397,6 +422,11 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
     // The write path alone uses a few dozen statements; rusqlite's default cache of 16 would
     // parse them again and again.
     conn.set_prepared_statement_cache_capacity(256);
+    // One plan per statement, whatever is bound to it. Without this SQLite marks a statement for
+    // re-preparing whenever a parameter its planner looked at changes value, and every reader
+    // statement binds the current time: a fifth of a home page's render was spent parsing SQL
+    // again. The plans are the ones `plans.rs` holds each statement to.
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true).map_err(open_err)?;
     Ok(conn)
 }
 

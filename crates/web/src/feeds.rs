@@ -5,7 +5,7 @@ use jiff::{SignedDuration, Timestamp};
 use newsdesk_core::{Article, Slug};
 use newsdesk_render::SiteView;
 use newsdesk_render::feeds::{
-    FeedImage, FeedItem, FeedView, NewsEntry, SitemapIndexView, SitemapUrl, SitemapView, image_mime, json_feed,
+    FeedImage, FeedItem, FeedView, NewsEntry, SitemapUrl, image_mime, json_feed, sitemap_index_xml, urlset_xml,
 };
 use newsdesk_store::ArticleFilter;
 
@@ -15,8 +15,9 @@ use crate::{AppError, AppState};
 
 /// Items in a feed.
 pub const FEED_LEN: usize = 30;
-/// URLs in one article sitemap (the protocol allows 50,000).
-pub const SITEMAP_PAGE: usize = 10_000;
+/// URLs in one article sitemap. The protocol allows 50,000; a thousand (as Yoast pages them)
+/// keeps each page one short render and one short read at any archive size.
+pub const SITEMAP_PAGE: usize = 1_000;
 /// Google News sitemaps list the last two days, at most 1,000 stories.
 const NEWS_WINDOW: SignedDuration = SignedDuration::from_hours(48);
 const NEWS_MAX: usize = 1000;
@@ -299,25 +300,16 @@ pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
     let newest = newest_story.first().and_then(modified);
     let mut deps = Deps::new();
     deps.add(depends::SITEMAPS.into()).add(depends::LATEST.into()).articles(newest_story.iter().map(|a| a.id));
-    let mut sitemaps = vec![SitemapUrl {
-        loc: format!("{site}/sitemaps/pages.xml"),
-        lastmod: newest.map(Into::into),
-        images: vec![],
-        news: None,
-    }];
+    let mut sitemaps =
+        vec![SitemapUrl { loc: format!("{site}/sitemaps/pages.xml"), lastmod: newest, images: vec![], news: None }];
     sitemaps.extend(pages.into_iter().map(|n| SitemapUrl {
         loc: format!("{site}/sitemaps/articles-{n}.xml"),
         lastmod: None,
         images: vec![],
         news: None,
     }));
-    sitemaps.push(SitemapUrl {
-        loc: format!("{site}/sitemaps/news.xml"),
-        lastmod: newest.map(Into::into),
-        images: vec![],
-        news: None,
-    });
-    let body = state.theme.render("sitemaps/index.xml", &SitemapIndexView { sitemaps })?;
+    sitemaps.push(SitemapUrl { loc: format!("{site}/sitemaps/news.xml"), lastmod: newest, images: vec![], news: None });
+    let body = sitemap_index_xml(&sitemaps);
     Ok(xml(body, deps, newest))
 }
 
@@ -325,7 +317,7 @@ pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
 pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
     let site_url = &state.site.url;
     let mut deps = Deps::new();
-    let urls = match file {
+    let urls: Vec<SitemapUrl> = match file {
         "pages.xml" => {
             deps.add(depends::NAV.into());
             let site = site_view(state, None)?;
@@ -335,22 +327,24 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
                 .collect()
         }
         "news.xml" => {
-            let news = recent_news(state, NEWS_MAX)?;
+            let news = state.store.news_entries(Timestamp::now() - NEWS_WINDOW, NEWS_MAX)?;
             if news.is_empty() {
                 return Err(AppError::NotFound("news sitemap (no story in the last 48 hours)".into()));
             }
             // Stories leave it after 48 hours, with no event to say so.
-            deps.add(depends::LATEST.into()).add(depends::MINUTE.into()).articles(news.iter().map(|a| a.id));
-            news.iter()
-                .map(|a| SitemapUrl {
-                    loc: format!("{site_url}{}", a.path()),
-                    lastmod: modified(a).map(Into::into),
+            deps.add(depends::LATEST.into())
+                .add(depends::MINUTE.into())
+                .articles(news.iter().map(|e| Some(newsdesk_core::ArticleId(e.id))));
+            news.into_iter()
+                .map(|e| SitemapUrl {
+                    loc: format!("{site_url}{}", e.path),
+                    lastmod: Some(e.modified),
                     images: vec![],
                     news: Some(NewsEntry {
                         publication: state.site.name.clone(),
-                        language: news_language(&a.language),
-                        published: a.published_at.unwrap_or_default().into(),
-                        title: a.headline.clone(),
+                        language: news_language(&e.language),
+                        published: e.published,
+                        title: e.headline,
                     }),
                 })
                 .collect()
@@ -374,26 +368,15 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
                 .into_iter()
                 .map(|e| SitemapUrl {
                     loc: format!("{site_url}{}", e.path),
-                    lastmod: Some(e.modified.into()),
-                    images: e
-                        .image
-                        .and_then(|i| i.asset)
-                        .map(|asset| format!("{site_url}/media/{asset}"))
-                        .into_iter()
-                        .collect(),
+                    lastmod: Some(e.modified),
+                    images: e.image_asset.map(|asset| format!("{site_url}/media/{asset}")).into_iter().collect(),
                     news: None,
                 })
                 .collect()
         }
     };
-    let body = state.theme.render("sitemaps/urlset.xml", &SitemapView { urls })?;
+    let body = urlset_xml(&urls);
     Ok(xml(body, deps, None))
-}
-
-/// Stories published in the last 48 hours, newest first.
-fn recent_news(state: &AppState, limit: usize) -> Result<Vec<Article>, AppError> {
-    let filter = ArticleFilter { since: Some(Timestamp::now() - NEWS_WINDOW), ..Default::default() };
-    Ok(state.store.latest_headlines(&filter, limit, 0)?)
 }
 
 /// Google News wants ISO 639 codes, with zh-cn/zh-tw the only regional forms.

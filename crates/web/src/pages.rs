@@ -183,7 +183,7 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
         let slug = nav.url.trim_start_matches('/');
         let cards: Vec<ArticleCard> = state
             .store
-            .latest_published(&ArticleFilter::section(slug), 8, 0)?
+            .latest_headlines(&ArticleFilter::section(slug), 8, 0)?
             .iter()
             .filter(|a| !shown.contains(&a.id.map_or(0, |i| i.0)))
             .take(4)
@@ -234,14 +234,13 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
         ListScope::Section(slug) => state.store.front_pins(slug)?,
         _ => vec![],
     };
-    let mut articles = if pins.is_empty() {
-        state.store.latest_headlines(&filter, SECTION_PAGE_SIZE + 1, offset)?
-    } else {
-        // Pinned stories lead page 1; the rest follows by time on every page, each story once.
-        let by_time = state.store.latest_headlines(&filter, page * SECTION_PAGE_SIZE + 1, 0)?;
-        let rest = by_time.into_iter().filter(|a| !pins.iter().any(|p| p.id == a.id));
-        pins.iter().cloned().chain(rest).skip(offset).collect()
-    };
+    // Pinned stories lead page 1; the rest follows by time on every page, each story once: the
+    // list by time leaves the pins out, so a page's offset into it is its offset less the pins.
+    let pin_ids: Vec<i64> = pins.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
+    filter.exclude = &pin_ids;
+    let mut articles: Vec<_> = pins.iter().skip(offset).cloned().collect();
+    let wanted = (SECTION_PAGE_SIZE + 1).saturating_sub(articles.len());
+    articles.extend(state.store.latest_headlines(&filter, wanted, offset.saturating_sub(pins.len()))?);
     let has_next = articles.len() > SECTION_PAGE_SIZE;
     articles.truncate(SECTION_PAGE_SIZE);
     if articles.is_empty() && (page > 1 || !matches!(scope, ListScope::Section(_))) {

@@ -106,6 +106,7 @@ fn no_reader_statement_scans_or_sorts_the_articles_table() {
             .unwrap();
     }
     let day = Timestamp::from_second(1_750_000_000).unwrap();
+    let pinned = [ids[7].0, ids[8].0];
     let filters = [
         ArticleFilter::default(),
         ArticleFilter::section("europe"),
@@ -117,6 +118,15 @@ fn no_reader_statement_scans_or_sorts_the_articles_table() {
             ..Default::default()
         },
         ArticleFilter { before: Some((day + SignedDuration::from_hours(200), ids[200].0)), ..Default::default() },
+        ArticleFilter { section: Some("europe"), exclude: &pinned, ..Default::default() },
+        ArticleFilter { tag: Some("harbour"), section: Some("sport"), ..Default::default() },
+        ArticleFilter { author: Some("writer-3"), updated_since: Some(day), ..Default::default() },
+        ArticleFilter {
+            section: Some("europe"),
+            since: Some(day),
+            until: Some(day + SignedDuration::from_hours(24 * 30)),
+            ..Default::default()
+        },
     ];
     for f in &filters {
         store.latest_published(f, 20, 0).unwrap();
@@ -135,6 +145,7 @@ fn no_reader_statement_scans_or_sorts_the_articles_table() {
     store.section_names().unwrap();
     store.sitemap_entries(1, 10_000).unwrap();
     store.sitemap_pages(100).unwrap();
+    store.news_entries(day, 1_000).unwrap();
     store.published_path_by_headline("Harbour board story number 3").unwrap();
     store.tag_name("harbour").unwrap();
     store.author_name("writer-3").unwrap();

@@ -5,46 +5,87 @@
 
 use jiff::Timestamp;
 use newsdesk_core::Article;
-use newsdesk_core::article::LeadImage;
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 
 use super::rows::{load_people, load_people_many, row_parts, to_article};
-use super::{ArticleFilter, SectionInfo, SectionName, SitemapEntry, Store, ts};
+use super::{ArticleFilter, NewsEntry, SectionInfo, SectionName, SitemapEntry, Store, ts};
 use crate::StoreError;
 
-/// The filters of [`Store::latest_published`], shared by its two plans.
-macro_rules! list_published_where {
-    () => {
-        "WHERE a.state = 'published' AND a.published_at <= MIN(?1, COALESCE(?2, ?1)) \
-         AND (?2 IS NULL OR a.published_at < ?2 OR (a.published_at = ?2 AND a.id < ?3)) \
-         AND (?4 IS NULL OR s.slug = ?4) \
-         AND (?5 IS NULL OR EXISTS (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-                                    WHERE at.article_id = a.id AND t.slug = ?5)) \
-         AND (?6 IS NULL OR EXISTS (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-                                    WHERE aa.article_id = a.id AND au.slug = ?6)) \
-         AND (?7 IS NULL OR a.published_at >= ?7) \
-         AND (?8 IS NULL OR a.modified_at >= ?8) \
-         AND (?9 IS NULL OR a.published_at < ?9) \
-         ORDER BY a.published_at DESC, a.id DESC LIMIT ?10 OFFSET ?11"
+/// The filters every list of stories shares, given the column that says when a story went live
+/// and the one that holds its id: the visible range (now, or earlier
+/// for a keyset page or a date archive's end, down to a date archive's start) as bounds of one
+/// index range, the keyset, the other lists' memberships, and the stories left out.
+macro_rules! live_where {
+    ($live:literal, $id:literal) => {
+        concat!(
+            $live,
+            " <= MIN(?1, COALESCE(?2, ?1), COALESCE(?9 - 1, ?1)) \
+             AND ",
+            $live,
+            " >= COALESCE(?7, -9223372036854775808) \
+             AND (?2 IS NULL OR ",
+            $live,
+            " < ?2 OR (",
+            $live,
+            " = ?2 AND ",
+            $id,
+            " < ?3)) \
+             AND (?4 IS NULL OR EXISTS (SELECT 1 FROM articles x WHERE x.id = ",
+            $id,
+            " AND x.section_id = ?4)) \
+             AND (?5 IS NULL OR EXISTS (SELECT 1 FROM article_tags xt WHERE xt.article_id = ",
+            $id,
+            " AND xt.tag_id = ?5)) \
+             AND (?6 IS NULL OR EXISTS (SELECT 1 FROM article_authors xa \
+                                        WHERE xa.article_id = ",
+            $id,
+            " AND xa.author_id = ?6)) \
+             AND (?8 IS NULL OR EXISTS (SELECT 1 FROM articles x WHERE x.id = ",
+            $id,
+            " AND x.modified_at >= ?8)) \
+             AND ",
+            $id,
+            " NOT IN (SELECT value FROM json_each(?12)) \
+             ORDER BY ",
+            $live,
+            " DESC, ",
+            $id,
+            " DESC LIMIT ?10 OFFSET ?11"
+        )
     };
 }
 
-/// Stories newest first, read down the publishing-order index.
-const LIST_PUBLISHED: &str = article_query!(list_published_where!());
-
-/// The same without the stories' bodies (for lists of headlines that are not cards: an article
-/// page's Explore reads 36 of them, and parsing their bodies was a quarter of its render).
-const LIST_TITLES: &str = article_query!(body "'[]'", from "articles a", list_published_where!());
-
-/// The same, for a tag or author with few stories: their own lists first, each story looked up
-/// by id, then sorted. Parameters are numbered (`?N`): the list comes before the filters, and
-/// SQLite numbers named ones (`$N`) by where they first appear.
-const LIST_PUBLISHED_FROM_FEW: &str = article_query!(
-    from "(SELECT at.article_id AS id FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE t.slug = ?5 \
-           UNION SELECT aa.article_id FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE au.slug = ?6) l \
-          CROSS JOIN articles a ON a.id = l.id",
-    list_published_where!()
+/// Which stories a list shows, newest first, as ids: each statement reads one index range and
+/// touches no story's row unless a second filter asks (a section with a tag, say), so a page
+/// deep in a section costs its offset in index entries, not in stories read. Parameters are
+/// numbered (`?N`) and shared: 1 now, 2-3 the keyset, 4 section id, 5 tag id, 6 author id,
+/// 7 since, 8 updated since, 9 until, 10 limit, 11 offset, 12 the ids left out (JSON), 13 the
+/// section, tag or author whose own index is read (its filter among 4-6 is then NULL, so no
+/// story's row is probed for what the index already says).
+const IDS_ALL: &str =
+    concat!("SELECT a.id FROM articles a WHERE a.state = 'published' AND ", live_where!("a.published_at", "a.id"));
+/// A section's stories, down the (section, state, published_at) index.
+const IDS_IN_SECTION: &str = concat!(
+    "SELECT a.id FROM articles a WHERE a.section_id = ?13 AND a.state = 'published' AND ",
+    live_where!("a.published_at", "a.id")
 );
+/// A tag's stories, down its own (tag, live_at) index range.
+const IDS_WITH_TAG: &str = concat!(
+    "SELECT at.article_id FROM article_tags at WHERE at.tag_id = ?13 AND ",
+    live_where!("at.live_at", "at.article_id")
+);
+/// An author's stories, down their own (author, live_at) index range.
+const IDS_BY_AUTHOR: &str = concat!(
+    "SELECT aa.article_id FROM article_authors aa WHERE aa.author_id = ?13 AND ",
+    live_where!("aa.live_at", "aa.article_id")
+);
+
+/// The stories behind a list of ids (JSON), in the list's order.
+const BY_IDS: &str = article_query!(from "json_each(?1) l CROSS JOIN articles a ON a.id = l.value", "ORDER BY l.key");
+/// The same without the bodies (for lists of headlines that are not cards: an article page's
+/// Explore reads 36 of them, and parsing their bodies was a quarter of its render).
+const TITLES_BY_IDS: &str =
+    article_query!(body "'[]'", from "json_each(?1) l CROSS JOIN articles a ON a.id = l.value", "ORDER BY l.key");
 
 /// How much of each story a list reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,9 +97,6 @@ enum Reading {
     /// Without authors, tags or body.
     Titles,
 }
-
-/// Below this many stories a tag's or author's list is read from its own rows and sorted.
-const FEW_ENOUGH_TO_SORT: i64 = 2_000;
 
 /// [`Store::published_by_id`]'s query. The unary `+` keeps SQLite off the (state,
 /// published_at) index, which it would otherwise pick, reading every published story and
@@ -127,63 +165,25 @@ impl Store {
         offset: usize,
         reading: Reading,
     ) -> Result<Vec<Article>, StoreError> {
+        // One snapshot for the ids and their stories: a story unpublished between the two
+        // reads is in neither.
         let conn = self.reader();
-        let now = Timestamp::now().as_microsecond();
-        let (limit, offset) = (limit.min(10_000) as i64, offset.min(1_000_000) as i64);
-        // Every filter is a bound parameter; an absent one is NULL and matches everything. The
-        // upper bound is one expression (now, or the keyset's `before` if earlier) so the index
-        // range starts at the page asked for: with the keyset only in the OR, SQLite read from
-        // the newest story down to it (100 ms a page at a depth of 990,000 stories, 5 ms now),
-        // and with two upper bounds it takes the first.
-        //
-        // A tag or author with few stories is read from its own list and sorted (few rows); a
-        // common one, or none, from the publishing-order index, which soon finds a page of them.
-        // Left to the index, a tag on 51 of 100,000 stories read nearly all of them (76 ms).
-        let few = match (filter.tag, filter.author) {
-            (None, None) => false,
-            (tag, author) => {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM article_tags at JOIN tags t ON t.id = at.tag_id \
-                       WHERE t.slug = ?1 LIMIT ?3)) + \
-                     (SELECT COUNT(*) FROM (SELECT 1 FROM article_authors aa JOIN authors au ON au.id = aa.author_id \
-                       WHERE au.slug = ?2 LIMIT ?3))",
-                )?;
-                let n: i64 = stmt.query_row(params![tag, author, FEW_ENOUGH_TO_SORT], |r| r.get(0))?;
-                n < FEW_ENOUGH_TO_SORT
-            }
-        };
-        let mut stmt = conn.prepare_cached(match (few, reading) {
-            (true, _) => LIST_PUBLISHED_FROM_FEW,
-            (false, Reading::Titles) => LIST_TITLES,
-            (false, _) => LIST_PUBLISHED,
-        })?;
-        let until = filter.until.map(|t| t.as_microsecond());
-        let since = filter.since.map(|t| t.as_microsecond());
-        let updated_since = filter.updated_since.map(|t| t.as_microsecond());
-        let (before_at, before_id) = filter.before.map(|(t, id)| (t.as_microsecond(), id)).unzip();
-        let rows = stmt
-            .query_map(
-                params![
-                    now,
-                    before_at,
-                    before_id,
-                    filter.section,
-                    filter.tag,
-                    filter.author,
-                    since,
-                    updated_since,
-                    until,
-                    limit,
-                    offset
-                ],
-                row_parts,
-            )?
-            .collect::<Result<Vec<_>, _>>()?;
-        if reading == Reading::Whole {
-            load_people_many(&conn, rows)
-        } else {
-            rows.into_iter().map(|p| to_article(p, vec![], vec![])).collect()
+        let tx = conn.unchecked_transaction()?;
+        let ids = list_ids(&tx, filter, limit, offset)?;
+        if ids.is_empty() {
+            return Ok(vec![]);
         }
+        let rows = tx
+            .prepare_cached(if reading == Reading::Titles { TITLES_BY_IDS } else { BY_IDS })?
+            .query_map([serde_json::to_string(&ids)?], row_parts)?
+            .collect::<Result<Vec<_>, _>>()?;
+        let articles = if reading == Reading::Whole {
+            load_people_many(&tx, rows)?
+        } else {
+            rows.into_iter().map(|p| to_article(p, vec![], vec![])).collect::<Result<_, _>>()?
+        };
+        tx.commit()?;
+        Ok(articles)
     }
 
     /// How many articles readers can see.
@@ -206,7 +206,8 @@ impl Store {
         let conn = self.reader();
         let now = Timestamp::now().as_microsecond();
         let mut stmt = conn.prepare_cached(
-            "SELECT s.slug, a.slug, MAX(a.published_at, COALESCE(a.updated_at, 0), a.modified_at), a.lead_image \
+            "SELECT s.slug, a.slug, MAX(a.published_at, COALESCE(a.updated_at, 0), a.modified_at), \
+                    json_extract(a.lead_image, '$.asset') \
              FROM articles a JOIN sections s ON s.id = a.section_id \
              WHERE a.id BETWEEN $1 AND $2 AND +a.state = 'published' AND +a.published_at <= $3 ORDER BY a.id",
         )?;
@@ -214,31 +215,73 @@ impl Store {
             Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?))
         })?;
         rows.map(|row| {
-            let (section, slug, modified, image) = row?;
-            let image = image.map(|j| serde_json::from_str::<LeadImage>(&j)).transpose()?;
-            Ok(SitemapEntry { path: format!("/{section}/{slug}"), modified: ts(modified)?, image })
+            let (section, slug, modified, image_asset) = row?;
+            Ok(SitemapEntry { path: format!("/{section}/{slug}"), modified: ts(modified)?, image_asset })
+        })
+        .collect()
+    }
+
+    /// Up to `limit` stories published since `since`, newest first, with only what the news
+    /// sitemap shows of them (a lighter read than a list of whole stories: a thousand of them
+    /// were 4.5 ms, most of it spent building stories the sitemap did not need).
+    pub fn news_entries(&self, since: Timestamp, limit: usize) -> Result<Vec<NewsEntry>, StoreError> {
+        let conn = self.reader();
+        let now = Timestamp::now().as_microsecond();
+        let mut stmt = conn.prepare_cached(
+            "SELECT a.id, s.slug, a.slug, a.headline, a.language, a.published_at, \
+                    MAX(a.published_at, COALESCE(a.updated_at, 0)) \
+             FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.state = 'published' AND a.published_at <= $1 AND a.published_at >= $2 \
+             ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+        )?;
+        let rows = stmt.query_map(params![now, since.as_microsecond(), limit.min(10_000) as i64], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })?;
+        rows.map(|row| {
+            let (id, section, slug, headline, language, published, modified) = row?;
+            Ok(NewsEntry {
+                id,
+                path: format!("/{section}/{slug}"),
+                headline,
+                language,
+                published: ts(published)?,
+                modified: ts(modified)?,
+            })
         })
         .collect()
     }
 
     /// The id-ranged sitemap pages (page n holds ids `(n-1)·size + 1 ..= n·size`) that hold at
-    /// least one story readers can see: one probe per page, each stopping at its first live
-    /// story, so the index costs the number of pages, not the number of stories.
+    /// least one story readers can see: a walk down the published stories' ids, one seek per
+    /// page that has one (to its first live story, then past the page's end), so the index
+    /// costs the number of pages in index entries, never a story's row.
     pub fn sitemap_pages(&self, size: i64) -> Result<Vec<i64>, StoreError> {
         let conn = self.reader();
+        // One read transaction for the walk: each statement on its own would take and release
+        // the database's shared lock, a system call pair per page.
+        let tx = conn.unchecked_transaction()?;
         let now = Timestamp::now().as_microsecond();
-        let max: i64 = conn.query_row("SELECT COALESCE(MAX(id), 0) FROM articles", [], |r| r.get(0))?;
-        let mut probe = conn.prepare_cached(
-            "SELECT EXISTS (SELECT 1 FROM articles a WHERE a.id BETWEEN $1 AND $2 \
-               AND +a.state = 'published' AND +a.published_at <= $3)",
+        let mut next = tx.prepare_cached(
+            "SELECT a.id FROM articles a INDEXED BY articles_state_ids \
+             WHERE a.state = 'published' AND a.id >= $1 AND a.published_at <= $2 ORDER BY a.id LIMIT 1",
         )?;
-        let mut pages = vec![];
         let size = size.max(1);
-        for n in 1..=(max + size - 1) / size {
-            if probe.query_row(params![(n - 1) * size + 1, n * size, now], |r| r.get::<_, bool>(0))? {
-                pages.push(n);
-            }
+        let (mut pages, mut from) = (vec![], 1);
+        while let Some(id) = next.query_row(params![from, now], |r| r.get::<_, i64>(0)).optional()? {
+            let page = (id - 1) / size + 1;
+            pages.push(page);
+            from = page * size + 1;
         }
+        drop(next);
+        tx.commit()?;
         Ok(pages)
     }
 
@@ -308,4 +351,62 @@ impl Store {
             stmt.query_map([now], |r| Ok(SectionInfo { name: r.get(0)?, slug: r.get(1)?, published: r.get(2)? }))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// The ids of a list's stories, newest first. Every filter is a bound parameter; an absent
+/// one is NULL and matches everything. The list is read from the narrowest index that
+/// holds it in publishing order: a tag's or author's own rows, a section's, or the whole
+/// site's. A section, tag or author that does not exist lists nothing.
+fn list_ids(
+    conn: &Connection,
+    filter: &ArticleFilter<'_>,
+    limit: usize,
+    offset: usize,
+) -> Result<Vec<i64>, StoreError> {
+    let id_of = |sql: &str, slug: Option<&str>| -> Result<Option<Option<i64>>, StoreError> {
+        match slug {
+            None => Ok(Some(None)),
+            Some(slug) => Ok(conn.prepare_cached(sql)?.query_row([slug], |r| r.get(0)).optional()?.map(Some)),
+        }
+    };
+    let (Some(section), Some(tag), Some(author)) = (
+        id_of("SELECT id FROM sections WHERE slug = $1", filter.section)?,
+        id_of("SELECT id FROM tags WHERE slug = $1", filter.tag)?,
+        id_of("SELECT id FROM authors WHERE slug = $1", filter.author)?,
+    ) else {
+        return Ok(vec![]);
+    };
+    let (mut section, mut tag, mut author) = (section, tag, author);
+    let (sql, by) = match (tag, author, section) {
+        (Some(_), _, _) => (IDS_WITH_TAG, tag.take()),
+        (None, Some(_), _) => (IDS_BY_AUTHOR, author.take()),
+        (None, None, Some(_)) => (IDS_IN_SECTION, section.take()),
+        (None, None, None) => (IDS_ALL, None),
+    };
+    let now = Timestamp::now().as_microsecond();
+    let (limit, offset) = (limit.min(10_000) as i64, offset.min(1_000_000) as i64);
+    let micros = |t: Option<Timestamp>| t.map(|t| t.as_microsecond());
+    let (before_at, before_id) = filter.before.map(|(t, id)| (t.as_microsecond(), id)).unzip();
+    let exclude = serde_json::to_string(filter.exclude)?;
+    let (since, updated_since, until) = (micros(filter.since), micros(filter.updated_since), micros(filter.until));
+    let values: [&dyn rusqlite::ToSql; 13] = [
+        &now,
+        &before_at,
+        &before_id,
+        &section,
+        &tag,
+        &author,
+        &since,
+        &updated_since,
+        &until,
+        &limit,
+        &offset,
+        &exclude,
+        &by,
+    ];
+    let mut stmt = conn.prepare_cached(sql)?;
+    // The whole-site list has no index of its own to name (parameter 13).
+    let values = &values[..stmt.parameter_count()];
+    let ids = stmt.query_map(values, |r| r.get(0))?.collect::<Result<Vec<i64>, _>>()?;
+    Ok(ids)
 }

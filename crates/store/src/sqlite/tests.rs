@@ -379,3 +379,84 @@ fn string_literals(source: &str) -> Vec<String> {
     }
     out
 }
+
+/// A tag's and an author's pages read their own rows in publishing order; those rows follow
+/// each story as it is published, unpublished, republished or retagged.
+#[test]
+fn tag_and_author_lists_follow_each_storys_state() {
+    use crate::ActionInput;
+    use newsdesk_core::{Action, Role};
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let mut ids = vec![];
+    for (i, headline) in ["First on nato", "Second on nato", "Third on nato"].iter().enumerate() {
+        let mut a = article(headline, "EUROPE");
+        a.published_at = Some(Timestamp::from_second(1_750_000_000 + i as i64 * 60).unwrap());
+        ids.push(store.save_article(&a, Some(&format!("live:{i}")), "t", now()).unwrap().id);
+    }
+    let by_tag = |tag| {
+        let f = ArticleFilter { tag: Some(tag), ..Default::default() };
+        store.latest_headlines(&f, 10, 0).unwrap().into_iter().map(|a| a.headline).collect::<Vec<_>>()
+    };
+    let by_author = || {
+        let f = ArticleFilter { author: Some("mira-okonkwo"), section: Some("europe"), ..Default::default() };
+        store.latest_headlines(&f, 10, 0).unwrap().len()
+    };
+    assert_eq!(by_tag("nato"), ["Third on nato", "Second on nato", "First on nato"]);
+    assert_eq!(by_author(), 3);
+    // Keyset and offset pages of a tag agree.
+    let f = ArticleFilter { tag: Some("diplomacy"), ..Default::default() };
+    let all = store.latest_headlines(&f, 10, 0).unwrap();
+    let second = store.latest_headlines(&f, 1, 1).unwrap();
+    let newest = &all[0];
+    let after = ArticleFilter { before: Some((newest.published_at.unwrap(), newest.id.unwrap().0)), ..f };
+    assert_eq!(store.latest_headlines(&after, 1, 0).unwrap()[0].id, second[0].id);
+    assert_eq!(all.len(), 3);
+    store.apply_action(ids[1], Action::Unpublish, Role::Editor, ActionInput::default(), "ed", now()).unwrap();
+    assert_eq!(by_tag("nato"), ["Third on nato", "First on nato"], "an unpublished story leaves the tag's page");
+    assert_eq!(by_author(), 2);
+    store.apply_action(ids[1], Action::Publish, Role::Editor, ActionInput::default(), "ed", now()).unwrap();
+    assert_eq!(by_tag("nato"), ["Third on nato", "Second on nato", "First on nato"], "republished, with its date");
+    store.apply_action(ids[2], Action::Unpublish, Role::Editor, ActionInput::default(), "ed", now()).unwrap();
+    assert_eq!(by_tag("nato"), ["Second on nato", "First on nato"]);
+    // Retagged: the new tag's page lists it at once, the old one no longer does.
+    let mut first = store.article(ids[0]).unwrap();
+    first.tags = vec!["summit".into()];
+    store.save_article(&first, Some("live:0"), "t", now()).unwrap();
+    assert_eq!(by_tag("nato"), ["Second on nato"]);
+    assert_eq!(by_tag("summit"), ["First on nato"]);
+    assert!(by_tag("no-such-tag").is_empty());
+}
+
+/// A front's pins are left out of its list by time; every page of the list by time is then its
+/// offset into what is left, whatever the pins were.
+#[test]
+fn a_list_leaves_out_the_stories_asked_and_pages_what_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    for i in 0..30 {
+        let mut a = article(&format!("Story {i}"), "SPORT");
+        a.published_at = Some(Timestamp::from_second(1_750_000_000 + i * 60).unwrap());
+        store.save_article(&a, Some(&format!("x:{i}")), "t", now()).unwrap();
+    }
+    let all = store.latest_headlines(&ArticleFilter::section("sport"), 30, 0).unwrap();
+    let ids: Vec<i64> = all.iter().map(|a| a.id.unwrap().0).collect();
+    let left_out = [ids[0], ids[5], ids[29]];
+    let f = ArticleFilter { section: Some("sport"), exclude: &left_out, ..Default::default() };
+    let rest: Vec<i64> = ids.iter().copied().filter(|i| !left_out.contains(i)).collect();
+    let page =
+        |offset| store.latest_headlines(&f, 10, offset).unwrap().iter().map(|a| a.id.unwrap().0).collect::<Vec<_>>();
+    assert_eq!(page(0), rest[..10]);
+    assert_eq!(page(10), rest[10..20]);
+    assert_eq!(page(20), rest[20..]);
+    // A date range reads only its own stretch of the index, at either end.
+    let in_range = ArticleFilter {
+        section: Some("sport"),
+        since: Some(Timestamp::from_second(1_750_000_000 + 10 * 60).unwrap()),
+        until: Some(Timestamp::from_second(1_750_000_000 + 15 * 60).unwrap()),
+        ..Default::default()
+    };
+    let headlines: Vec<String> =
+        store.latest_headlines(&in_range, 30, 0).unwrap().into_iter().map(|a| a.headline).collect();
+    assert_eq!(headlines, ["Story 14", "Story 13", "Story 12", "Story 11", "Story 10"]);
+}

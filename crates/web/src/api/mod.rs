@@ -204,7 +204,7 @@ fn decode_cursor(s: &str) -> Result<(Timestamp, i64), ApiError> {
     Ok((at, id.parse().map_err(|_| bad())?))
 }
 
-struct ArticleQuery {
+pub struct ArticleQuery {
     section: Option<String>,
     tag: Option<String>,
     author: Option<String>,
@@ -214,7 +214,7 @@ struct ArticleQuery {
     fields: Option<Vec<String>>,
 }
 
-fn article_query(raw: Option<&str>) -> Result<ArticleQuery, ApiError> {
+pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, ApiError> {
     let mut q = ArticleQuery {
         section: None,
         tag: None,
@@ -301,26 +301,28 @@ async fn list_articles(State(state): State<AppState>, RawQuery(raw): RawQuery, h
     let result = async {
         let q = article_query(raw.as_deref())?;
         authorize(&state, &headers).await?;
-        let value = blocking(&state, move |st| {
-            let filter = ArticleFilter {
-                section: q.section.as_deref(),
-                tag: q.tag.as_deref(),
-                author: q.author.as_deref(),
-                updated_since: q.updated_since,
-                before: q.before,
-                ..Default::default()
-            };
-            let mut list = st.store.latest_published(&filter, q.limit + 1, 0)?;
-            let more = list.len() > q.limit;
-            list.truncate(q.limit);
-            let next = if more { list.last().and_then(encode_cursor) } else { None };
-            let data: Vec<Value> = list.iter().map(|a| article_json(a, &st.site.url, q.fields.as_deref())).collect();
-            Ok(json!({ "data": data, "next_cursor": next }))
-        })
-        .await?;
+        let value = blocking(&state, move |st| list_value(st, &q)).await?;
         Ok::<_, ApiError>(json_response(&value, &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+/// One page of `GET /api/v1/articles`: the stories and the cursor to the next page.
+pub fn list_value(st: &AppState, q: &ArticleQuery) -> Result<Value, ApiError> {
+    let filter = ArticleFilter {
+        section: q.section.as_deref(),
+        tag: q.tag.as_deref(),
+        author: q.author.as_deref(),
+        updated_since: q.updated_since,
+        before: q.before,
+        ..Default::default()
+    };
+    let mut list = st.store.latest_published(&filter, q.limit + 1, 0)?;
+    let more = list.len() > q.limit;
+    list.truncate(q.limit);
+    let next = if more { list.last().and_then(encode_cursor) } else { None };
+    let data: Vec<Value> = list.iter().map(|a| article_json(a, &st.site.url, q.fields.as_deref())).collect();
+    Ok(json!({ "data": data, "next_cursor": next }))
 }
 
 async fn get_article(
