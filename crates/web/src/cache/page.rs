@@ -2,7 +2,7 @@
 //! the headers made once, and the conditional, negotiated answer to each request.
 
 use std::io::Write;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, AtomicU32};
 
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -49,6 +49,8 @@ pub struct CachedPage {
     /// Compressed fast, not yet small (see [`PageCache::upgrade`]).
     pub(super) fast: bool,
     pub(super) upgrading: AtomicBool,
+    /// Compressed answers served from the fast variants so far.
+    pub(super) fast_hits: AtomicU32,
 }
 
 /// How hard to compress: fast for the first answer to a miss, best for a page read again.
@@ -114,6 +116,7 @@ impl CachedPage {
             tag: tag.into(),
             fast: compressible,
             upgrading: AtomicBool::new(false),
+            fast_hits: AtomicU32::new(0),
             // Keys are slugs and ids; one that is not a valid header value is dropped, not sent.
             surrogate_keys: keys_header(&surrogate_keys, " "),
             cache_tags: keys_header(&surrogate_keys, ","),
@@ -181,6 +184,7 @@ impl CachedPage {
             tag: self.tag.clone(),
             fast: false,
             upgrading: AtomicBool::new(false),
+            fast_hits: AtomicU32::new(0),
         }
     }
 
