@@ -116,6 +116,22 @@ start_node() {  # start_node CACHE_MB -> sets NODE_PID
 }
 stop_node() { kill "$NODE_PID" 2>/dev/null || true; wait "$NODE_PID" 2>/dev/null || true; }
 peak_rss_mb() { awk '/VmHWM/ {print int($2 / 1024)}' "/proc/$1/status"; }
+# rss_sampler PID OUT: the highest anonymous (heap, caches) and file-backed (the memory-mapped
+# search index, the binary) resident sizes seen, sampled every half second while PID lives:
+# VmHWM adds them up, and file pages are the kernel's to drop.
+rss_sampler() {
+  local pid=$1 out=$2 anon=0 file=0 a f
+  while [ -r "/proc/$pid/status" ]; do
+    a=$(awk '/RssAnon/ {print int($2 / 1024)}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    f=$(awk '/RssFile/ {print int($2 / 1024)}' "/proc/$pid/status" 2>/dev/null || echo 0)
+    [ "${a:-0}" -gt "$anon" ] && anon=$a
+    [ "${f:-0}" -gt "$file" ] && file=$f
+    echo "anon $anon, file $file" > "$out"
+    sleep 0.5
+  done
+}
+# rss_cell PID: "VmHWM (anon A, file F)" for the table.
+rss_cell() { echo "$(peak_rss_mb "$1") ($(cat "$TMP/rss-$1.txt" 2>/dev/null || echo "anon ?, file ?"))"; }
 
 # publisher SECONDS OUT_JSON: a story every 5 s through the Admin API, timed to its pages.
 publisher() {
@@ -197,18 +213,20 @@ run() {
 
 echo "== newsdesk, --page-cache-mb $CACHE_MB"
 start_node "$CACHE_MB"
+rss_sampler "$NODE_PID" "$TMP/rss-$NODE_PID.txt" &
 run warmup "http://127.0.0.1:$PORT"
 run default-quiet "http://127.0.0.1:$PORT"
 run default-publishing "http://127.0.0.1:$PORT" publish
-RSS_DEFAULT=$(peak_rss_mb "$NODE_PID")
+RSS_DEFAULT=$(rss_cell "$NODE_PID")
 grep -E '"page cache"|page cache' "$TMP/node-$CACHE_MB.log" | tail -n 1 > "$TMP/cache-default.txt" || true
 stop_node
 
 echo "== newsdesk, --page-cache-mb $BIG_CACHE_MB"
 start_node "$BIG_CACHE_MB"
+rss_sampler "$NODE_PID" "$TMP/rss-$NODE_PID.txt" &
 run warmup-big "http://127.0.0.1:$PORT"
 run big-publishing "http://127.0.0.1:$PORT" publish
-RSS_BIG=$(peak_rss_mb "$NODE_PID")
+RSS_BIG=$(rss_cell "$NODE_PID")
 
 echo "== pre-rendering every page of the mix for nginx"
 python3 - "http://127.0.0.1:$PORT" "$TMP" <<'PY'
@@ -281,7 +299,7 @@ print()
 print(f"`bash bench/newsroom-mix.sh {n}` (wrk -t2 -c64 -d{dur}; 80 % of requests to the 200 newest stories, "
       f"the fronts and the site feed, 20 % uniformly over {int(sample):,} archive stories; one run, side by side).")
 print()
-print("| server | req/s | × nginx | p50 ms | p99 ms | time-outs | errors | non-2xx | peak RSS MB |")
+print("| server | req/s | × nginx | p50 ms | p99 ms | time-outs | errors | non-2xx | peak RSS MB (peak anonymous, file-backed) |")
 print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
 for name, k, rss in rows:
     r = runs[k]

@@ -25,7 +25,7 @@ for kind in "article /$article" "home /" "section /$section" "section-page-50 /$
             "archive-year /archive/$year" "archive-month /archive/$year/$month" "feed-rss /feed.xml" \
             "feed-json-section /$section/feed.json" "sitemap-index /sitemap.xml" "sitemap-news /sitemaps/news.xml" \
             "sitemap-articles /sitemaps/articles-1.xml" "api-list /api/v1/articles" \
-            "api-list-section /api/v1/articles?section=$section&limit=50"; do
+            "api-list-section /api/v1/articles?section=$section"; do
   name=${kind%% *}; path=${kind#* }
   line=$("$BIN" bench-render --data "$DATA" --iterations "$IT" --path "$path" 2>/dev/null | tail -n 1)
   printf '{"kind":"%s",%s\n' "$name" "${line#\{}"
