@@ -9,6 +9,8 @@ pub mod embed;
 pub mod reading;
 pub mod routing;
 pub mod slug;
+#[doc(hidden)]
+pub mod testing;
 pub mod workflow;
 
 pub use article::{Article, ArticleId, Block, Correction, LeadImage, Promo, Section};

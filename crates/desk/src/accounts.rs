@@ -1,4 +1,5 @@
-//! Passwords (argon2id), session and invite tokens, CSRF tokens and login throttling.
+//! Accounts' secrets: passwords (argon2id), session and invite tokens, API keys (stored as their
+//! SHA-256), and sign-in throttling.
 
 use std::sync::OnceLock;
 
@@ -6,8 +7,28 @@ use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
 use argon2::{Algorithm, Argon2, Params, Version};
 use jiff::{SignedDuration, Timestamp};
 use newsdesk_store::{Store, StoreError, User};
+use sha2::{Digest, Sha256};
 
-use crate::api::hash_key;
+/// The SHA-256 of a key or token, as stored: keys are never kept in the clear.
+pub fn hash_key(key: &str) -> String {
+    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A new random API key: `nd_` and 32 random bytes in hex.
+pub fn new_key() -> Result<String, String> {
+    random_token("nd_")
+}
+
+/// Whether `email` is an address a newsroom account may have.
+pub fn valid_email(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
 
 /// How long a login lasts.
 pub const SESSION_HOURS: i64 = 12;

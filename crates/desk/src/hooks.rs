@@ -4,11 +4,10 @@
 
 use hmac::{Hmac, Mac};
 use jiff::{SignedDuration, Timestamp};
-use newsdesk_store::{DeliveryJob, HookKind, StoreError};
+use newsdesk_store::{DeliveryJob, HookKind, Store, StoreError};
 use serde_json::json;
 use sha2::Sha256;
 
-use crate::AppState;
 use crate::outbound::Outbound;
 
 /// The follower name under which the hook worker keeps its place in the event log.
@@ -37,12 +36,13 @@ pub fn signature(secret: &str, at: Timestamp, body: &[u8]) -> String {
 }
 
 /// Enqueues new events and sends every due delivery; returns how many were attempted.
-pub fn deliver_due(state: &AppState, outbound: &Outbound, now: Timestamp) -> Result<usize, StoreError> {
-    state.store.enqueue_deliveries(FOLLOWER, 500, now)?;
+/// `site_url` makes the stories' links absolute.
+pub fn deliver_due(store: &Store, site_url: &str, outbound: &Outbound, now: Timestamp) -> Result<usize, StoreError> {
+    store.enqueue_deliveries(FOLLOWER, 500, now)?;
     let mut attempted = 0;
-    while let Some(job) = state.store.claim_delivery(now, LEASE)? {
+    while let Some(job) = store.claim_delivery(now, LEASE)? {
         attempted += 1;
-        let outcome = send(state, outbound, &job, now);
+        let outcome = send(site_url, outbound, &job, now);
         let retry = match &outcome {
             Ok(_) => None,
             Err(_) if job.attempt >= MAX_ATTEMPTS => None,
@@ -54,18 +54,12 @@ pub fn deliver_due(state: &AppState, outbound: &Outbound, now: Timestamp) -> Res
                 tracing::warn!(hook = job.hook.id, delivery = job.delivery_id, attempt = job.attempt, error = %e, "delivery failed")
             }
         }
-        state.store.finish_delivery(job.delivery_id, outcome, retry, now)?;
+        store.finish_delivery(job.delivery_id, outcome, retry, now)?;
     }
     Ok(attempted)
 }
 
-fn send(
-    state: &AppState,
-    outbound: &Outbound,
-    job: &DeliveryJob,
-    now: Timestamp,
-) -> Result<u16, (Option<u16>, String)> {
-    let site = &state.site.url;
+fn send(site: &str, outbound: &Outbound, job: &DeliveryJob, now: Timestamp) -> Result<u16, (Option<u16>, String)> {
     let path = job.event.payload["path"].as_str().unwrap_or("").to_string();
     let section = job.event.payload["section"].as_str().unwrap_or("").to_string();
     let result = match job.hook.kind {
@@ -111,22 +105,6 @@ fn send(
         Ok(reply) if (200..300).contains(&reply.status) => Ok(reply.status),
         Ok(reply) => Err((Some(reply.status), format!("answered {}", reply.status))),
         Err(e) => Err((e.status(), e.to_string())),
-    }
-}
-
-/// The worker: a pass every `every`, on a blocking thread (the client and the store are
-/// synchronous).
-pub async fn run(state: AppState, outbound: Outbound, every: std::time::Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let (st, out) = (state.clone(), outbound.clone());
-        match tokio::task::spawn_blocking(move || deliver_due(&st, &out, Timestamp::now())).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "hook worker: store error"),
-            Err(e) => tracing::error!(error = %e, "hook worker task failed"),
-        }
     }
 }
 

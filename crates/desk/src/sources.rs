@@ -12,7 +12,6 @@ use newsdesk_ingest::item::{Format, Parsed};
 use newsdesk_ingest::{detect, feed, newsml, ninjs};
 use newsdesk_store::{FeedSource, PollResult, Store, StoreError};
 
-use crate::AppState;
 use crate::intake::{Intake, IntakeError, Mode, Tally};
 use crate::outbound::Outbound;
 
@@ -141,22 +140,6 @@ fn read(body: &[u8]) -> Result<Parsed, String> {
         None => return Err("not a feed, ninjs or NewsML-G2 document".into()),
     };
     parsed.map_err(|e| e.to_string())
-}
-
-/// The worker: a pass every `every`, on a blocking thread (the client and the store are
-/// synchronous).
-pub async fn run(state: AppState, outbound: Outbound, every: std::time::Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let (store, out) = (state.store.clone(), outbound.clone());
-        match tokio::task::spawn_blocking(move || poll_due(&store, &out, Timestamp::now())).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "source poller: store error"),
-            Err(e) => tracing::error!(error = %e, "source poller task failed"),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -5,8 +5,8 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use newsdesk_desk::accounts::{hash_key, new_key};
 use newsdesk_store::Store;
-use newsdesk_web::api::{hash_key, new_key};
 
 use crate::ApiKeyCommand;
 

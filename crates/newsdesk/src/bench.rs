@@ -116,14 +116,14 @@ pub fn search(data: &Path, args: crate::SearchBenchArgs) -> anyhow::Result<ExitC
     if args.rebuild || index.needs_rebuild() {
         let t = Instant::now();
         let cpu = cpu_seconds();
-        let n = newsdesk_web::search::rebuild_index(&store, &index)?;
+        let n = newsdesk_desk::search::rebuild_index(&store, &index)?;
         let secs = t.elapsed().as_secs_f64();
         let cpu = cpu_seconds().zip(cpu).map(|(after, before)| round(after - before));
         // The Recommended lists a rebuild computes for the newest stories, timed apart.
         let t = Instant::now();
-        let recent = store.latest_headlines(&ArticleFilter::default(), newsdesk_web::search::RELATED_ON_REBUILD, 0)?;
+        let recent = store.latest_headlines(&ArticleFilter::default(), newsdesk_desk::search::RELATED_ON_REBUILD, 0)?;
         let ids: Vec<i64> = recent.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
-        newsdesk_web::search::refresh_related(&store, &index, &ids, false)?;
+        newsdesk_desk::search::refresh_related(&store, &index, &ids, false)?;
         let related_ms = t.elapsed().as_secs_f64() * 1e3 / ids.len().max(1) as f64;
         build = serde_json::json!({ "articles": n, "seconds": round(secs), "per_second": (n as f64 / secs).round(),
                                     "cpu_seconds": cpu,

@@ -76,8 +76,8 @@ pub fn demo_logins(store: &Store, data: &Path) -> anyhow::Result<Vec<(String, St
     let mut logins = Vec::new();
     for role in newsdesk_core::Role::ALL.iter().rev() {
         let email = format!("{}@newsdesk.example", role.as_str());
-        let password = newsdesk_web::newsroom::auth::random_token("").map_err(anyhow::Error::msg)?[..20].to_string();
-        let hash = newsdesk_web::newsroom::auth::hash_password(&password).map_err(anyhow::Error::msg)?;
+        let password = newsdesk_desk::accounts::random_token("").map_err(anyhow::Error::msg)?[..20].to_string();
+        let hash = newsdesk_desk::accounts::hash_password(&password).map_err(anyhow::Error::msg)?;
         let name = format!("Demo {}", newsdesk_core::article::title_case(&role.as_str().to_uppercase()));
         match store.add_user(&email, &name, *role, Some(&hash), Timestamp::now()) {
             Ok(_) => {}
@@ -147,7 +147,7 @@ fn load_newsroom(store: &Store) -> anyhow::Result<()> {
             "wire" => {
                 let id = format!("demo-wire:{i}");
                 let item = Article { based_on: Some(format!("urn:newsdesk:demo:wire:{i}")), ..article };
-                newsdesk_web::intake::queue_article(store, &id, &item, now)?;
+                newsdesk_desk::intake::queue_article(store, &id, &item, now)?;
             }
             kind @ ("draft" | "submitted") => {
                 let authored = Article { authors: vec![reporter.name.clone()], ..article };
@@ -210,7 +210,7 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
         let lead = article.lead_image.as_ref();
         let entry = newsdesk_store::NewMedia {
             file: image,
-            sha256: &newsdesk_web::api::hash_key(&svg),
+            sha256: &newsdesk_desk::accounts::hash_key(&svg),
             mime: "image/svg+xml",
             width: 1200,
             height: 675,

@@ -1,6 +1,6 @@
 //! `newsdesk import`: outside data in, stories out. Every format the `ingest` crate reads, told
 //! from each file's content (`--format` forces one). Items go through intake one by one (see
-//! `web::intake`): published by default (drafts stay drafts), or queued for the desk with
+//! `desk::intake`): published by default (drafts stay drafts), or queued for the desk with
 //! `--to-queue`; they are stored 500 to a durable transaction, each in a savepoint of its own,
 //! so a broken item is reported with its file, item and field, keeps nothing, and the rest go
 //! on. A WordPress export is read as a stream in two
@@ -15,12 +15,12 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use newsdesk_core::article::Section;
+use newsdesk_desk::intake::{Intake, IntakeError, Mode, Status, Tally};
 use newsdesk_ingest::item::{Format as ItemFormat, Parsed};
 use newsdesk_ingest::ninjs::check::Version;
 use newsdesk_ingest::wxr::WxrOptions;
 use newsdesk_ingest::{ItemError, WireItem, detect, feed, ghost, newsml, ninjs, wxr};
 use newsdesk_store::{SaveStatus, Store};
-use newsdesk_web::intake::{Intake, IntakeError, Mode, Status, Tally};
 
 use crate::{Format, ImportArgs};
 

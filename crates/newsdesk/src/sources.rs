@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use anyhow::Context;
 use jiff::Timestamp;
 use newsdesk_core::article::Section;
+use newsdesk_desk::outbound::Outbound;
 use newsdesk_store::{NewSource, Store};
-use newsdesk_web::outbound::Outbound;
 
 use crate::SourcesCommand;
 
@@ -104,7 +104,7 @@ pub fn run(data: &Path, cmd: SourcesCommand) -> anyhow::Result<ExitCode> {
             if let Some(id) = id {
                 store.poll_source_now(id, now)?;
             }
-            let polled = newsdesk_web::sources::poll_due(&store, &Outbound::new(), now)?;
+            let polled = newsdesk_desk::sources::poll_due(&store, &Outbound::new(), now)?;
             let mut failed = false;
             for s in store.feed_sources()?.into_iter().filter(|s| s.last_polled_at == Some(now)) {
                 match &s.last_error {

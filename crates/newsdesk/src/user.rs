@@ -8,9 +8,9 @@ use std::process::ExitCode;
 use anyhow::{Context, bail};
 use jiff::Timestamp;
 use newsdesk_core::Role;
+use newsdesk_desk::accounts as auth;
+use newsdesk_desk::accounts::hash_key;
 use newsdesk_store::Store;
-use newsdesk_web::api::hash_key;
-use newsdesk_web::newsroom::auth;
 
 use crate::UserCommand;
 
@@ -21,7 +21,7 @@ pub fn run(data: &Path, cmd: UserCommand) -> anyhow::Result<ExitCode> {
         UserCommand::Add { email, role, name, site_url } => {
             let role = parse_role(&role)?;
             let email = email.trim().to_lowercase();
-            if !newsdesk_web::newsroom::valid_email(&email) {
+            if !newsdesk_desk::accounts::valid_email(&email) {
                 bail!("{email:?} is not an email address");
             }
             let name = name.unwrap_or_else(|| email.split('@').next().unwrap_or(&email).to_string());

@@ -23,7 +23,7 @@ pub fn run(data: &Path, cmd: WebhookCommand) -> anyhow::Result<ExitCode> {
             for e in &events {
                 anyhow::ensure!(EVENTS.contains(&e.as_str()), "unknown event {e:?}; choose from {}", EVENTS.join(","));
             }
-            let secret = newsdesk_web::api::new_key().map_err(anyhow::Error::msg)?.replacen("nd_", "whsec_", 1);
+            let secret = newsdesk_desk::accounts::new_key().map_err(anyhow::Error::msg)?.replacen("nd_", "whsec_", 1);
             let hook = store.add_hook(HookKind::Webhook, &url, &secret, &events, allow_private, now)?;
             println!("{}\t{secret}", hook.id);
             eprintln!(

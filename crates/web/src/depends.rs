@@ -220,7 +220,7 @@ fn article_changes(
     }
     if membership_changed {
         // (The section menu changes only when a section gains its first story or loses its
-        // last: the follower compares the menu itself, see `web::follow_events`.)
+        // last: the follower compares the menu itself, see `web::Follower::step`.)
         keys.insert(SITEMAPS.into());
     }
     // Lists of the stories before another story: a story arriving anywhere but at the top, or

@@ -15,7 +15,7 @@ use newsdesk_render::EmbedCard;
 use newsdesk_store::{EmbedRecord, Store, StoreError};
 
 use crate::AppState;
-use crate::outbound::{Outbound, OutboundError};
+use newsdesk_desk::outbound::{Outbound, OutboundError};
 
 /// Largest oEmbed answer and thumbnail read.
 const MAX_ANSWER_BYTES: u64 = 256 * 1024;
@@ -152,21 +152,6 @@ pub fn cards(store: &Store, urls: &[&str]) -> Result<Vec<EmbedCard>, StoreError>
             }
         })
         .collect())
-}
-
-/// The worker: a pass every `every`, on a blocking thread.
-pub async fn run(state: AppState, outbound: Outbound, endpoints: Endpoints, every: std::time::Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let (st, out, ends) = (state.clone(), outbound.clone(), endpoints.clone());
-        match tokio::task::spawn_blocking(move || fetch_due(&st, &out, &ends)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "embed fetcher: store error"),
-            Err(e) => tracing::error!(error = %e, "embed fetcher task failed"),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -1,39 +1,9 @@
 //! The page cache follows the store's event log: each step turns the events since the last one
 //! into the keys they change (`depends`), drops the pages holding them and tells the CDN in
-//! front (`purge`). The loop polls; a writer on this node runs the same step at once
-//! (`AppState::catch_up`).
-
-use std::time::Duration;
+//! front (`purge`). The "page cache follower" task (`tasks`) polls; a writer on this node runs
+//! the same step at once (`AppState::catch_up`).
 
 use crate::{AppError, AppState, depends, purge};
-
-/// Follows the event log: when any writer (this process or another) adds events, the pages that
-/// show what they changed are dropped (`depends`) and re-render on their next request, and the
-/// CDN in front is told the same keys (`purge`). A cheap poll of the newest event id, a few
-/// times a second, is how SQLite readers notice other processes.
-pub async fn follow_events(state: AppState, every: Duration) {
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut reported = std::time::Instant::now();
-    loop {
-        tick.tick().await;
-        // What the page cache holds and does, once a minute.
-        if reported.elapsed() >= CACHE_REPORT_EVERY {
-            reported = std::time::Instant::now();
-            let s = state.cache.stats();
-            tracing::info!(
-                pages = s.entries,
-                mb = s.bytes / (1024 * 1024),
-                budget_mb = s.budget / (1024 * 1024),
-                hits = s.hits,
-                misses = s.misses,
-                evictions = s.evictions,
-                "page cache"
-            );
-        }
-        state.catch_up().await;
-    }
-}
 
 /// What the page cache's follower remembers between steps: the last event applied, the
 /// section menu and the minute it last saw.
@@ -98,9 +68,6 @@ impl Follower {
 fn nav_slugs(state: &AppState) -> Result<Vec<String>, AppError> {
     Ok(state.store.live_sections()?.into_iter().map(|s| s.slug).collect())
 }
-
-/// How often the page cache's size, hits and evictions are logged.
-const CACHE_REPORT_EVERY: Duration = Duration::from_secs(60);
 
 impl AppState {
     /// Brings the page cache up to the event log now (after a write, so that the writer sees

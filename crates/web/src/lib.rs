@@ -10,15 +10,12 @@ pub mod embeds;
 mod error;
 mod feeds;
 mod follow;
-pub mod hooks;
-pub mod intake;
 pub mod newsroom;
 mod oembed;
-pub mod outbound;
 mod pages;
 pub mod purge;
 pub mod search;
-pub mod sources;
+pub mod tasks;
 pub mod views;
 
 use std::convert::Infallible;
@@ -42,7 +39,7 @@ use tower_http::trace::TraceLayer;
 
 pub use cache::{CacheStats, CachedPage, DEFAULT_PAGE_CACHE_MB, PageCache};
 pub use error::AppError;
-pub use follow::{Follower, follow_events};
+pub use follow::Follower;
 pub use pages::{Rendered, render_path};
 
 /// Site settings every page needs.
@@ -109,7 +106,7 @@ pub struct AppState {
     pub renders: Arc<tokio::sync::Semaphore>,
     /// Uploaded pictures decoded at once (see `newsroom::media::CONCURRENT_PICTURE_CHECKS`).
     pub picture_checks: Arc<tokio::sync::Semaphore>,
-    /// Password checks that may run at once (see `newsroom::auth::CONCURRENT_PASSWORD_CHECKS`).
+    /// Password checks that may run at once (see `newsdesk_desk::accounts::CONCURRENT_PASSWORD_CHECKS`).
     pub password_checks: Arc<tokio::sync::Semaphore>,
 }
 
@@ -132,7 +129,7 @@ impl AppState {
                 std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get),
             )),
             picture_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::media::CONCURRENT_PICTURE_CHECKS)),
-            password_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::auth::CONCURRENT_PASSWORD_CHECKS)),
+            password_checks: Arc::new(tokio::sync::Semaphore::new(newsdesk_desk::accounts::CONCURRENT_PASSWORD_CHECKS)),
         }
     }
 
@@ -432,20 +429,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let follower = tokio::spawn(follow_events(state.clone(), Duration::from_millis(250)));
-    let hooks = tokio::spawn(hooks::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
-    let sources = tokio::spawn(sources::run(state.clone(), outbound::Outbound::new(), Duration::from_secs(1)));
-    let embeds = tokio::spawn(embeds::run(
-        state.clone(),
-        outbound::Outbound::new(),
-        embeds::Endpoints::default(),
-        Duration::from_secs(2),
-    ));
-    let views = tokio::spawn(views::run(state.clone()));
-    let scheduler = tokio::spawn(run_scheduler(state.clone(), Duration::from_secs(1)));
-    let indexer = tokio::spawn(search::follow(state.clone(), Duration::from_millis(250)));
-    let related = tokio::spawn(search::backfill(state.clone(), Duration::from_secs(1)));
-    let finder = tokio::spawn(newsroom::finder::follow(state.clone(), Duration::from_secs(1)));
+    let tasks = tasks::start(&state);
     let unlimited = state.site.trusted_proxies.clone();
     let app = CacheFirst { cache: state.cache.clone(), views: state.views.clone(), inner: router(state), peer: None };
     let open = Arc::new(std::sync::Mutex::new(std::collections::HashMap::new()));
@@ -511,15 +495,7 @@ pub async fn serve(
     let _ = stop.send(());
     drop(done);
     done_tx.closed().await;
-    follower.abort();
-    hooks.abort();
-    sources.abort();
-    embeds.abort();
-    views.abort();
-    scheduler.abort();
-    indexer.abort();
-    related.abort();
-    finder.abort();
+    tasks.stop();
     Ok(())
 }
 
@@ -552,33 +528,6 @@ impl Drop for ConnectionSlot {
             if *n == 0 {
                 map.remove(&self.ip);
             }
-        }
-    }
-}
-
-/// Runs scheduled jobs (a story going live, an embargo ending) when they fall due. Every node
-/// may run this; the store makes sure each job runs once.
-pub async fn run_scheduler(state: AppState, every: Duration) {
-    let node = format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into()), std::process::id());
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let (store, node) = (state.store.clone(), node.clone());
-        match tokio::task::spawn_blocking(move || store.run_due_jobs(jiff::Timestamp::now(), &node)).await {
-            Ok(Ok(runs)) => {
-                for r in runs {
-                    tracing::info!(
-                        job = r.id,
-                        kind = r.kind,
-                        article = r.article_id,
-                        outcome = r.outcome,
-                        "scheduled job ran"
-                    );
-                }
-            }
-            Ok(Err(e)) => tracing::error!(error = %e, "cannot run scheduled jobs"),
-            Err(e) => tracing::error!(error = %e, "scheduler task failed"),
         }
     }
 }

@@ -409,7 +409,7 @@ fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), AppErr
 }
 
 /// The RECOMMENDED block and its title: the editors' pins, then the stories the index found
-/// alike enough (computed when stories change, see `search::refresh_related`; fewer than three
+/// alike enough (computed when stories change, see `desk::search::refresh_related`; fewer than three
 /// when fewer are). Only when there is none, the newest stories of its own section published
 /// before it (`before`: its time and id; the section's newest when it has too few earlier
 /// ones), under the title "More in <section>" so no reader takes them for a recommendation.

@@ -9,7 +9,9 @@
 //! A failed purge is logged and not retried: the CDN's copies then age out by `max-age`.
 
 use crate::depends::Change;
-use crate::{AppState, outbound::Outbound};
+use newsdesk_desk::outbound::Outbound;
+
+use crate::AppState;
 
 /// The key every response carries, for purging everything.
 pub const SITE: &str = "site";

@@ -5,7 +5,6 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::Duration;
 
 use axum::http::{HeaderMap, header};
 use jiff::Timestamp;
@@ -91,41 +90,6 @@ pub fn most_read(
         }
     }
     Ok(out)
-}
-
-/// Flushes once a minute; when views came in, the most-read lists are recomputed at most every
-/// five minutes, and the pages showing them are dropped only when one of the lists changed.
-pub async fn run(state: AppState) {
-    let mut tick = tokio::time::interval(Duration::from_secs(60));
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let mut since_refresh = 0u32;
-    let mut pending = false;
-    let mut shown: Option<Vec<Vec<i64>>> = None;
-    loop {
-        tick.tick().await;
-        let st = state.clone();
-        match tokio::task::spawn_blocking(move || flush(&st, Timestamp::now())).await {
-            Ok(Ok(n)) => pending |= n > 0,
-            Ok(Err(e)) => tracing::error!(error = %e, "cannot record page views"),
-            Err(e) => tracing::error!(error = %e, "view flush task failed"),
-        }
-        since_refresh += 1;
-        if pending && since_refresh >= 5 {
-            (since_refresh, pending) = (0, false);
-            let st = state.clone();
-            match tokio::task::spawn_blocking(move || most_read_lists(&st, Timestamp::now())).await {
-                Ok(Ok(lists)) if shown.as_ref() != Some(&lists) => {
-                    let keys = std::collections::BTreeSet::from([crate::depends::MOST_READ.to_string()]);
-                    state.cache.invalidate(&keys);
-                    crate::purge::send(&state, crate::depends::Change::Keys(keys));
-                    shown = Some(lists);
-                }
-                Ok(Ok(_)) => {}
-                Ok(Err(e)) => tracing::error!(error = %e, "cannot rank the most read"),
-                Err(e) => tracing::error!(error = %e, "most-read task failed"),
-            }
-        }
-    }
 }
 
 /// Every most-read list the site shows (the home page's, then each section's), as story ids.

@@ -4,10 +4,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use newsdesk_render::{Theme, ThemeOptions};
-
 use super::*;
-use crate::SiteConfig;
 
 /// Each request the receiver got: its headers (lowercased names) and its body.
 type Received = Arc<Mutex<Vec<(Vec<(String, String)>, String)>>>;
@@ -48,35 +45,37 @@ fn receiver(statuses: Vec<u16>) -> (String, Received) {
     (url, seen)
 }
 
-fn site() -> (tempfile::TempDir, AppState) {
+/// The site the stories' links point into.
+const SITE: &str = "http://127.0.0.1:8080";
+
+fn site() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
-    let state = AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("m"));
-    (dir, state)
+    let store = Store::open(dir.path()).unwrap();
+    (dir, store)
 }
 
-fn publish(state: &AppState, headline: &str) {
-    let a = crate::test_support::article(headline, "EUROPE", "2026-01-01T00:00:00Z");
-    state.store.save_article(&a, None, "t", Timestamp::now()).unwrap();
+fn publish(store: &Store, headline: &str) {
+    let a = newsdesk_core::testing::article(headline, "EUROPE", "2026-01-01T00:00:00Z");
+    store.save_article(&a, None, "t", Timestamp::now()).unwrap();
 }
 
 #[test]
 fn signed_deliveries_are_retried_with_backoff() {
-    let (_dir, state) = site();
+    let (_dir, store) = site();
     let (url, seen) = receiver(vec![500, 204]);
     let t0 = Timestamp::now();
-    let hook = state.store.add_hook(HookKind::Webhook, &url, "s3cret", &["published".into()], true, t0).unwrap();
-    publish(&state, "A story");
+    let hook = store.add_hook(HookKind::Webhook, &url, "s3cret", &["published".into()], true, t0).unwrap();
+    publish(&store, "A story");
     let out = Outbound::new();
 
-    assert_eq!(deliver_due(&state, &out, t0).unwrap(), 1);
-    let d = &state.store.deliveries(hook.id, 5).unwrap()[0];
+    assert_eq!(deliver_due(&store, SITE, &out, t0).unwrap(), 1);
+    let d = &store.deliveries(hook.id, 5).unwrap()[0];
     assert_eq!((d.delivered, d.failed, d.attempts, d.last_status), (false, false, 1, Some(500)));
-    assert_eq!(deliver_due(&state, &out, t0).unwrap(), 0, "the retry waits for its backoff");
+    assert_eq!(deliver_due(&store, SITE, &out, t0).unwrap(), 0, "the retry waits for its backoff");
 
     let later = t0 + backoff(1);
-    assert_eq!(deliver_due(&state, &out, later).unwrap(), 1);
-    let d = &state.store.deliveries(hook.id, 5).unwrap()[0];
+    assert_eq!(deliver_due(&store, SITE, &out, later).unwrap(), 1);
+    let d = &store.deliveries(hook.id, 5).unwrap()[0];
     assert_eq!((d.delivered, d.attempts, d.last_status), (true, 2, Some(204)));
 
     let log = seen.lock().unwrap();
@@ -90,13 +89,13 @@ fn signed_deliveries_are_retried_with_backoff() {
 
 #[test]
 fn a_hook_not_allowed_private_never_reaches_loopback() {
-    let (_dir, state) = site();
+    let (_dir, store) = site();
     let (url, seen) = receiver(vec![204]);
     let t0 = Timestamp::now();
-    let hook = state.store.add_hook(HookKind::Webhook, &url, "s", &["published".into()], false, t0).unwrap();
-    publish(&state, "A story");
-    deliver_due(&state, &Outbound::new(), t0).unwrap();
-    let d = &state.store.deliveries(hook.id, 5).unwrap()[0];
+    let hook = store.add_hook(HookKind::Webhook, &url, "s", &["published".into()], false, t0).unwrap();
+    publish(&store, "A story");
+    deliver_due(&store, SITE, &Outbound::new(), t0).unwrap();
+    let d = &store.deliveries(hook.id, 5).unwrap()[0];
     assert!(!d.delivered);
     assert!(d.last_error.as_deref().unwrap().contains("not a public address"), "{d:?}");
     assert!(seen.lock().unwrap().is_empty());
@@ -104,12 +103,12 @@ fn a_hook_not_allowed_private_never_reaches_loopback() {
 
 #[test]
 fn websub_pings_name_the_changed_feeds() {
-    let (_dir, state) = site();
+    let (_dir, store) = site();
     let (url, seen) = receiver(vec![204]);
     let events = ["published".to_string(), "updated".into(), "unpublished".into()];
-    state.store.add_hook(HookKind::Websub, &url, "", &events, true, Timestamp::now()).unwrap();
-    publish(&state, "A story");
-    deliver_due(&state, &Outbound::new(), Timestamp::now()).unwrap();
+    store.add_hook(HookKind::Websub, &url, "", &events, true, Timestamp::now()).unwrap();
+    publish(&store, "A story");
+    deliver_due(&store, SITE, &Outbound::new(), Timestamp::now()).unwrap();
     let log = seen.lock().unwrap();
     let body = &log[0].1;
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(body).unwrap();

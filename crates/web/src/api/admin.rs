@@ -17,7 +17,9 @@ use newsdesk_store::{ActionInput, SaveError, StoreError, Story, StoryFilter, Sto
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::{ApiError, hash_key, params};
+use newsdesk_desk::accounts::hash_key;
+
+use super::{ApiError, params};
 use crate::AppState;
 use crate::newsroom::form::{BlockForm, StoryForm, clean};
 use crate::newsroom::stories::{blank_article, describe};

@@ -11,8 +11,8 @@ use newsdesk_render::{Theme, ThemeOptions};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::api::hash_key;
 use crate::{AppState, SiteConfig, router};
+use newsdesk_desk::accounts::hash_key;
 
 struct Admin {
     _dir: tempfile::TempDir,

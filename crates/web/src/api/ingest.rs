@@ -16,7 +16,7 @@ use serde_json::json;
 
 use super::{ApiError, authorize_scope, blocking, json_response, params};
 use crate::AppState;
-use crate::intake::{Intake, Mode, Tally};
+use newsdesk_desk::intake::{Intake, Mode, Tally};
 
 fn flag(query: &[(String, String)], name: &str) -> Result<bool, ApiError> {
     match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
@@ -85,11 +85,11 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
                         }
                         data.push(entry);
                     }
-                    Err(crate::intake::IntakeError::Item(e)) => {
+                    Err(newsdesk_desk::intake::IntakeError::Item(e)) => {
                         tally.failed += 1;
                         data.push(json!({ "uri": item.uri, "status": "failed", "error": e.to_string() }));
                     }
-                    Err(crate::intake::IntakeError::Store(e)) => return Err(ApiError::Internal(e.to_string())),
+                    Err(newsdesk_desk::intake::IntakeError::Store(e)) => return Err(ApiError::Internal(e.to_string())),
                 }
             }
             for (uri, why) in &parsed.skipped {

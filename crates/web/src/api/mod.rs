@@ -20,9 +20,9 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use jiff::Timestamp;
 use newsdesk_core::{Article, Slug};
+use newsdesk_desk::accounts::hash_key;
 use newsdesk_store::ArticleFilter;
 use serde_json::{Map, Value, json};
-use sha2::{Digest, Sha256};
 
 pub use limit::RateLimiter;
 pub use problem::{ApiError, Problem};
@@ -83,18 +83,6 @@ pub fn as_uri(url: &str) -> String {
         }
     }
     out
-}
-
-/// The SHA-256 of a key, as stored: keys are never kept in the clear.
-pub fn hash_key(key: &str) -> String {
-    Sha256::digest(key.as_bytes()).iter().map(|b| format!("{b:02x}")).collect()
-}
-
-/// A new random key: `nd_` and 32 random bytes in hex.
-pub fn new_key() -> Result<String, String> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| format!("no randomness from the OS: {e}"))?;
-    Ok(format!("nd_{}", bytes.iter().map(|b| format!("{b:02x}")).collect::<String>()))
 }
 
 /// Checks a Content API key and spends one request of its budget.

@@ -7,6 +7,8 @@ use newsdesk_render::{Theme, ThemeOptions};
 use serde_json::Value;
 use tower::ServiceExt;
 
+use newsdesk_desk::accounts::new_key;
+
 use super::*;
 use crate::{SiteConfig, router as site_router};
 

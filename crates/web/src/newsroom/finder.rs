@@ -11,14 +11,13 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use newsdesk_core::ArticleId;
 use newsdesk_derive::{SearchIndex, SearchQuery};
 use newsdesk_store::{Store, StoreError};
 
 use crate::AppState;
-use crate::search::IndexError;
+use newsdesk_desk::search::IndexError;
 
 /// How far back each pass looks again, in microseconds.
 const OVERLAP_US: i64 = 5_000_000;
@@ -64,23 +63,6 @@ pub fn catch_up(store: &Store, index: &SearchIndex, seen: &Seen) -> Result<usize
     }
     seen.retain(|_, at| *at >= newest - OVERLAP_US);
     Ok(touched)
-}
-
-/// Keeps the newsroom's index in step, a pass every `every`.
-pub async fn follow(state: AppState, every: Duration) {
-    let Some(index) = state.newsroom_search.clone() else { return };
-    let seen = Seen::default();
-    let mut tick = tokio::time::interval(every);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tick.tick().await;
-        let (store, idx, seen) = (state.store.clone(), index.clone(), seen.clone());
-        match tokio::task::spawn_blocking(move || catch_up(&store, &idx, &seen)).await {
-            Ok(Ok(_)) => {}
-            Ok(Err(e)) => tracing::error!(error = %e, "cannot update the newsroom's search index"),
-            Err(e) => tracing::error!(error = %e, "the newsroom's search task failed"),
-        }
-    }
 }
 
 /// What a newsroom search found: story ids, best first, and the corrected words when those were

@@ -12,7 +12,6 @@
 // boxing it would only add an allocation.
 #![allow(clippy::result_large_err)]
 
-pub mod auth;
 mod dashboard;
 pub mod finder;
 pub(crate) mod form;
@@ -41,9 +40,8 @@ use newsdesk_store::{Session, User};
 use tower_http::limit::RequestBodyLimitLayer;
 
 use crate::AppState;
-use crate::api::hash_key;
+use newsdesk_desk::accounts::{self as auth, hash_key};
 
-pub use people::valid_email;
 pub use views::render;
 
 /// The session cookie; scoped to `/newsroom` so reader pages stay cookie-free and cacheable.

@@ -10,9 +10,9 @@ use newsdesk_core::Role;
 use serde::Deserialize;
 
 use super::views::{render, render_status, ser};
-use super::{PreSession, Signed, auth, blocking, client_address, failure, session_cookie};
+use super::{PreSession, Signed, blocking, client_address, failure, session_cookie};
 use crate::AppState;
-use crate::api::hash_key;
+use newsdesk_desk::accounts::{self as auth, hash_key, valid_email};
 
 /// The one answer to a wrong email or password, known account or not.
 const WRONG: &str = "That email and password do not match an account.";
@@ -253,16 +253,6 @@ pub async fn add_user(
             users_page(&state, &me, Some(link), None).await
         }
     }
-}
-
-pub fn valid_email(email: &str) -> bool {
-    let Some((local, domain)) = email.split_once('@') else { return false };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && email.len() <= 254
-        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
 }
 
 #[derive(Debug, Deserialize)]

@@ -110,7 +110,7 @@ async fn editors_keep_the_routing_rules_and_the_desk_sees_groups_and_sources() {
     first.source = Some("AA".into());
     let a = crate::test_support::queue(store, "t:a", &first);
     let second = Article { source: Some("dpa".into()), headline: "Ferries run again".into(), ..first.clone() };
-    let text = crate::intake::article_text(&second);
+    let text = newsdesk_desk::intake::article_text(&second);
     let entry = newsdesk_store::QueueEntry {
         external_id: "t:b",
         article: &second,
@@ -407,7 +407,7 @@ async fn the_dashboard_searches_headline_deck_and_body_of_every_story_forgiving_
             Timestamp::now(),
         )
         .unwrap();
-    crate::search::rebuild_index(&n.state.store, &reader_index).unwrap();
+    newsdesk_desk::search::rebuild_index(&n.state.store, &reader_index).unwrap();
     let seen = super::finder::Seen::default();
     assert_eq!(super::finder::catch_up(&n.state.store, &newsroom_index, &seen).unwrap(), 4, "every story looked at");
     assert_eq!(super::finder::catch_up(&n.state.store, &newsroom_index, &seen).unwrap(), 0, "and each once");
