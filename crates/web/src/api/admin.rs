@@ -279,12 +279,12 @@ impl StoryInput {
         set(&mut form.seo_description, self.seo_description);
         set(&mut form.social_title, self.social_title);
         set(&mut form.social_image, self.social_image);
-        // Lists are joined as the form has them; commas inside a name would split it.
-        set(
-            &mut form.authors,
-            self.authors.map(|v| v.iter().map(|a| a.replace(',', " ")).collect::<Vec<_>>().join(", ")),
-        );
-        set(&mut form.tags, self.tags.map(|v| v.iter().map(|a| a.replace(',', " ")).collect::<Vec<_>>().join(", ")));
+        if let Some(authors) = self.authors {
+            form.authors = authors;
+        }
+        if let Some(tags) = self.tags {
+            form.tags = tags;
+        }
         match self.lead_image {
             Some(Some(img)) => {
                 form.image_asset = img.asset;

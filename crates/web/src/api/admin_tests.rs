@@ -87,7 +87,8 @@ async fn a_story_through_the_admin_api_with_each_role_held_to_its_rules() {
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 
     let story = json!({
-        "headline": "Bridge reopens after repairs", "section": "Europe", "authors": ["Ana Ruiz"], "source": "AA",
+        "headline": "Bridge reopens after repairs", "section": "Europe", "authors": ["Ana Ruiz", "Smith, Jr."],
+        "tags": ["bridges", "Repairs, roads"], "source": "AA",
         "body": [{ "type": "paragraph", "text": "Traffic flows again." }, { "type": "recommended" },
                  { "type": "related", "publication": "TRT World", "headline": "Bridge closed", "url": null }]
     });
@@ -98,6 +99,9 @@ async fn a_story_through_the_admin_api_with_each_role_held_to_its_rules() {
     assert_eq!(v["data"]["url"], Value::Null);
     assert_eq!(v["data"]["actions"], json!(["submit", "spike"]));
     assert_eq!(headers[header::ETAG], "\"r1\"");
+    // Lists stay lists: a comma inside a name is kept.
+    assert_eq!(v["data"]["authors"], json!(["Ana Ruiz", "Smith, Jr."]), "{v}");
+    assert_eq!(v["data"]["tags"], json!(["bridges", "Repairs, roads"]), "{v}");
     let path = format!("/api/v1/admin/articles/{id}");
 
     // A contributor may not even see it; a reporter may not publish it.
@@ -131,7 +135,7 @@ async fn a_story_through_the_admin_api_with_each_role_held_to_its_rules() {
         .await;
     assert_eq!(status, StatusCode::OK, "{v}");
     assert_eq!(v["data"]["headline"], "Bridge reopens after two years of repairs");
-    assert_eq!(v["data"]["authors"], json!(["Ana Ruiz"]), "fields not sent stay");
+    assert_eq!(v["data"]["authors"], json!(["Ana Ruiz", "Smith, Jr."]), "fields not sent stay");
     let (status, _, v) = api.call("PATCH", &path, Some(Role::Admin), &with(&etag), patch("Lost update")).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::PRECONDITION_FAILED, Some("stale-revision")), "{v}");
     let revs = api.state.store.revisions(newsdesk_core::ArticleId(id)).unwrap();

@@ -57,8 +57,13 @@ pub(crate) struct StoryForm {
     pub(crate) section: String,
     pub(crate) desk: String,
     pub(crate) language: String,
-    pub(crate) authors: String,
-    pub(crate) tags: String,
+    /// Lists stay lists: the Admin API sends a JSON array, the editor's field shows the names
+    /// separated by commas with a name that holds a comma in double quotes (`Ana Ruiz, "Smith,
+    /// Jr."`), read back the same way, so a byline saved by either comes back whole.
+    #[serde(serialize_with = "as_field")]
+    pub(crate) authors: Vec<String>,
+    #[serde(serialize_with = "as_field")]
+    pub(crate) tags: Vec<String>,
     pub(crate) source: String,
     pub(crate) slug: String,
     pub(crate) canonical_url: String,
@@ -133,8 +138,8 @@ impl StoryForm {
                 "section" => f.section = v,
                 "desk" => f.desk = v,
                 "language" => f.language = v,
-                "authors" => f.authors = v,
-                "tags" => f.tags = v,
+                "authors" => f.authors = list(&v),
+                "tags" => f.tags = list(&v),
                 "source" => f.source = v,
                 "slug" => f.slug = v,
                 "canonical_url" => f.canonical_url = v,
@@ -165,8 +170,8 @@ impl StoryForm {
             section: a.section.name.clone(),
             desk: story.desk.clone().unwrap_or_default(),
             language: a.language.clone(),
-            authors: a.authors.join(", "),
-            tags: a.tags.join(", "),
+            authors: a.authors.clone(),
+            tags: a.tags.clone(),
             source: a.source.clone().unwrap_or_default(),
             slug: a.slug.to_string(),
             canonical_url: a.canonical_url.clone().unwrap_or_default(),
@@ -329,8 +334,8 @@ impl StoryForm {
             lead_image,
             body,
             source: opt(&self.source),
-            authors: list(&self.authors),
-            tags: list(&self.tags),
+            authors: names(&self.authors),
+            tags: names(&self.tags),
             language,
             canonical_url: Some(canonical).filter(|c| !c.is_empty()),
             embargo,
@@ -467,9 +472,47 @@ fn opt(s: &str) -> Option<String> {
     Some(clean(s)).filter(|c| !c.is_empty())
 }
 
+/// The names in an editor's field: separated by commas, a name in double quotes may hold commas
+/// (and a doubled quote stands for one), as [`joined`] writes them.
 fn list(s: &str) -> Vec<String> {
+    let (mut out, mut name, mut quoted) = (vec![], String::new(), false);
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                name.push('"');
+                chars.next();
+            }
+            '"' if quoted => quoted = false,
+            '"' if name.trim().is_empty() => {
+                quoted = true;
+                name.clear();
+            }
+            ',' if !quoted => out.push(std::mem::take(&mut name)),
+            _ => name.push(c),
+        }
+    }
+    out.push(name);
+    out
+}
+
+/// Names as the editor's field shows them (see [`list`]).
+fn joined(names: &[String]) -> String {
+    let shown: Vec<String> = names
+        .iter()
+        .map(|n| if n.contains([',', '"']) { format!("\"{}\"", n.replace('"', "\"\"")) } else { n.clone() })
+        .collect();
+    shown.join(", ")
+}
+
+fn as_field<S: serde::Serializer>(names: &[String], s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&joined(names))
+}
+
+/// Names cleaned, the empty ones dropped, each once, in their order.
+fn names(items: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for item in s.split(',').map(clean).filter(|x| !x.is_empty()) {
+    for item in items.iter().map(|i| clean(i)).filter(|x| !x.is_empty()) {
         if !out.contains(&item) {
             out.push(item);
         }
@@ -549,6 +592,33 @@ mod tests {
             let mut form = StoryForm::parse(body.as_bytes());
             let _ = form.check_into_article(&base(), &TimeZone::UTC, &|_| true);
             let _ = parse_ids(&form.recommended_pins);
+        }
+    }
+
+    #[test]
+    fn a_name_holding_a_comma_is_quoted_in_the_editor_and_read_back_whole() {
+        let names = vec!["Ana Ruiz".to_string(), "Smith, Jr.".into(), "The \"Desk\"".into()];
+        let shown = joined(&names);
+        assert_eq!(shown, "Ana Ruiz, \"Smith, Jr.\", \"The \"\"Desk\"\"\"");
+        assert_eq!(names_of(&shown), names);
+        // As an editor types them: no quotes, plain commas.
+        assert_eq!(names_of("Ana Ruiz,Bo Li , , Ana Ruiz"), ["Ana Ruiz", "Bo Li"]);
+        assert_eq!(names_of("O\"Brien, Li"), ["O\"Brien", "Li"], "a quote inside a name is kept");
+    }
+
+    fn names_of(field: &str) -> Vec<String> {
+        names(&list(field))
+    }
+
+    proptest::proptest! {
+        /// Whatever names a story has, the editor's field shows them so that saving the form
+        /// unchanged gives back the same names.
+        #[test]
+        fn any_names_round_trip_through_the_editors_field(
+            given in proptest::collection::vec("[^\\p{C}]{0,12}", 0..6)
+        ) {
+            let names = names(&given);
+            proptest::prop_assert_eq!(names_of(&joined(&names)), names);
         }
     }
 
