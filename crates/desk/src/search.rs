@@ -72,7 +72,7 @@ pub fn refresh_related(store: &Store, index: &SearchIndex, ids: &[i64], neighbou
         }
         let a = match store.article(ArticleId(id)) {
             Ok(a) => a,
-            Err(StoreError::NotFound(_)) => continue,
+            Err(StoreError::NotFound { .. }) => continue,
             Err(e) => return Err(e.into()),
         };
         if !(a.state.is_public() && a.published_at.is_some_and(|p| p <= now)) {
@@ -128,7 +128,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError>
         for &id in &ids {
             match store.article(ArticleId(id)) {
                 Ok(a) if a.state.is_public() && a.published_at.is_some_and(|p| p <= now) => index.upsert(id, &a)?,
-                Ok(_) | Err(StoreError::NotFound(_)) => index.remove(id),
+                Ok(_) | Err(StoreError::NotFound { .. }) => index.remove(id),
                 Err(e) => return Err(e.into()),
             }
             touched += 1;

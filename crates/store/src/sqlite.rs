@@ -9,7 +9,7 @@ use newsdesk_core::{Article, ArticleId};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
-use crate::{StoreError, migrate};
+use crate::{Missing, StoreError, migrate};
 use rows::{load_people, load_people_many, row_parts};
 pub use write::StoryMeta;
 
@@ -298,7 +298,7 @@ impl Store {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(article_query!("WHERE a.id = $1"))?;
         let row = stmt.query_row([id.0], row_parts).optional()?;
-        let parts = row.ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
+        let parts = row.ok_or_else(|| StoreError::not_found(Missing::Article, id.0))?;
         load_people(&conn, parts)
     }
 

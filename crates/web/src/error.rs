@@ -17,7 +17,7 @@ pub enum AppError {
 impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
-            StoreError::NotFound(what) => AppError::NotFound(what),
+            e @ StoreError::NotFound { .. } => AppError::NotFound(e.missing().unwrap_or_default()),
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -81,7 +81,7 @@ pub fn most_read(
         }
         let a = match state.store.article(ArticleId(id)) {
             Ok(a) => a,
-            Err(newsdesk_store::StoreError::NotFound(_)) => continue,
+            Err(newsdesk_store::StoreError::NotFound { .. }) => continue,
             Err(e) => return Err(e.into()),
         };
         let public = a.state.is_public() && a.published_at.is_some_and(|p| p <= now);

@@ -8,7 +8,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Store, lock, ts};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 /// An Admin API token as its owner sees it listed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -117,7 +117,7 @@ impl Store {
     pub fn user(&self, id: i64) -> Result<User, StoreError> {
         let conn = self.reader();
         let row = conn.query_row(user_query!("FROM users u WHERE u.id = $1"), [id], user_row).optional()?;
-        to_user(row.ok_or_else(|| StoreError::NotFound(format!("user {id}")))?)
+        to_user(row.ok_or_else(|| StoreError::not_found(Missing::User, id))?)
     }
 
     pub fn users(&self) -> Result<Vec<User>, StoreError> {
@@ -145,7 +145,7 @@ impl Store {
             params![role.as_str(), disabled, now_us, id],
         )?;
         if changed == 0 {
-            return Err(StoreError::NotFound(format!("user {id}")));
+            return Err(StoreError::not_found(Missing::User, id));
         }
         if disabled {
             tx.execute(
@@ -191,7 +191,7 @@ impl Store {
 
     /// Uses an invite: sets the password and spends the token, in one transaction.
     pub fn accept_invite(&self, token_hash: &str, password_hash: &str, now: Timestamp) -> Result<User, StoreError> {
-        let user = self.invite_user(token_hash, now)?.ok_or_else(|| StoreError::NotFound("invite".into()))?;
+        let user = self.invite_user(token_hash, now)?.ok_or_else(|| StoreError::not_found(Missing::Invite, ""))?;
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let used = tx.execute(
@@ -199,7 +199,7 @@ impl Store {
             params![now.as_microsecond(), token_hash],
         )?;
         if used == 0 {
-            return Err(StoreError::NotFound("invite".into()));
+            return Err(StoreError::not_found(Missing::Invite, ""));
         }
         tx.execute("UPDATE users SET password_hash = $1 WHERE id = $2", params![password_hash, user.id])?;
         audit_in(&tx, Some(user.id), &user.email, "user.accept_invite", None, None, now)?;

@@ -5,7 +5,7 @@ use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
 use super::{Store, lock, ts};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 /// A tag or an author with how many published articles carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -177,7 +177,7 @@ impl Store {
             params![now.as_microsecond(), name],
         )?;
         if n == 0 {
-            return Err(StoreError::NotFound(format!("live API key {name:?}")));
+            return Err(StoreError::not_found(Missing::ApiKey, format!("{name:?}")));
         }
         Ok(())
     }
@@ -198,7 +198,7 @@ mod tests {
         assert!(store.api_key_by_hash("nope").unwrap().is_none());
         store.revoke_api_key("partner", now).unwrap();
         assert!(store.api_key_by_hash("abc").unwrap().is_none());
-        assert!(matches!(store.revoke_api_key("partner", now), Err(StoreError::NotFound(_))));
+        assert!(matches!(store.revoke_api_key("partner", now), Err(StoreError::NotFound { .. })));
         assert_eq!(store.api_keys().unwrap()[0].revoked_at, Some(now));
     }
 }

@@ -7,7 +7,7 @@ use newsdesk_core::{Article, Block};
 use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::{Store, lock};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 /// Tries before an embed is left as a card without title and picture.
 pub const EMBED_ATTEMPTS: i64 = 5;
@@ -64,7 +64,7 @@ impl Store {
             params![url, title, author, thumbnail, now_us],
         )?;
         if changed == 0 {
-            return Err(StoreError::NotFound(format!("embed {url}")));
+            return Err(StoreError::not_found(Missing::Embed, url));
         }
         tx.execute(
             "INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, 'embed.fetched', NULL, $2)",

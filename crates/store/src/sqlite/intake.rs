@@ -9,7 +9,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Store, is_newer, lock, opt_ts, ts};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 /// How long an identical text counts as a re-delivery of an item already queued.
 const REDELIVERY_WINDOW: SignedDuration = SignedDuration::from_hours(7 * 24);
@@ -221,7 +221,7 @@ impl Store {
             ],
         )?;
         if changed == 0 {
-            return Err(StoreError::NotFound(format!("routing rule {}", rule.id)));
+            return Err(StoreError::not_found(Missing::RoutingRule, rule.id));
         }
         Ok(rule.id)
     }
@@ -229,7 +229,7 @@ impl Store {
     pub fn delete_routing_rule(&self, id: i64) -> Result<(), StoreError> {
         let conn = lock(&self.writer);
         if conn.execute("DELETE FROM routing_rules WHERE id = $1", [id])? == 0 {
-            return Err(StoreError::NotFound(format!("routing rule {id}")));
+            return Err(StoreError::not_found(Missing::RoutingRule, id));
         }
         Ok(())
     }
@@ -242,8 +242,7 @@ impl Store {
             let mut stmt = tx.prepare("SELECT id FROM routing_rules ORDER BY position, id")?;
             stmt.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?
         };
-        let at =
-            order.iter().position(|x| *x == id).ok_or_else(|| StoreError::NotFound(format!("routing rule {id}")))?;
+        let at = order.iter().position(|x| *x == id).ok_or_else(|| StoreError::not_found(Missing::RoutingRule, id))?;
         let other = if up { at.checked_sub(1) } else { Some(at + 1).filter(|o| *o < order.len()) };
         let mut order = order;
         if let Some(o) = other {
@@ -278,7 +277,7 @@ impl Store {
     pub fn feed_source(&self, id: i64) -> Result<FeedSource, StoreError> {
         let conn = self.reader();
         let row = conn.prepare_cached(source_query!("WHERE id = $1"))?.query_row([id], source_row).optional()?;
-        with_times(row.ok_or_else(|| StoreError::NotFound(format!("source {id}")))?)
+        with_times(row.ok_or_else(|| StoreError::not_found(Missing::Source, id))?)
     }
 
     pub fn feed_sources(&self) -> Result<Vec<FeedSource>, StoreError> {
@@ -291,7 +290,7 @@ impl Store {
     pub fn remove_feed_source(&self, id: i64) -> Result<(), StoreError> {
         let conn = lock(&self.writer);
         if conn.execute("DELETE FROM feed_sources WHERE id = $1", [id])? == 0 {
-            return Err(StoreError::NotFound(format!("source {id}")));
+            return Err(StoreError::not_found(Missing::Source, id));
         }
         Ok(())
     }
@@ -302,7 +301,7 @@ impl Store {
         if conn.execute("UPDATE feed_sources SET next_poll_at = $1 WHERE id = $2", params![now.as_microsecond(), id])?
             == 0
         {
-            return Err(StoreError::NotFound(format!("source {id}")));
+            return Err(StoreError::not_found(Missing::Source, id));
         }
         Ok(())
     }

@@ -7,7 +7,7 @@ use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Serialize;
 
 use super::{Event, Store, lock, ts};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -136,7 +136,7 @@ impl Store {
             params![now.as_microsecond(), id],
         )?;
         if n == 0 {
-            return Err(StoreError::NotFound(format!("hook {id}")));
+            return Err(StoreError::not_found(Missing::Hook, id));
         }
         Ok(())
     }

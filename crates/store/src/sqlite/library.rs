@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::write::{self, StoryMeta};
 use super::{SaveOutcome, SaveStatus, Store, lock, ts};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Media {
@@ -126,7 +126,7 @@ impl Store {
             params![alt, caption, credit, id],
         )?;
         if n == 0 {
-            return Err(StoreError::NotFound(format!("picture {id}")));
+            return Err(StoreError::not_found(Missing::Picture, id));
         }
         let media = tx.query_row(
             "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
@@ -165,7 +165,7 @@ impl Store {
             )
             .optional()?
             .transpose()?
-            .ok_or_else(|| StoreError::NotFound(format!("picture {id}")))?
+            .ok_or_else(|| StoreError::not_found(Missing::Picture, id))?
         };
         let users = self.stories_showing(&media.file)?;
         if !users.is_empty() {
@@ -263,7 +263,7 @@ impl Store {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("wire item {item_id}")))?;
+            .ok_or_else(|| StoreError::not_found(Missing::WireItem, item_id))?;
         if let Some(existing) = taken {
             let path: String = tx.query_row(
                 "SELECT '/' || s.slug || '/' || a.slug FROM articles a JOIN sections s ON s.id = a.section_id WHERE a.id = $1",

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::write::{self, StoryMeta};
 use super::{SaveOutcome, SaveStatus, Store, lock, opt_ts, ts};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 /// A line on the newsroom dashboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -316,13 +316,13 @@ impl Store {
         actor: &str,
         now: Timestamp,
     ) -> Result<SaveOutcome, SaveError> {
-        let id = article.id.ok_or_else(|| StoreError::NotFound("story without an id".into()))?;
+        let id = article.id.ok_or_else(|| StoreError::not_found(Missing::Article, "(a story without an id)"))?;
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let (current, state): (i64, String) = tx
             .query_row("SELECT revision, state FROM articles WHERE id = $1", [id.0], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
+            .ok_or_else(|| StoreError::not_found(Missing::Article, id.0))?;
         if current != expected {
             let by: String = tx.query_row(
                 "SELECT actor FROM revisions WHERE article_id = $1 AND number = $2",
@@ -519,7 +519,7 @@ impl Store {
                 |r| r.get(0),
             )
             .optional()?
-            .ok_or_else(|| StoreError::NotFound(format!("revision {number} of article {}", id.0)))?;
+            .ok_or_else(|| StoreError::not_found(Missing::Revision, format!("{number} of article {}", id.0)))?;
         Ok(serde_json::from_str(&snapshot)?)
     }
 }

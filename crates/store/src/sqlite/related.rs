@@ -5,7 +5,7 @@ use newsdesk_core::{Article, ArticleId};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, load_people_many, lock, row_parts};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 /// Records that the RECOMMENDED block of `id` changed (computed list or editors' choices), for
 /// the page cache. Not an `article.*` event: the story itself did not change, and the search
@@ -77,7 +77,7 @@ impl Store {
                 let exists: bool =
                     tx.query_row("SELECT EXISTS (SELECT 1 FROM articles WHERE id = $1)", [other], |r| r.get(0))?;
                 if !exists {
-                    return Err(StoreError::NotFound(format!("story {other}")));
+                    return Err(StoreError::not_found(Missing::Story, other));
                 }
                 tx.execute(
                     "INSERT INTO related_pins (article_id, related_id, kind, position) VALUES ($1, $2, $3, $4) \
@@ -147,7 +147,7 @@ impl Store {
             let exists: bool =
                 tx.query_row("SELECT EXISTS (SELECT 1 FROM articles WHERE id = $1)", [id], |r| r.get(0))?;
             if !exists {
-                return Err(StoreError::NotFound(format!("story {id}")));
+                return Err(StoreError::not_found(Missing::Story, id));
             }
             tx.execute(
                 "INSERT INTO front_pins (front, article_id, position) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
@@ -215,7 +215,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let n = tx.execute("UPDATE authors SET bio = $1, photo = $2 WHERE slug = $3", params![bio, photo, slug])?;
         if n == 0 {
-            return Err(StoreError::NotFound(format!("author {slug}")));
+            return Err(StoreError::not_found(Missing::Author, slug));
         }
         let payload = serde_json::json!({ "author": slug }).to_string();
         tx.execute(

@@ -212,7 +212,7 @@ fn recommended_puts_pins_first_and_never_shows_exclusions_or_hidden_stories() {
     store.set_related_pins(main, &[c.0], &[a.0]).unwrap();
     assert_eq!(heads(store.recommended(main, 3).unwrap()), ["Story C", "Story B"]);
     assert_eq!(store.related_pins(main).unwrap(), (vec![c.0], vec![a.0]));
-    assert!(matches!(store.set_related_pins(main, &[999], &[]), Err(StoreError::NotFound(_))));
+    assert!(matches!(store.set_related_pins(main, &[999], &[]), Err(StoreError::NotFound { .. })));
     assert_eq!(store.related_pins(main).unwrap(), (vec![c.0], vec![a.0]), "a refused change changes nothing");
 }
 
@@ -459,4 +459,18 @@ fn a_list_leaves_out_the_stories_asked_and_pages_what_remains() {
     let headlines: Vec<String> =
         store.latest_headlines(&in_range, 30, 0).unwrap().into_iter().map(|a| a.headline).collect();
     assert_eq!(headlines, ["Story 14", "Story 13", "Story 12", "Story 11", "Story 10"]);
+}
+
+/// What is missing is told by its kind and id, for callers to branch on without reading text.
+#[test]
+fn a_missing_thing_is_named_by_kind_and_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let e = store.article(ArticleId(999)).unwrap_err();
+    assert!(matches!(&e, StoreError::NotFound { kind: crate::Missing::Article, id } if id == "999"), "{e:?}");
+    assert_eq!(e.to_string(), "article 999 not found");
+    assert_eq!(e.missing().as_deref(), Some("article 999"));
+    let e = store.set_front_pins("", &[12345], now()).unwrap_err();
+    assert!(matches!(e, StoreError::NotFound { kind: crate::Missing::Story, .. }), "{e:?}");
+    assert_eq!(StoreError::not_found(crate::Missing::Invite, "").to_string(), "invite not found");
 }

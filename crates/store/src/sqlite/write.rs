@@ -7,7 +7,7 @@ use newsdesk_core::{Article, ArticleId, Slug};
 use rusqlite::{Connection, OptionalExtension, params};
 
 use super::{SaveOutcome, SaveStatus};
-use crate::StoreError;
+use crate::{Missing, StoreError};
 
 /// Finds or creates a row keyed by a unique column; returns its id.
 fn upsert_named(tx: &Connection, insert: &str, select: &str, key: &str, name: &str) -> Result<i64, StoreError> {
@@ -146,7 +146,7 @@ pub(super) fn update_article(
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .optional()?
-        .ok_or_else(|| StoreError::NotFound(format!("article {}", id.0)))?;
+        .ok_or_else(|| StoreError::not_found(Missing::Article, id.0))?;
     let old: Article = serde_json::from_str(&old_snapshot)?;
     let article = &settle_visibility(&article.without_forbidden_chars(), now);
     // A new version from the source updates the story where the newsroom filed it: the section is

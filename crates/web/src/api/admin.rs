@@ -124,7 +124,7 @@ fn done(st: &AppState, user: &User, id: i64, action: &str, now: Timestamp) -> Re
 /// Loads a story the user may open.
 fn load(st: &AppState, user: &User, id: i64) -> Result<Story, ApiError> {
     let story = st.store.story(ArticleId(id)).map_err(|e| match e {
-        StoreError::NotFound(_) => ApiError::NotFound(format!("story {id}")),
+        StoreError::NotFound { .. } => ApiError::NotFound(format!("story {id}")),
         other => other.into(),
     })?;
     if !can_open(user, story.owner_id) {

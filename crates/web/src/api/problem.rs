@@ -156,7 +156,7 @@ impl ApiError {
 impl From<newsdesk_store::StoreError> for ApiError {
     fn from(e: newsdesk_store::StoreError) -> Self {
         match e {
-            newsdesk_store::StoreError::NotFound(what) => ApiError::NotFound(what),
+            e @ newsdesk_store::StoreError::NotFound { .. } => ApiError::NotFound(e.missing().unwrap_or_default()),
             other => ApiError::Internal(other.to_string()),
         }
     }

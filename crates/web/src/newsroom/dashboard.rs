@@ -224,7 +224,7 @@ pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed
                         .map(|_| ())
                         .map_err(|e| match e {
                             SaveError::Workflow(w) => describe(&w),
-                            SaveError::Store(StoreError::NotFound(_)) => "there is no such story".into(),
+                            SaveError::Store(StoreError::NotFound { .. }) => "there is no such story".into(),
                             other => other.to_string(),
                         })
                 }
@@ -263,7 +263,7 @@ pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed
 fn move_story(st: &AppState, who: &Signed, id: i64, section: &Section, now: Timestamp) -> Result<(), String> {
     let story = match st.store.story(ArticleId(id)) {
         Ok(s) => s,
-        Err(StoreError::NotFound(_)) => return Err("there is no such story".into()),
+        Err(StoreError::NotFound { .. }) => return Err("there is no such story".into()),
         Err(e) => return Err(e.to_string()),
     };
     if !can_edit(&who.user, story.owner_id, story.article.state) {

@@ -46,7 +46,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex, seen: &Seen) -> Result<usize
             } else {
                 match store.article(ArticleId(id)) {
                     Ok(a) => index.upsert(id, &a)?,
-                    Err(StoreError::NotFound(_)) => index.remove(id),
+                    Err(StoreError::NotFound { .. }) => index.remove(id),
                     Err(e) => return Err(e.into()),
                 }
             }

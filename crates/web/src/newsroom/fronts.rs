@@ -88,7 +88,9 @@ pub async fn set_pins(
         let now = Timestamp::now();
         match st.store.set_front_pins(&front, &ids, now) {
             Ok(()) => {}
-            Err(StoreError::NotFound(what)) => return Ok(Err(format!("There is no {what}; nothing was changed."))),
+            Err(e @ StoreError::NotFound { .. }) => {
+                return Ok(Err(format!("There is no {}; nothing was changed.", e.missing().unwrap_or_default())));
+            }
             Err(e) => return Err(failure(e)),
         }
         let target = if front.is_empty() { "front home".to_string() } else { format!("front {front}") };
@@ -133,7 +135,9 @@ pub async fn set_author(
         let photo = Some(photo.as_str()).filter(|p| !p.is_empty());
         match st.store.set_author_profile(&slug, bio, photo, now) {
             Ok(()) => {}
-            Err(StoreError::NotFound(what)) => return Ok(Err(format!("There is no {what}."))),
+            Err(e @ StoreError::NotFound { .. }) => {
+                return Ok(Err(format!("There is no {}.", e.missing().unwrap_or_default())));
+            }
             Err(e) => return Err(failure(e)),
         }
         st.store.audit(Some(who.user.id), who.actor(), "author.profile", Some(&slug), None, now).map_err(failure)?;

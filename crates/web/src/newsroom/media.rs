@@ -258,7 +258,7 @@ pub async fn update(
     match done {
         Err(resp) => resp,
         Ok(Ok(_)) => Redirect::to("/newsroom/media?notice=saved").into_response(),
-        Ok(Err(newsdesk_store::StoreError::NotFound(_))) => {
+        Ok(Err(newsdesk_store::StoreError::NotFound { .. })) => {
             super::refuse(StatusCode::NOT_FOUND, "There is no such picture in the library.")
         }
         Ok(Err(e)) => failure(e),
@@ -299,7 +299,7 @@ pub async fn delete(
             state.catch_up().await;
             Redirect::to("/newsroom/media?notice=deleted").into_response()
         }
-        Ok(Err(newsdesk_store::StoreError::NotFound(_))) => {
+        Ok(Err(newsdesk_store::StoreError::NotFound { .. })) => {
             super::refuse(StatusCode::NOT_FOUND, "There is no such picture in the library.")
         }
         Ok(Err(newsdesk_store::StoreError::Conflict(why))) => {

@@ -129,7 +129,9 @@ pub async fn restore(
         let now = Timestamp::now();
         let old = match st.store.revision(ArticleId(id), form.revision) {
             Ok(a) => a,
-            Err(StoreError::NotFound(m)) => return Ok(Err((StatusCode::NOT_FOUND, format!("There is no {m}.")))),
+            Err(e @ StoreError::NotFound { .. }) => {
+                return Ok(Err((StatusCode::NOT_FOUND, format!("There is no {}.", e.missing().unwrap_or_default()))));
+            }
             Err(e) => return Err(failure(e)),
         };
         // Content comes back; the workflow state, dates and corrections stay as they are now.

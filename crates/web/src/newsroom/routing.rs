@@ -162,7 +162,7 @@ pub async fn save(
                     .map_err(failure)?;
                 Ok(true)
             }
-            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(StoreError::NotFound { .. }) => Ok(false),
             Err(e) => Err(failure(e)),
         }
     })
@@ -200,7 +200,7 @@ pub async fn change(
                         let r = RoutingRule { enabled: form.change == "enable", ..r };
                         st.store.save_routing_rule(&r, Timestamp::now()).map(|_| ())
                     }
-                    None => Err(StoreError::NotFound(format!("routing rule {id}"))),
+                    None => Err(StoreError::not_found(newsdesk_store::Missing::RoutingRule, id)),
                 }
             }
             _ => return Ok(Some(StatusCode::BAD_REQUEST)),
@@ -220,7 +220,7 @@ pub async fn change(
                     .map_err(failure)?;
                 Ok(None)
             }
-            Err(StoreError::NotFound(_)) => Ok(Some(StatusCode::NOT_FOUND)),
+            Err(StoreError::NotFound { .. }) => Ok(Some(StatusCode::NOT_FOUND)),
             Err(e) => Err(failure(e)),
         }
     })
@@ -250,7 +250,7 @@ pub async fn poll_source(
                     .map_err(failure)?;
                 Ok(true)
             }
-            Err(StoreError::NotFound(_)) => Ok(false),
+            Err(StoreError::NotFound { .. }) => Ok(false),
             Err(e) => Err(failure(e)),
         }
     })

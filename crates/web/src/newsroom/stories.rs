@@ -244,7 +244,7 @@ pub(super) async fn load(state: &AppState, me: &Signed, id: i64) -> Result<Story
     let st = state.clone();
     let story = blocking(move || match st.store.story(ArticleId(id)) {
         Ok(s) => Ok(Some(s)),
-        Err(StoreError::NotFound(_)) => Ok(None),
+        Err(StoreError::NotFound { .. }) => Ok(None),
         Err(e) => Err(failure(e)),
     })
     .await?;
@@ -379,7 +379,7 @@ async fn save_form(
         // The editors' Recommended choices are checked (every id a story) before the story is saved.
         match st.store.set_related_pins(ArticleId(id), &pins, &excludes) {
             Ok(()) => {}
-            Err(StoreError::NotFound(what)) => return Ok(Err(SaveError::Store(StoreError::NotFound(what)))),
+            Err(e @ StoreError::NotFound { .. }) => return Ok(Err(SaveError::Store(e))),
             Err(e) => return Err(failure(e)),
         }
         let r = st.store.save_story(&article, desk.as_deref(), expected, who.actor(), now);
@@ -419,7 +419,8 @@ async fn save_form(
             };
             Err(editor(state, page, StatusCode::CONFLICT).await)
         }
-        Err(SaveError::Store(StoreError::NotFound(what))) if what.starts_with("story ") => {
+        Err(SaveError::Store(e @ StoreError::NotFound { kind: newsdesk_store::Missing::Story, .. })) => {
+            let what = e.missing().unwrap_or_default();
             let errors = Errors::from([("recommended_pins", format!("There is no {what}; nothing was saved."))]);
             Err(editor(state, page(form, errors, None), StatusCode::UNPROCESSABLE_ENTITY).await)
         }

@@ -103,7 +103,7 @@ pub async fn take(State(state): State<AppState>, Extension(me): Extension<Signed
                     .map_err(failure)?;
                 Ok(Some(out))
             }
-            Err(StoreError::NotFound(_)) => Ok(None),
+            Err(StoreError::NotFound { .. }) => Ok(None),
             Err(e) => Err(failure(e)),
         }
     })

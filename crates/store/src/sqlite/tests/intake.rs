@@ -38,10 +38,10 @@ fn routing_rules_keep_their_order() {
     assert_eq!(store.routing_rules().unwrap()[2], edited);
     store.delete_routing_rule(a).unwrap();
     assert_eq!(names(&store), ["C", "B2"]);
-    assert!(matches!(store.delete_routing_rule(a), Err(StoreError::NotFound(_))));
+    assert!(matches!(store.delete_routing_rule(a), Err(StoreError::NotFound { .. })));
     assert!(matches!(
         store.save_routing_rule(&RoutingRule { id: 99, ..rule("X") }, now()),
-        Err(StoreError::NotFound(_))
+        Err(StoreError::NotFound { .. })
     ));
 }
 
