@@ -16,7 +16,9 @@ pub use sqlite::embeds::{EMBED_ATTEMPTS, EmbedRecord};
 pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
 pub use sqlite::library::{Media, NewMedia, WireItem};
-pub use sqlite::newsroom::{ActionInput, JobRun, SaveError, Story, StoryFilter, StorySort, StorySummary};
+pub use sqlite::newsroom::{
+    ActionInput, AuditLine, JobRun, SaveError, Story, StoryEdit, StoryFilter, StorySort, StorySummary,
+};
 pub use sqlite::related::AuthorProfile;
 pub use sqlite::{
     ArticleFilter, Event, NewsEntry, Revision, SaveOutcome, SaveRequest, SaveStatus, SectionInfo, SectionName,

@@ -115,7 +115,10 @@ impl Site {
         let (_, story) = self.story(n);
         let mut a = story.article.clone();
         change(&mut a);
-        self.state.store.save_story(&a, None, story.revision, "test", Site::now()).unwrap();
+        self.state
+            .store
+            .save_story(&newsdesk_store::StoryEdit::plain(&a, None, story.revision, "test"), Site::now())
+            .unwrap();
     }
 
     fn act(&self, n: usize, action: Action, note: Option<&str>) {

@@ -429,7 +429,7 @@ impl Store {
     }
 }
 
-fn audit_in(
+pub(super) fn audit_in(
     tx: &rusqlite::Transaction<'_>,
     user: Option<i64>,
     actor: &str,

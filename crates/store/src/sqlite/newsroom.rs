@@ -160,6 +160,39 @@ pub struct ActionInput<'a> {
     pub note: Option<&'a str>,
 }
 
+/// One save of a story by an editor (see [`Store::save_story`]).
+#[derive(Debug, Clone, Copy)]
+pub struct StoryEdit<'a> {
+    pub article: &'a Article,
+    pub desk: Option<&'a str>,
+    /// The revision the editor opened.
+    pub expected: i64,
+    /// The editors' Recommended choices, when this save sets them: pinned (in order), excluded.
+    pub recommended: Option<(&'a [i64], &'a [i64])>,
+    /// The revision's author as the history shows it ("Ana Ruiz (restored revision 3)").
+    pub actor: &'a str,
+    /// The audit log's line, for a save by a person.
+    pub audit: Option<AuditLine<'a>>,
+}
+
+/// Who did what, for the audit log.
+#[derive(Debug, Clone, Copy)]
+pub struct AuditLine<'a> {
+    pub user: i64,
+    pub name: &'a str,
+    /// "story.save", "story.restore", "story.move".
+    pub action: &'a str,
+    /// Where the change came from: "newsroom", "admin api".
+    pub via: &'a str,
+}
+
+impl<'a> StoryEdit<'a> {
+    /// A save with nothing but the story: no Recommended choices, no audit line.
+    pub fn plain(article: &'a Article, desk: Option<&'a str>, expected: i64, actor: &'a str) -> StoryEdit<'a> {
+        StoryEdit { article, desk, expected, recommended: None, actor, audit: None }
+    }
+}
+
 impl Store {
     /// Stories in every state, most recently changed first.
     pub fn stories(&self, filter: &StoryFilter, limit: usize) -> Result<Vec<StorySummary>, StoreError> {
@@ -305,17 +338,17 @@ impl Store {
         Ok(outcome)
     }
 
-    /// Saves the editor's version of a story that was opened at revision `expected`. When
-    /// someone else saved in between, nothing is applied: the version is kept as a revision of
-    /// its own and the caller gets `Conflict` naming both.
-    pub fn save_story(
-        &self,
-        article: &Article,
-        desk: Option<&str>,
-        expected: i64,
-        actor: &str,
-        now: Timestamp,
-    ) -> Result<SaveOutcome, SaveError> {
+    /// Saves an editor's version of a story (the newsroom's form, the Admin API, a restored
+    /// revision, a bulk move: every save of a story goes through here). In one transaction: the
+    /// revision check, the editors' Recommended choices, the story and its revision, the desk,
+    /// and the audit log's line. When someone else saved since `expected`, nothing is applied:
+    /// the version is kept as a revision of its own and the caller gets `Conflict` naming both.
+    /// A Recommended choice that is not a story refuses the whole save (`NotFound` of a
+    /// `Missing::Story`).
+    pub fn save_story(&self, edit: &StoryEdit<'_>, now: Timestamp) -> Result<SaveOutcome, SaveError> {
+        let article = edit.article;
+        let actor = edit.actor;
+        let expected = edit.expected;
         let id = article.id.ok_or_else(|| StoreError::not_found(Missing::Article, "(a story without an id)"))?;
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
@@ -341,11 +374,26 @@ impl Store {
             tx.commit()?;
             return Err(SaveError::Conflict { expected, current, by, kept });
         }
+        if let Some((pinned, excluded)) = edit.recommended {
+            super::related::set_related_pins_in(&tx, id, pinned, excluded, now)?;
+        }
         // The editor never moves a story through the workflow by saving: the state stays.
         let state = WorkflowState::parse(&state).ok_or_else(|| StoreError::Corrupt(format!("state {state}")))?;
         let article = Article { state, ..article.clone() };
         let outcome = write::update_article(&tx, id, &article, false, actor, now)?;
-        tx.execute("UPDATE articles SET desk = $1 WHERE id = $2", params![desk, id.0])?;
+        tx.execute("UPDATE articles SET desk = $1 WHERE id = $2", params![edit.desk, id.0])?;
+        if let Some(audit) = &edit.audit {
+            let detail = format!("revision {} ({})", outcome.revision, audit.via);
+            super::accounts::audit_in(
+                &tx,
+                Some(audit.user),
+                audit.name,
+                audit.action,
+                Some(&format!("story {}", id.0)),
+                Some(&detail),
+                now,
+            )?;
+        }
         tx.commit()?;
         Ok(outcome)
     }

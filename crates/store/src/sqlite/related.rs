@@ -59,36 +59,7 @@ impl Store {
     pub fn set_related_pins(&self, id: ArticleId, pinned: &[i64], excluded: &[i64]) -> Result<(), StoreError> {
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        let choices = |tx: &rusqlite::Transaction<'_>| -> Result<Vec<(i64, String, i64)>, StoreError> {
-            Ok(tx
-                .prepare_cached(
-                    "SELECT related_id, kind, position FROM related_pins WHERE article_id = $1 ORDER BY kind, position",
-                )?
-                .query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-                .collect::<Result<_, _>>()?)
-        };
-        let before = choices(&tx)?;
-        tx.execute("DELETE FROM related_pins WHERE article_id = $1", [id.0])?;
-        for (kind, ids) in [("pin", pinned), ("exclude", excluded)] {
-            for (pos, other) in ids.iter().enumerate() {
-                if *other == id.0 {
-                    continue;
-                }
-                let exists: bool =
-                    tx.query_row("SELECT EXISTS (SELECT 1 FROM articles WHERE id = $1)", [other], |r| r.get(0))?;
-                if !exists {
-                    return Err(StoreError::not_found(Missing::Story, other));
-                }
-                tx.execute(
-                    "INSERT INTO related_pins (article_id, related_id, kind, position) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (article_id, related_id) DO UPDATE SET kind = excluded.kind, position = excluded.position",
-                    params![id.0, other, kind, pos as i64],
-                )?;
-            }
-        }
-        if choices(&tx)? != before {
-            related_changed(&tx, id, Timestamp::now())?;
-        }
+        set_related_pins_in(&tx, id, pinned, excluded, Timestamp::now())?;
         tx.commit()?;
         Ok(())
     }
@@ -225,4 +196,45 @@ impl Store {
         tx.commit()?;
         Ok(())
     }
+}
+
+/// [`Store::set_related_pins`] inside `tx`: every id must be a story, or nothing is set.
+pub(super) fn set_related_pins_in(
+    tx: &rusqlite::Transaction<'_>,
+    id: ArticleId,
+    pinned: &[i64],
+    excluded: &[i64],
+    now: Timestamp,
+) -> Result<(), StoreError> {
+    let choices = |tx: &rusqlite::Transaction<'_>| -> Result<Vec<(i64, String, i64)>, StoreError> {
+        Ok(tx
+            .prepare_cached(
+                "SELECT related_id, kind, position FROM related_pins WHERE article_id = $1 ORDER BY kind, position",
+            )?
+            .query_map([id.0], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+            .collect::<Result<_, _>>()?)
+    };
+    let before = choices(tx)?;
+    tx.execute("DELETE FROM related_pins WHERE article_id = $1", [id.0])?;
+    for (kind, ids) in [("pin", pinned), ("exclude", excluded)] {
+        for (pos, other) in ids.iter().enumerate() {
+            if *other == id.0 {
+                continue;
+            }
+            let exists: bool =
+                tx.query_row("SELECT EXISTS (SELECT 1 FROM articles WHERE id = $1)", [other], |r| r.get(0))?;
+            if !exists {
+                return Err(StoreError::not_found(Missing::Story, other));
+            }
+            tx.execute(
+                "INSERT INTO related_pins (article_id, related_id, kind, position) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (article_id, related_id) DO UPDATE SET kind = excluded.kind, position = excluded.position",
+                params![id.0, other, kind, pos as i64],
+            )?;
+        }
+    }
+    if choices(tx)? != before {
+        related_changed(tx, id, now)?;
+    }
+    Ok(())
 }

@@ -13,7 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
 use newsdesk_core::{Action, ArticleId, Block, Role, WorkflowError, WorkflowState};
-use newsdesk_store::{ActionInput, SaveError, StoreError, Story, StoryFilter, StoryMeta, User};
+use newsdesk_store::{ActionInput, AuditLine, SaveError, StoreError, Story, StoryEdit, StoryFilter, StoryMeta, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
@@ -112,11 +112,16 @@ fn respond(status: StatusCode, value: Value, revision: Option<i64>) -> Response 
     res
 }
 
-/// After a change: one line in the audit log, then the story as it is now, with its revision.
-/// This node's page cache follows the change at once (other nodes follow the event log).
+/// After a change: one line in the audit log, then the story as it is now (see [`current`]).
 fn done(st: &AppState, user: &User, id: i64, action: &str, now: Timestamp) -> Result<(Value, i64), ApiError> {
-    st.catch_up_blocking();
     st.store.audit(Some(user.id), &user.email, action, Some(&format!("story {id}")), Some("admin api"), now)?;
+    current(st, user, id)
+}
+
+/// The story as it is now, with its revision. This node's page cache follows the change at
+/// once (other nodes follow the event log).
+fn current(st: &AppState, user: &User, id: i64) -> Result<(Value, i64), ApiError> {
+    st.catch_up_blocking();
     let story = st.store.story(ArticleId(id))?;
     Ok((json!({ "data": story_json(st, &story, user) }), story.revision))
 }
@@ -392,9 +397,12 @@ pub async fn update(
                 Ok(a) => a,
                 Err(errors) => return Err(field_errors(errors, &form)),
             };
-            let now = Timestamp::now();
             let desk = Some(clean(&form.desk)).filter(|d| !d.is_empty());
-            match st.store.save_story(&article, desk.as_deref(), expected.unwrap_or(story.revision), &user.email, now) {
+            let edit = StoryEdit {
+                audit: Some(AuditLine { user: user.id, name: &user.email, action: "story.save", via: "admin api" }),
+                ..StoryEdit::plain(&article, desk.as_deref(), expected.unwrap_or(story.revision), &user.email)
+            };
+            match st.store.save_story(&edit, Timestamp::now()) {
                 Ok(_) => {}
                 Err(SaveError::Conflict { current, kept, .. }) => {
                     return Err(ApiError::StaleRevision { current, kept: Some(kept) });
@@ -402,7 +410,7 @@ pub async fn update(
                 Err(SaveError::Store(e)) => return Err(e.into()),
                 Err(SaveError::Workflow(e)) => return Err(ApiError::WorkflowConflict(describe(&e))),
             }
-            done(st, &user, id, "story.save", now)
+            current(st, &user, id)
         })
         .await?;
         Ok::<_, ApiError>(respond(StatusCode::OK, value, Some(rev)))

@@ -273,10 +273,11 @@ fn move_story(st: &AppState, who: &Signed, id: i64, section: &Section, now: Time
         return Ok(());
     }
     let moved = Article { section: section.clone(), ..story.article };
-    st.store.save_story(&moved, story.desk.as_deref(), story.revision, who.actor(), now).map(|_| ()).map_err(
-        |e| match e {
+    st.store
+        .save_story(&newsdesk_store::StoryEdit::plain(&moved, story.desk.as_deref(), story.revision, who.actor()), now)
+        .map(|_| ())
+        .map_err(|e| match e {
             SaveError::Store(StoreError::Conflict(m)) => m,
             other => other.to_string(),
-        },
-    )
+        })
 }

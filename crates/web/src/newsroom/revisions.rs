@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_core::{Article, ArticleId, Role, diff};
-use newsdesk_store::{SaveError, StoreError};
+use newsdesk_store::{AuditLine, SaveError, StoreError, StoryEdit};
 use serde::Deserialize;
 
 use super::form::local_time;
@@ -145,7 +145,12 @@ pub async fn restore(
             ..old
         };
         let actor = format!("{} (restored revision {})", who.actor(), form.revision);
-        match st.store.save_story(&restored, story.desk.as_deref(), story.revision, &actor, now) {
+        let audit = AuditLine { user: who.user.id, name: who.actor(), action: "story.restore", via: "newsroom" };
+        let edit = StoryEdit {
+            audit: Some(audit),
+            ..StoryEdit::plain(&restored, story.desk.as_deref(), story.revision, &actor)
+        };
+        match st.store.save_story(&edit, now) {
             Ok(_) => {}
             Err(SaveError::Conflict { .. }) => {
                 return Ok(Err((
@@ -155,16 +160,6 @@ pub async fn restore(
             }
             Err(e) => return Err(failure(e)),
         }
-        st.store
-            .audit(
-                Some(who.user.id),
-                who.actor(),
-                "story.restore",
-                Some(&format!("story {id}")),
-                Some(&format!("revision {}", form.revision)),
-                now,
-            )
-            .map_err(failure)?;
         Ok(Ok(()))
     })
     .await;

@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_core::article::Section;
 use newsdesk_core::{Action, Article, ArticleId, Role, Slug, WorkflowError, WorkflowState};
-use newsdesk_store::{ActionInput, SaveError, StoreError, Story, StoryMeta};
+use newsdesk_store::{ActionInput, AuditLine, SaveError, StoreError, Story, StoryEdit, StoryMeta};
 use serde::Deserialize;
 
 use super::form::{BlockForm, Errors, StoryForm, clean, kinds, local_time, parse_ids, parse_local};
@@ -375,21 +375,14 @@ async fn save_form(
     let desk = Some(clean(&form.desk)).filter(|d| !d.is_empty());
     let expected = form.revision;
     let saved = blocking(move || {
-        let now = Timestamp::now();
-        // The editors' Recommended choices are checked (every id a story) before the story is saved.
-        match st.store.set_related_pins(ArticleId(id), &pins, &excludes) {
-            Ok(()) => {}
-            Err(e @ StoreError::NotFound { .. }) => return Ok(Err(SaveError::Store(e))),
-            Err(e) => return Err(failure(e)),
-        }
-        let r = st.store.save_story(&article, desk.as_deref(), expected, who.actor(), now);
-        if let Ok(out) = &r {
-            let detail = format!("revision {}", out.revision);
-            st.store
-                .audit(Some(who.user.id), who.actor(), "story.save", Some(&format!("story {id}")), Some(&detail), now)
-                .map_err(failure)?;
-        }
-        Ok(r)
+        // The story, the editors' Recommended choices (every id a story, or nothing is saved),
+        // its revision and the audit line, in one transaction.
+        let edit = StoryEdit {
+            recommended: Some((&pins, &excludes)),
+            audit: Some(AuditLine { user: who.user.id, name: who.actor(), action: "story.save", via: "newsroom" }),
+            ..StoryEdit::plain(&article, desk.as_deref(), expected, who.actor())
+        };
+        Ok::<_, Response>(st.store.save_story(&edit, Timestamp::now()))
     })
     .await?;
     match saved {

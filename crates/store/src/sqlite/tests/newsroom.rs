@@ -2,7 +2,7 @@
 //! scheduled jobs and soft locks.
 
 use super::*;
-use crate::{ActionInput, SaveError, StoryMeta};
+use crate::{ActionInput, SaveError, StoryEdit, StoryMeta};
 use newsdesk_core::{Action, Role};
 
 fn at(s: &str) -> Timestamp {
@@ -91,8 +91,8 @@ fn a_lost_race_keeps_both_versions() {
     mine.headline = "Mine".into();
     let mut theirs = opened.article.clone();
     theirs.headline = "Theirs".into();
-    store.save_story(&mine, None, opened.revision, "me", now()).unwrap();
-    let err = store.save_story(&theirs, None, opened.revision, "them", now()).unwrap_err();
+    store.save_story(&StoryEdit::plain(&mine, None, opened.revision, "me"), now()).unwrap();
+    let err = store.save_story(&StoryEdit::plain(&theirs, None, opened.revision, "them"), now()).unwrap_err();
     let SaveError::Conflict { kept, by, .. } = err else { panic!("{err}") };
     assert_eq!(by, "me");
     assert_eq!(store.article(id).unwrap().headline, "Mine");
@@ -102,8 +102,44 @@ fn a_lost_race_keeps_both_versions() {
     // The next save is based on the applied revision and numbered after the kept one.
     let current = store.story(id).unwrap();
     assert_eq!(current.revision, 2);
-    let out = store.save_story(&Article { deck: Some("New".into()), ..current.article }, None, 2, "me", now());
+    let out = store
+        .save_story(&StoryEdit::plain(&Article { deck: Some("New".into()), ..current.article }, None, 2, "me"), now());
     assert_eq!(out.unwrap().revision, 4);
+}
+
+/// A save carries the editors' Recommended choices and its audit line in the same transaction:
+/// a choice that is not a story refuses all of it.
+#[test]
+fn a_save_with_its_choices_and_audit_line_is_all_or_nothing() {
+    use crate::AuditLine;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let id = draft(&store, "Harbour reopens");
+    let other = draft(&store, "Harbour closed");
+    let opened = store.story(id).unwrap();
+    let changed = Article { headline: "Harbour reopens at last".into(), ..opened.article.clone() };
+    let editor = store.add_user("ed@example.org", "Ed", Role::Editor, None, now()).unwrap();
+    let audit = AuditLine { user: editor.id, name: "ed@example.org", action: "story.save", via: "admin api" };
+    let bad = StoryEdit {
+        recommended: Some((&[other.0, 999_999], &[])),
+        audit: Some(audit),
+        ..StoryEdit::plain(&changed, Some("Night"), opened.revision, "ed")
+    };
+    let err = store.save_story(&bad, now()).unwrap_err();
+    assert!(matches!(err, SaveError::Store(StoreError::NotFound { kind: crate::Missing::Story, .. })), "{err:?}");
+    let after = store.story(id).unwrap();
+    assert_eq!((after.article.headline.as_str(), after.revision), ("Harbour reopens", opened.revision));
+    assert!(store.related_pins(id).unwrap().0.is_empty(), "no choice was kept");
+    assert!(store.audit_log(10).unwrap().iter().all(|e| e.action != "story.save"), "no audit line");
+
+    let good = StoryEdit { recommended: Some((&[other.0], &[])), ..bad };
+    let out = store.save_story(&good, now()).unwrap();
+    let after = store.story(id).unwrap();
+    assert_eq!((after.article.headline.as_str(), after.desk.as_deref()), ("Harbour reopens at last", Some("Night")));
+    assert_eq!(store.related_pins(id).unwrap().0, [other.0]);
+    let line = store.audit_log(10).unwrap().into_iter().find(|e| e.action == "story.save").unwrap();
+    assert_eq!(line.detail, Some(format!("revision {} (admin api)", out.revision)));
+    assert_eq!(line.target.as_deref(), Some(format!("story {}", id.0).as_str()));
 }
 
 #[test]

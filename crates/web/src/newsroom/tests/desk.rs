@@ -389,7 +389,13 @@ async fn the_dashboard_searches_headline_deck_and_body_of_every_story_forgiving_
     let with_body = |id: i64, words: &str| {
         let mut s = n.state.store.story(ArticleId(id)).unwrap();
         s.article.body = vec![Block::Paragraph { text: words.into() }];
-        n.state.store.save_story(&s.article, s.desk.as_deref(), s.revision, "t", Timestamp::now()).unwrap();
+        n.state
+            .store
+            .save_story(
+                &newsdesk_store::StoryEdit::plain(&s.article, s.desk.as_deref(), s.revision, "t"),
+                Timestamp::now(),
+            )
+            .unwrap();
     };
     let draft = n.story(Role::Reporter, WorkflowState::Draft, "Council weighs new bus lanes");
     with_body(draft, "The lighthouse keepers' union asked for a meeting.");
