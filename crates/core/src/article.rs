@@ -150,6 +150,14 @@ impl Promo {
 }
 
 impl Article {
+    /// Whether readers can see the story at `now`: published, and its time (the later of its
+    /// publication and its embargo, as the store keeps it) come. The one rule every reader
+    /// surface (pages, feeds, sitemaps, search, the APIs) follows; the store's reader queries
+    /// say the same in SQL (`state = 'published' AND published_at <= now`).
+    pub fn is_live(&self, now: jiff::Timestamp) -> bool {
+        self.state.is_public() && self.published_at.is_some_and(|p| p <= now)
+    }
+
     /// The page title search engines show.
     pub fn seo_title(&self) -> &str {
         self.promo.seo_title.as_deref().unwrap_or(&self.headline)
@@ -275,6 +283,20 @@ impl Article {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn readers_see_a_published_story_once_its_time_has_come() {
+        let now: jiff::Timestamp = "2026-06-01T12:00:00Z".parse().unwrap();
+        let at = |t: &str| Some(t.parse::<jiff::Timestamp>().unwrap());
+        let story = crate::testing::article("A story", "EUROPE", "2026-06-01T11:00:00Z");
+        assert!(story.is_live(now));
+        assert!(Article { published_at: at("2026-06-01T12:00:00Z"), ..story.clone() }.is_live(now), "at its minute");
+        assert!(!Article { published_at: at("2026-06-01T12:00:01Z"), ..story.clone() }.is_live(now), "scheduled");
+        assert!(!Article { published_at: None, ..story.clone() }.is_live(now));
+        for state in [crate::WorkflowState::Draft, crate::WorkflowState::Unpublished, crate::WorkflowState::Spiked] {
+            assert!(!Article { state, ..story.clone() }.is_live(now), "{state:?}");
+        }
+    }
 
     #[test]
     fn section_labels() {

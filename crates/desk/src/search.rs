@@ -75,7 +75,7 @@ pub fn refresh_related(store: &Store, index: &SearchIndex, ids: &[i64], neighbou
             Err(StoreError::NotFound { .. }) => continue,
             Err(e) => return Err(e.into()),
         };
-        if !(a.state.is_public() && a.published_at.is_some_and(|p| p <= now)) {
+        if !a.is_live(now) {
             store.set_related(ArticleId(id), &[], now)?;
             continue;
         }
@@ -127,7 +127,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError>
         ids.dedup();
         for &id in &ids {
             match store.article(ArticleId(id)) {
-                Ok(a) if a.state.is_public() && a.published_at.is_some_and(|p| p <= now) => index.upsert(id, &a)?,
+                Ok(a) if a.is_live(now) => index.upsert(id, &a)?,
                 Ok(_) | Err(StoreError::NotFound { .. }) => index.remove(id),
                 Err(e) => return Err(e.into()),
             }

@@ -84,7 +84,7 @@ pub fn most_read(
             Err(newsdesk_store::StoreError::NotFound { .. }) => continue,
             Err(e) => return Err(e.into()),
         };
-        let public = a.state.is_public() && a.published_at.is_some_and(|p| p <= now);
+        let public = a.is_live(now);
         if public && section.is_none_or(|s| a.section.slug.as_str() == s) {
             out.push(a);
         }

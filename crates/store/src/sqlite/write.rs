@@ -256,7 +256,7 @@ pub(super) fn next_revision(tx: &Connection, id: ArticleId) -> Result<i64, Store
 /// A story that is public but not yet visible (scheduled time or embargo ahead) announces
 /// nothing now; a `release` job announces it when its time comes.
 fn announce(tx: &Connection, old: Option<&Article>, new: &Article, now: Timestamp) -> Result<(), StoreError> {
-    let visible = |a: &Article| a.state.is_public() && a.published_at.is_some_and(|p| p <= now);
+    let visible = |a: &Article| a.is_live(now);
     let was = old.is_some_and(visible);
     let kind = match (was, visible(new)) {
         (false, true) => Some("article.published"),

@@ -66,7 +66,7 @@ fn story_json(state: &AppState, story: &Story, user: &User) -> Value {
     } else {
         vec![]
     };
-    let visible = a.state.is_public() && a.published_at.is_some_and(|p| p <= Timestamp::now());
+    let visible = a.is_live(Timestamp::now());
     json!({
         "id": a.id.map_or(0, |i| i.0),
         "revision": story.revision,

@@ -329,7 +329,7 @@ async fn get_article(
         let value = blocking(&state, move |st| {
             let a = st.store.article(newsdesk_core::ArticleId(id))?;
             let now = Timestamp::now();
-            if !a.state.is_public() || a.published_at.is_none_or(|p| p > now) {
+            if !a.is_live(now) {
                 return Err(ApiError::NotFound(format!("article {id}")));
             }
             Ok(json!({ "data": article_json(&a, &st.site.url, fields.as_deref()) }))

@@ -60,7 +60,7 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
             } else {
                 vec![]
             };
-            let live = a.state.is_public() && a.published_at.is_some_and(|p| p <= Timestamp::now());
+            let live = a.is_live(Timestamp::now());
             let owner = match s.owner_id {
                 Some(id) if id == me.user.id => Some(me.user.name.clone()),
                 Some(id) => state.store.user(id).ok().map(|u| u.name),
