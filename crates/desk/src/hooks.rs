@@ -66,14 +66,14 @@ fn send(site: &str, outbound: &Outbound, job: &DeliveryJob, now: Timestamp) -> R
         HookKind::Webhook => {
             let body = json!({
                 "delivery": job.delivery_id,
-                "event": newsdesk_store::event_name(&job.event.kind),
+                "event": job.event.kind.hook_name(),
                 "event_id": job.event.id,
                 "occurred_at": job.event.created_at.to_string(),
                 "article": { "id": job.event.article_id, "url": format!("{site}{path}"), "path": path, "section": section },
             })
             .to_string();
             let headers = [
-                ("X-Newsdesk-Event", newsdesk_store::event_name(&job.event.kind).to_string()),
+                ("X-Newsdesk-Event", job.event.kind.hook_name().to_string()),
                 ("X-Newsdesk-Delivery", job.delivery_id.to_string()),
                 ("X-Newsdesk-Signature", signature(&job.hook.secret, now, body.as_bytes())),
             ];

@@ -14,13 +14,13 @@ pub use sqlite::accounts::{AuditEntry, Session, User, UserToken};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::embeds::{EMBED_ATTEMPTS, EmbedRecord};
 pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};
-pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind, event_name};
+pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind};
 pub use sqlite::library::{Media, NewMedia, WireItem};
 pub use sqlite::newsroom::{
     ActionInput, AuditLine, JobRun, SaveError, Story, StoryEdit, StoryFilter, StorySort, StorySummary,
 };
 pub use sqlite::related::AuthorProfile;
 pub use sqlite::{
-    ArticleFilter, Event, NewsEntry, Revision, SaveOutcome, SaveRequest, SaveStatus, SectionInfo, SectionName,
-    SitemapEntry, Store, StoryMeta,
+    ArticleFilter, Event, EventKind, NewsEntry, Revision, SaveOutcome, SaveRequest, SaveStatus, SectionInfo,
+    SectionName, SitemapEntry, Store, StoryMeta,
 };

@@ -112,11 +112,83 @@ pub struct SectionName {
     pub slug: String,
 }
 
+/// What an event in the log records. Stored as its name (`article.published`); the names are
+/// the event log's format, read by other nodes and kept in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+pub enum EventKind {
+    /// A story readers can now see for the first time (or again).
+    Published,
+    /// A story readers see changed.
+    Updated,
+    /// A story readers see got a dated correction.
+    Corrected,
+    /// A story readers saw is gone.
+    Unpublished,
+    /// A story's Recommended list changed.
+    RelatedUpdated,
+    /// A front's pinned stories changed.
+    FrontUpdated,
+    /// An author's profile changed.
+    AuthorUpdated,
+    /// An embed's card was fetched.
+    EmbedFetched,
+    /// A media file was deleted.
+    MediaDeleted,
+    /// A kind this version does not know: written by a newer one sharing the database. Readers
+    /// of the log treat it as "anything may have changed".
+    Unknown,
+}
+
+impl EventKind {
+    pub const ALL: [EventKind; 9] = [
+        EventKind::Published,
+        EventKind::Updated,
+        EventKind::Corrected,
+        EventKind::Unpublished,
+        EventKind::RelatedUpdated,
+        EventKind::FrontUpdated,
+        EventKind::AuthorUpdated,
+        EventKind::EmbedFetched,
+        EventKind::MediaDeleted,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EventKind::Published => "article.published",
+            EventKind::Updated => "article.updated",
+            EventKind::Corrected => "article.corrected",
+            EventKind::Unpublished => "article.unpublished",
+            EventKind::RelatedUpdated => "related.updated",
+            EventKind::FrontUpdated => "front.updated",
+            EventKind::AuthorUpdated => "author.updated",
+            EventKind::EmbedFetched => "embed.fetched",
+            EventKind::MediaDeleted => "media.deleted",
+            EventKind::Unknown => "unknown",
+        }
+    }
+
+    /// The kind a stored name stands for ([`EventKind::Unknown`] for one this version lacks).
+    pub fn parse(s: &str) -> EventKind {
+        EventKind::ALL.into_iter().find(|k| k.as_str() == s).unwrap_or(EventKind::Unknown)
+    }
+
+    /// Whether the event is about one story (its id is the event's `article_id`).
+    pub fn is_article(self) -> bool {
+        matches!(self, EventKind::Published | EventKind::Updated | EventKind::Corrected | EventKind::Unpublished)
+    }
+
+    /// The name webhooks subscribe to and receive ("published" for `article.published`).
+    pub fn hook_name(self) -> &'static str {
+        let name = self.as_str();
+        name.strip_prefix("article.").unwrap_or(name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     pub id: i64,
     pub created_at: Timestamp,
-    pub kind: String,
+    pub kind: EventKind,
     pub article_id: Option<i64>,
     pub payload: serde_json::Value,
 }
@@ -325,8 +397,14 @@ impl Store {
             Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?, r.get(2)?, r.get(3)?, r.get::<_, String>(4)?))
         })?;
         rows.map(|row| {
-            let (id, created, kind, article_id, payload) = row?;
-            Ok(Event { id, created_at: ts(created)?, kind, article_id, payload: serde_json::from_str(&payload)? })
+            let (id, created, kind, article_id, payload): (i64, i64, String, Option<i64>, String) = row?;
+            Ok(Event {
+                id,
+                created_at: ts(created)?,
+                kind: EventKind::parse(&kind),
+                article_id,
+                payload: serde_json::from_str(&payload)?,
+            })
         })
         .collect()
     }

@@ -29,7 +29,7 @@ use std::collections::BTreeSet;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use newsdesk_store::{ArticleFilter, Event, Store, StoreError};
+use newsdesk_store::{ArticleFilter, Event, EventKind, Store, StoreError};
 use sha2::{Digest, Sha256};
 
 /// The keys one page depends on, collected while it renders.
@@ -150,19 +150,19 @@ pub fn changes(store: &Store, tz: &TimeZone, events: &[Event]) -> Result<Change,
     let newest = newest.and_then(|a| Some((a.published_at?.as_microsecond(), a.id?.0)));
     for e in events {
         let field = |name: &str| e.payload.get(name).and_then(|v| v.as_str()).map(str::to_string);
-        match e.kind.as_str() {
-            k if k.starts_with("article.") => {
+        match e.kind {
+            k if k.is_article() => {
                 let (Some(id), Ok(p)) = (e.article_id, serde_json::from_value::<ArticlePayload>(e.payload.clone()))
                 else {
                     return Ok(Change::All);
                 };
-                if p.was.is_none() && p.now.is_none() && k != "article.unpublished" {
+                if p.was.is_none() && p.now.is_none() && k != EventKind::Unpublished {
                     // Written before events said where stories show.
                     return Ok(Change::All);
                 }
                 article_changes(&mut keys, tz, id, &p, newest);
             }
-            "related.updated" => match e.payload.get("article").and_then(|v| v.as_i64()) {
+            EventKind::RelatedUpdated => match e.payload.get("article").and_then(|v| v.as_i64()) {
                 Some(id) => {
                     keys.insert(related(id));
                 }
@@ -171,10 +171,10 @@ pub fn changes(store: &Store, tz: &TimeZone, events: &[Event]) -> Result<Change,
             kind => {
                 // Events that name one thing by a field of their payload.
                 let by_field: Option<(&str, KeyOf)> = match kind {
-                    "front.updated" => Some(("front", front)),
-                    "author.updated" => Some(("author", author)),
-                    "embed.fetched" => Some(("url", embed)),
-                    "media.deleted" => Some(("file", media)),
+                    EventKind::FrontUpdated => Some(("front", front)),
+                    EventKind::AuthorUpdated => Some(("author", author)),
+                    EventKind::EmbedFetched => Some(("url", embed)),
+                    EventKind::MediaDeleted => Some(("file", media)),
                     _ => None,
                 };
                 match by_field.and_then(|(name, key)| Some(key(&field(name)?))) {
@@ -282,7 +282,7 @@ mod tests {
         let event = Event {
             id: 1,
             created_at: Timestamp::now(),
-            kind: "site.retheme".into(),
+            kind: EventKind::parse("site.retheme"),
             article_id: None,
             payload: serde_json::json!({}),
         };

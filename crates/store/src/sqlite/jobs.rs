@@ -66,8 +66,8 @@ pub struct Delivery {
 }
 
 /// The reader-visible change an event records, as hooks name it ("article.published" ->
-/// "published").
-pub fn event_name(kind: &str) -> &str {
+/// "published"), from its stored name.
+fn event_name(kind: &str) -> &str {
     kind.strip_prefix("article.").unwrap_or(kind)
 }
 
@@ -217,7 +217,7 @@ impl Store {
         let event = Event {
             id: event_id,
             created_at: ts(created)?,
-            kind,
+            kind: super::EventKind::parse(&kind),
             article_id,
             payload: serde_json::from_str(&payload)?,
         };
@@ -307,7 +307,7 @@ mod tests {
 
         let lease = SignedDuration::from_secs(60);
         let job = store.claim_delivery(now(), lease).unwrap().unwrap();
-        assert_eq!((job.attempt, job.hook.id, job.event.kind.as_str()), (1, hook.id, "article.published"));
+        assert_eq!((job.attempt, job.hook.id, job.event.kind), (1, hook.id, crate::EventKind::Published));
         assert!(store.claim_delivery(now(), lease).unwrap().is_none(), "claimed: nobody else gets it");
 
         let retry = now() + SignedDuration::from_secs(30);

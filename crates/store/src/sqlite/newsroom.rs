@@ -491,7 +491,7 @@ impl Store {
                 "release" => {
                     let article = article_in(&tx, id)?;
                     if article.state.is_public() {
-                        write::write_event(&tx, "article.published", &article, None, now_us)?;
+                        write::write_event(&tx, super::EventKind::Published, &article, None, now_us)?;
                         "released"
                     } else {
                         "skipped: not published"

@@ -474,3 +474,15 @@ fn a_missing_thing_is_named_by_kind_and_id() {
     assert!(matches!(e, StoreError::NotFound { kind: crate::Missing::Story, .. }), "{e:?}");
     assert_eq!(StoreError::not_found(crate::Missing::Invite, "").to_string(), "invite not found");
 }
+
+/// Every event kind reads back from its stored name; a name this version lacks is `Unknown`.
+#[test]
+fn event_kinds_round_trip_and_an_unknown_one_is_told_apart() {
+    for kind in EventKind::ALL {
+        assert_eq!(EventKind::parse(kind.as_str()), kind);
+    }
+    assert_eq!(EventKind::parse("site.retheme"), EventKind::Unknown);
+    assert_eq!(EventKind::Published.hook_name(), "published");
+    assert_eq!(EventKind::RelatedUpdated.hook_name(), "related.updated");
+    assert!(EventKind::Corrected.is_article() && !EventKind::MediaDeleted.is_article());
+}

@@ -6,7 +6,7 @@ use newsdesk_core::article::Section;
 use newsdesk_core::{Article, ArticleId, Slug};
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::{SaveOutcome, SaveStatus};
+use super::{EventKind, SaveOutcome, SaveStatus};
 use crate::{Missing, StoreError};
 
 /// Finds or creates a row keyed by a unique column; returns its id.
@@ -259,10 +259,10 @@ fn announce(tx: &Connection, old: Option<&Article>, new: &Article, now: Timestam
     let visible = |a: &Article| a.is_live(now);
     let was = old.is_some_and(visible);
     let kind = match (was, visible(new)) {
-        (false, true) => Some("article.published"),
-        (true, true) if new.corrections.len() > old.map_or(0, |o| o.corrections.len()) => Some("article.corrected"),
-        (true, true) => Some("article.updated"),
-        (true, false) => Some("article.unpublished"),
+        (false, true) => Some(EventKind::Published),
+        (true, true) if new.corrections.len() > old.map_or(0, |o| o.corrections.len()) => Some(EventKind::Corrected),
+        (true, true) => Some(EventKind::Updated),
+        (true, false) => Some(EventKind::Unpublished),
         (false, false) => None,
     };
     let now_us = now.as_microsecond();
@@ -306,12 +306,12 @@ pub(super) fn write_revision(
 /// page cache can tell exactly which pages and lists changed.
 pub(super) fn write_event(
     tx: &Connection,
-    kind: &str,
+    kind: EventKind,
     article: &Article,
     was: Option<&Article>,
     now_us: i64,
 ) -> Result<(), StoreError> {
-    let now = (kind != "article.unpublished").then(|| placement(article));
+    let now = (kind != EventKind::Unpublished).then(|| placement(article));
     let payload = serde_json::json!({
         "path": article.path(),
         "section": article.section.slug.as_str(),
@@ -319,6 +319,6 @@ pub(super) fn write_event(
         "now": now,
     });
     tx.prepare_cached("INSERT INTO events (created_at, kind, article_id, payload) VALUES ($1, $2, $3, $4)")?
-        .execute(params![now_us, kind, article.id.map(|i| i.0), payload.to_string()])?;
+        .execute(params![now_us, kind.as_str(), article.id.map(|i| i.0), payload.to_string()])?;
     Ok(())
 }

@@ -15,7 +15,7 @@ fn draft(store: &Store, headline: &str) -> ArticleId {
 }
 
 fn events(store: &Store) -> Vec<String> {
-    store.events_since(0, 100).unwrap().into_iter().map(|e| e.kind).collect()
+    store.events_since(0, 100).unwrap().into_iter().map(|e| e.kind.as_str().to_string()).collect()
 }
 
 #[test]

@@ -59,7 +59,8 @@ async fn a_story_from_draft_to_correction_and_the_refusals_on_the_way() {
     let page = n.get(&path, None).await;
     assert!(page.body.contains("An earlier version named the wrong port."), "the correction shows on the page");
     assert!(page.body.contains("\"correction\""), "and in the JSON-LD");
-    let kinds: Vec<String> = n.state.store.events_since(0, 50).unwrap().into_iter().map(|e| e.kind).collect();
+    let kinds: Vec<String> =
+        n.state.store.events_since(0, 50).unwrap().into_iter().map(|e| e.kind.as_str().to_string()).collect();
     assert_eq!(kinds, ["article.published", "article.updated", "article.corrected"]);
 
     // The revisions page shows a word diff of the headline.
