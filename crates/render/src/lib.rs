@@ -3,6 +3,7 @@
 //! from. HTML lives only in templates; this crate does no I/O except reading a theme folder.
 
 pub mod feeds;
+pub mod newsroom;
 pub mod structured;
 mod theme;
 mod views;

@@ -470,6 +470,11 @@ fn pick_explore<'a>(recent: &'a [Article], skip: &HashSet<i64>, len: usize) -> V
     out
 }
 
+/// What a reader gets when even the theme's error page fails to render: fixed text, nothing
+/// from the request in it (the status line says what went wrong).
+const BARE_ERROR_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title>\
+    </head><body><h1>This page cannot be shown</h1><p>Please try again in a moment.</p></body></html>";
+
 /// The 404 or 500 page for `err`. Internal errors are logged in full and shown without detail.
 pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
     let (status, title, message) = match err {
@@ -501,7 +506,7 @@ pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
     let page = ErrorPage { site, status: status.as_u16(), title: title.into(), message: message.clone() };
     let body = state.theme.render("error.html", &page).unwrap_or_else(|e| {
         tracing::error!(error = %e, "the error page itself failed to render");
-        format!("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>{title}</title></head><body><h1>{title}</h1><p>{message}</p></body></html>")
+        BARE_ERROR_PAGE.to_string()
     });
     Rendered {
         status,
