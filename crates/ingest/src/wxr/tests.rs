@@ -145,9 +145,29 @@ proptest! {
         let _ = parse_wxr(&bytes, &WxrOptions { pages: true });
     }
 
+    /// Any post content reads into blocks that carry text and no markup, and content without a
+    /// shortcode passes the shortcode step unchanged.
     #[test]
-    fn any_post_content_reads(content in "\\PC{0,300}") {
-        let _ = blocks(&content);
-        let _ = shortcodes(&content);
+    fn any_post_content_reads(content in prop_oneof![
+        "\\PC{0,300}",
+        proptest::collection::vec(prop_oneof![
+            Just("<p>".to_string()), Just("</p>".to_string()), Just("[caption id=\"a\"]".to_string()),
+            Just("[/caption]".to_string()), Just("<!-- wp:paragraph -->".to_string()), Just("\n\n".to_string()),
+            Just("<script>x</script>".to_string()), Just("https://example.org/v".to_string()), "[a-z ]{0,12}",
+        ], 0..20).prop_map(|p| p.concat()),
+    ]) {
+        for b in blocks(&content) {
+            match &b {
+                Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. } => {
+                    prop_assert!(!text.trim().is_empty());
+                    prop_assert!(!text.contains("<script") && !text.contains("<p>"), "{}", text);
+                }
+                Block::Embed { url } => prop_assert!(url.starts_with("http"), "{}", url),
+                _ => {}
+            }
+        }
+        if !content.contains('[') {
+            prop_assert_eq!(shortcodes(&content), content.clone());
+        }
     }
 }
