@@ -7,10 +7,12 @@
 //! - [`hooks`]: webhook and WebSub deliveries from the event log, signed and retried.
 //! - [`search`]: the search index and the Recommended lists kept in step with the store.
 //! - [`accounts`]: passwords, session and invite tokens, API keys, sign-in throttling.
+//! - [`clock`]: where the time is read, so tests can set it.
 //! - [`outbound`]: the one HTTP client for requests newsdesk sends, guarded against private
 //!   addresses.
 
 pub mod accounts;
+pub mod clock;
 pub mod hooks;
 pub mod intake;
 pub mod outbound;

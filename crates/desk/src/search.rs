@@ -24,12 +24,12 @@ pub enum IndexError {
 
 /// Fills the index from scratch and then computes the Recommended lists of the newest stories;
 /// returns how many articles were indexed.
-pub fn rebuild(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> {
+pub fn rebuild(store: &Store, index: &SearchIndex, now: Timestamp) -> Result<usize, IndexError> {
     let count = rebuild_index(store, index)?;
     // Recommended lists for the newest stories now; older ones get theirs when they change.
     let recent = store.latest_headlines(&ArticleFilter::default(), RELATED_ON_REBUILD, 0)?;
     let ids: Vec<i64> = recent.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
-    refresh_related(store, index, &ids, false)?;
+    refresh_related(store, index, &ids, false, now)?;
     Ok(count)
 }
 
@@ -62,8 +62,13 @@ pub const RELATED_KEPT: usize = 6;
 
 /// Computes and stores the Recommended list of each article in `ids` that readers can see; with
 /// `neighbours`, also of the stories it is most like, so a new story shows up beside them.
-pub fn refresh_related(store: &Store, index: &SearchIndex, ids: &[i64], neighbours: bool) -> Result<(), IndexError> {
-    let now = Timestamp::now();
+pub fn refresh_related(
+    store: &Store,
+    index: &SearchIndex,
+    ids: &[i64],
+    neighbours: bool,
+    now: Timestamp,
+) -> Result<(), IndexError> {
     let mut done = std::collections::HashSet::new();
     let mut queue: Vec<(i64, bool)> = ids.iter().map(|id| (*id, neighbours)).collect();
     while let Some((id, spread)) = queue.pop() {
@@ -101,27 +106,27 @@ pub fn backfill_related(
     index: &SearchIndex,
     limit: usize,
     budget: Duration,
+    now: Timestamp,
 ) -> Result<usize, IndexError> {
     let started = std::time::Instant::now();
     let mut done = 0;
-    for id in store.related_pending(limit, Timestamp::now())? {
+    for id in store.related_pending(limit, now)? {
         if started.elapsed() >= budget {
             break;
         }
-        refresh_related(store, index, &[id.0], false)?;
+        refresh_related(store, index, &[id.0], false, now)?;
         done += 1;
     }
     Ok(done)
 }
 
 /// Applies the events the index has not seen; returns how many articles it touched.
-pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError> {
+pub fn catch_up(store: &Store, index: &SearchIndex, now: Timestamp) -> Result<usize, IndexError> {
     let Some(mut last) = index.last_event() else { return Ok(0) };
     let mut touched = 0;
     loop {
         let events = store.events_since(last, 500)?;
         let Some(newest) = events.last().map(|e| e.id) else { break };
-        let now = Timestamp::now();
         let mut ids: Vec<i64> = events.iter().filter_map(|e| e.article_id).collect();
         ids.sort_unstable();
         ids.dedup();
@@ -134,7 +139,7 @@ pub fn catch_up(store: &Store, index: &SearchIndex) -> Result<usize, IndexError>
             touched += 1;
         }
         index.commit(newest)?;
-        refresh_related(store, index, &ids, true)?;
+        refresh_related(store, index, &ids, true, now)?;
         last = newest;
         if events.len() < 500 {
             break;

@@ -123,7 +123,7 @@ pub fn search(data: &Path, args: crate::SearchBenchArgs) -> anyhow::Result<ExitC
         let t = Instant::now();
         let recent = store.latest_headlines(&ArticleFilter::default(), newsdesk_desk::search::RELATED_ON_REBUILD, 0)?;
         let ids: Vec<i64> = recent.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
-        newsdesk_desk::search::refresh_related(&store, &index, &ids, false)?;
+        newsdesk_desk::search::refresh_related(&store, &index, &ids, false, jiff::Timestamp::now())?;
         let related_ms = t.elapsed().as_secs_f64() * 1e3 / ids.len().max(1) as f64;
         build = serde_json::json!({ "articles": n, "seconds": round(secs), "per_second": (n as f64 / secs).round(),
                                     "cpu_seconds": cpu,

@@ -25,7 +25,7 @@ pub fn run(data: &Path) -> anyhow::Result<ExitCode> {
         )
     })?;
     let t0 = std::time::Instant::now();
-    let n = newsdesk_desk::search::rebuild(&store, &index)?;
+    let n = newsdesk_desk::search::rebuild(&store, &index, jiff::Timestamp::now())?;
     let secs = t0.elapsed().as_secs_f64();
     eprintln!("indexed {n} articles in {secs:.2} s ({:.0} articles/s)", n as f64 / secs.max(1e-9));
     Ok(ExitCode::SUCCESS)

@@ -8,7 +8,6 @@
 //! checked like an upload and written to the media directory. A failed try is retried a few
 //! times, later each time; a URL of no known provider stays a plain link.
 
-use jiff::Timestamp;
 use newsdesk_core::embed::{EmbedTarget, Provider};
 use newsdesk_ingest::oembed;
 use newsdesk_render::EmbedCard;
@@ -68,10 +67,10 @@ enum Miss {
 
 /// Fetches every embed that is due; returns how many were tried.
 pub fn fetch_due(state: &AppState, outbound: &Outbound, endpoints: &Endpoints) -> Result<usize, StoreError> {
-    let due = state.store.embeds_due(BATCH, Timestamp::now())?;
+    let due = state.store.embeds_due(BATCH, state.now())?;
     for url in &due {
         let outcome = fetch_one(state, outbound, endpoints, url);
-        let now = Timestamp::now();
+        let now = state.now();
         match outcome {
             Ok(()) => tracing::info!(%url, "embed card fetched"),
             Err(Miss::Plain(why)) => {
@@ -110,13 +109,7 @@ fn fetch_one(state: &AppState, outbound: &Outbound, endpoints: &Endpoints, url: 
     });
     state
         .store
-        .embed_fetched(
-            url,
-            about.title.as_deref(),
-            about.author_name.as_deref(),
-            thumbnail.as_deref(),
-            Timestamp::now(),
-        )
+        .embed_fetched(url, about.title.as_deref(), about.author_name.as_deref(), thumbnail.as_deref(), state.now())
         .map_err(|e| Miss::Retry(e.to_string()))
 }
 

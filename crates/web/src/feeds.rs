@@ -327,7 +327,7 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
                 .collect()
         }
         "news.xml" => {
-            let news = state.store.news_entries(Timestamp::now() - NEWS_WINDOW, NEWS_MAX)?;
+            let news = state.store.news_entries(state.now() - NEWS_WINDOW, NEWS_MAX)?;
             if news.is_empty() {
                 return Err(AppError::NotFound("news sitemap (no story in the last 48 hours)".into()));
             }

@@ -75,7 +75,7 @@ impl AppState {
     /// tells the CDN in front what changed.
     pub fn catch_up_blocking(&self) {
         let mut follower = self.follower.lock().unwrap_or_else(|p| p.into_inner());
-        match follower.step(self, jiff::Timestamp::now()) {
+        match follower.step(self, self.now()) {
             Ok(change) => purge::send(self, change),
             Err(e) => {
                 tracing::error!(error = %e, "cannot follow the event log; dropping every page");

@@ -108,6 +108,8 @@ pub struct AppState {
     pub picture_checks: Arc<tokio::sync::Semaphore>,
     /// Password checks that may run at once (see `newsdesk_desk::accounts::CONCURRENT_PASSWORD_CHECKS`).
     pub password_checks: Arc<tokio::sync::Semaphore>,
+    /// Where handlers and tasks read the time (`desk::clock`): the system's, or a test's.
+    pub clock: Arc<dyn newsdesk_desk::clock::Clock>,
 }
 
 impl AppState {
@@ -130,7 +132,19 @@ impl AppState {
             )),
             picture_checks: Arc::new(tokio::sync::Semaphore::new(newsroom::media::CONCURRENT_PICTURE_CHECKS)),
             password_checks: Arc::new(tokio::sync::Semaphore::new(newsdesk_desk::accounts::CONCURRENT_PASSWORD_CHECKS)),
+            clock: Arc::new(newsdesk_desk::clock::SystemClock),
         }
+    }
+
+    /// With another clock (a test's).
+    pub fn with_clock(mut self, clock: Arc<dyn newsdesk_desk::clock::Clock>) -> AppState {
+        self.clock = clock;
+        self
+    }
+
+    /// The time now, by this state's clock.
+    pub fn now(&self) -> jiff::Timestamp {
+        self.clock.now()
     }
 
     /// With a search index (kept up to date by `serve`, or by the caller in tests).

@@ -124,7 +124,7 @@ pub(crate) fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteV
                 name: s.name.clone(),
             })
             .collect(),
-        year: jiff::Timestamp::now().to_zoned_datetime(site.time_zone.clone()).year(),
+        year: state.now().to_zoned_datetime(site.time_zone.clone()).year(),
     })
 }
 
@@ -154,7 +154,7 @@ pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
     let d = Arc::new(Derived {
         sections: state.store.live_sections()?,
         recent: state.store.latest_headlines(&ArticleFilter::default(), RECENT_LEN, 0)?,
-        most_read: crate::views::most_read(state, None, MOST_READ_LEN, jiff::Timestamp::now())?,
+        most_read: crate::views::most_read(state, None, MOST_READ_LEN, state.now())?,
     });
     *slot = Some((generation, d.clone()));
     Ok(d)
@@ -248,7 +248,7 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     }
     let most_read = match scope {
         ListScope::Section(slug) if page == 1 => {
-            crate::views::most_read(state, Some(slug), MOST_READ_LEN, jiff::Timestamp::now())?
+            crate::views::most_read(state, Some(slug), MOST_READ_LEN, state.now())?
         }
         _ => vec![],
     };
@@ -501,7 +501,7 @@ pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
         url: state.site.url.clone(),
         language: state.site.language.clone(),
         sections: vec![],
-        year: jiff::Timestamp::now().to_zoned_datetime(state.site.time_zone.clone()).year(),
+        year: state.now().to_zoned_datetime(state.site.time_zone.clone()).year(),
     });
     let page = ErrorPage { site, status: status.as_u16(), title: title.into(), message: message.clone() };
     let body = state.theme.render("error.html", &page).unwrap_or_else(|e| {
@@ -550,7 +550,7 @@ mod tests {
         for (n, section) in ["SPORT", "EUROPE", "SPORT", "EUROPE", "EUROPE", "EUROPE"].iter().enumerate() {
             let a =
                 crate::test_support::article(&format!("Story {}", n + 1), section, &format!("2026-01-01T00:0{n}:00Z"));
-            let id = state.store.save_article(&a, None, "test", jiff::Timestamp::now()).unwrap();
+            let id = state.store.save_article(&a, None, "test", state.now()).unwrap();
             saved.push(state.store.article(id.id).unwrap());
         }
         let ids = |picks: &[Article]| picks.iter().map(|a| a.id.unwrap().0).collect::<Vec<_>>();

@@ -29,7 +29,7 @@ fn site_with_one_story() -> (tempfile::TempDir, AppState) {
     let (dir, state) = site();
     let a = story("Harbour reopens after repairs", "The quay was rebuilt.");
     state.store.save_article(&a, None, "t", Timestamp::now()).unwrap();
-    indexing::rebuild(&state.store, state.search.as_ref().unwrap()).unwrap();
+    indexing::rebuild(&state.store, state.search.as_ref().unwrap(), Timestamp::now()).unwrap();
     (dir, state)
 }
 
@@ -55,7 +55,7 @@ async fn the_index_follows_publishing_embargo_and_unpublishing() {
     let a = store
         .save_article(&story("Harbour reopens after repairs", "The quay was rebuilt."), None, "t", Timestamp::now())
         .unwrap();
-    assert_eq!(indexing::rebuild(store, &index).unwrap(), 1);
+    assert_eq!(indexing::rebuild(store, &index, Timestamp::now()).unwrap(), 1);
     assert!(!index.needs_rebuild());
 
     // Published after the rebuild: found once the follower catches up.
@@ -70,7 +70,7 @@ async fn the_index_follows_publishing_embargo_and_unpublishing() {
     let later = Timestamp::now() + jiff::SignedDuration::from_hours(1);
     let embargoed = Article { embargo: Some(later), ..story("Embargoed election results", "Numbers.") };
     store.save_article(&embargoed, None, "t", Timestamp::now()).unwrap();
-    indexing::catch_up(store, &index).unwrap();
+    indexing::catch_up(store, &index, Timestamp::now()).unwrap();
     let (status, page) = get(&state, "/search?q=lighthouse").await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("Lighthouse keeper retires") && page.contains("1 story found"), "{page}");
@@ -81,7 +81,7 @@ async fn the_index_follows_publishing_embargo_and_unpublishing() {
     let mut gone = store.article(b.id).unwrap();
     gone.state = WorkflowState::Unpublished;
     store.save_article(&gone, None, "t", Timestamp::now()).unwrap();
-    indexing::catch_up(store, &index).unwrap();
+    indexing::catch_up(store, &index, Timestamp::now()).unwrap();
     let (_, page) = get(&state, "/search?q=lighthouse").await;
     assert!(page.contains("0 stories found"));
     let (_, page) = get(&state, "/search?q=quay").await;
@@ -127,7 +127,7 @@ async fn the_content_api_searches_too() {
 async fn recommended_comes_from_similarity_computed_when_stories_change() {
     let (_dir, state) = site();
     let index = state.search.clone().unwrap();
-    indexing::rebuild(&state.store, &index).unwrap();
+    indexing::rebuild(&state.store, &index, Timestamp::now()).unwrap();
     let save = |h: &str, body: &str| {
         let mut a = story(h, body);
         a.body.push(Block::Recommended);
@@ -143,7 +143,7 @@ async fn recommended_comes_from_similarity_computed_when_stories_change() {
     );
     let other =
         save("Alpine choir wins a singing prize", "A village choir from the mountains won the national singing prize.");
-    indexing::catch_up(&state.store, &index).unwrap();
+    indexing::catch_up(&state.store, &index, Timestamp::now()).unwrap();
     let picks = state.store.recommended(main.id, 3).unwrap();
     assert_eq!(picks.first().map(|a| a.id), Some(Some(twin.id)), "the most similar story first");
     state.cache.clear();
@@ -178,11 +178,21 @@ async fn stories_left_without_a_recommended_list_get_one_in_the_background() {
     // Only the index, as a rebuild of a large archive leaves the older stories.
     indexing::rebuild_index(store, &index).unwrap();
     assert_eq!(store.related_pending(10, Timestamp::now()).unwrap().len(), 3);
-    assert_eq!(indexing::backfill_related(store, &index, 2, std::time::Duration::ZERO).unwrap(), 0, "no time, no work");
-    assert_eq!(indexing::backfill_related(store, &index, 2, std::time::Duration::from_secs(60)).unwrap(), 2);
-    assert_eq!(indexing::backfill_related(store, &index, 2, std::time::Duration::from_secs(60)).unwrap(), 1);
     assert_eq!(
-        indexing::backfill_related(store, &index, 2, std::time::Duration::from_secs(60)).unwrap(),
+        indexing::backfill_related(store, &index, 2, std::time::Duration::ZERO, Timestamp::now()).unwrap(),
+        0,
+        "no time, no work"
+    );
+    assert_eq!(
+        indexing::backfill_related(store, &index, 2, std::time::Duration::from_secs(60), Timestamp::now()).unwrap(),
+        2
+    );
+    assert_eq!(
+        indexing::backfill_related(store, &index, 2, std::time::Duration::from_secs(60), Timestamp::now()).unwrap(),
+        1
+    );
+    assert_eq!(
+        indexing::backfill_related(store, &index, 2, std::time::Duration::from_secs(60), Timestamp::now()).unwrap(),
         0,
         "each list is computed once"
     );
@@ -197,7 +207,7 @@ async fn stories_left_without_a_recommended_list_get_one_in_the_background() {
 async fn related_stories_continue_after_the_recommended_block_without_repeats() {
     let (_dir, state) = site();
     let index = state.search.clone().unwrap();
-    indexing::rebuild(&state.store, &index).unwrap();
+    indexing::rebuild(&state.store, &index, Timestamp::now()).unwrap();
     let mut first = None;
     for n in 0..7 {
         let mut a =
@@ -206,7 +216,7 @@ async fn related_stories_continue_after_the_recommended_block_without_repeats() 
         let out = state.store.save_article(&a, None, "t", Timestamp::now()).unwrap();
         first.get_or_insert(out);
     }
-    indexing::catch_up(&state.store, &index).unwrap();
+    indexing::catch_up(&state.store, &index, Timestamp::now()).unwrap();
     let main = first.unwrap();
     state.cache.clear();
     let (_, page) = get(&state, &main.path).await;
@@ -240,7 +250,7 @@ async fn results_credit_the_agency_as_written_and_date_stories_in_the_pages_lang
     };
     let dated = Article { published_at: Some("2025-11-15T10:00:00Z".parse().unwrap()), ..turkish };
     state.store.save_article(&dated, None, "t", Timestamp::now()).unwrap();
-    indexing::rebuild(&state.store, state.search.as_ref().unwrap()).unwrap();
+    indexing::rebuild(&state.store, state.search.as_ref().unwrap(), Timestamp::now()).unwrap();
     let (_, page) = get(&state, "/search?q=liman").await;
     assert!(page.contains(" · AA</p>"), "the agency as credited, not lowercased: {page}");
     assert!(page.contains("November 15, 2025") && !page.contains("Kasım"), "the page's language: {page}");

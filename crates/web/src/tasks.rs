@@ -10,7 +10,6 @@ use std::fmt::Display;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use jiff::Timestamp;
 use newsdesk_desk::outbound::Outbound;
 use newsdesk_desk::{hooks, search, sources};
 use tokio::task::JoinHandle;
@@ -104,7 +103,7 @@ pub fn start(state: &AppState) -> Running {
     let st = state.clone();
     let node = format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into()), std::process::id());
     running.every("scheduler", Duration::from_secs(1), move || {
-        for r in st.store.run_due_jobs(Timestamp::now(), &node)? {
+        for r in st.store.run_due_jobs(st.now(), &node)? {
             tracing::info!(job = r.id, kind = r.kind, article = r.article_id, outcome = r.outcome, "scheduled job ran");
         }
         Ok::<_, newsdesk_store::StoreError>(())
@@ -112,13 +111,12 @@ pub fn start(state: &AppState) -> Running {
 
     let st = state.clone();
     let out = Outbound::new();
-    running.every("webhooks", Duration::from_secs(1), move || {
-        hooks::deliver_due(&st.store, &st.site.url, &out, Timestamp::now())
-    });
+    running
+        .every("webhooks", Duration::from_secs(1), move || hooks::deliver_due(&st.store, &st.site.url, &out, st.now()));
 
     let st = state.clone();
     let out = Outbound::new();
-    running.every("sources", Duration::from_secs(1), move || sources::poll_due(&st.store, &out, Timestamp::now()));
+    running.every("sources", Duration::from_secs(1), move || sources::poll_due(&st.store, &out, st.now()));
 
     let st = state.clone();
     let (out, endpoints) = (Outbound::new(), embeds::Endpoints::default());
@@ -131,11 +129,11 @@ pub fn start(state: &AppState) -> Running {
     let (mut flushes, mut pending) = (0u32, false);
     let mut shown: Option<Vec<Vec<i64>>> = None;
     running.every("page views", VIEWS_EVERY, move || {
-        pending |= views::flush(&st, Timestamp::now())? > 0;
+        pending |= views::flush(&st, st.now())? > 0;
         flushes += 1;
         if pending && flushes >= MOST_READ_EVERY_NTH {
             (flushes, pending) = (0, false);
-            let lists = views::most_read_lists(&st, Timestamp::now())?;
+            let lists = views::most_read_lists(&st, st.now())?;
             if shown.as_ref() != Some(&lists) {
                 let keys = std::collections::BTreeSet::from([crate::depends::MOST_READ.to_string()]);
                 st.cache.invalidate(&keys);
@@ -150,22 +148,22 @@ pub fn start(state: &AppState) -> Running {
     // event log; the Recommended lists older stories lack, a budget per tick, apart from it so
     // that publishing never waits behind them.
     if let Some(index) = state.search.clone() {
-        let (store, idx) = (state.store.clone(), index.clone());
+        let (st, idx) = (state.clone(), index.clone());
         running.every("search index", Duration::from_millis(250), move || {
             if !idx.needs_rebuild() {
-                return search::catch_up(&store, &idx);
+                return search::catch_up(&st.store, &idx, st.now());
             }
             let t0 = std::time::Instant::now();
-            let n = search::rebuild(&store, &idx)?;
+            let n = search::rebuild(&st.store, &idx, st.now())?;
             tracing::info!(articles = n, ms = t0.elapsed().as_millis() as u64, "search index built");
             Ok(n)
         });
-        let store = state.store.clone();
+        let st = state.clone();
         running.every("recommended backfill", Duration::from_secs(1), move || {
             if index.needs_rebuild() {
                 return Ok(0);
             }
-            search::backfill_related(&store, &index, search::BACKFILL_BATCH, search::BACKFILL_BUDGET)
+            search::backfill_related(&st.store, &index, search::BACKFILL_BATCH, search::BACKFILL_BUDGET, st.now())
         });
     }
 

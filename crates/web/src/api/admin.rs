@@ -39,8 +39,8 @@ pub const ADMIN_POLICY: &[(&str, &str, Role)] = &[
 /// The user an Admin API token belongs to; spends one request of their budget.
 async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
     let hash = hash_key(super::bearer(headers)?);
-    let store = state.store.clone();
-    let user = tokio::task::spawn_blocking(move || store.user_by_token(&hash, jiff::Timestamp::now()))
+    let (store, now) = (state.store.clone(), state.now());
+    let user = tokio::task::spawn_blocking(move || store.user_by_token(&hash, now))
         .await
         .map_err(|e| ApiError::Internal(e.to_string()))??
         .ok_or(ApiError::Unauthorized)?;
@@ -66,7 +66,7 @@ fn story_json(state: &AppState, story: &Story, user: &User) -> Value {
     } else {
         vec![]
     };
-    let visible = a.is_live(Timestamp::now());
+    let visible = a.is_live(state.now());
     json!({
         "id": a.id.map_or(0, |i| i.0),
         "revision": story.revision,
@@ -339,7 +339,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 Ok(a) => a,
                 Err(errors) => return Err(field_errors(errors, &form)),
             };
-            let now = Timestamp::now();
+            let now = st.now();
             let meta = StoryMeta { desk: Some(clean(&form.desk)).filter(|d| !d.is_empty()), owner: Some(user.id) };
             let out = st.store.create_story(&article, &meta, &user.email, now)?;
             st.store.audit(
@@ -402,7 +402,7 @@ pub async fn update(
                 audit: Some(AuditLine { user: user.id, name: &user.email, action: "story.save", via: "admin api" }),
                 ..StoryEdit::plain(&article, desk.as_deref(), expected.unwrap_or(story.revision), &user.email)
             };
-            match st.store.save_story(&edit, Timestamp::now()) {
+            match st.store.save_story(&edit, st.now()) {
                 Ok(_) => {}
                 Err(SaveError::Conflict { current, kept, .. }) => {
                     return Err(ApiError::StaleRevision { current, kept: Some(kept) });
@@ -459,7 +459,7 @@ pub async fn transition(
             if user.role < Role::Editor && story.owner_id != Some(user.id) {
                 return Err(ApiError::Forbidden("only the desk may move other people's stories".into()));
             }
-            let now = Timestamp::now();
+            let now = st.now();
             let step = ActionInput { at, note: input.note.as_deref() };
             match st.store.apply_action(ArticleId(id), action, user.role, step, &user.email, now) {
                 Ok(_) => {}
@@ -502,7 +502,7 @@ pub async fn upload(
         let about = media::About::new(get("name"), get("alt"), get("caption"), get("credit"));
         let value = run(&state, move |st| {
             let m = media::save(st, &body, checked, &about, user.id).map_err(ApiError::Internal)?;
-            st.store.audit(Some(user.id), &user.email, "media.upload", Some(&m.file), Some("admin api"), Timestamp::now())?;
+            st.store.audit(Some(user.id), &user.email, "media.upload", Some(&m.file), Some("admin api"), st.now())?;
             Ok(json!({ "data": {
                 "file": m.file, "url": super::as_uri(&format!("{}/media/{}", st.site.url, m.file)), "mime": m.mime, "width": m.width,
                 "height": m.height, "bytes": m.bytes, "alt": m.alt, "caption": m.caption, "credit": m.credit,

@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
-use jiff::Timestamp;
 use newsdesk_core::article::Section;
 use newsdesk_ingest::item::Parsed;
 use newsdesk_store::KeyScope;
@@ -73,7 +72,7 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
             }
             let mut tally = Tally::default();
             let mut data = vec![];
-            let outcomes = intake.take_all(&parsed.items, Timestamp::now()).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let outcomes = intake.take_all(&parsed.items, st.now()).map_err(|e| ApiError::Internal(e.to_string()))?;
             for (item, outcome) in parsed.items.iter().zip(outcomes) {
                 match outcome {
                     Ok(out) => {

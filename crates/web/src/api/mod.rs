@@ -328,7 +328,7 @@ async fn get_article(
         let id: i64 = id.parse().ok().filter(|n| *n > 0).ok_or_else(|| ApiError::NotFound(format!("article {id}")))?;
         let value = blocking(&state, move |st| {
             let a = st.store.article(newsdesk_core::ArticleId(id))?;
-            let now = Timestamp::now();
+            let now = st.now();
             if !a.is_live(now) {
                 return Err(ApiError::NotFound(format!("article {id}")));
             }

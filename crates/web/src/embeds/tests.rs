@@ -7,6 +7,7 @@ use std::sync::{Arc, Mutex};
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
+use jiff::Timestamp;
 use newsdesk_core::{Article, Block};
 use tower::ServiceExt;
 

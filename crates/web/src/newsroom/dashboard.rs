@@ -214,7 +214,7 @@ pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed
         let mut lines = Vec::with_capacity(ids.len());
         let mut done = 0;
         for id in ids {
-            let now = Timestamp::now();
+            let now = st.now();
             let result = match &to {
                 Some(section) => move_story(&st, &who, id, section, now),
                 None => {

@@ -5,7 +5,6 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_store::StoreError;
 use serde::Deserialize;
@@ -85,7 +84,7 @@ pub async fn set_pins(
         if !known {
             return Ok(Err(format!("There is no front {front:?}.")));
         }
-        let now = Timestamp::now();
+        let now = st.now();
         match st.store.set_front_pins(&front, &ids, now) {
             Ok(()) => {}
             Err(e @ StoreError::NotFound { .. }) => {
@@ -130,7 +129,7 @@ pub async fn set_author(
         if !photo.is_empty() && st.store.media_by_file(&photo).map_err(failure)?.is_none() {
             return Ok(Err("That photo is not in the media library.".to_string()));
         }
-        let now = Timestamp::now();
+        let now = st.now();
         let bio = Some(bio.as_str()).filter(|b| !b.is_empty());
         let photo = Some(photo.as_str()).filter(|p| !p.is_empty());
         match st.store.set_author_profile(&slug, bio, photo, now) {

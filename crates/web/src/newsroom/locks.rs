@@ -5,7 +5,7 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
-use jiff::{SignedDuration, Timestamp};
+use jiff::SignedDuration;
 use newsdesk_core::ArticleId;
 
 use super::stories::load;
@@ -24,7 +24,7 @@ pub async fn lock(State(state): State<AppState>, Extension(me): Extension<Signed
     let st = state.clone();
     let user = me.user.id;
     let others = blocking(move || {
-        let now = Timestamp::now();
+        let now = st.now();
         st.store.touch_lock(ArticleId(id), user, now, now + SignedDuration::from_secs(LOCK_SECONDS)).map_err(failure)
     })
     .await;

@@ -9,7 +9,6 @@ use axum::body::Bytes;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_store::NewMedia;
 use serde::Deserialize;
@@ -119,7 +118,7 @@ pub fn save(
         credit: about.credit.as_deref(),
         uploaded_by: Some(user),
     };
-    state.store.add_media(&entry, Timestamp::now()).map_err(|e| e.to_string())
+    state.store.add_media(&entry, state.now()).map_err(|e| e.to_string())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -170,14 +169,7 @@ pub async fn upload(
             tracing::warn!(file = %media.file, error = %e, "cannot write a thumbnail");
         }
         st.store
-            .audit(
-                Some(me.user.id),
-                me.actor(),
-                "media.upload",
-                Some(&media.file),
-                about.name.as_deref(),
-                Timestamp::now(),
-            )
+            .audit(Some(me.user.id), me.actor(), "media.upload", Some(&media.file), about.name.as_deref(), st.now())
             .map_err(failure)?;
         Ok(media)
     })
@@ -249,7 +241,7 @@ pub async fn update(
         let r = st.store.update_media(id, &about.alt, about.caption.as_deref(), about.credit.as_deref());
         if let Ok(m) = &r {
             st.store
-                .audit(Some(me.user.id), me.actor(), "media.update", Some(&m.file), None, Timestamp::now())
+                .audit(Some(me.user.id), me.actor(), "media.update", Some(&m.file), None, st.now())
                 .map_err(failure)?;
         }
         Ok(r)
@@ -287,7 +279,7 @@ pub async fn delete(
                 }
             }
             st.store
-                .audit(Some(me.user.id), me.actor(), "media.delete", Some(&m.file), None, Timestamp::now())
+                .audit(Some(me.user.id), me.actor(), "media.delete", Some(&m.file), None, st.now())
                 .map_err(failure)?;
         }
         Ok(r)

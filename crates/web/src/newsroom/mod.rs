@@ -209,7 +209,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     if changes_state && !same_origin(&state, req.headers()) {
         return gate(refuse(StatusCode::FORBIDDEN, "Cross-site request refused: it did not come from this site."));
     }
-    let now = Timestamp::now();
+    let now = state.now();
     let signed = match session_of(&state, req.headers(), now).await {
         Ok(s) => s,
         Err(resp) => return resp,

@@ -4,7 +4,6 @@ use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_core::Role;
 use serde::Deserialize;
@@ -54,7 +53,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
         Ok(f) => f,
         Err(e) => return super::refuse(StatusCode::BAD_REQUEST, &format!("The sign-in form was not readable: {e}")),
     };
-    let now = Timestamp::now();
+    let now = state.now();
     let st = state.clone();
     let email = form.email.trim().to_lowercase();
     let (password, addr) = (form.password.clone(), address.clone());
@@ -109,7 +108,7 @@ pub async fn login(State(state): State<AppState>, req: Request) -> Response {
 }
 
 pub async fn logout(State(state): State<AppState>, Extension(me): Extension<Signed>) -> Response {
-    let now = Timestamp::now();
+    let now = state.now();
     let st = state.clone();
     let done = blocking(move || {
         st.store.revoke_session(&me.session_hash, now).map_err(failure)?;
@@ -128,7 +127,7 @@ pub async fn invite_form(
     Extension(pre): Extension<PreSession>,
 ) -> Response {
     let st = state.clone();
-    match blocking(move || st.store.invite_user(&hash_key(&token), Timestamp::now()).map_err(failure)).await {
+    match blocking(move || st.store.invite_user(&hash_key(&token), st.now()).map_err(failure)).await {
         Err(resp) => resp,
         Ok(None) => super::refuse(
             StatusCode::NOT_FOUND,
@@ -153,7 +152,7 @@ pub async fn accept_invite(
     Extension(pre): Extension<PreSession>,
     Form(form): Form<InviteForm>,
 ) -> Response {
-    let now = Timestamp::now();
+    let now = state.now();
     let st = state.clone();
     let hash = hash_key(&token);
     let result = blocking(move || {
@@ -232,7 +231,7 @@ pub async fn add_user(
     }
     let st = state.clone();
     let actor = me.clone();
-    let now = Timestamp::now();
+    let now = st.now();
     let made = blocking(move || {
         let user = match st.store.add_user(&email, &name, role, None, now) {
             Ok(u) => u,
@@ -277,9 +276,7 @@ pub async fn update_user(
     let st = state.clone();
     let actor = me.clone();
     let done = blocking(move || {
-        st.store
-            .update_user(id, role, disabled, (Some(actor.user.id), actor.actor()), Timestamp::now())
-            .map_err(failure)
+        st.store.update_user(id, role, disabled, (Some(actor.user.id), actor.actor()), st.now()).map_err(failure)
     })
     .await;
     match done {

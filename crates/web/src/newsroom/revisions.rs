@@ -4,7 +4,6 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_core::{Article, ArticleId, Role, diff};
 use newsdesk_store::{AuditLine, SaveError, StoreError, StoryEdit};
@@ -126,7 +125,7 @@ pub async fn restore(
     let st = state.clone();
     let who = me.clone();
     let done = blocking(move || {
-        let now = Timestamp::now();
+        let now = st.now();
         let old = match st.store.revision(ArticleId(id), form.revision) {
             Ok(a) => a,
             Err(e @ StoreError::NotFound { .. }) => {

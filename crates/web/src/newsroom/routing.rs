@@ -7,7 +7,6 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_core::routing::{RoutingRule, RuleAction, RuleField};
 use newsdesk_store::StoreError;
@@ -146,7 +145,7 @@ pub async fn save(
     let st = state.clone();
     let who = me.clone();
     let saved = blocking(move || {
-        let now = Timestamp::now();
+        let now = st.now();
         match st.store.save_routing_rule(&rule, now) {
             Ok(id) => {
                 let detail = format!("{} {:?} -> {}", rule.field.as_str(), rule.pattern, rule.action.as_str());
@@ -198,7 +197,7 @@ pub async fn change(
                 match rules.into_iter().find(|r| r.id == id) {
                     Some(r) => {
                         let r = RoutingRule { enabled: form.change == "enable", ..r };
-                        st.store.save_routing_rule(&r, Timestamp::now()).map(|_| ())
+                        st.store.save_routing_rule(&r, st.now()).map(|_| ())
                     }
                     None => Err(StoreError::not_found(newsdesk_store::Missing::RoutingRule, id)),
                 }
@@ -215,7 +214,7 @@ pub async fn change(
                         "routing.change",
                         Some(&target),
                         Some(&form.change),
-                        Timestamp::now(),
+                        st.now(),
                     )
                     .map_err(failure)?;
                 Ok(None)
@@ -242,7 +241,7 @@ pub async fn poll_source(
     let st = state.clone();
     let who = me.clone();
     let done = blocking(move || {
-        let now = Timestamp::now();
+        let now = st.now();
         match st.store.poll_source_now(id, now) {
             Ok(()) => {
                 st.store

@@ -8,7 +8,6 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_core::article::Section;
 use newsdesk_core::{Action, Article, ArticleId, Role, Slug, WorkflowError, WorkflowState};
@@ -60,7 +59,7 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
             } else {
                 vec![]
             };
-            let live = a.is_live(Timestamp::now());
+            let live = a.is_live(state.now());
             let owner = match s.owner_id {
                 Some(id) if id == me.user.id => Some(me.user.name.clone()),
                 Some(id) => state.store.user(id).ok().map(|u| u.name),
@@ -193,7 +192,7 @@ pub async fn create(
     let who = me.clone();
     let desk = Some(clean(&form.desk)).filter(|d| !d.is_empty());
     let made = blocking(move || {
-        let now = Timestamp::now();
+        let now = st.now();
         let meta = StoryMeta { desk, owner: Some(who.user.id) };
         let out = st.store.create_story(&article, &meta, who.actor(), now).map_err(failure)?;
         let target = format!("story {}", out.id.0);
@@ -382,7 +381,7 @@ async fn save_form(
             audit: Some(AuditLine { user: who.user.id, name: who.actor(), action: "story.save", via: "newsroom" }),
             ..StoryEdit::plain(&article, desk.as_deref(), expected, who.actor())
         };
-        Ok::<_, Response>(st.store.save_story(&edit, Timestamp::now()))
+        Ok::<_, Response>(st.store.save_story(&edit, st.now()))
     })
     .await?;
     match saved {
@@ -510,7 +509,7 @@ pub async fn action(
     let st = state.clone();
     let who = me.clone();
     let done = blocking(move || {
-        let now = Timestamp::now();
+        let now = st.now();
         let note = (action == Action::Correct).then_some(form.note.as_str());
         let input = ActionInput { at, note };
         let r = st.store.apply_action(ArticleId(id), action, who.user.role, input, who.actor(), now);
@@ -567,7 +566,7 @@ pub async fn preview(State(state): State<AppState>, Extension(me): Extension<Sig
     let mut article = story.article;
     // The preview shows the story as it will look when it goes out.
     if article.published_at.is_none() {
-        article.published_at = Some(Timestamp::now());
+        article.published_at = Some(st.now());
     }
     match blocking(move || crate::pages::preview_page(&st, article).map_err(failure)).await {
         Err(resp) => resp,

@@ -7,7 +7,6 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use jiff::Timestamp;
 use minijinja::context;
 use newsdesk_store::StoreError;
 use serde::Deserialize;
@@ -88,7 +87,7 @@ pub async fn take(State(state): State<AppState>, Extension(me): Extension<Signed
     let st = state.clone();
     let who = me.clone();
     let taken = blocking(move || {
-        let now = Timestamp::now();
+        let now = st.now();
         match st.store.take_wire_item(id, who.user.id, who.actor(), now) {
             Ok(out) => {
                 st.store

@@ -299,6 +299,25 @@ async fn a_soft_lock_is_hidden_when_nobody_else_has_the_story_and_released_when_
     assert!(lock(editor).await.body.contains(r#""others":[]"#));
 }
 
+/// A lock lapses when its holder stops renewing it: the state's clock is stepped past the
+/// lock's life instead of the test sleeping through it.
+#[tokio::test]
+async fn a_soft_lock_lapses_once_its_holder_stops_renewing_it() {
+    let mut n = Newsroom::new();
+    let clock = Arc::new(newsdesk_desk::clock::TestClock::at(jiff::Timestamp::now()));
+    n.state = n.state.clone().with_clock(clock.clone());
+    let editor = n.person(Role::Editor);
+    let admin = n.person(Role::Admin);
+    let id = n.story(Role::Editor, WorkflowState::InEdit, "Locked story");
+    let path = format!("/newsroom/stories/{id}/lock");
+    let lock = async |who: &Person| n.send("POST", &path, Some(who), &[("x-csrf-token", &who.csrf)], "").await;
+    assert_eq!(lock(admin).await.status, StatusCode::OK);
+    clock.advance(jiff::SignedDuration::from_secs(crate::newsroom::locks::LOCK_SECONDS - 5));
+    assert!(lock(editor).await.body.contains("The admin"), "still held");
+    clock.advance(jiff::SignedDuration::from_secs(10));
+    assert!(lock(editor).await.body.contains(r#""others":[]"#), "lapsed");
+}
+
 #[tokio::test]
 async fn a_story_keeps_a_picture_the_library_does_not_list_when_its_form_is_saved() {
     use newsdesk_core::ArticleId;
