@@ -66,8 +66,7 @@ fn tags_of(mask: usize) -> Vec<String> {
 
 impl Site {
     fn new() -> Site {
-        let dir = tempfile::tempdir().unwrap();
-        let state = crate::test_support::state(dir.path());
+        let crate::test_support::TestSite { dir, state } = crate::test_support::TestSite::new();
         let mut site = Site { _dir: dir, state, ids: vec![], made: 0 };
         for n in 0..SEEDED {
             site.publish(n % 3, n % 16, Some((SEEDED - n) as u32 * 216));

@@ -541,10 +541,7 @@ mod tests {
 
     #[test]
     fn without_alike_stories_the_slot_shows_the_sections_stories_from_before_it_labelled_so() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
-        let theme = newsdesk_render::Theme::load(newsdesk_render::ThemeOptions::default());
-        let state = AppState::new(store, theme, crate::SiteConfig::default(), dir.path().join("media"));
+        let crate::test_support::TestSite { dir: _dir, state } = crate::test_support::TestSite::new();
         // Stories 1..=6, a minute apart: 1 SPORT, 2 EUROPE, 3 SPORT, 4 EUROPE, 5 EUROPE, 6 EUROPE.
         let mut saved = vec![];
         for (n, section) in ["SPORT", "EUROPE", "SPORT", "EUROPE", "EUROPE", "EUROPE"].iter().enumerate() {

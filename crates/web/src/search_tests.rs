@@ -1,27 +1,18 @@
 //! Search on the site and in the Content API, in process, with the index following the store.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use jiff::Timestamp;
 use newsdesk_core::{Article, Block, WorkflowState};
-use newsdesk_derive::SearchIndex;
-use newsdesk_render::{Theme, ThemeOptions};
 use tower::ServiceExt;
 
 use newsdesk_desk::search as indexing;
 
-use crate::{AppState, SiteConfig, router, search};
+use crate::{AppState, router, search};
 
 fn site() -> (tempfile::TempDir, AppState) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
-    let index = Arc::new(SearchIndex::in_memory().unwrap());
-    let state =
-        AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("media"))
-            .with_search(index);
-    (dir, state)
+    let site = crate::test_support::TestSite::new().with_search();
+    (site.dir, site.state)
 }
 
 /// A site whose index holds one story about a harbour and its quay.

@@ -206,8 +206,8 @@ mod tests {
 
     #[tokio::test]
     async fn a_node_starts_each_of_its_tasks() {
-        let dir = tempfile::tempdir().unwrap();
-        let running = start(&crate::test_support::state(dir.path()));
+        let site = crate::test_support::TestSite::new();
+        let running = start(&site.state);
         let names = running.names();
         for name in ["page cache follower", "scheduler", "webhooks", "sources", "embed cards", "page views"] {
             assert!(names.contains(&name), "{name} in {names:?}");

@@ -11,18 +11,10 @@ use tower::ServiceExt;
 
 use super::*;
 
-struct TestSite {
-    _dir: tempfile::TempDir,
-    state: AppState,
-}
+use crate::test_support::TestSite;
 
+/// Stories and requests on the shared test site.
 impl TestSite {
-    fn new() -> TestSite {
-        let dir = tempfile::tempdir().unwrap();
-        let state = crate::test_support::state(dir.path());
-        TestSite { _dir: dir, state }
-    }
-
     fn with_article(self, headline: &str, section: &str, minute: u32) -> TestSite {
         let base = crate::test_support::article(headline, section, &format!("2025-09-10T10:{minute:02}:00Z"));
         let a = Article {
@@ -333,7 +325,7 @@ async fn date_archives_in_the_site_time_zone() {
     late.slug = Slug::from_title("Late story").unwrap();
     late.published_at = Some("2025-09-10T22:30:00Z".parse().unwrap());
     site.state.store.save_article(&late, None, "t", jiff::Timestamp::now()).unwrap();
-    let mut istanbul = TestSite { _dir: tempfile::tempdir().unwrap(), state: site.state.clone() };
+    let mut istanbul = TestSite { dir: tempfile::tempdir().unwrap(), state: site.state.clone() };
     let config = SiteConfig { time_zone: jiff::tz::TimeZone::get("Europe/Istanbul").unwrap(), ..SiteConfig::default() };
     istanbul.state.site = Arc::new(config);
     istanbul.state.cache.clear();

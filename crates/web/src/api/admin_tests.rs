@@ -1,47 +1,28 @@
 //! The Admin API, in process: tokens and roles, create, update with If-Match, the workflow,
 //! field errors, uploads.
 
-use std::sync::Arc;
-
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use jiff::Timestamp;
 use newsdesk_core::Role;
-use newsdesk_render::{Theme, ThemeOptions};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-use crate::{AppState, SiteConfig, router};
+use crate::{AppState, router};
 use newsdesk_desk::accounts::hash_key;
 
 struct Admin {
     _dir: tempfile::TempDir,
     state: AppState,
+    people: Vec<crate::test_support::Person>,
 }
 
 impl Admin {
     fn new() -> Admin {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
-        let state =
-            AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), dir.path().join("media"));
-        for role in Role::ALL {
-            let u = state
-                .store
-                .add_user(&format!("{}@example.org", role.as_str()), role.as_str(), role, None, Timestamp::now())
-                .unwrap();
-            state
-                .store
-                .add_user_token(
-                    u.id,
-                    "test",
-                    &hash_key(&format!("tok-{}", role.as_str())),
-                    Timestamp::now(),
-                    Timestamp::now() + jiff::SignedDuration::from_hours(24),
-                )
-                .unwrap();
-        }
-        Admin { _dir: dir, state }
+        let site = crate::test_support::TestSite::new();
+        let people = site.people();
+        let crate::test_support::TestSite { dir, state } = site;
+        Admin { _dir: dir, state, people }
     }
 
     async fn call(
@@ -54,7 +35,8 @@ impl Admin {
     ) -> (StatusCode, axum::http::HeaderMap, Value) {
         let mut req = Request::builder().method(method).uri(path);
         if let Some(r) = role {
-            req = req.header(header::AUTHORIZATION, format!("Bearer tok-{}", r.as_str()));
+            let person = self.people.iter().find(|p| p.role == r).expect("a person of each role");
+            req = req.header(header::AUTHORIZATION, format!("Bearer {}", person.token));
         }
         for (k, v) in headers {
             req = req.header(*k, *v);

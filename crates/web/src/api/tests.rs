@@ -3,13 +3,13 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use newsdesk_core::{Article, WorkflowState};
-use newsdesk_render::{Theme, ThemeOptions};
 use serde_json::Value;
 use tower::ServiceExt;
 
 use newsdesk_desk::accounts::new_key;
 
 use super::*;
+use crate::test_support::TestSite;
 use crate::{SiteConfig, router as site_router};
 
 struct Api {
@@ -25,8 +25,8 @@ fn article(n: u32, section: &str, tags: &[&str], state: WorkflowState) -> Articl
 
 impl Api {
     fn new(rate: u32) -> Api {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(newsdesk_store::Store::open(dir.path()).unwrap());
+        let site = TestSite::with_config(SiteConfig { api_rate_per_minute: rate, ..SiteConfig::default() });
+        let store = &site.state.store;
         for n in 1..=5 {
             let section = if n % 2 == 0 { "SPORT" } else { "EUROPE" };
             store
@@ -34,10 +34,8 @@ impl Api {
                 .unwrap();
         }
         store.save_article(&article(9, "EUROPE", &[], WorkflowState::Draft), None, "t", Timestamp::now()).unwrap();
-        let key = new_key().unwrap();
-        store.add_api_key("partner", &hash_key(&key), newsdesk_store::KeyScope::Content, Timestamp::now()).unwrap();
-        let site = SiteConfig { api_rate_per_minute: rate, ..SiteConfig::default() };
-        let state = AppState::new(store, Theme::load(ThemeOptions::default()), site, dir.path().join("media"));
+        let key = site.content_key("partner");
+        let TestSite { dir, state } = site;
         Api { _dir: dir, state, key }
     }
 

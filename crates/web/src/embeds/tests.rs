@@ -66,11 +66,8 @@ fn endpoints(base: &str) -> Endpoints {
 }
 
 fn site() -> (tempfile::TempDir, AppState) {
-    let dir = tempfile::tempdir().unwrap();
-    let store = Arc::new(Store::open(dir.path()).unwrap());
-    let theme = newsdesk_render::Theme::load(newsdesk_render::ThemeOptions::default());
-    let state = AppState::new(store, theme, crate::SiteConfig::default(), dir.path().join("media"));
-    (dir, state)
+    let site = crate::test_support::TestSite::new();
+    (site.dir, site.state)
 }
 
 async fn page(state: &AppState, path: &str) -> (StatusCode, String) {

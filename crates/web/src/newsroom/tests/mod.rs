@@ -10,19 +10,13 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use jiff::Timestamp;
 use newsdesk_core::{Article, Role, WorkflowState};
-use newsdesk_render::{Theme, ThemeOptions};
-use newsdesk_store::{Store, StoryMeta};
+use newsdesk_store::StoryMeta;
 use tower::ServiceExt;
 
 use super::*;
 use crate::{AppState, SiteConfig, router};
 
-struct Person {
-    role: Role,
-    id: i64,
-    cookie: String,
-    csrf: String,
-}
+use crate::test_support::{Person, TestSite};
 
 struct Newsroom {
     _dir: tempfile::TempDir,
@@ -42,20 +36,9 @@ impl Newsroom {
     }
 
     fn with_site(site: SiteConfig) -> Newsroom {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Arc::new(Store::open(dir.path()).unwrap());
-        let state = AppState::new(store, Theme::load(ThemeOptions::default()), site, dir.path().join("media"));
-        let now = Timestamp::now();
-        let people = Role::ALL
-            .iter()
-            .map(|role| {
-                let email = format!("{}@example.org", role.as_str());
-                let user = state.store.add_user(&email, &format!("The {}", role.as_str()), *role, None, now).unwrap();
-                let token = auth::start_session(&state.store, &user, None, now).unwrap();
-                let csrf = state.store.session(&hash_key(&token), now).unwrap().unwrap().csrf;
-                Person { role: *role, id: user.id, cookie: format!("{SESSION_COOKIE}={token}"), csrf }
-            })
-            .collect();
+        let site = TestSite::with_config(site);
+        let people = site.people();
+        let TestSite { dir, state } = site;
         Newsroom { _dir: dir, state, people }
     }
 
@@ -357,7 +340,7 @@ async fn sign_in_answers_alike_for_unknown_and_known_accounts_and_throttles() {
     let token = cookie.split(';').next().unwrap().to_string();
     let csrf =
         n.state.store.session(&hash_key(token.split_once('=').unwrap().1), Timestamp::now()).unwrap().unwrap().csrf;
-    let me = Person { role: Role::Editor, id: 0, cookie: token, csrf };
+    let me = Person { role: Role::Editor, id: 0, cookie: token, csrf, token: String::new() };
     assert_eq!(n.get("/newsroom", Some(&me)).await.status, StatusCode::OK);
     assert_eq!(n.post("/newsroom/logout", &me, "").await.status, StatusCode::SEE_OTHER);
     assert_eq!(n.get("/newsroom", Some(&me)).await.status, StatusCode::SEE_OTHER);
