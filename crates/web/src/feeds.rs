@@ -9,8 +9,8 @@ use newsdesk_render::feeds::{
 };
 use newsdesk_store::ArticleFilter;
 
+use crate::chrome::{Rendered, site_view};
 use crate::depends::{self, Deps};
-use crate::pages::{Rendered, site_view};
 use crate::{AppError, AppState};
 
 /// Items in a feed.

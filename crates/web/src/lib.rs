@@ -5,6 +5,7 @@
 
 pub mod api;
 mod cache;
+mod chrome;
 pub mod depends;
 pub mod embeds;
 mod error;
@@ -38,9 +39,10 @@ use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 
 pub use cache::{CacheStats, CachedPage, DEFAULT_PAGE_CACHE_MB, PageCache};
+pub use chrome::Rendered;
 pub use error::AppError;
 pub use follow::Follower;
-pub use pages::{Rendered, render_path};
+pub use pages::render_path;
 
 /// Site settings every page needs.
 #[derive(Debug, Clone)]
@@ -92,8 +94,8 @@ pub struct AppState {
     pub site: Arc<SiteConfig>,
     pub media_dir: PathBuf,
     pub cache: PageCache,
-    /// Lists shared by every page, rebuilt once per change (see `pages::derived`).
-    derived: pages::DerivedSlot,
+    /// Lists shared by every page, rebuilt once per change (see `chrome::derived`).
+    derived: chrome::DerivedSlot,
     pub api_limiter: api::Limiter,
     pub views: Arc<views::ViewCounter>,
     /// The full-text index; `None` until one is opened (`with_search`).

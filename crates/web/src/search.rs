@@ -147,7 +147,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
             .collect();
         let more = results.total > p.page * PAGE_SIZE;
         let view = SearchPage {
-            site: pages::site_view(&st, None)?,
+            site: crate::chrome::site_view(&st, None)?,
             search_text: p.text.clone(),
             section: p.section.clone(),
             source: p.source.clone(),

@@ -95,9 +95,9 @@ pub fn most_read(
 /// Every most-read list the site shows (the home page's, then each section's), as story ids.
 pub fn most_read_lists(state: &AppState, now: Timestamp) -> Result<Vec<Vec<i64>>, AppError> {
     let ids = |list: Vec<newsdesk_core::Article>| list.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
-    let mut lists = vec![ids(most_read(state, None, crate::pages::MOST_READ_LEN, now)?)];
+    let mut lists = vec![ids(most_read(state, None, crate::chrome::MOST_READ_LEN, now)?)];
     for section in state.store.live_sections()? {
-        lists.push(ids(most_read(state, Some(&section.slug), crate::pages::MOST_READ_LEN, now)?));
+        lists.push(ids(most_read(state, Some(&section.slug), crate::chrome::MOST_READ_LEN, now)?));
     }
     Ok(lists)
 }
