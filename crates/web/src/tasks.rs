@@ -74,7 +74,16 @@ const MOST_READ_EVERY_NTH: u32 = 5;
 /// Starts every background task of a serving node.
 pub fn start(state: &AppState) -> Running {
     let mut running = Running::default();
+    follow_events(&mut running, state);
+    run_scheduled_jobs(&mut running, state);
+    reach_out(&mut running, state);
+    count_views(&mut running, state);
+    keep_search_indexes(&mut running, state);
+    running
+}
 
+/// The page cache's follower.
+fn follow_events(running: &mut Running, state: &AppState) {
     // The page cache follows the event log (`follow`): pages showing what changed are dropped,
     // the CDN in front is told. A cheap poll of the newest event id is how SQLite readers
     // notice writes from other processes; a writer on this node runs the same step at once.
@@ -97,7 +106,10 @@ pub fn start(state: &AppState) -> Running {
         st.catch_up_blocking();
         Ok::<_, std::convert::Infallible>(())
     });
+}
 
+/// The scheduler.
+fn run_scheduled_jobs(running: &mut Running, state: &AppState) {
     // Scheduled jobs (a story going live, an embargo ending) when they fall due. Every node
     // may run them; the store makes sure each runs once.
     let st = state.clone();
@@ -108,7 +120,10 @@ pub fn start(state: &AppState) -> Running {
         }
         Ok::<_, newsdesk_store::StoreError>(())
     });
+}
 
+/// What the node sends and fetches: webhooks, polled sources, embed cards.
+fn reach_out(running: &mut Running, state: &AppState) {
     let st = state.clone();
     let out = Outbound::new();
     running
@@ -121,7 +136,10 @@ pub fn start(state: &AppState) -> Running {
     let st = state.clone();
     let (out, endpoints) = (Outbound::new(), embeds::Endpoints::default());
     running.every("embed cards", Duration::from_secs(2), move || embeds::fetch_due(&st, &out, &endpoints));
+}
 
+/// Page views and the most-read lists.
+fn count_views(running: &mut Running, state: &AppState) {
     // View counts are flushed once a minute; when views came in, the most-read lists are
     // ranked at most every fifth flush, and the pages showing them are dropped only when one
     // of the lists changed.
@@ -143,7 +161,10 @@ pub fn start(state: &AppState) -> Running {
         }
         Ok::<_, crate::AppError>(())
     });
+}
 
+/// The search indexes, the reader site's and the newsroom's.
+fn keep_search_indexes(running: &mut Running, state: &AppState) {
     // The reader site's search index: rebuilt first when it needs that, then following the
     // event log; the Recommended lists older stories lack, a budget per tick, apart from it so
     // that publishing never waits behind them.
@@ -175,7 +196,6 @@ pub fn start(state: &AppState) -> Running {
             newsroom::finder::catch_up(&store, &index, &seen)
         });
     }
-    running
 }
 
 #[cfg(test)]
