@@ -8,6 +8,8 @@ mod phrase;
 mod plan;
 mod query;
 mod queued;
+mod request;
+mod schema;
 pub mod search;
 mod suggest;
 pub mod text;

@@ -11,7 +11,7 @@ use tantivy::{Searcher, Term};
 
 use crate::analysis::{LANGUAGES, pair, terms};
 use crate::phrase::InARow;
-use crate::search::{Fields, LangFields};
+use crate::schema::{Fields, LangFields};
 use crate::text::Item;
 
 /// How many dictionary words a prefix stands for (the commonest first).

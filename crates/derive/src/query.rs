@@ -22,11 +22,14 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{AllQuery, BooleanQuery, EnableScoring, Occur, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{BitSet, DocAddress, DocId, DocSet, Order, Score, Searcher, TERMINATED, TantivyDocument, Term};
+use tantivy::{
+    BitSet, DocAddress, DocId, DocSet, IndexReader, Order, Score, Searcher, TERMINATED, TantivyDocument, Term,
+};
 
 use crate::analysis::language_key;
 use crate::plan::{Planned, plan};
-use crate::search::{Fields, Hit, Results, SearchError, SearchIndex, SearchQuery, Sort};
+use crate::request::{Hit, Results, SearchQuery, Sort};
+use crate::schema::{Fields, SearchError};
 use crate::suggest::suggest;
 use crate::text::{Item, escape, parse};
 
@@ -290,8 +293,7 @@ pub(crate) fn matches(searcher: &Searcher, fields: &Fields, text: &str) -> Resul
     count(searcher, &plan(searcher, fields, &parse(text)), None)
 }
 
-pub(crate) fn search(index: &SearchIndex, q: &SearchQuery) -> Result<Results, SearchError> {
-    let (reader, f) = index.parts();
+pub(crate) fn search(reader: &IndexReader, f: &Fields, q: &SearchQuery) -> Result<Results, SearchError> {
     let searcher = reader.searcher();
     let items = parse(&q.text);
     let plain: Vec<String> = items
@@ -382,7 +384,11 @@ pub(crate) fn search(index: &SearchIndex, q: &SearchQuery) -> Result<Results, Se
             score,
         });
     }
-    let suggestion = if total < 3 && !plain.is_empty() { suggest(&searcher, f, &q.text, &plain, total)? } else { None };
+    let suggestion = if total < 3 && !plain.is_empty() {
+        suggest(&searcher, f, &q.text, &plain, total, |t| matches(&searcher, f, t))?
+    } else {
+        None
+    };
     Ok(Results { total, hits, suggestion })
 }
 
