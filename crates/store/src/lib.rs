@@ -17,7 +17,7 @@ pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResul
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind};
 pub use sqlite::library::{Media, NewMedia, WireItem};
 pub use sqlite::newsroom::{
-    ActionInput, AuditLine, JobRun, SaveError, Story, StoryEdit, StoryFilter, StorySort, StorySummary,
+    ActionInput, AuditLine, JobKind, JobRun, SaveError, Story, StoryEdit, StoryFilter, StorySort, StorySummary,
 };
 pub use sqlite::related::AuthorProfile;
 pub use sqlite::{

@@ -116,7 +116,7 @@ fn run_scheduled_jobs(running: &mut Running, state: &AppState) {
     let node = format!("{}-{}", std::env::var("HOSTNAME").unwrap_or_else(|_| "node".into()), std::process::id());
     running.every("scheduler", Duration::from_secs(1), move || {
         for r in st.store.run_due_jobs(st.now(), &node)? {
-            tracing::info!(job = r.id, kind = r.kind, article = r.article_id, outcome = r.outcome, "scheduled job ran");
+            tracing::info!(job = r.id, kind = ?r.kind, article = r.article_id, outcome = r.outcome, "scheduled job ran");
         }
         Ok::<_, newsdesk_store::StoreError>(())
     });

@@ -143,10 +143,33 @@ impl From<rusqlite::Error> for SaveError {
     }
 }
 
+/// What a scheduled job does when it falls due.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JobKind {
+    /// A scheduled story goes live.
+    Publish,
+    /// A published story's embargo or publication time has come: readers are told.
+    Release,
+    /// A kind this version does not know (written by a newer one): skipped.
+    Unknown,
+}
+
+impl JobKind {
+    /// The kind a stored name stands for.
+    pub fn parse(s: &str) -> JobKind {
+        match s {
+            "publish" => JobKind::Publish,
+            "release" => JobKind::Release,
+            _ => JobKind::Unknown,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct JobRun {
     pub id: i64,
-    pub kind: String,
+    pub kind: JobKind,
     pub article_id: i64,
     pub outcome: String,
 }
@@ -477,8 +500,9 @@ impl Store {
                 .optional()?;
             let Some((job_id, kind, article_id)) = job else { break };
             let id = ArticleId(article_id);
-            let outcome = match kind.as_str() {
-                "publish" => {
+            let job_kind = JobKind::parse(&kind);
+            let outcome = match job_kind {
+                JobKind::Publish => {
                     let article = article_in(&tx, id)?;
                     if article.state == WorkflowState::Scheduled {
                         let live = Article { state: WorkflowState::Published, ..article };
@@ -488,7 +512,7 @@ impl Store {
                         "skipped: no longer scheduled"
                     }
                 }
-                "release" => {
+                JobKind::Release => {
                     let article = article_in(&tx, id)?;
                     if article.state.is_public() {
                         write::write_event(&tx, super::EventKind::Published, &article, None, now_us)?;
@@ -497,8 +521,8 @@ impl Store {
                         "skipped: not published"
                     }
                 }
-                other => {
-                    tracing::error!(job = job_id, kind = other, "unknown job kind");
+                JobKind::Unknown => {
+                    tracing::error!(job = job_id, kind, "unknown job kind");
                     "skipped: unknown kind"
                 }
             };
@@ -507,7 +531,7 @@ impl Store {
                 params![now_us, node, outcome, job_id],
             )?;
             tx.commit()?;
-            runs.push(JobRun { id: job_id, kind, article_id, outcome: outcome.to_string() });
+            runs.push(JobRun { id: job_id, kind: job_kind, article_id, outcome: outcome.to_string() });
         }
         Ok(runs)
     }

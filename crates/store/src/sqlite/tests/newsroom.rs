@@ -37,6 +37,10 @@ fn a_scheduled_story_goes_live_once_even_with_two_nodes() {
     let runs_b = node_b.run_due_jobs(go, "b").unwrap();
     let runs_a = node_a.run_due_jobs(go, "a").unwrap();
     assert_eq!(runs_a.len() + runs_b.len(), 1);
+    let run = runs_a.iter().chain(&runs_b).next().unwrap();
+    assert_eq!((run.kind, run.outcome.as_str()), (crate::JobKind::Publish, "published"));
+    assert_eq!(crate::JobKind::parse("release"), crate::JobKind::Release);
+    assert_eq!(crate::JobKind::parse("reindex"), crate::JobKind::Unknown);
     let a = node_a.article(id).unwrap();
     assert_eq!((a.state, a.published_at), (WorkflowState::Published, Some(go)));
     assert_eq!(events(&node_a), ["article.published"]);
