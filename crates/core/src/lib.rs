@@ -6,6 +6,7 @@ pub mod article;
 pub mod dates;
 pub mod diff;
 pub mod embed;
+pub mod input;
 pub mod reading;
 pub mod routing;
 pub mod slug;

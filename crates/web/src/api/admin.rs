@@ -1,7 +1,7 @@
 //! The Admin API under `/api/v1/admin`: create and update stories, move them through the
 //! workflow, upload media. A token per user (`newsdesk user token EMAIL`); the token acts with
-//! that user's role, under exactly the newsroom's rules: the same field checks as the editor
-//! form, the same `can_open`/`can_edit` story rules and `core`'s transition table. Updates name
+//! that user's role, under exactly the newsroom's rules: the same checks as the editor form
+//! (`core::input::ArticleInput`, read straight from the JSON, lists as lists), the same `can_open`/`can_edit` story rules and `core`'s transition table. Updates name
 //! the revision they are based on (`If-Match`), so a stale write is refused and kept, never
 //! applied over someone else's.
 
@@ -21,9 +21,12 @@ use newsdesk_desk::accounts::hash_key;
 
 use super::{ApiError, params};
 use crate::AppState;
-use crate::newsroom::form::{BlockForm, StoryForm, clean};
+use crate::newsroom::form::{BlockForm, clean, parse_local};
 use crate::newsroom::stories::{blank_article, describe};
 use crate::newsroom::{can_edit, can_open, media};
+use jiff::tz::TimeZone;
+use newsdesk_core::Article;
+use newsdesk_core::input::{ArticleInput, usable_media};
 
 /// The least role each Admin API route needs (every signed user may call each; what they may do
 /// to a given story is decided by the newsroom's story rules and the workflow table).
@@ -263,64 +266,99 @@ fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) 
 }
 
 impl StoryInput {
-    /// Lays the sent fields over the form of the story as it is, so one set of checks (the
-    /// newsroom editor's) decides what is acceptable.
-    fn apply(self, form: &mut StoryForm) {
+    /// Lays the sent fields over the story as it is (`core::input::ArticleInput`), so one set of
+    /// checks decides what is acceptable; lists go in as the lists they are. Returns the desk if
+    /// one was sent, and what cannot be read (the embargo's time, a body block) by field.
+    fn apply(
+        self,
+        into: &mut ArticleInput,
+        tz: &TimeZone,
+        media: &dyn Fn(&str) -> bool,
+    ) -> (Option<String>, BTreeMap<String, String>) {
+        let mut problems = BTreeMap::new();
         let set = |slot: &mut String, v: Option<String>| {
             if let Some(v) = v {
                 *slot = v;
             }
         };
-        set(&mut form.headline, self.headline);
-        set(&mut form.deck, self.deck);
-        set(&mut form.section, self.section);
-        set(&mut form.desk, self.desk);
-        set(&mut form.language, self.language);
-        set(&mut form.source, self.source);
-        set(&mut form.slug, self.slug);
-        set(&mut form.canonical_url, self.canonical_url);
-        set(&mut form.embargo, self.embargo);
-        set(&mut form.seo_title, self.seo_title);
-        set(&mut form.seo_description, self.seo_description);
-        set(&mut form.social_title, self.social_title);
-        set(&mut form.social_image, self.social_image);
+        set(&mut into.headline, self.headline);
+        set(&mut into.deck, self.deck);
+        set(&mut into.section, self.section);
+        set(&mut into.language, self.language);
+        set(&mut into.source, self.source);
+        set(&mut into.slug, self.slug);
+        set(&mut into.canonical_url, self.canonical_url);
+        set(&mut into.seo_title, self.seo_title);
+        set(&mut into.seo_description, self.seo_description);
+        set(&mut into.social_title, self.social_title);
+        set(&mut into.social_image, self.social_image);
         if let Some(authors) = self.authors {
-            form.authors = authors;
+            into.authors = authors;
         }
         if let Some(tags) = self.tags {
-            form.tags = tags;
+            into.tags = tags;
+        }
+        match self.embargo.as_deref().map(str::trim) {
+            None => {}
+            Some("") => into.embargo = None,
+            Some(at) => match parse_local(at, tz) {
+                Ok(t) => into.embargo = Some(t),
+                Err(e) => {
+                    problems.insert("embargo".to_string(), e);
+                }
+            },
         }
         match self.lead_image {
             Some(Some(img)) => {
-                form.image_asset = img.asset;
-                form.image_alt = img.alt;
-                form.image_caption = img.caption.unwrap_or_default();
-                form.image_credit = img.credit.unwrap_or_default();
+                into.image_asset = img.asset;
+                into.image_alt = img.alt;
+                into.image_caption = img.caption.unwrap_or_default();
+                into.image_credit = img.credit.unwrap_or_default();
             }
             Some(None) => {
-                form.image_asset.clear();
-                form.image_alt.clear();
-                form.image_caption.clear();
-                form.image_credit.clear();
+                into.image_asset.clear();
+                into.image_alt.clear();
+                into.image_caption.clear();
+                into.image_credit.clear();
             }
             None => {}
         }
         if let Some(body) = self.body {
-            form.blocks = body.iter().map(BlockForm::from_block).collect();
+            // Each block held to the editor's rules for its kind (a picture from the library, a
+            // link that is a web address, a heading's level).
+            let mut blocks = Vec::with_capacity(body.len());
+            for (i, b) in body.iter().enumerate() {
+                match BlockForm::from_block(b).to_block(media) {
+                    Ok(Some(block)) => blocks.push(block),
+                    Ok(None) => {}
+                    Err(e) => {
+                        problems.insert(format!("body[{i}]"), e);
+                    }
+                }
+            }
+            into.body = blocks;
         }
+        (self.desk, problems)
     }
 }
 
-fn field_errors(errors: crate::newsroom::form::Errors, form: &StoryForm) -> ApiError {
-    let mut out: BTreeMap<String, String> = errors.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
-    if out.remove("body").is_some() {
-        for (i, b) in form.blocks.iter().enumerate() {
-            if let Some(e) = &b.error {
-                out.insert(format!("body[{i}]"), e.clone());
-            }
+/// The story `input` describes over `base`, or every problem by field (those found reading the
+/// request, then `core::input`'s).
+fn checked(
+    input: &ArticleInput,
+    base: &Article,
+    problems: BTreeMap<String, String>,
+    media: &dyn Fn(&str) -> bool,
+) -> Result<Article, ApiError> {
+    match input.check(base, media) {
+        Ok(article) if problems.is_empty() => Ok(article),
+        Ok(_) => Err(ApiError::InvalidFields(problems)),
+        Err(errors) => {
+            let mut all = problems;
+            all.extend(errors.into_iter().map(|(k, v)| (k.to_string(), v)));
+            Err(ApiError::InvalidFields(all))
         }
     }
-    ApiError::InvalidFields(out)
 }
 
 fn media_exists(st: &AppState) -> impl Fn(&str) -> bool + '_ {
@@ -332,15 +370,14 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
         let user = user_of(&state, &headers).await?;
         let input: StoryInput = parse_json(&headers, &body)?;
         let (value, rev) = run(&state, move |st| {
-            let mut form = StoryForm { language: st.site.language.clone(), ..StoryForm::default() };
-            input.apply(&mut form);
             let base = blank_article(st);
-            let article = match form.check_into_article(&base, &st.site.time_zone, &media_exists(st)) {
-                Ok(a) => a,
-                Err(errors) => return Err(field_errors(errors, &form)),
-            };
+            let mut article_input = ArticleInput { language: st.site.language.clone(), ..ArticleInput::default() };
+            let library = media_exists(st);
+            let media = usable_media(&base, &library);
+            let (desk, problems) = input.apply(&mut article_input, &st.site.time_zone, &media);
+            let article = checked(&article_input, &base, problems, &library)?;
             let now = st.now();
-            let meta = StoryMeta { desk: Some(clean(&form.desk)).filter(|d| !d.is_empty()), owner: Some(user.id) };
+            let meta = StoryMeta { desk: desk.map(|d| clean(&d)).filter(|d| !d.is_empty()), owner: Some(user.id) };
             let out = st.store.create_story(&article, &meta, &user.email, now)?;
             st.store.audit(
                 Some(user.id),
@@ -388,16 +425,13 @@ pub async fn update(
                     story.article.state.as_str().replace('_', " ")
                 )));
             }
-            let tz = &st.site.time_zone;
-            let mut form = StoryForm::from_story(&story, tz);
-            // Exact, not to the minute as the editor's field shows it.
-            form.embargo = story.article.embargo.map(|t| t.to_string()).unwrap_or_default();
-            input.apply(&mut form);
-            let article = match form.check_into_article(&story.article, tz, &media_exists(st)) {
-                Ok(a) => a,
-                Err(errors) => return Err(field_errors(errors, &form)),
-            };
-            let desk = Some(clean(&form.desk)).filter(|d| !d.is_empty());
+            let mut article_input = ArticleInput::from_article(&story.article);
+            let library = media_exists(st);
+            let media = usable_media(&story.article, &library);
+            let (desk, problems) = input.apply(&mut article_input, &st.site.time_zone, &media);
+            let article = checked(&article_input, &story.article, problems, &library)?;
+            // A desk not sent stays as it is.
+            let desk = desk.or_else(|| story.desk.clone()).map(|d| clean(&d)).filter(|d| !d.is_empty());
             let edit = StoryEdit {
                 audit: Some(AuditLine { user: user.id, name: &user.email, action: "story.save", via: "admin api" }),
                 ..StoryEdit::plain(&article, desk.as_deref(), expected.unwrap_or(story.revision), &user.email)

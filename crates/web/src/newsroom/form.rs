@@ -6,8 +6,7 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use newsdesk_core::article::{LeadImage, Section};
-use newsdesk_core::{Article, Block, Promo, Slug};
+use newsdesk_core::{Article, Block};
 use newsdesk_store::Story;
 use serde::Serialize;
 
@@ -23,10 +22,12 @@ const BLOCK_KINDS: [(&str, &str); 9] = [
     ("", ""),
 ];
 
+#[cfg(test)]
+use newsdesk_core::input::names;
+use newsdesk_core::input::{ArticleInput, is_web_url, opt, usable_media};
 /// Longest SEO or social title, and SEO description, kept: what search results and social
 /// cards show before cutting.
-pub(crate) const SEO_TITLE_MAX: usize = 70;
-pub(crate) const SEO_DESCRIPTION_MAX: usize = 160;
+pub(crate) use newsdesk_core::input::{SEO_DESCRIPTION_MAX, SEO_TITLE_MAX, clean};
 
 pub(crate) fn kinds() -> Vec<(&'static str, &'static str)> {
     BLOCK_KINDS.iter().copied().filter(|(k, _)| !k.is_empty()).collect()
@@ -192,61 +193,15 @@ impl StoryForm {
     }
 
     /// The article this form describes, on top of `base` (state, dates, corrections and the wire
-    /// link are not the form's to change). Every problem is named by its field.
+    /// link are not the form's to change), checked by `core::input`. Every problem is named by
+    /// its field; a block's problem is kept on the block and named `body`.
     pub(crate) fn check_into_article(
         &mut self,
         base: &Article,
         tz: &TimeZone,
         media: &dyn Fn(&str) -> bool,
     ) -> Result<Article, Errors> {
-        // A picture the story already shows may stay although the library does not list it (an
-        // imported story's); a picture new to the story must come from the library.
-        let shown = |file: &str| {
-            let lead = base.lead_image.iter().filter_map(|i| i.asset.as_deref());
-            let blocks = base.body.iter().filter_map(|b| match b {
-                Block::Image { asset, .. } => asset.as_deref(),
-                _ => None,
-            });
-            lead.chain(blocks).any(|a| a == file)
-        };
-        let media = &|file: &str| shown(file) || media(file);
         let mut errors = Errors::new();
-        let headline = clean(&self.headline);
-        if headline.is_empty() {
-            errors.insert("headline", "A headline is needed.".into());
-        } else if headline.chars().count() > 300 {
-            errors.insert("headline", "Keep the headline under 300 characters.".into());
-        }
-        let deck = clean(&self.deck);
-        if deck.chars().count() > 600 {
-            errors.insert("deck", "Keep the deck under 600 characters.".into());
-        }
-        let section = Section::from_label(&clean(&self.section));
-        if section.is_none() {
-            errors.insert("section", "Choose a section (letters or digits).".into());
-        }
-        let language = self.language.trim().to_string();
-        if !valid_language(&language) {
-            errors.insert("language", format!("{language:?} is not a language tag like en, tr or pt-BR."));
-        }
-        let slug = if self.slug.trim().is_empty() {
-            Slug::from_title(&headline)
-        } else {
-            match Slug::parse(self.slug.trim()) {
-                Ok(s) => Some(s),
-                Err(e) => {
-                    errors.insert("slug", format!("{e}"));
-                    None
-                }
-            }
-        };
-        if slug.is_none() && !errors.contains_key("slug") && !headline.is_empty() {
-            errors.insert("slug", "The headline has no letters or digits for a URL; type a slug.".into());
-        }
-        let canonical = self.canonical_url.trim().to_string();
-        if !canonical.is_empty() && !is_web_url(&canonical) {
-            errors.insert("canonical_url", "A canonical URL starts with https:// or http://.".into());
-        }
         let embargo = match self.embargo.trim() {
             "" => None,
             s => match parse_local(s, tz) {
@@ -257,60 +212,11 @@ impl StoryForm {
                 }
             },
         };
-        let asset = self.image_asset.trim().to_string();
-        // What the form does not show of the stored picture (its title, where the source keeps
-        // it) stays while the picture does; a wire picture not fetched yet (a reference without a
-        // file) stays until a picture is chosen in its place.
-        let stored = base.lead_image.as_ref().filter(|b| b.asset.as_deref().unwrap_or("") == asset);
-        let lead_image = if asset.is_empty() {
-            stored.filter(|b| b.source_url.is_some()).map(|b| LeadImage {
-                alt: clean(&self.image_alt),
-                caption: opt(&self.image_caption),
-                credit: opt(&self.image_credit),
-                ..b.clone()
-            })
-        } else {
-            if !media(&asset) {
-                errors.insert("image_asset", "That picture is not in the media library.".into());
-            }
-            if self.image_alt.trim().is_empty() {
-                errors.insert("image_alt", "Describe the picture for readers who cannot see it.".into());
-            }
-            Some(LeadImage {
-                asset: Some(asset),
-                alt: clean(&self.image_alt),
-                title: stored.and_then(|b| b.title.clone()),
-                caption: opt(&self.image_caption),
-                credit: opt(&self.image_credit),
-                source_url: stored.and_then(|b| b.source_url.clone()),
-            })
-        };
-        let promo = Promo {
-            seo_title: opt(&self.seo_title),
-            seo_description: opt(&self.seo_description),
-            social_title: opt(&self.social_title),
-            social_image: opt(&self.social_image),
-        };
-        for (field, text, limit) in [
-            ("seo_title", &promo.seo_title, SEO_TITLE_MAX),
-            ("seo_description", &promo.seo_description, SEO_DESCRIPTION_MAX),
-            ("social_title", &promo.social_title, SEO_TITLE_MAX),
-        ] {
-            if text.as_ref().is_some_and(|t| t.chars().count() > limit) {
-                errors
-                    .insert(field, format!("Keep it under {limit} characters; search engines and cards cut the rest."));
-            }
-        }
-        if let Some(file) = &promo.social_image
-            && base.promo.social_image.as_ref() != Some(file)
-            && !media(file)
-        {
-            errors.insert("social_image", "That picture is not in the media library.".into());
-        }
+        let usable = usable_media(base, media);
         let mut body = Vec::new();
         let mut block_errors = false;
         for b in &mut self.blocks {
-            match b.to_block(media) {
+            match b.to_block(&usable) {
                 Ok(Some(block)) => body.push(block),
                 Ok(None) => {}
                 Err(e) => {
@@ -322,26 +228,35 @@ impl StoryForm {
         if block_errors {
             errors.insert("body", "Some blocks need attention.".into());
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        let (Some(section), Some(slug)) = (section, slug) else { return Err(errors) };
-        Ok(Article {
-            section,
-            slug,
-            headline,
-            deck: Some(deck).filter(|d| !d.is_empty()),
-            lead_image,
-            body,
-            source: opt(&self.source),
-            authors: names(&self.authors),
-            tags: names(&self.tags),
-            language,
-            canonical_url: Some(canonical).filter(|c| !c.is_empty()),
+        let input = ArticleInput {
+            headline: self.headline.clone(),
+            deck: self.deck.clone(),
+            section: self.section.clone(),
+            language: self.language.clone(),
+            authors: self.authors.clone(),
+            tags: self.tags.clone(),
+            source: self.source.clone(),
+            slug: self.slug.clone(),
+            canonical_url: self.canonical_url.clone(),
             embargo,
-            promo,
-            ..base.clone()
-        })
+            image_asset: self.image_asset.clone(),
+            image_alt: self.image_alt.clone(),
+            image_caption: self.image_caption.clone(),
+            image_credit: self.image_credit.clone(),
+            body,
+            seo_title: self.seo_title.clone(),
+            seo_description: self.seo_description.clone(),
+            social_title: self.social_title.clone(),
+            social_image: self.social_image.clone(),
+        };
+        match input.check(base, media) {
+            Ok(article) if errors.is_empty() => Ok(article),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                Err(errors)
+            }
+        }
     }
 }
 
@@ -382,7 +297,7 @@ impl BlockForm {
     }
 
     /// The block, `None` for an empty one (left blank: dropped), or what is wrong with it.
-    fn to_block(&self, media: &dyn Fn(&str) -> bool) -> Result<Option<Block>, String> {
+    pub(crate) fn to_block(&self, media: &dyn Fn(&str) -> bool) -> Result<Option<Block>, String> {
         let text = self.text.trim().to_string();
         Ok(Some(match self.kind.as_str() {
             "paragraph" | "heading" | "quote" if text.is_empty() => return Ok(None),
@@ -463,15 +378,6 @@ pub(crate) fn parse_ids(s: &str) -> Result<Vec<i64>, String> {
     Ok(out)
 }
 
-/// Whitespace runs (including newlines a paste brought in) become single spaces.
-pub(crate) fn clean(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn opt(s: &str) -> Option<String> {
-    Some(clean(s)).filter(|c| !c.is_empty())
-}
-
 /// The names in an editor's field: separated by commas, a name in double quotes may hold commas
 /// (and a doubled quote stands for one), as [`joined`] writes them.
 fn list(s: &str) -> Vec<String> {
@@ -507,30 +413,6 @@ fn joined(names: &[String]) -> String {
 
 fn as_field<S: serde::Serializer>(names: &[String], s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(&joined(names))
-}
-
-/// Names cleaned, the empty ones dropped, each once, in their order.
-fn names(items: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for item in items.iter().map(|i| clean(i)).filter(|x| !x.is_empty()) {
-        if !out.contains(&item) {
-            out.push(item);
-        }
-    }
-    out
-}
-
-fn is_web_url(s: &str) -> bool {
-    let rest = s.strip_prefix("https://").or_else(|| s.strip_prefix("http://"));
-    rest.is_some_and(|r| !r.is_empty()) && s.len() <= 2000 && !s.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
-fn valid_language(s: &str) -> bool {
-    let mut parts = s.split('-');
-    let first = parts.next().unwrap_or("");
-    (2..=3).contains(&first.len())
-        && first.bytes().all(|b| b.is_ascii_alphabetic())
-        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
