@@ -51,7 +51,7 @@ pub async fn dashboard(
     State(state): State<AppState>,
     Extension(me): Extension<Signed>,
     Query(q): Query<DashboardQuery>,
-) -> Response {
+) -> Result<Response, Response> {
     let st = state.clone();
     let tz = state.site.time_zone.clone();
     let owner = (me.user.role == Role::Contributor).then_some(me.user.id);
@@ -69,10 +69,7 @@ pub async fn dashboard(
     } else {
         let st = state.clone();
         let w = words.clone();
-        match blocking(move || super::finder::find(&st, &w).map_err(failure)).await {
-            Ok(found) => found,
-            Err(resp) => return resp,
-        }
+        blocking(move || super::finder::find(&st, &w).map_err(failure)).await?
     };
     let default_sort = if found.is_some() { StorySort::Relevance } else { StorySort::Changed };
     let sort = if q.sort.is_empty() { default_sort } else { StorySort::parse(&q.sort).unwrap_or(default_sort) };
@@ -101,10 +98,7 @@ pub async fn dashboard(
         Ok((stories, counts, sections, desks, people))
     })
     .await;
-    let (mut stories, counts, sections, desks, people) = match loaded {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
+    let (mut stories, counts, sections, desks, people) = loaded?;
     let more = stories.len() > DASHBOARD_PAGE;
     stories.truncate(DASHBOARD_PAGE);
     let tz = &state.site.time_zone;
@@ -151,7 +145,7 @@ pub async fn dashboard(
         format!("/newsroom?{}", u.finish())
     };
     let authors: Vec<_> = people.iter().map(|u| context! { id => u.id.to_string(), name => u.name.clone() }).collect();
-    render(
+    Ok(render(
         "dashboard.html",
         context! { me => ser(&me.user), csrf => &me.csrf, stories => rows, counts, states, sections => ser(&sections), desks,
         authors, page, prev_url => (page > 1).then(|| link(page - 1, sort.as_str())), next_url => more.then(|| link(page + 1, sort.as_str())),
@@ -159,7 +153,7 @@ pub async fn dashboard(
         bulk => (me.user.role >= Role::Editor).then_some(BULK_ACTIONS),
         filter => context! { q => q.q, state => q.state, section => q.section, desk => q.desk, author => q.author, from => q.from, to => q.to },
         tz => tz.iana_name().unwrap_or("UTC") },
-    )
+    ))
 }
 
 fn filter_has_index(state: &AppState) -> bool {
@@ -177,13 +171,17 @@ const BULK_MAX: usize = 200;
 /// Submit, publish and spike go through the workflow as the story page's buttons do (the same
 /// role and state rules); a move saves each story in the new section through the revision
 /// check, as its form would. Each story is done or refused on its own, and the page says which.
-pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed>, body: Bytes) -> Response {
+pub async fn bulk(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    body: Bytes,
+) -> Result<Response, Response> {
     let (mut ids, mut action, mut section) = (Vec::new(), String::new(), String::new());
     for (k, v) in form_urlencoded::parse(&body) {
         match k.as_ref() {
             "ids" => match v.trim().parse::<i64>() {
                 Ok(id) if id >= 1 => ids.push(id),
-                _ => return refuse(StatusCode::BAD_REQUEST, &format!("{v:?} is not a story number.")),
+                _ => return Ok(refuse(StatusCode::BAD_REQUEST, &format!("{v:?} is not a story number."))),
             },
             "action" => action = v.into_owned(),
             "section" => section = clean(&v),
@@ -193,18 +191,18 @@ pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        return refuse(StatusCode::BAD_REQUEST, "Tick at least one story first.");
+        return Ok(refuse(StatusCode::BAD_REQUEST, "Tick at least one story first."));
     }
     if ids.len() > BULK_MAX {
-        return refuse(StatusCode::BAD_REQUEST, &format!("At most {BULK_MAX} stories at once."));
+        return Ok(refuse(StatusCode::BAD_REQUEST, &format!("At most {BULK_MAX} stories at once.")));
     }
     let Some(&(action, label)) = BULK_ACTIONS.iter().find(|(a, _)| *a == action) else {
-        return refuse(StatusCode::BAD_REQUEST, "Choose submit, publish, spike or move to section.");
+        return Ok(refuse(StatusCode::BAD_REQUEST, "Choose submit, publish, spike or move to section."));
     };
     let to = match action {
         "move" => match Section::from_label(&section) {
             Some(s) => Some(s),
-            None => return refuse(StatusCode::BAD_REQUEST, "Choose the section to move the stories to."),
+            None => return Ok(refuse(StatusCode::BAD_REQUEST, "Choose the section to move the stories to.")),
         },
         _ => None,
     };
@@ -243,19 +241,16 @@ pub async fn bulk(State(state): State<AppState>, Extension(me): Extension<Signed
         Ok((done, lines))
     })
     .await;
-    let (done, lines) = match outcome {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
+    let (done, lines) = outcome?;
     if done > 0 {
         state.catch_up().await;
     }
     let title = format!("{label}: {done} of {} stories", lines.len());
-    render_status(
+    Ok(render_status(
         StatusCode::OK,
         "message.html",
         context! { me => ser(&me.user), csrf => &me.csrf, title, message => lines.join("\n"), lines },
-    )
+    ))
 }
 
 /// Moves one story to `section`, saved through the revision check like its form (so someone

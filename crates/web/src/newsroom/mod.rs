@@ -185,10 +185,10 @@ pub(crate) fn upload_routes(routes: Router<AppState>) -> Router<AppState> {
 }
 
 /// The one gate in front of every newsroom route (see the module comment).
-pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, Response> {
     let method = req.method().clone();
     let Some(route) = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()) else {
-        return refuse(StatusCode::NOT_FOUND, "There is nothing at this address.");
+        return Ok(refuse(StatusCode::NOT_FOUND, "There is nothing at this address."));
     };
     // HEAD is GET without the body, so it follows GET's rule.
     let rule = if method == Method::HEAD { access(&Method::GET, &route) } else { access(&method, &route) };
@@ -196,38 +196,35 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         let allowed: Vec<&str> = POLICY.iter().filter(|(_, p, _)| *p == route).map(|(m, _, _)| *m).collect();
         if allowed.is_empty() {
             tracing::error!(%method, route, "newsroom route missing from the policy table; refused");
-            return gate(refuse(StatusCode::FORBIDDEN, "This action is not allowed."));
+            return Ok(gate(refuse(StatusCode::FORBIDDEN, "This action is not allowed.")));
         }
         let allow = if allowed.contains(&"GET") { format!("{}, HEAD", allowed.join(", ")) } else { allowed.join(", ") };
         let mut resp = gate(refuse(StatusCode::METHOD_NOT_ALLOWED, "This address does not take that method."));
         if let Ok(v) = HeaderValue::from_str(&allow) {
             resp.headers_mut().insert(header::ALLOW, v);
         }
-        return resp;
+        return Ok(resp);
     };
     let changes_state = !matches!(method, Method::GET | Method::HEAD);
     if changes_state && !same_origin(&state, req.headers()) {
-        return gate(refuse(StatusCode::FORBIDDEN, "Cross-site request refused: it did not come from this site."));
+        return Ok(gate(refuse(StatusCode::FORBIDDEN, "Cross-site request refused: it did not come from this site.")));
     }
     let now = state.now();
-    let signed = match session_of(&state, req.headers(), now).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+    let signed = session_of(&state, req.headers(), now).await?;
     // Pages anyone may post to (sign-in, accepting an invite) have no session to bind a token
     // to, so they get a pre-session one: a short-lived cookie the form must echo.
     let mut pre = None;
     let (mut req, signed) = match (rule, signed) {
         (Anyone, s) if changes_state => {
             let Some(token) = cookie(req.headers(), PRE_SESSION_COOKIE).filter(|t| t.len() >= 32) else {
-                return gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED));
+                return Ok(gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED)));
             };
             match check_csrf(req, &token).await {
                 Ok(req) => {
                     pre = Some(token);
                     (req, s)
                 }
-                Err(_) => return gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED)),
+                Err(_) => return Ok(gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED))),
             }
         }
         (Anyone, s) if route.starts_with("/newsroom/assets/") => (req, s),
@@ -236,7 +233,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
                 Some(t) => t,
                 None => match auth::random_token("pre_") {
                     Ok(t) => t,
-                    Err(e) => return failure(e),
+                    Err(e) => return Ok(failure(e)),
                 },
             };
             pre = Some(token);
@@ -245,17 +242,17 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         (AtLeast(_), None) if matches!(method, Method::GET | Method::HEAD) => {
             let next_path = req.uri().path_and_query().map_or("/newsroom", |p| p.as_str());
             let to = format!("/newsroom/login?next={}", urlencode(next_path));
-            return gate(Redirect::to(&to).into_response());
+            return Ok(gate(Redirect::to(&to).into_response()));
         }
-        (AtLeast(_), None) => return gate(refuse(StatusCode::UNAUTHORIZED, "Sign in first.")),
+        (AtLeast(_), None) => return Ok(gate(refuse(StatusCode::UNAUTHORIZED, "Sign in first."))),
         (AtLeast(min), Some(s)) if s.user.role < min => {
-            return gate(refuse(StatusCode::FORBIDDEN, "Your role does not allow this."));
+            return Ok(gate(refuse(StatusCode::FORBIDDEN, "Your role does not allow this.")));
         }
         (AtLeast(_), Some(s)) => {
             if changes_state {
                 match check_csrf(req, &s.csrf).await {
                     Ok(req) => (req, Some(s)),
-                    Err(resp) => return gate(resp),
+                    Err(resp) => return Ok(gate(resp)),
                 }
             } else {
                 (req, Some(s))
@@ -280,7 +277,7 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     h.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(NEWSROOM_CSP));
-    resp
+    Ok(resp)
 }
 
 /// Marks a refusal as the gate's (the policy table, the session, CSRF or Origin), so clients and

@@ -26,16 +26,10 @@ pub async fn revisions(
     Extension(me): Extension<Signed>,
     Path(id): Path<i64>,
     Query(q): Query<CompareQuery>,
-) -> Response {
-    let story = match load(&state, &me, id).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+) -> Result<Response, Response> {
+    let story = load(&state, &me, id).await?;
     let st = state.clone();
-    let revisions = match blocking(move || st.store.revisions(ArticleId(id)).map_err(failure)).await {
-        Ok(r) => r,
-        Err(resp) => return resp,
-    };
+    let revisions = blocking(move || st.store.revisions(ArticleId(id)).map_err(failure)).await?;
     let current = story.revision;
     let to = q.to.unwrap_or(current);
     let from = q.from.unwrap_or_else(|| {
@@ -71,11 +65,11 @@ pub async fn revisions(
             .map(|f| context! { field => f.field, label => field_label(f.field), pieces => ser(&f.pieces) })
             .collect::<Vec<_>>()
     });
-    render(
+    Ok(render(
         "revisions.html",
         context! { me => ser(&me.user), csrf => &me.csrf, id, headline => story.article.headline, revisions => rows,
         from, to, diff, current, can_restore => me.user.role >= Role::Editor, tz => tz.iana_name().unwrap_or("UTC") },
-    )
+    ))
 }
 
 /// What the editor calls a field the diff names.
@@ -117,11 +111,8 @@ pub async fn restore(
     Extension(me): Extension<Signed>,
     Path(id): Path<i64>,
     axum::Form(form): axum::Form<RestoreForm>,
-) -> Response {
-    let story = match load(&state, &me, id).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+) -> Result<Response, Response> {
+    let story = load(&state, &me, id).await?;
     let st = state.clone();
     let who = me.clone();
     let done = blocking(move || {
@@ -162,12 +153,12 @@ pub async fn restore(
         Ok(Ok(()))
     })
     .await;
-    match done {
+    Ok(match done {
         Err(resp) => resp,
         Ok(Err((status, m))) => refuse(status, &m),
         Ok(Ok(())) => {
             state.catch_up().await;
             Redirect::to(&format!("/newsroom/stories/{id}?notice=restored")).into_response()
         }
-    }
+    })
 }

@@ -82,6 +82,7 @@ pub struct PageQuery {
     edit: Option<i64>,
 }
 
+/// The routing rules page, or the refusal when the rules cannot be read.
 async fn page(
     state: &AppState,
     me: &Signed,
@@ -89,11 +90,18 @@ async fn page(
     errors: Vec<(&'static str, String)>,
     status: StatusCode,
 ) -> Response {
+    rules_page(state, me, form, errors, status).await.unwrap_or_else(|refused| refused)
+}
+
+async fn rules_page(
+    state: &AppState,
+    me: &Signed,
+    form: RuleForm,
+    errors: Vec<(&'static str, String)>,
+    status: StatusCode,
+) -> Result<Response, Response> {
     let st = state.clone();
-    let rules = match blocking(move || st.store.routing_rules().map_err(failure)).await {
-        Ok(r) => r,
-        Err(resp) => return resp,
-    };
+    let rules = blocking(move || st.store.routing_rules().map_err(failure)).await?;
     let errors: std::collections::BTreeMap<&str, String> = errors.into_iter().collect();
     let fields: Vec<_> = RuleField::ALL.iter().map(|f| f.as_str()).collect();
     let actions: Vec<_> = RuleAction::ALL.iter().map(|a| a.as_str()).collect();
@@ -103,33 +111,30 @@ async fn page(
         id => form.id, name => form.name, field => form.field, pattern => form.pattern, section => form.section,
         tags => form.tags, action => form.action, enabled,
     };
-    render_status(
+    Ok(render_status(
         status,
         "routing.html",
         context! { me => ser(&me.user), csrf => &me.csrf, rules => ser(&rules), form, errors, fields, actions },
-    )
+    ))
 }
 
 pub async fn rules(
     State(state): State<AppState>,
     Extension(me): Extension<Signed>,
     Query(q): Query<PageQuery>,
-) -> Response {
+) -> Result<Response, Response> {
     let form = match q.edit {
         None => RuleForm::default(),
         Some(id) => {
             let st = state.clone();
-            let rules = match blocking(move || st.store.routing_rules().map_err(failure)).await {
-                Ok(r) => r,
-                Err(resp) => return resp,
-            };
+            let rules = blocking(move || st.store.routing_rules().map_err(failure)).await?;
             match rules.iter().find(|r| r.id == id) {
                 Some(r) => RuleForm::from_rule(r),
-                None => return refuse(StatusCode::NOT_FOUND, "There is no such routing rule."),
+                None => return Ok(refuse(StatusCode::NOT_FOUND, "There is no such routing rule.")),
             }
         }
     };
-    page(&state, &me, form, vec![], StatusCode::OK).await
+    Ok(page(&state, &me, form, vec![], StatusCode::OK).await)
 }
 
 /// Adds a rule, or changes one (`id`); a refused form comes back with each field's problem.

@@ -31,7 +31,12 @@ struct EditorPage<'a> {
     others: Vec<String>,
 }
 
+/// The story page (the editor), or the refusal when what it shows cannot be read.
 async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> Response {
+    editor_page(state, page, status).await.unwrap_or_else(|refused| refused)
+}
+
+async fn editor_page(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> Result<Response, Response> {
     let st = state.clone();
     let loaded = blocking(move || {
         let sections = st.store.section_names().map_err(failure)?;
@@ -39,10 +44,7 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
         Ok((sections, media))
     })
     .await;
-    let (sections, media) = match loaded {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
+    let (sections, media) = loaded?;
     let tz = &state.site.time_zone;
     let me = page.me;
     let (editable, actions, story_ctx, corrections) = match page.story {
@@ -80,7 +82,7 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
         }
     };
     let kind_labels: BTreeMap<&str, &str> = kinds().into_iter().collect();
-    render_status(
+    Ok(render_status(
         status,
         "editor.html",
         context! {
@@ -89,7 +91,7 @@ async fn editor(state: &AppState, page: EditorPage<'_>, status: StatusCode) -> R
             corrections, sections => ser(&sections), media => ser(&media), kinds => ser(&kinds()), kind_labels => ser(&kind_labels), tz => tz.iana_name().unwrap_or("UTC"), seo_title_max => super::form::SEO_TITLE_MAX, seo_description_max => super::form::SEO_DESCRIPTION_MAX,
             can_history => me.user.role >= Role::Reporter,
         },
-    )
+    ))
 }
 
 /// `GET /newsroom/stories/new[?section=…]`: a blank story in the given section, else the
@@ -98,15 +100,13 @@ pub async fn new_form(
     State(state): State<AppState>,
     Extension(me): Extension<Signed>,
     Query(q): Query<NewQuery>,
-) -> Response {
+) -> Result<Response, Response> {
     let section = match q.section.map(|s| clean(&s)).filter(|s| !s.is_empty()) {
         Some(s) => s,
         None => {
             let store = state.store.clone();
-            match blocking(move || store.section_names().map_err(failure)).await {
-                Ok(names) => names.into_iter().next().map(|s| s.name).unwrap_or_else(|| "News".into()),
-                Err(resp) => return resp,
-            }
+            let names = blocking(move || store.section_names().map_err(failure)).await?;
+            names.into_iter().next().map(|s| s.name).unwrap_or_else(|| "News".into())
         }
     };
     let form = StoryForm {
@@ -117,7 +117,7 @@ pub async fn new_form(
     };
     let page =
         EditorPage { me: &me, story: None, form, errors: Errors::new(), conflict: None, notice: None, others: vec![] };
-    editor(&state, page, StatusCode::OK).await
+    Ok(editor(&state, page, StatusCode::OK).await)
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -170,22 +170,19 @@ pub async fn create(
     Extension(me): Extension<Signed>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     let json = wants_json(&headers);
-    let (form, result) = match check_form(&state, &body, blank_article(&state)).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
+    let (form, result) = check_form(&state, &body, blank_article(&state)).await?;
     let article = match result {
         Ok(a) => a,
         Err(errors) if json => {
             let first = errors.values().next().cloned().unwrap_or_default();
             let body = serde_json::json!({ "error": format!("Not saved yet: {first}"), "fields": errors });
-            return (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response();
+            return Ok((StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response());
         }
         Err(errors) => {
             let page = EditorPage { me: &me, story: None, form, errors, conflict: None, notice: None, others: vec![] };
-            return editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await;
+            return Ok(editor(&state, page, StatusCode::UNPROCESSABLE_ENTITY).await);
         }
     };
     let st = state.clone();
@@ -202,7 +199,7 @@ pub async fn create(
         Ok(out)
     })
     .await;
-    match made {
+    Ok(match made {
         Err(resp) => resp,
         Ok(out) if json => {
             let id = out.id.0;
@@ -211,7 +208,7 @@ pub async fn create(
             (StatusCode::CREATED, Json(body)).into_response()
         }
         Ok(out) => Redirect::to(&format!("/newsroom/stories/{}?notice=created", out.id.0)).into_response(),
-    }
+    })
 }
 
 pub(crate) fn blank_article(state: &AppState) -> Article {
@@ -266,11 +263,8 @@ pub async fn edit_form(
     Extension(me): Extension<Signed>,
     Path(id): Path<i64>,
     Query(q): Query<EditQuery>,
-) -> Response {
-    let story = match load(&state, &me, id).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+) -> Result<Response, Response> {
+    let story = load(&state, &me, id).await?;
     let notice = q.notice.as_deref().map(|n| match n {
         "created" => "Story created.".to_string(),
         "saved" => "Saved.".to_string(),
@@ -290,7 +284,7 @@ pub async fn edit_form(
         notice,
         others: vec![],
     };
-    editor(&state, page, StatusCode::OK).await
+    Ok(editor(&state, page, StatusCode::OK).await)
 }
 
 fn wants_json(headers: &HeaderMap) -> bool {
@@ -303,20 +297,17 @@ pub async fn save(
     Path(id): Path<i64>,
     headers: HeaderMap,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     let json = wants_json(&headers);
-    let story = match load(&state, &me, id).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+    let story = load(&state, &me, id).await?;
     if !can_edit(&me.user, story.owner_id, story.article.state) {
-        return refuse(StatusCode::FORBIDDEN, "You may not change this story in its current state.");
+        return Ok(refuse(StatusCode::FORBIDDEN, "You may not change this story in its current state."));
     }
-    match save_form(&state, &me, &story, &body, json).await {
+    Ok(match save_form(&state, &me, &story, &body, json).await {
         Err(resp) => resp,
         Ok(out) if json => Json(serde_json::json!({ "revision": out.revision, "status": out.status })).into_response(),
         Ok(_) => Redirect::to(&format!("/newsroom/stories/{id}?notice=saved")).into_response(),
-    }
+    })
 }
 
 /// Does a posted body carry the story form (and not only a workflow action)? The story page's
@@ -452,28 +443,25 @@ pub async fn action(
     Extension(me): Extension<Signed>,
     Path(id): Path<i64>,
     body: Bytes,
-) -> Response {
+) -> Result<Response, Response> {
     let form = ActionForm::parse(&body);
     let Some(action) = Action::parse(&form.action) else {
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("There is no workflow action {:?}.", form.action));
+        return Ok(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            &format!("There is no workflow action {:?}.", form.action),
+        ));
     };
-    let story = match load(&state, &me, id).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+    let story = load(&state, &me, id).await?;
     // Outside the desk, people act only on their own stories; the transition table does the rest.
     if me.user.role < Role::Editor && story.owner_id != Some(me.user.id) {
-        return refuse(StatusCode::FORBIDDEN, "Only the desk may move other people's stories.");
+        return Ok(refuse(StatusCode::FORBIDDEN, "Only the desk may move other people's stories."));
     }
     let mut saved = None;
     if carries_story_form(&body) {
         if !can_edit(&me.user, story.owner_id, story.article.state) {
             let msg = "You may not change this story in its current state, so nothing was done. \
                        What you typed is below; copy what you need.";
-            let (typed, _) = match check_form(&state, &body, story.article.clone()).await {
-                Ok(x) => x,
-                Err(resp) => return resp,
-            };
+            let (typed, _) = check_form(&state, &body, story.article.clone()).await?;
             let page = EditorPage {
                 me: &me,
                 story: Some(&story),
@@ -483,12 +471,9 @@ pub async fn action(
                 notice: None,
                 others: vec![],
             };
-            return editor(&state, page, StatusCode::FORBIDDEN).await;
+            return Ok(editor(&state, page, StatusCode::FORBIDDEN).await);
         }
-        match save_form(&state, &me, &story, &body, false).await {
-            Ok(out) => saved = Some(out),
-            Err(resp) => return resp,
-        }
+        saved = Some(save_form(&state, &me, &story, &body, false).await?)
     }
     // A refused action after a save says that the changes were kept.
     let kept = match &saved {
@@ -503,7 +488,9 @@ pub async fn action(
         "" => None,
         s => match parse_local(s, &state.site.time_zone) {
             Ok(t) => Some(t),
-            Err(e) => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("The publication time: {e}.{kept}")),
+            Err(e) => {
+                return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("The publication time: {e}.{kept}")));
+            }
         },
     };
     let st = state.clone();
@@ -529,7 +516,7 @@ pub async fn action(
         Ok(r)
     })
     .await;
-    match done {
+    Ok(match done {
         Err(resp) => resp,
         Ok(Ok(_)) => {
             state.catch_up().await;
@@ -543,7 +530,7 @@ pub async fn action(
             refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("Not done: {m}.{kept}"))
         }
         Ok(Err(e)) => failure(e),
-    }
+    })
 }
 
 pub(crate) fn describe(e: &WorkflowError) -> String {
@@ -557,18 +544,19 @@ pub(crate) fn describe(e: &WorkflowError) -> String {
     }
 }
 
-pub async fn preview(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
-    let story = match load(&state, &me, id).await {
-        Ok(s) => s,
-        Err(resp) => return resp,
-    };
+pub async fn preview(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    Path(id): Path<i64>,
+) -> Result<Response, Response> {
+    let story = load(&state, &me, id).await?;
     let st = state.clone();
     let mut article = story.article;
     // The preview shows the story as it will look when it goes out.
     if article.published_at.is_none() {
         article.published_at = Some(st.now());
     }
-    match blocking(move || crate::pages::preview_page(&st, article).map_err(failure)).await {
+    Ok(match blocking(move || crate::pages::preview_page(&st, article).map_err(failure)).await {
         Err(resp) => resp,
         Ok(rendered) => {
             let mut resp =
@@ -576,5 +564,5 @@ pub async fn preview(State(state): State<AppState>, Extension(me): Extension<Sig
             resp.headers_mut().insert("x-robots-tag", HeaderValue::from_static("noindex, nofollow"));
             resp
         }
-    }
+    })
 }

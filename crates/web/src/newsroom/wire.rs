@@ -30,7 +30,7 @@ pub async fn queue(
     State(state): State<AppState>,
     Extension(me): Extension<Signed>,
     Query(q): Query<WireQuery>,
-) -> Response {
+) -> Result<Response, Response> {
     let st = state.clone();
     let (query, source) = (q.q.clone(), q.source.clone());
     let loaded = blocking(move || {
@@ -41,10 +41,7 @@ pub async fn queue(
         Ok((all, items, sources))
     })
     .await;
-    let (all, items, feeds) = match loaded {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
+    let (all, items, feeds) = loaded?;
     let mut agencies: Vec<String> = all.iter().filter_map(|w| w.source.clone()).collect();
     agencies.sort();
     agencies.dedup();
@@ -77,10 +74,10 @@ pub async fn queue(
         .collect();
     let notice =
         (q.notice == "polling").then_some("The source will be polled within a second; reload to see what it found.");
-    render(
+    Ok(render(
         "wire.html",
         context! { me => ser(&me.user), csrf => &me.csrf, groups, sources, agencies, q => q.q, source => q.source, notice },
-    )
+    ))
 }
 
 pub async fn take(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
@@ -116,14 +113,15 @@ pub async fn take(State(state): State<AppState>, Extension(me): Extension<Signed
 
 /// `GET /newsroom/wire/{id}`: a wire item read whole before anyone takes it: its text, urgency,
 /// length, agency, version, and the other agencies' versions of the same story.
-pub async fn item(State(state): State<AppState>, Extension(me): Extension<Signed>, Path(id): Path<i64>) -> Response {
+pub async fn item(
+    State(state): State<AppState>,
+    Extension(me): Extension<Signed>,
+    Path(id): Path<i64>,
+) -> Result<Response, Response> {
     let st = state.clone();
-    let found = match blocking(move || st.store.wire_item(id).map_err(failure)).await {
-        Ok(x) => x,
-        Err(resp) => return resp,
-    };
+    let found = blocking(move || st.store.wire_item(id).map_err(failure)).await?;
     let Some((item, article, others)) = found else {
-        return refuse(StatusCode::NOT_FOUND, "There is no such wire item.");
+        return Ok(refuse(StatusCode::NOT_FOUND, "There is no such wire item."));
     };
     let tz = &state.site.time_zone;
     let words = article.word_count();
@@ -134,7 +132,7 @@ pub async fn item(State(state): State<AppState>, Extension(me): Extension<Signed
             received => local_time(w.received_at, tz), version => w.version.clone(), taken_article_id => w.taken_article_id }
         })
         .collect();
-    render(
+    Ok(render(
         "wire_item.html",
         context! {
             me => ser(&me.user), csrf => &me.csrf, tz => tz.iana_name().unwrap_or("UTC"),
@@ -145,5 +143,5 @@ pub async fn item(State(state): State<AppState>, Extension(me): Extension<Signed
             article => ser(&article), words, minutes => article.reading_minutes(), others => other_rows,
             embargo => article.embargo.map(|t| local_time(t, tz)),
         },
-    )
+    ))
 }
