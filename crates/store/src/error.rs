@@ -50,15 +50,15 @@ pub enum StoreError {
     #[error("{0}")]
     Conflict(String),
     #[error("cannot open the database at {path}: {source}")]
-    Open { path: String, source: rusqlite::Error },
+    Open { path: String, source: DatabaseError },
     #[error("database migration {name} failed: {source}")]
-    Migration { name: &'static str, source: rusqlite::Error },
+    Migration { name: &'static str, source: DatabaseError },
     #[error("the database must run in WAL mode, but SQLite answered journal_mode={0}")]
     NotWal(String),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(DatabaseError),
     #[error("cannot create the data directory {path}: {source}")]
     DataDir { path: String, source: std::io::Error },
 }
@@ -78,6 +78,18 @@ impl StoreError {
             StoreError::NotFound { kind, id } => Some(what(*kind, id)),
             _ => None,
         }
+    }
+}
+
+/// What the database said, kept whole for the logs; which database it is (and its own error
+/// type) is the store's business, not its callers'.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct DatabaseError(#[from] rusqlite::Error);
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        StoreError::Database(DatabaseError(e))
     }
 }
 

@@ -9,7 +9,7 @@ mod error;
 mod migrate;
 mod sqlite;
 
-pub use error::{Missing, StoreError};
+pub use error::{DatabaseError, Missing, StoreError};
 pub use sqlite::accounts::{AuditEntry, Session, User, UserToken};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::embeds::{EMBED_ATTEMPTS, EmbedRecord};

@@ -36,7 +36,7 @@ pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
             tx.query_row("SELECT EXISTS (SELECT 1 FROM schema_migrations WHERE name = $1)", [name], |r| r.get(0))?;
         if !done {
             tracing::info!(migration = name, "applying migration");
-            tx.execute_batch(sql).map_err(|source| StoreError::Migration { name, source })?;
+            tx.execute_batch(sql).map_err(|source| StoreError::Migration { name, source: source.into() })?;
             tx.execute(
                 "INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)",
                 rusqlite::params![name, Timestamp::now().as_microsecond()],

@@ -274,7 +274,7 @@ impl Store {
         let reader = || -> Result<Connection, StoreError> {
             let conn = connect(&path)?;
             conn.pragma_update(None, "cache_size", -READER_CACHE_KIB)
-                .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+                .map_err(|source| StoreError::Open { path: path.display().to_string(), source: source.into() })?;
             Ok(conn)
         };
         let readers = (0..READERS).map(|_| reader().map(Mutex::new)).collect::<Result<Vec<_>, _>>()?;
@@ -489,7 +489,8 @@ fn is_newer(incoming: &str, stored: &str) -> bool {
 }
 
 fn connect(path: &Path) -> Result<Connection, StoreError> {
-    let open_err = |source| StoreError::Open { path: path.display().to_string(), source };
+    let open_err =
+        |source: rusqlite::Error| StoreError::Open { path: path.display().to_string(), source: source.into() };
     let conn = Connection::open(path).map_err(open_err)?;
     let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0)).map_err(open_err)?;
     if !mode.eq_ignore_ascii_case("wal") {
