@@ -16,10 +16,9 @@ pub use sqlite::embeds::{EMBED_ATTEMPTS, EmbedRecord};
 pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};
 pub use sqlite::jobs::{Delivery, DeliveryJob, Hook, HookKind};
 pub use sqlite::library::{Media, NewMedia, WireItem};
-pub use sqlite::newsroom::{
-    ActionInput, AuditLine, JobKind, JobRun, SaveError, Story, StoryEdit, StoryFilter, StorySort, StorySummary,
-};
+pub use sqlite::newsroom::{ActionInput, AuditLine, SaveError, Story, StoryEdit, StoryFilter, StorySort, StorySummary};
 pub use sqlite::related::AuthorProfile;
+pub use sqlite::schedule::{JobKind, JobRun};
 pub use sqlite::{
     ArticleFilter, Event, EventKind, NewsEntry, Revision, SaveOutcome, SaveRequest, SaveStatus, SectionInfo,
     SectionName, SitemapEntry, Store, StoryMeta,

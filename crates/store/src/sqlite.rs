@@ -521,6 +521,7 @@ mod plans;
 mod reading;
 pub mod related;
 mod rows;
+pub mod schedule;
 #[cfg(test)]
 mod tests;
 mod write;
