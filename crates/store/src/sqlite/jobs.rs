@@ -65,12 +65,6 @@ pub struct Delivery {
     pub last_error: Option<String>,
 }
 
-/// The reader-visible change an event records, as hooks name it ("article.published" ->
-/// "published"), from its stored name.
-fn event_name(kind: &str) -> &str {
-    kind.strip_prefix("article.").unwrap_or(kind)
-}
-
 // Every hook query selects the same columns; callers append the WHERE clause.
 macro_rules! hook_query {
     ($tail:literal) => {
@@ -166,7 +160,7 @@ impl Store {
         let mut made = 0;
         for (event_id, created, kind) in &events {
             for hook in &hooks {
-                let wanted = hook.events.iter().any(|e| e == event_name(kind));
+                let wanted = hook.events.iter().any(|e| e == super::EventKind::parse(kind).hook_name());
                 if wanted && hook.created_at.as_microsecond() <= *created {
                     made += tx
                         .prepare_cached(
