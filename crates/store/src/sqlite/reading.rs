@@ -12,9 +12,9 @@ use super::{ArticleFilter, NewsEntry, SectionInfo, SectionName, SitemapEntry, St
 use crate::StoreError;
 
 /// The filters every list of stories shares, given the column that says when a story went live
-/// and the one that holds its id: the visible range (now, or earlier
-/// for a keyset page or a date archive's end, down to a date archive's start) as bounds of one
-/// index range, the keyset, the other lists' memberships, and the stories left out.
+/// and the one that holds its id: the visible range as the bounds of one index range (up to now,
+/// or to a keyset page's or a date archive's end; down to a date archive's start), the keyset,
+/// the other lists' memberships, and the stories left out.
 macro_rules! live_where {
     ($live:literal, $id:literal) => {
         concat!(
