@@ -220,7 +220,7 @@ struct SiteArgs {
 
     /// Megabytes of rendered pages (with their gzip and brotli variants) kept in memory; the
     /// pages read least recently make way first.
-    #[arg(long, env = "NEWSDESK_PAGE_CACHE_MB", default_value_t = newsdesk_web::DEFAULT_PAGE_CACHE_MB, value_name = "MB")]
+    #[arg(long, env = "NEWSDESK_PAGE_CACHE_MB", default_value_t = serve::DEFAULT_PAGE_CACHE_MB, value_name = "MB")]
     page_cache_mb: usize,
 
     /// A cache in front of the site to tell exactly what changed: each change sends `PURGE` to
@@ -365,7 +365,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(&cli.data, args, false),
         Command::Demo(args) => serve::run(&cli.data, args, true),
         Command::Import(args) => import::run(&cli.data, args),
-        Command::BenchRender(args) => bench::run(&cli.data, args),
+        Command::BenchRender(args) => serve::bench_render::run(&cli.data, args),
         Command::BenchCorpus(args) => corpus::run(&cli.data, args),
         Command::BenchSearch(args) => bench::search(&cli.data, args),
         Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),

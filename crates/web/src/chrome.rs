@@ -10,7 +10,7 @@ use newsdesk_core::Article;
 use newsdesk_render::{NavSection, SiteView};
 use newsdesk_store::ArticleFilter;
 
-use crate::{AppError, AppState, CachedPage};
+use crate::{AppState, CachedPage, Error};
 
 pub struct Rendered {
     pub status: StatusCode,
@@ -40,7 +40,7 @@ impl Rendered {
     }
 }
 
-pub(crate) fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteView, AppError> {
+pub(crate) fn site_view(state: &AppState, current: Option<&str>) -> Result<SiteView, Error> {
     let derived = derived(state)?;
     let site = &state.site;
     Ok(SiteView {
@@ -77,7 +77,7 @@ pub(crate) const MOST_READ_LEN: usize = 5;
 /// The shared lists with the cache generation they were built for.
 pub type DerivedSlot = Arc<std::sync::Mutex<Option<(u64, Arc<Derived>)>>>;
 
-pub fn derived(state: &AppState) -> Result<Arc<Derived>, AppError> {
+pub fn derived(state: &AppState) -> Result<Arc<Derived>, Error> {
     let generation = state.cache.generation();
     let mut slot = state.derived.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((g, d)) = slot.as_ref()

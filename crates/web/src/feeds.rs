@@ -11,7 +11,7 @@ use newsdesk_store::ArticleFilter;
 
 use crate::chrome::{Rendered, site_view};
 use crate::depends::{self, Deps};
-use crate::{AppError, AppState};
+use crate::{AppState, Error};
 
 /// Items in a feed.
 pub const FEED_LEN: usize = 30;
@@ -162,8 +162,8 @@ impl<'a> ListScope<'a> {
 
 /// The list's display name and its HTML page's path; NotFound for an unknown section, tag or
 /// author (and for a slug that is not one).
-pub fn scope_name(state: &AppState, site: &SiteView, scope: ListScope<'_>) -> Result<(String, String), AppError> {
-    let not_found = |what: &str, slug: &str| AppError::NotFound(format!("{what} {slug}"));
+pub fn scope_name(state: &AppState, site: &SiteView, scope: ListScope<'_>) -> Result<(String, String), Error> {
+    let not_found = |what: &str, slug: &str| Error::NotFound(format!("{what} {slug}"));
     let checked = |what: &str, slug: &str| Slug::parse(slug).map_err(|_| not_found(what, slug));
     Ok(match scope {
         ListScope::Home => (site.name.clone(), String::new()),
@@ -185,12 +185,12 @@ pub fn scope_name(state: &AppState, site: &SiteView, scope: ListScope<'_>) -> Re
     })
 }
 
-pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Rendered, AppError> {
+pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Rendered, Error> {
     let site = site_view(state, None)?;
     let (name, path) = scope_name(state, &site, scope)?;
     let articles = state.store.latest_published(&scope.filter(), FEED_LEN, 0)?;
     if articles.is_empty() && !matches!(scope, ListScope::Home | ListScope::Section(_)) {
-        return Err(AppError::NotFound(format!("feed of {path}")));
+        return Err(Error::NotFound(format!("feed of {path}")));
     }
     let base = &site.url;
     let items: Vec<FeedItem> = articles.iter().map(|a| feed_item(state, &site, a)).collect::<Result<_, _>>()?;
@@ -241,7 +241,7 @@ fn modified(a: &Article) -> Option<Timestamp> {
     }
 }
 
-fn feed_item(state: &AppState, site: &SiteView, a: &Article) -> Result<FeedItem, AppError> {
+fn feed_item(state: &AppState, site: &SiteView, a: &Article) -> Result<FeedItem, Error> {
     let url = format!("{}{}", site.url, a.path());
     let summary = a.deck.clone().or_else(|| a.paragraphs().next().map(str::to_string)).unwrap_or_default();
     let content_html = if state.site.feed_full_text {
@@ -291,7 +291,7 @@ fn xml(body: String, deps: Deps, last_modified: Option<Timestamp>) -> Rendered {
 }
 
 /// `/sitemap.xml`: the index of every other sitemap.
-pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
+pub fn sitemap_index(state: &AppState) -> Result<Rendered, Error> {
     let site = &state.site.url;
     // Article sitemaps are id ranges of SITEMAP_PAGE stories; ranges with nothing readers can
     // see are left out (a sitemap may not be empty).
@@ -314,7 +314,7 @@ pub fn sitemap_index(state: &AppState) -> Result<Rendered, AppError> {
 }
 
 /// `/sitemaps/pages.xml`, `/sitemaps/articles-N.xml`, `/sitemaps/news.xml`.
-pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
+pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, Error> {
     let site_url = &state.site.url;
     let mut deps = Deps::new();
     let urls: Vec<SitemapUrl> = match file {
@@ -329,7 +329,7 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
         "news.xml" => {
             let news = state.store.news_entries(state.now() - NEWS_WINDOW, NEWS_MAX)?;
             if news.is_empty() {
-                return Err(AppError::NotFound("news sitemap (no story in the last 48 hours)".into()));
+                return Err(Error::NotFound("news sitemap (no story in the last 48 hours)".into()));
             }
             // Stories leave it after 48 hours, with no event to say so.
             deps.add(depends::LATEST.into())
@@ -355,13 +355,13 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, AppError> {
                 .and_then(|f| f.strip_suffix(".xml"))
                 .and_then(|n| n.parse().ok())
                 .filter(|n| *n >= 1 && *n <= 1_000_000)
-                .ok_or_else(|| AppError::NotFound(format!("sitemap {file}")))?;
+                .ok_or_else(|| Error::NotFound(format!("sitemap {file}")))?;
             // Page n holds the stories with ids in ((n-1)·PAGE, n·PAGE]; one with none that
             // readers can see is not in the index and answers 404.
             let last = (n * SITEMAP_PAGE) as i64;
             let entries = state.store.sitemap_entries(last - SITEMAP_PAGE as i64 + 1, last)?;
             if entries.is_empty() {
-                return Err(AppError::NotFound(format!("sitemap {file}")));
+                return Err(Error::NotFound(format!("sitemap {file}")));
             }
             deps.add(depends::sitemap(n));
             entries
@@ -388,7 +388,7 @@ fn news_language(tag: &str) -> String {
     }
 }
 
-pub fn robots(state: &AppState) -> Result<Rendered, AppError> {
+pub fn robots(state: &AppState) -> Result<Rendered, Error> {
     let site = site_view(state, None)?;
     let body = state.theme.render("robots.txt", &minijinja_site(&site))?;
     Ok(Rendered {

@@ -3,7 +3,7 @@
 //! front (`purge`). The "page cache follower" task (`tasks`) polls; a writer on this node runs
 //! the same step at once (`AppState::catch_up`).
 
-use crate::{AppError, AppState, depends, purge};
+use crate::{AppState, Error, depends, purge};
 
 /// What the page cache's follower remembers between steps: the last event applied, the
 /// section menu and the minute it last saw.
@@ -18,7 +18,7 @@ impl Follower {
     /// Applies the events since the last step to the page cache, dropping exactly the pages
     /// they change (`depends`), and the pages that change with the time (each minute); returns
     /// what was dropped, for the CDN in front.
-    pub fn step(&mut self, state: &AppState, now: jiff::Timestamp) -> Result<depends::Change, AppError> {
+    pub fn step(&mut self, state: &AppState, now: jiff::Timestamp) -> Result<depends::Change, Error> {
         let mut keys = std::collections::BTreeSet::new();
         let minute = now.as_second().div_euclid(60);
         if self.minute.is_some_and(|m| m != minute) {
@@ -65,7 +65,7 @@ impl Follower {
     }
 }
 
-fn nav_slugs(state: &AppState) -> Result<Vec<String>, AppError> {
+fn nav_slugs(state: &AppState) -> Result<Vec<String>, Error> {
     Ok(state.store.live_sections()?.into_iter().map(|s| s.slug).collect())
 }
 

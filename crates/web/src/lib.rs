@@ -40,7 +40,7 @@ use tower_http::trace::TraceLayer;
 
 pub use cache::{CacheStats, CachedPage, DEFAULT_PAGE_CACHE_MB, PageCache};
 pub use chrome::Rendered;
-pub use error::AppError;
+pub use error::Error;
 pub use follow::Follower;
 pub use pages::render_path;
 
@@ -254,7 +254,7 @@ async fn page(State(state): State<AppState>, req: axum::extract::Request) -> Res
             let page = match made {
                 Ok(page) => page,
                 Err(e) => {
-                    let e = AppError::Internal(format!("render task failed: {e}"));
+                    let e = Error::Internal(format!("render task failed: {e}"));
                     Arc::new(pages::error_page(&state, &e).into_page())
                 }
             };
@@ -287,7 +287,7 @@ async fn asset(State(state): State<AppState>, Path(file): Path<String>, headers:
         return hit.respond(&headers);
     }
     let Some(bytes) = state.theme.asset(&file) else {
-        return pages::error_page(&state, &AppError::NotFound(format!("asset {file}"))).into_page().respond(&headers);
+        return pages::error_page(&state, &Error::NotFound(format!("asset {file}"))).into_page().respond(&headers);
     };
     let page = Arc::new(
         CachedPage::new(StatusCode::OK, content_type(&file), bytes.into_owned(), vec!["assets".into()])
@@ -305,7 +305,7 @@ async fn media(State(state): State<AppState>, Path(file): Path<String>, headers:
     }
     let bytes = if safe_media_name(&file) { tokio::fs::read(state.media_dir.join(&file)).await.ok() } else { None };
     let Some(bytes) = bytes else {
-        return pages::error_page(&state, &AppError::NotFound(format!("media {file}"))).into_page().respond(&headers);
+        return pages::error_page(&state, &Error::NotFound(format!("media {file}"))).into_page().respond(&headers);
     };
     let page = Arc::new(
         CachedPage::new(StatusCode::OK, content_type(&file), bytes, vec![format!("media-{file}")])
@@ -324,7 +324,7 @@ async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, he
         return hit.respond(&headers);
     }
     let not_found = |state: &AppState| {
-        pages::error_page(state, &AppError::NotFound(format!("thumbnail {file}"))).into_page().respond(&headers)
+        pages::error_page(state, &Error::NotFound(format!("thumbnail {file}"))).into_page().respond(&headers)
     };
     if !safe_media_name(&file) {
         return not_found(&state);
@@ -335,9 +335,9 @@ async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, he
         Ok(Ok(Some(found))) => found,
         Ok(Ok(None)) => return not_found(&state),
         Ok(Err(e)) => {
-            return pages::error_page(&state, &AppError::Internal(e.to_string())).into_page().respond(&headers);
+            return pages::error_page(&state, &Error::Internal(e.to_string())).into_page().respond(&headers);
         }
-        Err(e) => return pages::error_page(&state, &AppError::Internal(e.to_string())).into_page().respond(&headers),
+        Err(e) => return pages::error_page(&state, &Error::Internal(e.to_string())).into_page().respond(&headers),
     };
     let page = Arc::new(
         CachedPage::new(StatusCode::OK, content_type(&served), bytes, vec![format!("media-{file}")])

@@ -3,21 +3,22 @@
 //! type="application/json+oembed">` on every article page.
 
 use axum::extract::{RawQuery, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use newsdesk_core::Slug;
 use serde_json::json;
 
-use crate::{AppState, CachedPage};
+use crate::{AppState, CachedPage, Error};
 
-fn refuse(status: StatusCode, message: &str) -> Response {
-    (status, [(header::CONTENT_TYPE, "text/plain; charset=utf-8")], format!("{message}\n")).into_response()
+/// oEmbed's refusals are the one error model's, as problem documents like every API's.
+fn refuse(err: Error) -> Response {
+    err.into_response()
 }
 
 pub async fn oembed(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let pairs: Vec<(String, String)> = match serde_urlencoded::from_str(raw.as_deref().unwrap_or("")) {
         Ok(p) => p,
-        Err(_) => return refuse(StatusCode::BAD_REQUEST, "the query string is not valid"),
+        Err(_) => return refuse(Error::invalid("query", "not a valid query string")),
     };
     let mut url = None;
     for (name, value) in pairs {
@@ -25,38 +26,32 @@ pub async fn oembed(State(state): State<AppState>, RawQuery(raw): RawQuery, head
             "url" => url = Some(value),
             "format" if value == "json" => {}
             // The spec's answer for a format the provider does not offer.
-            "format" => return refuse(StatusCode::NOT_IMPLEMENTED, "only format=json is offered"),
+            "format" => return refuse(Error::NotImplemented("only format=json is offered".into())),
             "maxwidth" | "maxheight" if value.parse::<u32>().is_ok() => {}
             "maxwidth" | "maxheight" => {
-                return refuse(StatusCode::BAD_REQUEST, "maxwidth and maxheight are whole numbers");
+                return refuse(Error::invalid(&name, "expected a whole number"));
             }
             _ => {}
         }
     }
-    let Some(url) = url else { return refuse(StatusCode::BAD_REQUEST, "the url parameter is required") };
+    let Some(url) = url else { return refuse(Error::invalid("url", "required")) };
     let site_url = state.site.url.clone();
     let Some(path) = url.strip_prefix(&site_url).map(|p| p.trim_end_matches('/').to_string()) else {
-        return refuse(StatusCode::NOT_FOUND, "that URL is not on this site");
+        return refuse(Error::NotFound("page on this site at that URL".into()));
     };
     let segments: Vec<String> = path.trim_start_matches('/').split('/').map(str::to_string).collect();
-    let [section, slug] = segments.as_slice() else { return refuse(StatusCode::NOT_FOUND, "not an article URL") };
+    let [section, slug] = segments.as_slice() else { return refuse(Error::NotFound("article at that URL".into())) };
     if Slug::parse(section).is_err() || Slug::parse(slug).is_err() {
-        return refuse(StatusCode::NOT_FOUND, "not an article URL");
+        return refuse(Error::NotFound("article at that URL".into()));
     }
     let (section, slug) = (section.clone(), slug.clone());
     let store = state.store.clone();
     let found = tokio::task::spawn_blocking(move || store.published_by_path(&section, &slug)).await;
     let article = match found {
         Ok(Ok(Some(a))) => a,
-        Ok(Ok(None)) => return refuse(StatusCode::NOT_FOUND, "no published article at that URL"),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "oEmbed lookup failed");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the lookup failed");
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "oEmbed task failed");
-            return refuse(StatusCode::INTERNAL_SERVER_ERROR, "the lookup failed");
-        }
+        Ok(Ok(None)) => return refuse(Error::NotFound("published article at that URL".into())),
+        Ok(Err(e)) => return refuse(e.into()),
+        Err(e) => return refuse(Error::internal(format!("oEmbed task failed: {e}"))),
     };
     let mut body = json!({
         "version": "1.0",

@@ -15,7 +15,7 @@ use newsdesk_store::ArticleFilter;
 use crate::chrome::{MOST_READ_LEN, Rendered, derived, site_view};
 use crate::depends::{self, Deps};
 use crate::feeds::{self, FeedKind, ListScope};
-use crate::{AppError, AppState};
+use crate::{AppState, Error};
 
 const SECTION_PAGE_SIZE: usize = 20;
 const MAX_PAGE: usize = 500;
@@ -25,7 +25,7 @@ pub(crate) const EXPLORE_WINDOW: usize = 36;
 const RECOMMENDED_LEN: usize = 3;
 
 /// Renders the page at `path` (with its query string, for pagination).
-pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<Rendered, AppError> {
+pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<Rendered, Error> {
     // Browsers send a slug in another script percent-encoded ("/europe/%D9%85…"): each segment
     // is decoded on its own (so an encoded "/" stays inside its segment); one that is not UTF-8
     // names no page.
@@ -35,7 +35,7 @@ pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<
         .filter(|s| !s.is_empty())
         .map(|s| percent_encoding::percent_decode_str(s).decode_utf8())
         .collect::<Result<_, _>>()
-        .map_err(|_| AppError::NotFound(format!("page {path}")))?;
+        .map_err(|_| Error::NotFound(format!("page {path}")))?;
     let segments: Vec<&str> = decoded.iter().map(|s| s.as_ref()).collect();
     let feed = |s: &str| FeedKind::from_file(s);
     match segments.as_slice() {
@@ -48,7 +48,7 @@ pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<
         ["author", slug] => list_page(state, ListScope::Author(slug), page_number(query)?),
         ["archive", y, rest @ ..] if rest.len() <= 2 => {
             let period = feeds::Period::parse(y, rest.first().copied(), rest.get(1).copied())
-                .ok_or_else(|| AppError::NotFound(format!("archive {path}")))?;
+                .ok_or_else(|| Error::NotFound(format!("archive {path}")))?;
             list_page(state, ListScope::Archive(period), page_number(query)?)
         }
         [kind @ ("tag" | "author"), slug, file] if feed(file).is_some() => {
@@ -60,11 +60,11 @@ pub fn render_path(state: &AppState, path: &str, query: Option<&str>) -> Result<
             feeds::feed(state, ListScope::Section(section), feed(file).unwrap_or(FeedKind::Rss))
         }
         [section, slug] => article(state, section, slug),
-        _ => Err(AppError::NotFound(format!("page {path}"))),
+        _ => Err(Error::NotFound(format!("page {path}"))),
     }
 }
 
-fn page_number(query: Option<&str>) -> Result<usize, AppError> {
+fn page_number(query: Option<&str>) -> Result<usize, Error> {
     let Some(q) = query else { return Ok(1) };
     for pair in q.split('&') {
         if let Some(v) = pair.strip_prefix("page=") {
@@ -72,13 +72,13 @@ fn page_number(query: Option<&str>) -> Result<usize, AppError> {
                 .parse::<usize>()
                 .ok()
                 .filter(|n| (1..=MAX_PAGE).contains(n))
-                .ok_or_else(|| AppError::NotFound(format!("page number {v:?}")));
+                .ok_or_else(|| Error::NotFound(format!("page number {v:?}")));
         }
     }
     Ok(1)
 }
 
-fn home(state: &AppState) -> Result<Rendered, AppError> {
+fn home(state: &AppState) -> Result<Rendered, Error> {
     let (tz, lang) = (&state.site.time_zone, state.site.language.as_str());
     let site = site_view(state, None)?;
     // The editors' pins come first, in their order; the rest fills by time.
@@ -134,7 +134,7 @@ fn home(state: &AppState) -> Result<Rendered, AppError> {
 }
 
 /// A section front, tag page or author page: newest first, paginated with stable URLs.
-fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rendered, AppError> {
+fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rendered, Error> {
     let current = match scope {
         ListScope::Section(slug) => Some(slug),
         _ => None,
@@ -145,7 +145,7 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     let mut filter = scope.filter();
     if let ListScope::Archive(period) = scope {
         let (since, until) =
-            period.range(&state.site.time_zone).ok_or_else(|| AppError::NotFound(format!("archive {url}")))?;
+            period.range(&state.site.time_zone).ok_or_else(|| Error::NotFound(format!("archive {url}")))?;
         (filter.since, filter.until) = (Some(since), Some(until));
     }
     let pins = match scope {
@@ -162,7 +162,7 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     let has_next = articles.len() > SECTION_PAGE_SIZE;
     articles.truncate(SECTION_PAGE_SIZE);
     if articles.is_empty() && (page > 1 || !matches!(scope, ListScope::Section(_))) {
-        return Err(AppError::NotFound(format!("page {page} of {url}")));
+        return Err(Error::NotFound(format!("page {page} of {url}")));
     }
     let most_read = match scope {
         ListScope::Section(slug) if page == 1 => {
@@ -210,25 +210,25 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
     Ok(Rendered::html(state.theme.render("section.html", &view)?, deps.into_keys()))
 }
 
-fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, AppError> {
+fn article(state: &AppState, section: &str, slug: &str) -> Result<Rendered, Error> {
     let Some(article) = state.store.published_by_path(section, slug)? else {
-        return Err(AppError::NotFound(format!("article /{section}/{slug}")));
+        return Err(Error::NotFound(format!("article /{section}/{slug}")));
     };
     article_page(state, article)
 }
 
 /// The reader's page for `article`, whatever its state: the site renders published stories
 /// with it, the newsroom's preview renders drafts with exactly the same code.
-pub(crate) fn article_page(state: &AppState, article: Article) -> Result<Rendered, AppError> {
+pub(crate) fn article_page(state: &AppState, article: Article) -> Result<Rendered, Error> {
     render_article(state, article, false)
 }
 
 /// The newsroom's preview: the reader's page, saying at its top that it is a preview.
-pub(crate) fn preview_page(state: &AppState, article: Article) -> Result<Rendered, AppError> {
+pub(crate) fn preview_page(state: &AppState, article: Article) -> Result<Rendered, Error> {
     render_article(state, article, true)
 }
 
-fn render_article(state: &AppState, mut article: Article, preview: bool) -> Result<Rendered, AppError> {
+fn render_article(state: &AppState, mut article: Article, preview: bool) -> Result<Rendered, Error> {
     let section = article.section.slug.to_string();
     let section = section.as_str();
     resolve_related(state, &mut article)?;
@@ -307,7 +307,7 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
 }
 
 /// The cards of the article's embed blocks (see `embeds`), by the block's URL.
-fn embed_cards(state: &AppState, article: &Article) -> Result<BTreeMap<String, EmbedCard>, AppError> {
+fn embed_cards(state: &AppState, article: &Article) -> Result<BTreeMap<String, EmbedCard>, Error> {
     let urls: Vec<&str> = article
         .body
         .iter()
@@ -317,7 +317,7 @@ fn embed_cards(state: &AppState, article: &Article) -> Result<BTreeMap<String, E
 }
 
 /// A Related link that names a story we carry links to it.
-fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), AppError> {
+fn resolve_related(state: &AppState, article: &mut Article) -> Result<(), Error> {
     for block in &mut article.body {
         if let Block::Related { headline, url: url @ None, .. } = block {
             *url = state.store.published_path_by_headline(headline)?;
@@ -338,7 +338,7 @@ fn pick_recommended(
     similar: &[Article],
     before: Option<(jiff::Timestamp, i64)>,
     deps: &mut Deps,
-) -> Result<(Vec<Article>, String), AppError> {
+) -> Result<(Vec<Article>, String), Error> {
     let picks: Vec<Article> = similar.iter().take(RECOMMENDED_LEN).cloned().collect();
     if !picks.is_empty() {
         return Ok((picks, "Recommended".to_string()));
@@ -393,19 +393,20 @@ fn pick_explore<'a>(recent: &'a [Article], skip: &HashSet<i64>, len: usize) -> V
 const BARE_ERROR_PAGE: &str = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title>\
     </head><body><h1>This page cannot be shown</h1><p>Please try again in a moment.</p></body></html>";
 
-/// The 404 or 500 page for `err`. Internal errors are logged in full and shown without detail.
-pub fn error_page(state: &AppState, err: &AppError) -> Rendered {
+/// The reader-side rendering of the one error model: the theme's 404, 400 or 500 page for `err`. Internal errors are logged in full and shown without detail.
+pub fn error_page(state: &AppState, err: &Error) -> Rendered {
     let (status, title, message) = match err {
-        AppError::NotFound(_) => (
+        Error::NotFound(_) => (
             StatusCode::NOT_FOUND,
             "Page not found",
             "We could not find that page. It may have moved, or the address may be mistyped.".to_string(),
         ),
-        AppError::BadRequest(detail) => {
-            (StatusCode::BAD_REQUEST, "That request is not one we can answer", format!("{detail}."))
+        Error::InvalidParameter { .. } | Error::InvalidDocument(_) => {
+            (StatusCode::BAD_REQUEST, "That request is not one we can answer", err.sentence())
         }
-        AppError::Internal(detail) => {
-            tracing::error!(error = %detail, "request failed");
+        // Nothing else is made on the reader's side; whatever it is, the reader is told no more.
+        other => {
+            tracing::error!(error = %other, "request failed");
             (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",

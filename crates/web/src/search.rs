@@ -11,7 +11,7 @@ use jiff::Timestamp;
 use newsdesk_derive::{Results, SearchIndex, SearchQuery, Sort};
 use newsdesk_render::{SearchHitView, SearchPage, SectionLink, date_view};
 
-use crate::{AppError, AppState, pages};
+use crate::{AppState, Error, pages};
 
 pub const PAGE_SIZE: usize = 10;
 
@@ -94,12 +94,12 @@ pub fn params(raw: Option<&str>) -> Result<(Params, SearchQuery), (String, Strin
     Ok((p, query))
 }
 
-fn run(state: &AppState, query: &SearchQuery) -> Result<(Results, bool), AppError> {
+fn run(state: &AppState, query: &SearchQuery) -> Result<(Results, bool), Error> {
     let Some(index) = &state.search else {
         return Ok((Results { total: 0, hits: vec![], suggestion: None }, true));
     };
     let building = index.needs_rebuild();
-    let results = index.search(query).map_err(|e| AppError::Internal(e.to_string()))?;
+    let results = index.search(query).map_err(|e| Error::Internal(e.to_string()))?;
     Ok((results, building))
 }
 
@@ -126,10 +126,10 @@ fn url_with(p: &Params, text: &str, page: usize) -> String {
 /// fresh, and cacheable by browsers and CDNs for a minute.
 pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Response {
     let st = state.clone();
-    let rendered = tokio::task::spawn_blocking(move || -> Result<String, AppError> {
+    let rendered = tokio::task::spawn_blocking(move || -> Result<String, Error> {
         let (p, query) = match params(raw.as_deref()) {
             Ok(x) => x,
-            Err((name, msg)) => return Err(AppError::BadRequest(format!("{name}: {msg}"))),
+            Err((name, msg)) => return Err(Error::invalid(&name, msg)),
         };
         let (results, building) = run(&st, &query)?;
         let tz = &st.site.time_zone;
@@ -165,7 +165,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
         Ok(st.theme.render("search.html", &view)?)
     })
     .await
-    .map_err(|e| AppError::Internal(e.to_string()))
+    .map_err(|e| Error::Internal(e.to_string()))
     .and_then(|r| r);
     match rendered {
         Ok(html) => {
@@ -180,7 +180,7 @@ pub async fn page(State(state): State<AppState>, RawQuery(raw): RawQuery) -> Res
 }
 
 /// For the Content API: the results of a checked query.
-pub fn api_search(state: &AppState, query: &SearchQuery) -> Result<Results, AppError> {
+pub fn api_search(state: &AppState, query: &SearchQuery) -> Result<Results, Error> {
     run(state, query).map(|(r, _)| r)
 }
 

@@ -159,7 +159,7 @@ fn count_views(running: &mut Running, state: &AppState) {
                 shown = Some(lists);
             }
         }
-        Ok::<_, crate::AppError>(())
+        Ok::<_, crate::Error>(())
     });
 }
 

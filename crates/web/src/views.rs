@@ -10,7 +10,7 @@ use axum::http::{HeaderMap, header};
 use jiff::Timestamp;
 use newsdesk_core::{Article, ArticleId};
 
-use crate::{AppError, AppState};
+use crate::{AppState, Error};
 
 /// Views lose half their weight every this many hours.
 const HALF_LIFE_HOURS: f64 = 12.0;
@@ -50,7 +50,7 @@ fn hour_of(t: Timestamp) -> i64 {
 }
 
 /// Writes the counted views; returns how many there were.
-pub fn flush(state: &AppState, now: Timestamp) -> Result<u64, AppError> {
+pub fn flush(state: &AppState, now: Timestamp) -> Result<u64, Error> {
     let counts = state.views.take();
     let total = counts.iter().map(|(_, n)| u64::from(*n)).sum();
     if !counts.is_empty() {
@@ -60,12 +60,7 @@ pub fn flush(state: &AppState, now: Timestamp) -> Result<u64, AppError> {
 }
 
 /// The most-read published articles (optionally in one section), by views with time decay.
-pub fn most_read(
-    state: &AppState,
-    section: Option<&str>,
-    limit: usize,
-    now: Timestamp,
-) -> Result<Vec<Article>, AppError> {
+pub fn most_read(state: &AppState, section: Option<&str>, limit: usize, now: Timestamp) -> Result<Vec<Article>, Error> {
     let this_hour = hour_of(now);
     let mut scores: HashMap<i64, f64> = HashMap::new();
     for (article, hour, count) in state.store.views_since(this_hour - WINDOW_HOURS)? {
@@ -93,7 +88,7 @@ pub fn most_read(
 }
 
 /// Every most-read list the site shows (the home page's, then each section's), as story ids.
-pub fn most_read_lists(state: &AppState, now: Timestamp) -> Result<Vec<Vec<i64>>, AppError> {
+pub fn most_read_lists(state: &AppState, now: Timestamp) -> Result<Vec<Vec<i64>>, Error> {
     let ids = |list: Vec<newsdesk_core::Article>| list.iter().filter_map(|a| a.id.map(|i| i.0)).collect();
     let mut lists = vec![ids(most_read(state, None, crate::chrome::MOST_READ_LEN, now)?)];
     for section in state.store.live_sections()? {

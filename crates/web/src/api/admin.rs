@@ -12,17 +12,17 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use newsdesk_core::{Action, ArticleId, Block, Role, WorkflowError, WorkflowState};
-use newsdesk_store::{ActionInput, AuditLine, SaveError, StoreError, Story, StoryEdit, StoryFilter, StoryMeta, User};
+use newsdesk_core::{Action, ArticleId, Block, Role, WorkflowState};
+use newsdesk_store::{ActionInput, AuditLine, StoreError, Story, StoryEdit, StoryFilter, StoryMeta, User};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use newsdesk_desk::accounts::hash_key;
 
-use super::{ApiError, params};
+use super::{Error, params};
 use crate::AppState;
 use crate::newsroom::form::{BlockForm, clean, parse_local};
-use crate::newsroom::stories::{blank_article, describe};
+use crate::newsroom::stories::blank_article;
 use crate::newsroom::{can_edit, can_open, media};
 use jiff::tz::TimeZone;
 use newsdesk_core::Article;
@@ -40,13 +40,13 @@ pub const ADMIN_POLICY: &[(&str, &str, Role)] = &[
 ];
 
 /// The user an Admin API token belongs to; spends one request of their budget.
-async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError> {
+async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, Error> {
     let hash = hash_key(super::bearer(headers)?);
     let (store, now) = (state.store.clone(), state.now());
     let user = tokio::task::spawn_blocking(move || store.user_by_token(&hash, now))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??
-        .ok_or(ApiError::Unauthorized)?;
+        .map_err(|e| Error::Internal(e.to_string()))??
+        .ok_or(Error::Unauthorized)?;
     // Users' budgets are kept apart from Content API keys' (negative ids).
     state.api_limiter.check(-user.id)?;
     Ok(user)
@@ -54,8 +54,8 @@ async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, ApiError
 
 async fn run<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
+    f: impl FnOnce(&AppState) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
     super::blocking(state, f).await
 }
 
@@ -116,28 +116,28 @@ fn respond(status: StatusCode, value: Value, revision: Option<i64>) -> Response 
 }
 
 /// After a change: one line in the audit log, then the story as it is now (see [`current`]).
-fn done(st: &AppState, user: &User, id: i64, action: &str, now: Timestamp) -> Result<(Value, i64), ApiError> {
+fn done(st: &AppState, user: &User, id: i64, action: &str, now: Timestamp) -> Result<(Value, i64), Error> {
     st.store.audit(Some(user.id), &user.email, action, Some(&format!("story {id}")), Some("admin api"), now)?;
     current(st, user, id)
 }
 
 /// The story as it is now, with its revision. This node's page cache follows the change at
 /// once (other nodes follow the event log).
-fn current(st: &AppState, user: &User, id: i64) -> Result<(Value, i64), ApiError> {
+fn current(st: &AppState, user: &User, id: i64) -> Result<(Value, i64), Error> {
     st.catch_up_blocking();
     let story = st.store.story(ArticleId(id))?;
     Ok((json!({ "data": story_json(st, &story, user) }), story.revision))
 }
 
 /// Loads a story the user may open.
-fn load(st: &AppState, user: &User, id: i64) -> Result<Story, ApiError> {
+fn load(st: &AppState, user: &User, id: i64) -> Result<Story, Error> {
     let story = st.store.story(ArticleId(id)).map_err(|e| match e {
-        StoreError::NotFound { .. } => ApiError::NotFound(format!("story {id}")),
+        StoreError::NotFound { .. } => Error::NotFound(format!("story {id}")),
         other => other.into(),
     })?;
     if !can_open(user, story.owner_id) {
         // Not revealed to people who may not open it.
-        return Err(ApiError::NotFound(format!("story {id}")));
+        return Err(Error::NotFound(format!("story {id}")));
     }
     Ok(story)
 }
@@ -149,7 +149,7 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, header
         let state_filter = match get("state") {
             Some(s) => Some(
                 WorkflowState::parse(&s)
-                    .ok_or_else(|| ApiError::invalid("state", format!("no workflow state {s:?}")))?
+                    .ok_or_else(|| Error::invalid("state", format!("no workflow state {s:?}")))?
                     .as_str()
                     .to_string(),
             ),
@@ -161,10 +161,7 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, header
         };
         let limit = match get("limit") {
             Some(l) => l.parse::<usize>().ok().filter(|n| (1..=super::MAX_LIMIT).contains(n)).ok_or_else(|| {
-                ApiError::invalid(
-                    "limit",
-                    format!("expected a whole number from 1 to {}, found {l:?}", super::MAX_LIMIT),
-                )
+                Error::invalid("limit", format!("expected a whole number from 1 to {}, found {l:?}", super::MAX_LIMIT))
             })?,
             None => 20,
         };
@@ -185,7 +182,7 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, header
             Ok(json!({ "data": data }))
         })
         .await?;
-        Ok::<_, ApiError>(respond(StatusCode::OK, value, None))
+        Ok::<_, Error>(respond(StatusCode::OK, value, None))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -212,16 +209,16 @@ pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>, head
             }
             return Ok(res);
         }
-        Ok::<_, ApiError>(respond(StatusCode::OK, value, Some(rev)))
+        Ok::<_, Error>(respond(StatusCode::OK, value, Some(rev)))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-fn story_id(s: &str) -> Result<i64, ApiError> {
+fn story_id(s: &str) -> Result<i64, Error> {
     s.parse::<i64>()
         .ok()
         .filter(|n| *n >= 1)
-        .ok_or_else(|| ApiError::invalid("id", format!("expected a story id (a whole number from 1), found {s:?}")))
+        .ok_or_else(|| Error::invalid("id", format!("expected a story id (a whole number from 1), found {s:?}")))
 }
 
 /// Fields a client sends to create or change a story; absent fields are left as they are.
@@ -258,11 +255,11 @@ pub struct ImageInput {
     credit: Option<String>,
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, ApiError> {
+fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Error> {
     if !super::is_json(headers) {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(Error::UnsupportedMediaType);
     }
-    serde_json::from_slice(body).map_err(|e| ApiError::InvalidDocument(format!("the JSON body: {e}")))
+    serde_json::from_slice(body).map_err(|e| Error::InvalidDocument(format!("the JSON body: {e}")))
 }
 
 impl StoryInput {
@@ -349,14 +346,14 @@ fn checked(
     base: &Article,
     problems: BTreeMap<String, String>,
     media: &dyn Fn(&str) -> bool,
-) -> Result<Article, ApiError> {
+) -> Result<Article, Error> {
     match input.check(base, media) {
         Ok(article) if problems.is_empty() => Ok(article),
-        Ok(_) => Err(ApiError::InvalidFields(problems)),
+        Ok(_) => Err(Error::InvalidFields(problems)),
         Err(errors) => {
             let mut all = problems;
             all.extend(errors.into_iter().map(|(k, v)| (k.to_string(), v)));
-            Err(ApiError::InvalidFields(all))
+            Err(Error::InvalidFields(all))
         }
     }
 }
@@ -391,18 +388,17 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
             Ok((json!({ "data": story_json(st, &story, &user) }), story.revision))
         })
         .await?;
-        Ok::<_, ApiError>(respond(StatusCode::CREATED, value, Some(rev)))
+        Ok::<_, Error>(respond(StatusCode::CREATED, value, Some(rev)))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// The revision an `If-Match` names (`"r12"`), if it names one.
-fn if_match(headers: &HeaderMap) -> Result<Option<i64>, ApiError> {
+fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Error> {
     let Some(v) = headers.get(header::IF_MATCH) else { return Ok(None) };
     let v = v.to_str().unwrap_or("").trim();
     let n = v.strip_prefix("W/").unwrap_or(v).trim_matches('"').strip_prefix('r').and_then(|n| n.parse::<i64>().ok());
-    n.map(Some)
-        .ok_or_else(|| ApiError::invalid("If-Match", format!("expected a story ETag such as \"r3\", found {v:?}")))
+    n.map(Some).ok_or_else(|| Error::invalid("If-Match", format!("expected a story ETag such as \"r3\", found {v:?}")))
 }
 
 pub async fn update(
@@ -419,7 +415,7 @@ pub async fn update(
         let (value, rev) = run(&state, move |st| {
             let story = load(st, &user, id)?;
             if !can_edit(&user, story.owner_id, story.article.state) {
-                return Err(ApiError::Forbidden(format!(
+                return Err(Error::Forbidden(format!(
                     "a {} may not change this story while it is {}",
                     user.role.as_str(),
                     story.article.state.as_str().replace('_', " ")
@@ -436,18 +432,11 @@ pub async fn update(
                 audit: Some(AuditLine { user: user.id, name: &user.email, action: "story.save", via: "admin api" }),
                 ..StoryEdit::plain(&article, desk.as_deref(), expected.unwrap_or(story.revision), &user.email)
             };
-            match st.store.save_story(&edit, st.now()) {
-                Ok(_) => {}
-                Err(SaveError::Conflict { current, kept, .. }) => {
-                    return Err(ApiError::StaleRevision { current, kept: Some(kept) });
-                }
-                Err(SaveError::Store(e)) => return Err(e.into()),
-                Err(SaveError::Workflow(e)) => return Err(ApiError::WorkflowConflict(describe(&e))),
-            }
+            st.store.save_story(&edit, st.now())?;
             current(st, &user, id)
         })
         .await?;
-        Ok::<_, ApiError>(respond(StatusCode::OK, value, Some(rev)))
+        Ok::<_, Error>(respond(StatusCode::OK, value, Some(rev)))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -474,14 +463,14 @@ pub async fn transition(
         let input: TransitionInput = parse_json(&headers, &body)?;
         let action = Action::parse(&input.action).ok_or_else(|| {
             let names: Vec<&str> = Action::ALL.iter().map(|a| a.as_str()).collect();
-            ApiError::InvalidFields(BTreeMap::from([(
+            Error::InvalidFields(BTreeMap::from([(
                 "action".to_string(),
                 format!("expected one of {}, found {:?}", names.join(", "), input.action),
             )]))
         })?;
         let at = match input.at.as_deref() {
             Some(s) => Some(s.parse::<Timestamp>().map_err(|_| {
-                ApiError::InvalidFields(BTreeMap::from([(
+                Error::InvalidFields(BTreeMap::from([(
                     "at".to_string(),
                     format!("expected an RFC 3339 time, found {s:?}"),
                 )]))
@@ -491,29 +480,17 @@ pub async fn transition(
         let (value, rev) = run(&state, move |st| {
             let story = load(st, &user, id)?;
             if user.role < Role::Editor && story.owner_id != Some(user.id) {
-                return Err(ApiError::Forbidden("only the desk may move other people's stories".into()));
+                return Err(Error::Forbidden("only the desk may move other people's stories".into()));
             }
             let now = st.now();
             let step = ActionInput { at, note: input.note.as_deref() };
-            match st.store.apply_action(ArticleId(id), action, user.role, step, &user.email, now) {
-                Ok(_) => {}
-                Err(SaveError::Workflow(e @ WorkflowError::Forbidden { .. })) => {
-                    return Err(ApiError::Forbidden(describe(&e)));
-                }
-                Err(SaveError::Workflow(e)) => return Err(ApiError::WorkflowConflict(describe(&e))),
-                Err(SaveError::Store(StoreError::Conflict(m))) => {
-                    let field = if action == Action::Correct { "note" } else { "at" };
-                    return Err(ApiError::InvalidFields(BTreeMap::from([(field.to_string(), m)])));
-                }
-                Err(SaveError::Store(e)) => return Err(e.into()),
-                Err(SaveError::Conflict { current, kept, .. }) => {
-                    return Err(ApiError::StaleRevision { current, kept: Some(kept) });
-                }
-            }
+            st.store
+                .apply_action(ArticleId(id), action, user.role, step, &user.email, now)
+                .map_err(|e| Error::from_action(action, e))?;
             done(st, &user, id, &format!("story.{}", action.as_str()), now)
         })
         .await?;
-        Ok::<_, ApiError>(respond(StatusCode::OK, value, Some(rev)))
+        Ok::<_, Error>(respond(StatusCode::OK, value, Some(rev)))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -529,13 +506,13 @@ pub async fn upload(
         let query = params(raw.as_deref(), &["name", "alt", "caption", "credit"])?;
         let user = user_of(&state, &headers).await?;
         let checked = media::checked(&state, body.clone()).await.map_err(|e| match e {
-            media::UploadError::TooLarge(_) => ApiError::TooLarge(e.to_string()),
-            other => ApiError::InvalidMedia(other.to_string()),
+            media::UploadError::TooLarge(_) => Error::TooLarge(e.to_string()),
+            other => Error::InvalidMedia(other.to_string()),
         })?;
         let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let about = media::About::new(get("name"), get("alt"), get("caption"), get("credit"));
         let value = run(&state, move |st| {
-            let m = media::save(st, &body, checked, &about, user.id).map_err(ApiError::Internal)?;
+            let m = media::save(st, &body, checked, &about, user.id).map_err(Error::Internal)?;
             st.store.audit(Some(user.id), &user.email, "media.upload", Some(&m.file), Some("admin api"), st.now())?;
             Ok(json!({ "data": {
                 "file": m.file, "url": super::as_uri(&format!("{}/media/{}", st.site.url, m.file)), "mime": m.mime, "width": m.width,
@@ -543,7 +520,7 @@ pub async fn upload(
             }}))
         })
         .await?;
-        Ok::<_, ApiError>(respond(StatusCode::CREATED, value, None))
+        Ok::<_, Error>(respond(StatusCode::CREATED, value, None))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }

@@ -13,20 +13,20 @@ use newsdesk_ingest::item::Parsed;
 use newsdesk_store::KeyScope;
 use serde_json::json;
 
-use super::{ApiError, authorize_scope, blocking, json_response, params};
+use super::{Error, authorize_scope, blocking, json_response, params};
 use crate::AppState;
 use newsdesk_desk::intake::{Intake, Mode, Tally};
 
-fn flag(query: &[(String, String)], name: &str) -> Result<bool, ApiError> {
+fn flag(query: &[(String, String)], name: &str) -> Result<bool, Error> {
     match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
         None | Some("false" | "0") => Ok(false),
         Some("true" | "1") => Ok(true),
-        Some(other) => Err(ApiError::invalid(name, format!("expected true or false, found {other:?}"))),
+        Some(other) => Err(Error::invalid(name, format!("expected true or false, found {other:?}"))),
     }
 }
 
 /// The pushed document, read by its declared type: JSON is ninjs, XML is NewsML-G2.
-fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, ApiError> {
+fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
     let media_type = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -38,9 +38,9 @@ fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, ApiError> {
     } else if media_type.ends_with("xml") {
         newsdesk_ingest::newsml::parse_newsml(body)
     } else {
-        return Err(ApiError::UnsupportedMediaType);
+        return Err(Error::UnsupportedMediaType);
     };
-    parsed.map_err(|e| ApiError::InvalidDocument(e.to_string()))
+    parsed.map_err(|e| Error::InvalidDocument(e.to_string()))
 }
 
 pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
@@ -49,7 +49,7 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
         let section = match query.iter().find(|(k, _)| k == "section") {
             Some((_, label)) => Some(
                 Section::from_label(label)
-                    .ok_or_else(|| ApiError::invalid("section", format!("expected a section name, found {label:?}")))?,
+                    .ok_or_else(|| Error::invalid("section", format!("expected a section name, found {label:?}")))?,
             ),
             None => None,
         };
@@ -58,7 +58,7 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
         let parsed = read(&headers, &body)?;
         if parsed.items.is_empty() && parsed.skipped.is_empty() && !parsed.failed.is_empty() {
             let problems: Vec<String> = parsed.failed.iter().map(ToString::to_string).collect();
-            return Err(ApiError::InvalidDocument(problems.join("; ")));
+            return Err(Error::InvalidDocument(problems.join("; ")));
         }
         let value = blocking(&state, move |st| {
             let mode = match (routed, queue) {
@@ -66,13 +66,13 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
                 (false, true) => Mode::Queue,
                 (false, false) => Mode::Publish,
             };
-            let mut intake = Intake::new(&st.store, mode, "ingest").map_err(|e| ApiError::Internal(e.to_string()))?;
+            let mut intake = Intake::new(&st.store, mode, "ingest").map_err(|e| Error::Internal(e.to_string()))?;
             if let Some(s) = section {
                 intake = intake.into_section(s);
             }
             let mut tally = Tally::default();
             let mut data = vec![];
-            let outcomes = intake.take_all(&parsed.items, st.now()).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let outcomes = intake.take_all(&parsed.items, st.now()).map_err(|e| Error::Internal(e.to_string()))?;
             for (item, outcome) in parsed.items.iter().zip(outcomes) {
                 match outcome {
                     Ok(out) => {
@@ -88,7 +88,7 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
                         tally.failed += 1;
                         data.push(json!({ "uri": item.uri, "status": "failed", "error": e.to_string() }));
                     }
-                    Err(newsdesk_desk::intake::IntakeError::Store(e)) => return Err(ApiError::Internal(e.to_string())),
+                    Err(newsdesk_desk::intake::IntakeError::Store(e)) => return Err(Error::Internal(e.to_string())),
                 }
             }
             for (uri, why) in &parsed.skipped {
@@ -103,7 +103,7 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
                        "skipped": tally.skipped, "failed": tally.failed }))
         })
         .await?;
-        Ok::<_, ApiError>(json_response(&value, &headers))
+        Ok::<_, Error>(json_response(&value, &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::Instant;
 
-use super::ApiError;
+use super::Error;
 
 pub struct RateLimiter {
     per_minute: u32,
@@ -20,11 +20,11 @@ impl RateLimiter {
     }
 
     /// Spends one request of `key`'s budget, or says when the next one will be available.
-    pub fn check(&self, key: i64) -> Result<(), ApiError> {
+    pub fn check(&self, key: i64) -> Result<(), Error> {
         self.check_at(key, Instant::now())
     }
 
-    fn check_at(&self, key: i64, now: Instant) -> Result<(), ApiError> {
+    fn check_at(&self, key: i64, now: Instant) -> Result<(), Error> {
         let rate = self.per_minute as f64 / 60.0;
         let mut buckets = self.buckets.lock().unwrap_or_else(|p| p.into_inner());
         let (tokens, last) = buckets.entry(key).or_insert((self.burst as f64, now));
@@ -34,7 +34,7 @@ impl RateLimiter {
             *tokens -= 1.0;
             Ok(())
         } else {
-            Err(ApiError::RateLimited { retry_after_secs: ((1.0 - *tokens) / rate).ceil().max(1.0) as u64 })
+            Err(Error::RateLimited { retry_after_secs: ((1.0 - *tokens) / rate).ceil().max(1.0) as u64 })
         }
     }
 }
@@ -51,7 +51,7 @@ mod tests {
         for _ in 0..60 {
             limiter.check_at(1, t0).unwrap();
         }
-        let Err(ApiError::RateLimited { retry_after_secs }) = limiter.check_at(1, t0) else { panic!("not limited") };
+        let Err(Error::RateLimited { retry_after_secs }) = limiter.check_at(1, t0) else { panic!("not limited") };
         assert_eq!(retry_after_secs, 1);
         assert!(limiter.check_at(2, t0).is_ok(), "keys have separate budgets");
         assert!(limiter.check_at(1, t0 + Duration::from_secs(1)).is_ok(), "one request a second comes back");

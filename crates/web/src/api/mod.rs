@@ -25,7 +25,9 @@ use newsdesk_store::ArticleFilter;
 use serde_json::{Map, Value, json};
 
 pub use limit::RateLimiter;
-pub use problem::{ApiError, Problem};
+pub use problem::Problem;
+
+use crate::Error;
 
 use crate::{AppState, CachedPage};
 
@@ -86,24 +88,20 @@ pub fn as_uri(url: &str) -> String {
 }
 
 /// Checks a Content API key and spends one request of its budget.
-async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+async fn authorize(state: &AppState, headers: &HeaderMap) -> Result<(), Error> {
     authorize_scope(state, headers, newsdesk_store::KeyScope::Content).await
 }
 
 /// Checks the key, its scope, and spends one request of its budget.
-async fn authorize_scope(
-    state: &AppState,
-    headers: &HeaderMap,
-    scope: newsdesk_store::KeyScope,
-) -> Result<(), ApiError> {
+async fn authorize_scope(state: &AppState, headers: &HeaderMap, scope: newsdesk_store::KeyScope) -> Result<(), Error> {
     let hash = hash_key(bearer(headers)?);
     let store = state.store.clone();
     let found = tokio::task::spawn_blocking(move || store.api_key_by_hash(&hash))
         .await
-        .map_err(|e| ApiError::Internal(e.to_string()))??;
-    let key = found.ok_or(ApiError::Unauthorized)?;
+        .map_err(|e| Error::Internal(e.to_string()))??;
+    let key = found.ok_or(Error::Unauthorized)?;
     if key.scope != scope {
-        return Err(ApiError::Forbidden(format!(
+        return Err(Error::Forbidden(format!(
             "this key's scope is {}; this endpoint needs a key made with --scope {}",
             key.scope.as_str(),
             scope.as_str()
@@ -113,14 +111,14 @@ async fn authorize_scope(
 }
 
 /// The secret in `Authorization: Bearer …` (a Content API key or an Admin API token).
-fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
+fn bearer(headers: &HeaderMap) -> Result<&str, Error> {
     headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
         .map(str::trim)
         .filter(|k| !k.is_empty() && k.len() <= 200)
-        .ok_or(ApiError::Unauthorized)
+        .ok_or(Error::Unauthorized)
 }
 
 /// Whether the request body is declared as JSON (`application/json`, `…+json`).
@@ -134,10 +132,10 @@ fn is_json(headers: &HeaderMap) -> bool {
 /// Runs a store read off the async threads.
 async fn blocking<T: Send + 'static>(
     state: &AppState,
-    f: impl FnOnce(&AppState) -> Result<T, ApiError> + Send + 'static,
-) -> Result<T, ApiError> {
+    f: impl FnOnce(&AppState) -> Result<T, Error> + Send + 'static,
+) -> Result<T, Error> {
     let st = state.clone();
-    tokio::task::spawn_blocking(move || f(&st)).await.map_err(|e| ApiError::Internal(e.to_string()))?
+    tokio::task::spawn_blocking(move || f(&st)).await.map_err(|e| Error::Internal(e.to_string()))?
 }
 
 /// JSON with a strong ETag (304 on If-None-Match); private, since it answered a keyed request.
@@ -148,25 +146,25 @@ fn json_response(value: &Value, headers: &HeaderMap) -> Response {
 }
 
 /// Query parameters, each at most once and all known.
-fn params(raw: Option<&str>, known: &[&str]) -> Result<Vec<(String, String)>, ApiError> {
+fn params(raw: Option<&str>, known: &[&str]) -> Result<Vec<(String, String)>, Error> {
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
-        .map_err(|e| ApiError::invalid("query", format!("not a valid query string: {e}")))?;
+        .map_err(|e| Error::invalid("query", format!("not a valid query string: {e}")))?;
     let mut seen = HashSet::new();
     for (name, _) in &pairs {
         if !known.contains(&name.as_str()) {
-            return Err(ApiError::invalid(name, format!("unknown parameter; expected one of {}", known.join(", "))));
+            return Err(Error::invalid(name, format!("unknown parameter; expected one of {}", known.join(", "))));
         }
         if !seen.insert(name.clone()) {
-            return Err(ApiError::invalid(name, "given more than once"));
+            return Err(Error::invalid(name, "given more than once"));
         }
     }
     Ok(pairs)
 }
 
-fn slug_param(name: &str, value: &str) -> Result<String, ApiError> {
+fn slug_param(name: &str, value: &str) -> Result<String, Error> {
     Slug::parse(value)
         .map(String::from)
-        .map_err(|e| ApiError::invalid(name, format!("expected a slug such as \"middle-east\": {e}")))
+        .map_err(|e| Error::invalid(name, format!("expected a slug such as \"middle-east\": {e}")))
 }
 
 /// The cursor is the (published_at, id) of the last article of the previous page, in hex so it
@@ -176,8 +174,8 @@ fn encode_cursor(a: &Article) -> Option<String> {
     Some(format!("{}:{id}", published.as_microsecond()).bytes().map(|b| format!("{b:02x}")).collect())
 }
 
-fn decode_cursor(s: &str) -> Result<(Timestamp, i64), ApiError> {
-    let bad = || ApiError::invalid("cursor", "not a cursor this API gave out; use next_cursor from a previous page");
+fn decode_cursor(s: &str) -> Result<(Timestamp, i64), Error> {
+    let bad = || Error::invalid("cursor", "not a cursor this API gave out; use next_cursor from a previous page");
     if !s.len().is_multiple_of(2) || s.len() > 80 || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
         return Err(bad());
     }
@@ -202,7 +200,7 @@ pub struct ArticleQuery {
     fields: Option<Vec<String>>,
 }
 
-pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, ApiError> {
+pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, Error> {
     let mut q = ArticleQuery {
         section: None,
         tag: None,
@@ -219,7 +217,7 @@ pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, ApiError> {
             "author" => q.author = Some(slug_param(&name, &value)?),
             "updated_since" => {
                 q.updated_since = Some(value.parse().map_err(|_| {
-                    ApiError::invalid(
+                    Error::invalid(
                         &name,
                         format!("expected an RFC 3339 time like 2026-01-05T08:00:00Z, found {value:?}"),
                     )
@@ -227,7 +225,7 @@ pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, ApiError> {
             }
             "limit" => {
                 q.limit = value.parse().ok().filter(|n| (1..=MAX_LIMIT).contains(n)).ok_or_else(|| {
-                    ApiError::invalid(&name, format!("expected a whole number from 1 to {MAX_LIMIT}, found {value:?}"))
+                    Error::invalid(&name, format!("expected a whole number from 1 to {MAX_LIMIT}, found {value:?}"))
                 })?
             }
             "cursor" => q.before = Some(decode_cursor(&value)?),
@@ -237,7 +235,7 @@ pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, ApiError> {
     Ok(q)
 }
 
-fn fields_param(value: &str) -> Result<Vec<String>, ApiError> {
+fn fields_param(value: &str) -> Result<Vec<String>, Error> {
     value
         .split(',')
         .map(|f| {
@@ -245,10 +243,7 @@ fn fields_param(value: &str) -> Result<Vec<String>, ApiError> {
             if ARTICLE_FIELDS.contains(&f) {
                 Ok(f.to_string())
             } else {
-                Err(ApiError::invalid(
-                    "fields",
-                    format!("{f:?} is not a field; choose from {}", ARTICLE_FIELDS.join(",")),
-                ))
+                Err(Error::invalid("fields", format!("{f:?} is not a field; choose from {}", ARTICLE_FIELDS.join(","))))
             }
         })
         .collect()
@@ -290,13 +285,13 @@ async fn list_articles(State(state): State<AppState>, RawQuery(raw): RawQuery, h
         let q = article_query(raw.as_deref())?;
         authorize(&state, &headers).await?;
         let value = blocking(&state, move |st| list_value(st, &q)).await?;
-        Ok::<_, ApiError>(json_response(&value, &headers))
+        Ok::<_, Error>(json_response(&value, &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
 /// One page of `GET /api/v1/articles`: the stories and the cursor to the next page.
-pub fn list_value(st: &AppState, q: &ArticleQuery) -> Result<Value, ApiError> {
+pub fn list_value(st: &AppState, q: &ArticleQuery) -> Result<Value, Error> {
     let filter = ArticleFilter {
         section: q.section.as_deref(),
         tag: q.tag.as_deref(),
@@ -325,17 +320,17 @@ async fn get_article(
             None => None,
         };
         authorize(&state, &headers).await?;
-        let id: i64 = id.parse().ok().filter(|n| *n > 0).ok_or_else(|| ApiError::NotFound(format!("article {id}")))?;
+        let id: i64 = id.parse().ok().filter(|n| *n > 0).ok_or_else(|| Error::NotFound(format!("article {id}")))?;
         let value = blocking(&state, move |st| {
             let a = st.store.article(newsdesk_core::ArticleId(id))?;
             let now = st.now();
             if !a.is_live(now) {
-                return Err(ApiError::NotFound(format!("article {id}")));
+                return Err(Error::NotFound(format!("article {id}")));
             }
             Ok(json!({ "data": article_json(&a, &st.site.url, fields.as_deref()) }))
         })
         .await?;
-        Ok::<_, ApiError>(json_response(&value, &headers))
+        Ok::<_, Error>(json_response(&value, &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -345,17 +340,17 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery, headers:
     let result = async {
         let known = ["q", "section", "source", "author", "from", "to", "sort", "page", "limit"];
         let given = params(raw.as_deref(), &known)?;
-        let (p, mut query) =
-            crate::search::params(raw.as_deref()).map_err(|(name, msg)| ApiError::invalid(&name, msg))?;
+        let (p, mut query) = crate::search::params(raw.as_deref()).map_err(|(name, msg)| Error::invalid(&name, msg))?;
         if let Some((_, l)) = given.iter().find(|(k, _)| k == "limit") {
-            query.limit = l.parse::<usize>().ok().filter(|n| (1..=50).contains(n)).ok_or_else(|| {
-                ApiError::invalid("limit", format!("expected a whole number from 1 to 50, found {l:?}"))
-            })?;
+            query.limit =
+                l.parse::<usize>().ok().filter(|n| (1..=50).contains(n)).ok_or_else(|| {
+                    Error::invalid("limit", format!("expected a whole number from 1 to 50, found {l:?}"))
+                })?;
             query.offset = (p.page - 1) * query.limit;
         }
         authorize(&state, &headers).await?;
         let value = blocking(&state, move |st| {
-            let r = crate::search::api_search(st, &query).map_err(|e| ApiError::Internal(e.to_string()))?;
+            let r = crate::search::api_search(st, &query).map_err(|e| Error::Internal(e.to_string()))?;
             let data: Vec<Value> = r
                 .hits
                 .iter()
@@ -370,7 +365,7 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery, headers:
             Ok(json!({ "data": data, "total": r.total, "page": p.page, "suggestion": r.suggestion }))
         })
         .await?;
-        Ok::<_, ApiError>(json_response(&value, &headers))
+        Ok::<_, Error>(json_response(&value, &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -405,13 +400,13 @@ async fn named_list(
     state: AppState,
     raw: Option<String>,
     headers: HeaderMap,
-    f: impl FnOnce(&AppState) -> Result<Vec<Value>, ApiError> + Send + 'static,
+    f: impl FnOnce(&AppState) -> Result<Vec<Value>, Error> + Send + 'static,
 ) -> Response {
     let result = async {
         params(raw.as_deref(), &[])?;
         authorize(&state, &headers).await?;
         let data = blocking(&state, f).await?;
-        Ok::<_, ApiError>(json_response(&json!({ "data": data }), &headers))
+        Ok::<_, Error>(json_response(&json!({ "data": data }), &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
@@ -425,7 +420,7 @@ async fn openapi_document(State(state): State<AppState>) -> Response {
 
 /// Answers any other `/api/...` path with a problem document rather than an HTML page.
 pub async fn not_found() -> Response {
-    ApiError::NotFound("API endpoint".into()).into_response()
+    Error::NotFound("API endpoint".into()).into_response()
 }
 
 /// Shared so handlers can hold it cheaply.

@@ -1,6 +1,7 @@
 //! The dashboard: every story the user may open, a page at a time, filtered, ordered and counted
 //! by workflow state (the counts are exact: a query of their own, not the page's rows).
 
+use crate::Error;
 use axum::Extension;
 use axum::body::Bytes;
 use axum::extract::{Query, State};
@@ -14,7 +15,6 @@ use newsdesk_store::{ActionInput, SaveError, StoreError, StoryFilter, StorySort}
 use serde::Deserialize;
 
 use super::form::{clean, local_time};
-use super::stories::describe;
 use super::views::{render, render_status, ser};
 use super::{Signed, blocking, can_edit, failure, refuse};
 use crate::AppState;
@@ -181,7 +181,7 @@ pub async fn bulk(
         match k.as_ref() {
             "ids" => match v.trim().parse::<i64>() {
                 Ok(id) if id >= 1 => ids.push(id),
-                _ => return Ok(refuse(StatusCode::BAD_REQUEST, &format!("{v:?} is not a story number."))),
+                _ => return Ok(refuse(Error::InvalidDocument(format!("{v:?} is not a story number.")))),
             },
             "action" => action = v.into_owned(),
             "section" => section = clean(&v),
@@ -191,18 +191,18 @@ pub async fn bulk(
     ids.sort_unstable();
     ids.dedup();
     if ids.is_empty() {
-        return Ok(refuse(StatusCode::BAD_REQUEST, "Tick at least one story first."));
+        return Ok(refuse(Error::InvalidDocument("Tick at least one story first.".into())));
     }
     if ids.len() > BULK_MAX {
-        return Ok(refuse(StatusCode::BAD_REQUEST, &format!("At most {BULK_MAX} stories at once.")));
+        return Ok(refuse(Error::InvalidDocument(format!("At most {BULK_MAX} stories at once."))));
     }
     let Some(&(action, label)) = BULK_ACTIONS.iter().find(|(a, _)| *a == action) else {
-        return Ok(refuse(StatusCode::BAD_REQUEST, "Choose submit, publish, spike or move to section."));
+        return Ok(refuse(Error::InvalidDocument("Choose submit, publish, spike or move to section.".into())));
     };
     let to = match action {
         "move" => match Section::from_label(&section) {
             Some(s) => Some(s),
-            None => return Ok(refuse(StatusCode::BAD_REQUEST, "Choose the section to move the stories to.")),
+            None => return Ok(refuse(Error::InvalidDocument("Choose the section to move the stories to.".into()))),
         },
         _ => None,
     };
@@ -221,7 +221,7 @@ pub async fn bulk(
                         .apply_action(ArticleId(id), act, who.user.role, ActionInput::default(), who.actor(), now)
                         .map(|_| ())
                         .map_err(|e| match e {
-                            SaveError::Workflow(w) => describe(&w),
+                            SaveError::Workflow(w) => crate::Error::from(w).sentence(),
                             SaveError::Store(StoreError::NotFound { .. }) => "there is no such story".into(),
                             other => other.to_string(),
                         })

@@ -1,6 +1,7 @@
 //! The media library: uploads (type sniffed from the bytes, never trusted from the name or the
 //! header; size and pixel limits), browsing, and reuse with caption and credit.
 
+use crate::Error;
 use std::io::Write;
 use std::path::Path;
 
@@ -251,7 +252,7 @@ pub async fn update(
         Err(resp) => resp,
         Ok(Ok(_)) => Redirect::to("/newsroom/media?notice=saved").into_response(),
         Ok(Err(newsdesk_store::StoreError::NotFound { .. })) => {
-            super::refuse(StatusCode::NOT_FOUND, "There is no such picture in the library.")
+            super::refuse(Error::NotFound("picture in the library".into()))
         }
         Ok(Err(e)) => failure(e),
     }
@@ -292,10 +293,10 @@ pub async fn delete(
             Redirect::to("/newsroom/media?notice=deleted").into_response()
         }
         Ok(Err(newsdesk_store::StoreError::NotFound { .. })) => {
-            super::refuse(StatusCode::NOT_FOUND, "There is no such picture in the library.")
+            super::refuse(Error::NotFound("picture in the library".into()))
         }
         Ok(Err(newsdesk_store::StoreError::Conflict(why))) => {
-            super::refuse(StatusCode::CONFLICT, &format!("Not deleted: {why}. Change those stories' pictures first."))
+            super::refuse(Error::Conflict(format!("Not deleted: {why}. Change those stories' pictures first.")))
         }
         Ok(Err(e)) => failure(e),
     }

@@ -25,12 +25,13 @@ pub(crate) mod stories;
 mod views;
 mod wire;
 
+use crate::Error;
 use std::net::SocketAddr;
 
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, MatchedPath, Request, State};
-use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -188,7 +189,7 @@ pub(crate) fn upload_routes(routes: Router<AppState>) -> Router<AppState> {
 pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> Result<Response, Response> {
     let method = req.method().clone();
     let Some(route) = req.extensions().get::<MatchedPath>().map(|m| m.as_str().to_string()) else {
-        return Ok(refuse(StatusCode::NOT_FOUND, "There is nothing at this address."));
+        return Ok(refuse(Error::NotFound("page".into())));
     };
     // HEAD is GET without the body, so it follows GET's rule.
     let rule = if method == Method::HEAD { access(&Method::GET, &route) } else { access(&method, &route) };
@@ -196,10 +197,10 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
         let allowed: Vec<&str> = POLICY.iter().filter(|(_, p, _)| *p == route).map(|(m, _, _)| *m).collect();
         if allowed.is_empty() {
             tracing::error!(%method, route, "newsroom route missing from the policy table; refused");
-            return Ok(gate(refuse(StatusCode::FORBIDDEN, "This action is not allowed.")));
+            return Ok(gate(refuse(Error::Forbidden("This action is not allowed.".into()))));
         }
         let allow = if allowed.contains(&"GET") { format!("{}, HEAD", allowed.join(", ")) } else { allowed.join(", ") };
-        let mut resp = gate(refuse(StatusCode::METHOD_NOT_ALLOWED, "This address does not take that method."));
+        let mut resp = gate(refuse(Error::MethodNotAllowed));
         if let Ok(v) = HeaderValue::from_str(&allow) {
             resp.headers_mut().insert(header::ALLOW, v);
         }
@@ -207,7 +208,9 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     };
     let changes_state = !matches!(method, Method::GET | Method::HEAD);
     if changes_state && !same_origin(&state, req.headers()) {
-        return Ok(gate(refuse(StatusCode::FORBIDDEN, "Cross-site request refused: it did not come from this site.")));
+        return Ok(gate(refuse(Error::Forbidden(
+            "Cross-site request refused: it did not come from this site.".into(),
+        ))));
     }
     let now = state.now();
     let signed = session_of(&state, req.headers(), now).await?;
@@ -217,14 +220,14 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
     let (mut req, signed) = match (rule, signed) {
         (Anyone, s) if changes_state => {
             let Some(token) = cookie(req.headers(), PRE_SESSION_COOKIE).filter(|t| t.len() >= 32) else {
-                return Ok(gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED)));
+                return Ok(gate(refuse(Error::Forbidden(PRE_SESSION_EXPIRED.to_string()))));
             };
             match check_csrf(req, &token).await {
                 Ok(req) => {
                     pre = Some(token);
                     (req, s)
                 }
-                Err(_) => return Ok(gate(refuse(StatusCode::FORBIDDEN, PRE_SESSION_EXPIRED))),
+                Err(_) => return Ok(gate(refuse(Error::Forbidden(PRE_SESSION_EXPIRED.to_string())))),
             }
         }
         (Anyone, s) if route.starts_with("/newsroom/assets/") => (req, s),
@@ -244,9 +247,9 @@ pub async fn guard(State(state): State<AppState>, req: Request, next: Next) -> R
             let to = format!("/newsroom/login?next={}", urlencode(next_path));
             return Ok(gate(Redirect::to(&to).into_response()));
         }
-        (AtLeast(_), None) => return Ok(gate(refuse(StatusCode::UNAUTHORIZED, "Sign in first."))),
+        (AtLeast(_), None) => return Ok(gate(refuse(Error::Unauthorized))),
         (AtLeast(min), Some(s)) if s.user.role < min => {
-            return Ok(gate(refuse(StatusCode::FORBIDDEN, "Your role does not allow this.")));
+            return Ok(gate(refuse(Error::Forbidden("Your role does not allow this.".into()))));
         }
         (AtLeast(_), Some(s)) => {
             if changes_state {
@@ -297,14 +300,8 @@ async fn session_of(state: &AppState, headers: &HeaderMap, now: Timestamp) -> Re
     match found {
         Ok(Ok(Some(Session { user, csrf, .. }))) => Ok(Some(Signed { user, csrf, session_hash: hash })),
         Ok(Ok(None)) => Ok(None),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "cannot read sessions");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The newsroom cannot reach its database."))
-        }
-        Err(e) => {
-            tracing::error!(error = %e, "session lookup failed");
-            Err(refuse(StatusCode::INTERNAL_SERVER_ERROR, "The newsroom cannot reach its database."))
-        }
+        Ok(Err(e)) => Err(failure(format!("cannot read sessions: {e}"))),
+        Err(e) => Err(failure(format!("session lookup failed: {e}"))),
     }
 }
 
@@ -313,10 +310,9 @@ async fn session_of(state: &AppState, headers: &HeaderMap, now: Timestamp) -> Re
 /// would end up in logs, history and Referer headers.
 async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
     let bad = || {
-        refuse(
-            StatusCode::FORBIDDEN,
-            "The form's security token is missing or belongs to another session. Reload the page and try again.",
-        )
+        refuse(Error::Forbidden(
+            "The form's security token is missing or belongs to another session. Reload the page and try again.".into(),
+        ))
     };
     if let Some(v) = req.headers().get("x-csrf-token") {
         return if v.to_str().is_ok_and(|v| auth::same_secret(v, expected)) { Ok(req) } else { Err(bad()) };
@@ -332,7 +328,7 @@ async fn check_csrf(req: Request, expected: &str) -> Result<Request, Response> {
     let (parts, body) = req.into_parts();
     let bytes = match axum::body::to_bytes(body, crate::MAX_BODY_BYTES).await {
         Ok(b) => b,
-        Err(_) => return Err(refuse(StatusCode::PAYLOAD_TOO_LARGE, "The form is too large.")),
+        Err(_) => return Err(refuse(Error::TooLarge("The form is too large.".into()))),
     };
     let ok = form_urlencoded::parse(&bytes).any(|(k, v)| k == "csrf" && auth::same_secret(&v, expected));
     if !ok {
@@ -418,16 +414,25 @@ pub(crate) fn urlencode(s: &str) -> String {
     form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// A short page for refusals (401, 403, 404, 413) and failures.
-pub(crate) fn refuse(status: StatusCode, message: &str) -> Response {
-    let html = views::message_page(status, message);
+/// The newsroom's rendering of the one error model (`crate::Error`): a short page with the
+/// error's sentence and status. Internal errors are logged in full and shown without internals.
+pub(crate) fn refuse(err: Error) -> Response {
+    refuse_noting(err, "")
+}
+
+/// As [`refuse`], with a line after the sentence (what became of the editor's unsaved work).
+pub(crate) fn refuse_noting(err: Error, note: &str) -> Response {
+    if let Error::Internal(cause) = &err {
+        tracing::error!(error = %cause, "newsroom request failed");
+    }
+    let status = err.status();
+    let html = views::message_page(status, &format!("{}{note}", err.sentence()));
     (status, [(header::CONTENT_TYPE, "text/html; charset=utf-8")], html).into_response()
 }
 
 /// A store or render failure inside a handler: logged in full, shown without internals.
 pub(crate) fn failure(e: impl std::fmt::Display) -> Response {
-    tracing::error!(error = %e, "newsroom request failed");
-    refuse(StatusCode::INTERNAL_SERVER_ERROR, "Something went wrong on our side; nothing was half-saved. Try again.")
+    refuse(Error::internal(e))
 }
 
 /// Runs store work off the async threads.

@@ -1,5 +1,6 @@
 //! Signing in and out, invites, and the admin pages for people and the audit log.
 
+use crate::Error;
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -47,12 +48,11 @@ pub struct LoginForm {
 pub async fn login(State(state): State<AppState>, req: Request) -> Response {
     let address = client_address(&state, &req);
     let pre = req.extensions().get::<PreSession>().map(|p| p.0.clone()).unwrap_or_default();
-    let Form(form): Form<LoginForm> = match <Form<LoginForm> as axum::extract::FromRequest<()>>::from_request(req, &())
-        .await
-    {
-        Ok(f) => f,
-        Err(e) => return super::refuse(StatusCode::BAD_REQUEST, &format!("The sign-in form was not readable: {e}")),
-    };
+    let Form(form): Form<LoginForm> =
+        match <Form<LoginForm> as axum::extract::FromRequest<()>>::from_request(req, &()).await {
+            Ok(f) => f,
+            Err(e) => return super::refuse(Error::InvalidDocument(format!("The sign-in form was not readable: {e}"))),
+        };
     let now = state.now();
     let st = state.clone();
     let email = form.email.trim().to_lowercase();
@@ -129,10 +129,9 @@ pub async fn invite_form(
     let st = state.clone();
     match blocking(move || st.store.invite_user(&hash_key(&token), st.now()).map_err(failure)).await {
         Err(resp) => resp,
-        Ok(None) => super::refuse(
-            StatusCode::NOT_FOUND,
-            "This invite link is used up, expired or wrong. Ask an admin for a new one.",
-        ),
+        Ok(None) => super::refuse(Error::NotFound(
+            "invite: the link is used up, expired or wrong. Ask an admin for a new one".into(),
+        )),
         Ok(Some(invited)) => {
             let ctx = context! { invited => ser(&invited), min_chars => auth::MIN_PASSWORD_CHARS, csrf => pre.0 };
             render("invite.html", ctx)
@@ -172,7 +171,9 @@ pub async fn accept_invite(
     .await;
     match result {
         Err(resp) => resp,
-        Ok(Err(None)) => super::refuse(StatusCode::NOT_FOUND, "This invite link is used up, expired or wrong."),
+        Ok(Err(None)) => super::refuse(Error::NotFound(
+            "invite: the link is used up, expired or wrong. Ask an admin for a new one".into(),
+        )),
         Ok(Err(Some((invited, error)))) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invite.html",

@@ -1,8 +1,8 @@
 //! Revisions of a story: the list, a word diff of any two (body and every field), and restore.
 
+use crate::Error;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use newsdesk_core::{Article, ArticleId, Role, diff};
@@ -119,9 +119,7 @@ pub async fn restore(
         let now = st.now();
         let old = match st.store.revision(ArticleId(id), form.revision) {
             Ok(a) => a,
-            Err(e @ StoreError::NotFound { .. }) => {
-                return Ok(Err((StatusCode::NOT_FOUND, format!("There is no {}.", e.missing().unwrap_or_default()))));
-            }
+            Err(e @ StoreError::NotFound { .. }) => return Ok(Err(Error::from(e))),
             Err(e) => return Err(failure(e)),
         };
         // Content comes back; the workflow state, dates and corrections stay as they are now.
@@ -143,10 +141,7 @@ pub async fn restore(
         match st.store.save_story(&edit, now) {
             Ok(_) => {}
             Err(SaveError::Conflict { .. }) => {
-                return Ok(Err((
-                    StatusCode::CONFLICT,
-                    "Someone saved the story meanwhile; look again and retry.".into(),
-                )));
+                return Ok(Err(Error::Conflict("Someone saved the story meanwhile; look again and retry.".into())));
             }
             Err(e) => return Err(failure(e)),
         }
@@ -155,7 +150,7 @@ pub async fn restore(
     .await;
     Ok(match done {
         Err(resp) => resp,
-        Ok(Err((status, m))) => refuse(status, &m),
+        Ok(Err(e)) => refuse(e),
         Ok(Ok(())) => {
             state.catch_up().await;
             Redirect::to(&format!("/newsroom/stories/{id}?notice=restored")).into_response()

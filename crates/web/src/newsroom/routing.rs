@@ -3,6 +3,7 @@
 //! skipped), and a "poll now" for a source. Sources themselves are added from the command line
 //! (`newsdesk sources add`); their status is on the wire page for the whole desk.
 
+use crate::Error;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -130,7 +131,7 @@ pub async fn rules(
             let rules = blocking(move || st.store.routing_rules().map_err(failure)).await?;
             match rules.iter().find(|r| r.id == id) {
                 Some(r) => RuleForm::from_rule(r),
-                None => return Ok(refuse(StatusCode::NOT_FOUND, "There is no such routing rule.")),
+                None => return Ok(refuse(Error::NotFound("routing rule".into()))),
             }
         }
     };
@@ -173,7 +174,7 @@ pub async fn save(
     .await;
     match saved {
         Err(resp) => resp,
-        Ok(false) => refuse(StatusCode::NOT_FOUND, "There is no such routing rule."),
+        Ok(false) => refuse(Error::NotFound("routing rule".into())),
         Ok(true) => Redirect::to("/newsroom/routing").into_response(),
     }
 }
@@ -207,7 +208,7 @@ pub async fn change(
                     None => Err(StoreError::not_found(newsdesk_store::Missing::RoutingRule, id)),
                 }
             }
-            _ => return Ok(Some(StatusCode::BAD_REQUEST)),
+            _ => return Ok(Some(Error::InvalidDocument("Choose up, down, enable, disable or delete.".into()))),
         };
         match result {
             Ok(()) => {
@@ -224,15 +225,14 @@ pub async fn change(
                     .map_err(failure)?;
                 Ok(None)
             }
-            Err(StoreError::NotFound { .. }) => Ok(Some(StatusCode::NOT_FOUND)),
+            Err(e @ StoreError::NotFound { .. }) => Ok(Some(e.into())),
             Err(e) => Err(failure(e)),
         }
     })
     .await;
     match done {
         Err(resp) => resp,
-        Ok(Some(StatusCode::NOT_FOUND)) => refuse(StatusCode::NOT_FOUND, "There is no such routing rule."),
-        Ok(Some(status)) => refuse(status, "Choose up, down, enable, disable or delete."),
+        Ok(Some(e)) => refuse(e),
         Ok(None) => Redirect::to("/newsroom/routing").into_response(),
     }
 }
@@ -261,7 +261,7 @@ pub async fn poll_source(
     .await;
     match done {
         Err(resp) => resp,
-        Ok(false) => refuse(StatusCode::NOT_FOUND, "There is no such source."),
+        Ok(false) => refuse(Error::NotFound("source".into())),
         Ok(true) => Redirect::to("/newsroom/wire?notice=polling#sources").into_response(),
     }
 }

@@ -1,6 +1,7 @@
 //! The story editor (every field and the block body), saving with optimistic locking,
 //! workflow actions and the preview. The soft lock is in `locks`, revisions in `revisions`.
 
+use crate::Error;
 use std::collections::BTreeMap;
 
 use axum::Extension;
@@ -10,13 +11,13 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use minijinja::context;
 use newsdesk_core::article::Section;
-use newsdesk_core::{Action, Article, ArticleId, Role, Slug, WorkflowError, WorkflowState};
+use newsdesk_core::{Action, Article, ArticleId, Role, Slug, WorkflowState};
 use newsdesk_store::{ActionInput, AuditLine, SaveError, StoreError, Story, StoryEdit, StoryMeta};
 use serde::Deserialize;
 
 use super::form::{BlockForm, Errors, StoryForm, clean, kinds, local_time, parse_ids, parse_local};
 use super::views::{render_status, ser};
-use super::{Signed, blocking, can_edit, can_open, failure, refuse};
+use super::{Signed, blocking, can_edit, can_open, failure, refuse, refuse_noting};
 use crate::AppState;
 
 /// The editor's fields as typed, so a refused form comes back with everything kept.
@@ -245,9 +246,9 @@ pub(super) async fn load(state: &AppState, me: &Signed, id: i64) -> Result<Story
     })
     .await?;
     match story {
-        None => Err(refuse(StatusCode::NOT_FOUND, "There is no such story.")),
+        None => Err(refuse(Error::NotFound("story".into()))),
         Some(s) if !can_open(&me.user, s.owner_id) => {
-            Err(refuse(StatusCode::FORBIDDEN, "This story is not yours to open."))
+            Err(refuse(Error::Forbidden("This story is not yours to open.".into())))
         }
         Some(s) => Ok(s),
     }
@@ -301,7 +302,7 @@ pub async fn save(
     let json = wants_json(&headers);
     let story = load(&state, &me, id).await?;
     if !can_edit(&me.user, story.owner_id, story.article.state) {
-        return Ok(refuse(StatusCode::FORBIDDEN, "You may not change this story in its current state."));
+        return Ok(refuse(Error::Forbidden("You may not change this story in its current state.".into())));
     }
     Ok(match save_form(&state, &me, &story, &body, json).await {
         Err(resp) => resp,
@@ -446,15 +447,12 @@ pub async fn action(
 ) -> Result<Response, Response> {
     let form = ActionForm::parse(&body);
     let Some(action) = Action::parse(&form.action) else {
-        return Ok(refuse(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            &format!("There is no workflow action {:?}.", form.action),
-        ));
+        return Ok(refuse(Error::field("action", format!("there is no workflow action {:?}", form.action))));
     };
     let story = load(&state, &me, id).await?;
     // Outside the desk, people act only on their own stories; the transition table does the rest.
     if me.user.role < Role::Editor && story.owner_id != Some(me.user.id) {
-        return Ok(refuse(StatusCode::FORBIDDEN, "Only the desk may move other people's stories."));
+        return Ok(refuse(Error::Forbidden("Only the desk may move other people's stories.".into())));
     }
     let mut saved = None;
     if carries_story_form(&body) {
@@ -489,7 +487,7 @@ pub async fn action(
         s => match parse_local(s, &state.site.time_zone) {
             Ok(t) => Some(t),
             Err(e) => {
-                return Ok(refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("The publication time: {e}.{kept}")));
+                return Ok(refuse_noting(Error::field("publication time", e.to_string()), &kept));
             }
         },
     };
@@ -522,26 +520,10 @@ pub async fn action(
             state.catch_up().await;
             Redirect::to(&format!("/newsroom/stories/{id}?notice={}", action.as_str())).into_response()
         }
-        Ok(Err(SaveError::Workflow(e @ WorkflowError::Forbidden { .. }))) => {
-            refuse(StatusCode::FORBIDDEN, &format!("Refused: {}.{kept}", describe(&e)))
-        }
-        Ok(Err(SaveError::Workflow(e))) => refuse(StatusCode::CONFLICT, &format!("Refused: {}.{kept}", describe(&e))),
-        Ok(Err(SaveError::Store(StoreError::Conflict(m)))) => {
-            refuse(StatusCode::UNPROCESSABLE_ENTITY, &format!("Not done: {m}.{kept}"))
-        }
-        Ok(Err(e)) => failure(e),
+        // A workflow refusal (403 or 409), a store conflict (409) or a failure (500), with what
+        // became of the form's unsaved changes.
+        Ok(Err(e)) => refuse_noting(Error::from_action(action, e), &kept),
     })
-}
-
-pub(crate) fn describe(e: &WorkflowError) -> String {
-    match e {
-        WorkflowError::Forbidden { role, action } => {
-            format!("a {} may not {} a story", role.as_str(), action.as_str().replace('_', " "))
-        }
-        WorkflowError::NotAllowedFrom { state, action } => {
-            format!("a story that is {} cannot {}", state.as_str().replace('_', " "), action.as_str().replace('_', " "))
-        }
-    }
 }
 
 pub async fn preview(

@@ -34,7 +34,7 @@ pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "newsroom.css" => (CSS, "text/css; charset=utf-8"),
         "newsroom.js" => (JS, "text/javascript; charset=utf-8"),
-        _ => return super::refuse(StatusCode::NOT_FOUND, "No such file."),
+        _ => return super::refuse(crate::Error::NotFound("file".into())),
     };
     ([(header::CONTENT_TYPE, kind)], body).into_response()
 }

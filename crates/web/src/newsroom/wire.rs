@@ -3,9 +3,9 @@
 //! grouped under its newest item), with filters and each source's status; "Take" turns an item
 //! into a draft that keeps the agency's credit and a link to the item.
 
+use crate::Error;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use minijinja::context;
 use newsdesk_store::StoreError;
@@ -106,7 +106,7 @@ pub async fn take(State(state): State<AppState>, Extension(me): Extension<Signed
     .await;
     match taken {
         Err(resp) => resp,
-        Ok(None) => refuse(StatusCode::NOT_FOUND, "There is no such wire item."),
+        Ok(None) => refuse(Error::NotFound("wire item".into())),
         Ok(Some(out)) => Redirect::to(&format!("/newsroom/stories/{}?notice=created", out.id.0)).into_response(),
     }
 }
@@ -121,7 +121,7 @@ pub async fn item(
     let st = state.clone();
     let found = blocking(move || st.store.wire_item(id).map_err(failure)).await?;
     let Some((item, article, others)) = found else {
-        return Ok(refuse(StatusCode::NOT_FOUND, "There is no such wire item."));
+        return Ok(refuse(Error::NotFound("wire item".into())));
     };
     let tz = &state.site.time_zone;
     let words = article.word_count();

@@ -1,6 +1,8 @@
 //! `newsdesk serve` and `newsdesk demo`: open the store, load the theme, listen, and stop
 //! gracefully on Ctrl-C or SIGTERM.
 
+pub mod bench_render;
+
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -10,6 +12,9 @@ use jiff::tz::TimeZone;
 use newsdesk_render::{Theme, ThemeOptions};
 use newsdesk_store::Store;
 use newsdesk_web::{AppState, SiteConfig};
+
+/// The page cache's default size, as `web` sizes it (the `serve` flags' default).
+pub const DEFAULT_PAGE_CACHE_MB: usize = newsdesk_web::DEFAULT_PAGE_CACHE_MB;
 
 use crate::{ServeArgs, SiteArgs};
 
