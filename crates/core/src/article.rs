@@ -67,6 +67,7 @@ pub struct LeadImage {
 /// A body block. The RECOMMENDED slot and Related links are positions in the body: what fills the
 /// slot is derived when the page is rendered, the links are the editor's.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     Paragraph { text: String },

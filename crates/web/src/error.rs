@@ -16,6 +16,50 @@ use axum::http::StatusCode;
 use newsdesk_core::workflow::{Action, WorkflowError};
 use newsdesk_store::{SaveError, StoreError};
 
+/// A problem's stable code: one per kind of [`Error`], so the OpenAPI document's list of codes
+/// is exactly the list a client can meet.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Code {
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    InvalidParameter,
+    InvalidDocument,
+    UnsupportedMediaType,
+    RateLimited,
+    InvalidFields,
+    StaleRevision,
+    WorkflowConflict,
+    InvalidMedia,
+    TooLarge,
+    NotImplemented,
+    Internal,
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Unauthorized => "unauthorized",
+            Code::Forbidden => "forbidden",
+            Code::NotFound => "not-found",
+            Code::MethodNotAllowed => "method-not-allowed",
+            Code::InvalidParameter => "invalid-parameter",
+            Code::InvalidDocument => "invalid-document",
+            Code::UnsupportedMediaType => "unsupported-media-type",
+            Code::RateLimited => "rate-limited",
+            Code::InvalidFields => "invalid-fields",
+            Code::StaleRevision => "stale-revision",
+            Code::WorkflowConflict => "workflow-conflict",
+            Code::InvalidMedia => "invalid-media",
+            Code::TooLarge => "too-large",
+            Code::NotImplemented => "not-implemented",
+            Code::Internal => "internal",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// No key, token or session, or one that is unknown, revoked or of a disabled account.
@@ -101,23 +145,23 @@ impl Error {
     }
 
     /// The stable code clients branch on (the last segment of a problem's `type`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Error::Unauthorized => "unauthorized",
-            Error::Forbidden(_) => "forbidden",
-            Error::NotFound(_) => "not-found",
-            Error::MethodNotAllowed => "method-not-allowed",
-            Error::InvalidParameter { .. } => "invalid-parameter",
-            Error::InvalidDocument(_) => "invalid-document",
-            Error::UnsupportedMediaType => "unsupported-media-type",
-            Error::RateLimited { .. } => "rate-limited",
-            Error::InvalidFields(_) => "invalid-fields",
-            Error::StaleRevision { .. } => "stale-revision",
-            Error::Conflict(_) => "workflow-conflict",
-            Error::InvalidMedia(_) => "invalid-media",
-            Error::TooLarge(_) => "too-large",
-            Error::NotImplemented(_) => "not-implemented",
-            Error::Internal(_) => "internal",
+            Error::Unauthorized => Code::Unauthorized,
+            Error::Forbidden(_) => Code::Forbidden,
+            Error::NotFound(_) => Code::NotFound,
+            Error::MethodNotAllowed => Code::MethodNotAllowed,
+            Error::InvalidParameter { .. } => Code::InvalidParameter,
+            Error::InvalidDocument(_) => Code::InvalidDocument,
+            Error::UnsupportedMediaType => Code::UnsupportedMediaType,
+            Error::RateLimited { .. } => Code::RateLimited,
+            Error::InvalidFields(_) => Code::InvalidFields,
+            Error::StaleRevision { .. } => Code::StaleRevision,
+            Error::Conflict(_) => Code::WorkflowConflict,
+            Error::InvalidMedia(_) => Code::InvalidMedia,
+            Error::TooLarge(_) => Code::TooLarge,
+            Error::NotImplemented(_) => Code::NotImplemented,
+            Error::Internal(_) => Code::Internal,
         }
     }
 
@@ -223,7 +267,7 @@ mod tests {
         assert_eq!(forbidden.status(), StatusCode::FORBIDDEN);
         assert_eq!(forbidden.sentence(), "a contributor may not publish a story.");
         let conflict = Error::from(WorkflowError::NotAllowedFrom { state: State::Spiked, action: Action::MarkReady });
-        assert_eq!((conflict.status(), conflict.code()), (StatusCode::CONFLICT, "workflow-conflict"));
+        assert_eq!((conflict.status(), conflict.code().as_str()), (StatusCode::CONFLICT, "workflow-conflict"));
         assert_eq!(conflict.sentence(), "a story that is spiked cannot mark ready.");
     }
 
@@ -232,6 +276,13 @@ mod tests {
         let e = Error::from(StoreError::not_found(newsdesk_store::Missing::Article, 12));
         assert_eq!(e, Error::NotFound("article 12".into()));
         assert_eq!(e.sentence(), "There is no such article 12.");
+    }
+
+    #[test]
+    fn a_code_serializes_as_its_name() {
+        for code in [Code::NotFound, Code::WorkflowConflict, Code::UnsupportedMediaType] {
+            assert_eq!(serde_json::to_value(code).unwrap(), serde_json::json!(code.as_str()));
+        }
     }
 
     #[test]

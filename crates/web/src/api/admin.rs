@@ -12,14 +12,18 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use jiff::Timestamp;
-use newsdesk_core::{Action, ArticleId, Block, Role, WorkflowState};
+use newsdesk_core::{Action, ArticleId, Role, WorkflowState};
 use newsdesk_store::{ActionInput, AuditLine, StoreError, Story, StoryEdit, StoryFilter, StoryMeta, User};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use newsdesk_desk::accounts::hash_key;
 
-use super::{Error, params};
+use super::admin_wire::{
+    AdminListParams, CorrectionOut, LeadImageStored, MediaOne, MediaOut, StoryCreate, StoryId, StoryInput, StoryList,
+    StoryOne, StoryOut, StoryRow, TransitionInput, UploadParams,
+};
+use super::wire::SectionRef;
+use super::{Error, Problem, params};
 use crate::AppState;
 use crate::newsroom::form::{BlockForm, clean, parse_local};
 use crate::newsroom::stories::blank_article;
@@ -61,45 +65,55 @@ async fn run<T: Send + 'static>(
 
 /// A story as the Admin API shows it: every field, its state and revision, and what the caller
 /// may do next.
-fn story_json(state: &AppState, story: &Story, user: &User) -> Value {
+fn story_out(state: &AppState, story: &Story, user: &User) -> StoryOut {
     let a = &story.article;
     let mine = story.owner_id == Some(user.id);
-    let actions: Vec<&str> = if mine || user.role >= Role::Editor {
-        a.state.actions_for(user.role).into_iter().map(Action::as_str).collect()
-    } else {
-        vec![]
-    };
+    let actions = if mine || user.role >= Role::Editor { a.state.actions_for(user.role) } else { vec![] };
     let visible = a.is_live(state.now());
-    json!({
-        "id": a.id.map_or(0, |i| i.0),
-        "revision": story.revision,
-        "state": a.state.as_str(),
-        "url": if visible { Value::String(super::as_uri(&format!("{}{}", state.site.url, a.path()))) } else { Value::Null },
-        "headline": a.headline,
-        "deck": a.deck,
-        "section": { "name": a.section.name, "slug": a.section.slug.as_str() },
-        "slug": a.slug.as_str(),
-        "desk": story.desk,
-        "language": a.language,
-        "authors": a.authors,
-        "tags": a.tags,
-        "source": a.source,
-        "canonical_url": a.canonical_url,
-        "embargo": a.embargo.map(|t| t.to_string()),
-        "published_at": a.published_at.map(|t| t.to_string()),
-        "updated_at": a.updated_at.map(|t| t.to_string()),
-        "lead_image": a.lead_image.as_ref().map(|i| json!({ "asset": i.asset, "alt": i.alt, "caption": i.caption, "credit": i.credit })),
-        "body": a.body,
-        "corrections": a.corrections.iter().map(|c| json!({ "at": c.at.to_string(), "note": c.note })).collect::<Vec<_>>(),
-        "based_on": a.based_on,
-        "seo_title": a.promo.seo_title,
-        "seo_description": a.promo.seo_description,
-        "social_title": a.promo.social_title,
-        "social_image": a.promo.social_image,
-        "owner_id": story.owner_id,
-        "can_edit": can_edit(user, story.owner_id, a.state),
-        "actions": actions,
-    })
+    let time = |t: Option<Timestamp>| t.map(|t| t.to_string());
+    StoryOut {
+        id: a.id.map_or(0, |i| i.0),
+        revision: story.revision,
+        state: a.state,
+        url: visible.then(|| super::as_uri(&format!("{}{}", state.site.url, a.path()))),
+        headline: a.headline.clone(),
+        deck: a.deck.clone(),
+        section: SectionRef { name: a.section.name.clone(), slug: a.section.slug.as_str().to_string() },
+        slug: a.slug.as_str().to_string(),
+        desk: story.desk.clone(),
+        language: a.language.clone(),
+        authors: a.authors.clone(),
+        tags: a.tags.clone(),
+        source: a.source.clone(),
+        canonical_url: a.canonical_url.clone(),
+        embargo: time(a.embargo),
+        published_at: time(a.published_at),
+        updated_at: time(a.updated_at),
+        lead_image: a.lead_image.as_ref().map(|i| LeadImageStored {
+            asset: i.asset.clone(),
+            alt: i.alt.clone(),
+            caption: i.caption.clone(),
+            credit: i.credit.clone(),
+        }),
+        body: a.body.clone(),
+        corrections: a
+            .corrections
+            .iter()
+            .map(|c| CorrectionOut { at: c.at.to_string(), note: c.note.clone() })
+            .collect(),
+        based_on: a.based_on.clone(),
+        seo_title: a.promo.seo_title.clone(),
+        seo_description: a.promo.seo_description.clone(),
+        social_title: a.promo.social_title.clone(),
+        social_image: a.promo.social_image.clone(),
+        owner_id: story.owner_id,
+        can_edit: can_edit(user, story.owner_id, a.state),
+        actions,
+    }
+}
+
+fn story_one(state: &AppState, story: &Story, user: &User) -> Value {
+    serde_json::to_value(StoryOne { data: story_out(state, story, user) }).unwrap_or_default()
 }
 
 fn respond(status: StatusCode, value: Value, revision: Option<i64>) -> Response {
@@ -126,7 +140,7 @@ fn done(st: &AppState, user: &User, id: i64, action: &str, now: Timestamp) -> Re
 fn current(st: &AppState, user: &User, id: i64) -> Result<(Value, i64), Error> {
     st.catch_up_blocking();
     let story = st.store.story(ArticleId(id))?;
-    Ok((json!({ "data": story_json(st, &story, user) }), story.revision))
+    Ok((story_one(st, &story, user), story.revision))
 }
 
 /// Loads a story the user may open.
@@ -142,9 +156,13 @@ fn load(st: &AppState, user: &User, id: i64) -> Result<Story, Error> {
     Ok(story)
 }
 
+/// Stories in every state, most recently changed first (contributors: their own).
+#[utoipa::path(get, path = "/api/v1/admin/articles", operation_id = "adminListArticles", tag = "admin",
+    security(("adminToken" = [])), params(AdminListParams),
+    responses((status = 200, description = "Stories.", body = StoryList)))]
 pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let result = async {
-        let query = params(raw.as_deref(), &["state", "section", "limit"])?;
+        let query = params(raw.as_deref(), &super::wire::names::<AdminListParams>())?;
         let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let state_filter = match get("state") {
             Some(s) => Some(
@@ -170,16 +188,21 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, header
             let owner = (user.role == Role::Contributor).then_some(user.id);
             let filter = StoryFilter { state: state_filter, section, owner, ..Default::default() };
             let rows = st.store.stories(&filter, limit)?;
-            let data: Vec<Value> = rows
+            let data = rows
                 .into_iter()
-                .map(|s| {
-                    json!({ "id": s.id, "revision": s.revision, "state": s.state, "headline": s.headline,
-                            "section": { "name": s.section, "slug": s.section_slug }, "desk": s.desk,
-                            "owner_id": s.owner_id, "modified_at": s.modified_at.to_string(),
-                            "published_at": s.published_at.map(|t| t.to_string()) })
+                .map(|s| StoryRow {
+                    id: s.id,
+                    revision: s.revision,
+                    state: s.state,
+                    headline: s.headline,
+                    section: SectionRef { name: s.section, slug: s.section_slug },
+                    desk: s.desk,
+                    owner_id: s.owner_id,
+                    modified_at: s.modified_at.to_string(),
+                    published_at: s.published_at.map(|t| t.to_string()),
                 })
                 .collect();
-            Ok(json!({ "data": data }))
+            Ok(serde_json::to_value(StoryList { data }).unwrap_or_default())
         })
         .await?;
         Ok::<_, Error>(respond(StatusCode::OK, value, None))
@@ -187,13 +210,20 @@ pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, header
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// One story, in any state.
+#[utoipa::path(get, path = "/api/v1/admin/articles/{id}", operation_id = "adminGetArticle", tag = "admin",
+    security(("adminToken" = [])), params(StoryId),
+    responses(
+        (status = 200, description = "The story.", body = StoryOne, headers(("ETag" = String, description = "The story's revision, `\"rN\"`: send it as If-Match when updating."))),
+        (status = 304, description = "Not modified since the ETag sent in If-None-Match."),
+        (status = 404, description = "No story with this id that the token's user may open (code `not-found`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn get_one(State(state): State<AppState>, Path(id): Path<String>, headers: HeaderMap) -> Response {
     let result = async {
         let id = story_id(&id)?;
         let user = user_of(&state, &headers).await?;
         let (value, rev) = run(&state, move |st| {
             let story = load(st, &user, id)?;
-            Ok((json!({ "data": story_json(st, &story, &user) }), story.revision))
+            Ok((story_one(st, &story, &user), story.revision))
         })
         .await?;
         // A client that has this revision gets 304.
@@ -219,40 +249,6 @@ fn story_id(s: &str) -> Result<i64, Error> {
         .ok()
         .filter(|n| *n >= 1)
         .ok_or_else(|| Error::invalid("id", format!("expected a story id (a whole number from 1), found {s:?}")))
-}
-
-/// Fields a client sends to create or change a story; absent fields are left as they are.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct StoryInput {
-    headline: Option<String>,
-    deck: Option<String>,
-    section: Option<String>,
-    desk: Option<String>,
-    language: Option<String>,
-    authors: Option<Vec<String>>,
-    tags: Option<Vec<String>>,
-    source: Option<String>,
-    slug: Option<String>,
-    canonical_url: Option<String>,
-    /// RFC 3339; an empty string clears it.
-    embargo: Option<String>,
-    lead_image: Option<Option<ImageInput>>,
-    body: Option<Vec<Block>>,
-    /// Search and social presentation; an empty string clears a part.
-    seo_title: Option<String>,
-    seo_description: Option<String>,
-    social_title: Option<String>,
-    social_image: Option<String>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ImageInput {
-    asset: String,
-    alt: String,
-    caption: Option<String>,
-    credit: Option<String>,
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Error> {
@@ -290,10 +286,10 @@ impl StoryInput {
         set(&mut into.social_title, self.social_title);
         set(&mut into.social_image, self.social_image);
         if let Some(authors) = self.authors {
-            into.authors = authors;
+            into.authors = authors.into_iter().map(|n| n.0).collect();
         }
         if let Some(tags) = self.tags {
-            into.tags = tags;
+            into.tags = tags.into_iter().map(|n| n.0).collect();
         }
         match self.embargo.as_deref().map(str::trim) {
             None => {}
@@ -362,6 +358,12 @@ fn media_exists(st: &AppState) -> impl Fn(&str) -> bool + '_ {
     move |file: &str| st.store.media_by_file(file).ok().flatten().is_some()
 }
 
+/// Create a story (a draft owned by the token's user).
+#[utoipa::path(post, path = "/api/v1/admin/articles", operation_id = "adminCreateArticle", tag = "admin",
+    security(("adminToken" = [])), request_body = StoryCreate,
+    responses(
+        (status = 201, description = "The new story.", body = StoryOne, headers(("ETag" = String, description = "The story's revision, `\"rN\"`: send it as If-Match when updating."))),
+        (status = 400, description = "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`) (code `invalid-document`).", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not JSON (code `unsupported-media-type`).", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Fields are wrong; `errors` names each one (code `invalid-fields`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Bytes) -> Response {
     let result = async {
         let user = user_of(&state, &headers).await?;
@@ -385,7 +387,7 @@ pub async fn create(State(state): State<AppState>, headers: HeaderMap, body: Byt
                 now,
             )?;
             let story = st.store.story(out.id)?;
-            Ok((json!({ "data": story_json(st, &story, &user) }), story.revision))
+            Ok((story_one(st, &story, &user), story.revision))
         })
         .await?;
         Ok::<_, Error>(respond(StatusCode::CREATED, value, Some(rev)))
@@ -401,6 +403,18 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Error> {
     n.map(Some).ok_or_else(|| Error::invalid("If-Match", format!("expected a story ETag such as \"r3\", found {v:?}")))
 }
 
+/// Change a story's fields (absent fields stay as they are).
+///
+/// Send the ETag you read (`"rN"`) as `If-Match`: if someone saved since, nothing is applied,
+/// your version is kept as a revision, and the answer is 412 (code `stale-revision`). Without
+/// `If-Match` the update applies to the current revision.
+#[utoipa::path(patch, path = "/api/v1/admin/articles/{id}", operation_id = "adminUpdateArticle", tag = "admin",
+    security(("adminToken" = [])), params(StoryId), request_body = StoryInput,
+    responses(
+        (status = 200, description = "The story as saved.", body = StoryOne, headers(("ETag" = String, description = "The story's revision, `\"rN\"`: send it as If-Match when updating."))),
+        (status = 400, description = "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`) (code `invalid-document`).", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not JSON (code `unsupported-media-type`).", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The token's role may not do this to this story (code `forbidden`).", body = Problem, content_type = "application/problem+json"), (status = 404, description = "No story with this id that the token's user may open (code `not-found`).", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Fields are wrong; `errors` names each one (code `invalid-fields`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not possible in the story's state (code `workflow-conflict`).", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The story changed since the If-Match revision (code `stale-revision`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -441,16 +455,14 @@ pub async fn update(
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct TransitionInput {
-    action: String,
-    /// For `schedule`: RFC 3339.
-    at: Option<String>,
-    /// For `correct`: the note readers see.
-    note: Option<String>,
-}
-
+/// Move a story through the workflow (submit, start_edit, mark_ready, schedule, publish, correct…).
+#[utoipa::path(post, path = "/api/v1/admin/articles/{id}/transitions", operation_id = "adminTransitionArticle", tag = "admin",
+    security(("adminToken" = [])), params(StoryId), request_body = TransitionInput,
+    responses(
+        (status = 200, description = "The story after the action.", body = StoryOne, headers(("ETag" = String, description = "The story's revision, `\"rN\"`: send it as If-Match when updating."))),
+        (status = 400, description = "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`) (code `invalid-document`).", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not JSON (code `unsupported-media-type`).", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The token's role may not do this to this story (code `forbidden`).", body = Problem, content_type = "application/problem+json"), (status = 404, description = "No story with this id that the token's user may open (code `not-found`).", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Fields are wrong; `errors` names each one (code `invalid-fields`).", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The action is not possible from the story's state (code `workflow-conflict`).", body = Problem, content_type = "application/problem+json"),
+        (status = 412, description = "The story changed meanwhile (code `stale-revision`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn transition(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -495,7 +507,15 @@ pub async fn transition(
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `POST /api/v1/admin/media?name=&alt=&caption=&credit=`: the body is the picture itself.
+/// Upload a picture to the media library (the body is the file: JPEG, PNG, WebP, GIF or AVIF).
+#[utoipa::path(post, path = "/api/v1/admin/media", operation_id = "adminUploadMedia", tag = "admin",
+    security(("adminToken" = [])), params(UploadParams),
+    request_body(content(([u8] = "image/*"), ([u8] = "application/octet-stream"))),
+    responses(
+        (status = 201, description = "The picture, in the library.", body = MediaOne),
+        (status = 400, description = "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`) (code `invalid-document`).", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Larger than the upload limit (code `too-large`).", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Not a picture of an accepted type, or too many pixels (code `invalid-media`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn upload(
     State(state): State<AppState>,
     RawQuery(raw): RawQuery,
@@ -503,7 +523,7 @@ pub async fn upload(
     body: Bytes,
 ) -> Response {
     let result = async {
-        let query = params(raw.as_deref(), &["name", "alt", "caption", "credit"])?;
+        let query = params(raw.as_deref(), &super::wire::names::<UploadParams>())?;
         let user = user_of(&state, &headers).await?;
         let checked = media::checked(&state, body.clone()).await.map_err(|e| match e {
             media::UploadError::TooLarge(_) => Error::TooLarge(e.to_string()),
@@ -514,10 +534,19 @@ pub async fn upload(
         let value = run(&state, move |st| {
             let m = media::save(st, &body, checked, &about, user.id).map_err(Error::Internal)?;
             st.store.audit(Some(user.id), &user.email, "media.upload", Some(&m.file), Some("admin api"), st.now())?;
-            Ok(json!({ "data": {
-                "file": m.file, "url": super::as_uri(&format!("{}/media/{}", st.site.url, m.file)), "mime": m.mime, "width": m.width,
-                "height": m.height, "bytes": m.bytes, "alt": m.alt, "caption": m.caption, "credit": m.credit,
-            }}))
+            let url = super::as_uri(&format!("{}/media/{}", st.site.url, m.file));
+            let data = MediaOut {
+                file: m.file,
+                url,
+                mime: m.mime,
+                width: m.width,
+                height: m.height,
+                bytes: m.bytes,
+                alt: m.alt,
+                caption: m.caption,
+                credit: m.credit,
+            };
+            Ok(serde_json::to_value(MediaOne { data }).unwrap_or_default())
         })
         .await?;
         Ok::<_, Error>(respond(StatusCode::CREATED, value, None))

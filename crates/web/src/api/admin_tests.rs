@@ -176,6 +176,12 @@ async fn pictures_uploaded_by_api_can_lead_a_story() {
     let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Contributor, story).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     assert_eq!(v["data"]["lead_image"]["asset"].as_str(), Some(file.as_str()));
+    // A field left out stays; a null lead picture is taken away.
+    let path = format!("/api/v1/admin/articles/{}", v["data"]["id"]);
+    let (status, _, v) = api.json("PATCH", &path, Role::Contributor, json!({ "deck": "Over the river" })).await;
+    assert_eq!((status, v["data"]["lead_image"]["asset"].as_str()), (StatusCode::OK, Some(file.as_str())), "{v}");
+    let (status, _, v) = api.json("PATCH", &path, Role::Contributor, json!({ "lead_image": null })).await;
+    assert_eq!((status, &v["data"]["lead_image"]), (StatusCode::OK, &serde_json::Value::Null), "{v}");
     let missing =
         json!({ "headline": "Bad picture", "section": "Europe", "lead_image": { "asset": "nope.jpg", "alt": "x" } });
     let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Contributor, missing).await;

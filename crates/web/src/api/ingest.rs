@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use newsdesk_core::article::Section;
 use newsdesk_ingest::item::Parsed;
 use newsdesk_store::KeyScope;
-use serde_json::json;
 
-use super::{Error, authorize_scope, blocking, json_response, params};
+use super::wire::{IngestLine, IngestParams, IngestResult, IngestStatus};
+use super::{Error, Problem, authorize_scope, blocking, json_response, params};
 use crate::AppState;
-use newsdesk_desk::intake::{Intake, Mode, Tally};
+use newsdesk_desk::intake::{Intake, Mode, Status, Tally};
 
 fn flag(query: &[(String, String)], name: &str) -> Result<bool, Error> {
     match query.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()) {
@@ -43,9 +43,24 @@ fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
     parsed.map_err(|e| Error::InvalidDocument(e.to_string()))
 }
 
+/// Push wire items: IPTC ninjs 1.x–3.x (JSON, one item or an array) or NewsML-G2 (XML, an item or a news message).
+///
+/// Needs a key made with `newsdesk api-key add NAME --scope ingest`. The body's type says the
+/// format: `application/json` is ninjs, `application/xml` (or any `+xml`) is NewsML-G2. A
+/// repeated or older version of an item changes nothing (`duplicate`); a newer one becomes a new
+/// revision of its story (`updated`). Each item is stored on its own: one that cannot be read is
+/// reported with its field and the others go on; a document none of whose items can be read is
+/// refused (400).
+#[utoipa::path(post, path = "/api/ingest", operation_id = "ingest", tag = "ingest",
+    params(IngestParams),
+    request_body(content((Object = "application/json"), (String = "application/xml"))),
+    responses(
+        (status = 200, description = "What became of each item.", body = IngestResult, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match."))),
+        (status = 403, description = "The key may not push wire items (code `forbidden`).", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "Neither JSON nor XML (code `unsupported-media-type`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
     let result = async {
-        let query = params(raw.as_deref(), &["section", "queue", "route"])?;
+        let query = params(raw.as_deref(), &super::wire::names::<IngestParams>())?;
         let section = match query.iter().find(|(k, _)| k == "section") {
             Some((_, label)) => Some(
                 Section::from_label(label)
@@ -77,33 +92,52 @@ pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, header
                 match outcome {
                     Ok(out) => {
                         tally.count(out.status);
-                        let mut entry = json!({ "uri": out.uri, "status": out.status, "id": out.id,
-                                                "url": super::as_uri(&format!("{}{}", st.site.url, out.path)) });
-                        if let Some(c) = out.cluster {
-                            entry["cluster"] = json!(c);
-                        }
-                        data.push(entry);
+                        data.push(IngestLine {
+                            uri: out.uri,
+                            status: status(out.status),
+                            id: Some(out.id),
+                            url: Some(super::as_uri(&format!("{}{}", st.site.url, out.path))),
+                            cluster: out.cluster,
+                            error: None,
+                        });
                     }
                     Err(newsdesk_desk::intake::IntakeError::Item(e)) => {
                         tally.failed += 1;
-                        data.push(json!({ "uri": item.uri, "status": "failed", "error": e.to_string() }));
+                        data.push(IngestLine::refused(&item.uri, IngestStatus::Failed, e.to_string()));
                     }
                     Err(newsdesk_desk::intake::IntakeError::Store(e)) => return Err(Error::Internal(e.to_string())),
                 }
             }
             for (uri, why) in &parsed.skipped {
                 tally.skipped += 1;
-                data.push(json!({ "uri": uri, "status": "skipped", "error": why }));
+                data.push(IngestLine::refused(uri, IngestStatus::Skipped, why.to_string()));
             }
             for e in &parsed.failed {
                 tally.failed += 1;
-                data.push(json!({ "uri": e.id.clone().unwrap_or_default(), "status": "failed", "error": e.to_string() }));
+                data.push(IngestLine::refused(&e.id.clone().unwrap_or_default(), IngestStatus::Failed, e.to_string()));
             }
-            Ok(json!({ "data": data, "imported": tally.imported, "updated": tally.updated, "duplicate": tally.duplicate,
-                       "skipped": tally.skipped, "failed": tally.failed }))
+            let result = IngestResult {
+                data,
+                imported: tally.imported,
+                updated: tally.updated,
+                duplicate: tally.duplicate,
+                skipped: tally.skipped,
+                failed: tally.failed,
+            };
+            Ok(serde_json::to_value(result).unwrap_or_default())
         })
         .await?;
         Ok::<_, Error>(json_response(&value, &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
+}
+
+fn status(s: Status) -> IngestStatus {
+    match s {
+        Status::Imported => IngestStatus::Imported,
+        Status::Queued => IngestStatus::Queued,
+        Status::Updated => IngestStatus::Updated,
+        Status::Duplicate => IngestStatus::Duplicate,
+        Status::Skipped => IngestStatus::Skipped,
+    }
 }

@@ -5,10 +5,12 @@
 //! the store, which binds it as a parameter: nothing from a request is ever spliced into SQL.
 
 pub mod admin;
+mod admin_wire;
 mod ingest;
 mod limit;
 pub mod openapi;
 mod problem;
+pub mod wire;
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -22,7 +24,11 @@ use jiff::Timestamp;
 use newsdesk_core::{Article, Slug};
 use newsdesk_desk::accounts::hash_key;
 use newsdesk_store::ArticleFilter;
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
+use wire::{
+    ArticleField, ArticleListParams, ArticleOneParams, ArticleOut, Named, NamedList, SearchHit, SearchParams,
+    SearchResults, SectionRef,
+};
 
 pub use limit::RateLimiter;
 pub use problem::Problem;
@@ -31,25 +37,6 @@ use crate::Error;
 
 use crate::{AppState, CachedPage};
 
-/// Fields a client may select; everything else an article has (workflow state, source ids,
-/// revisions) is private and cannot be asked for.
-pub const ARTICLE_FIELDS: &[&str] = &[
-    "id",
-    "url",
-    "headline",
-    "deck",
-    "section",
-    "published_at",
-    "updated_at",
-    "language",
-    "authors",
-    "tags",
-    "source",
-    "lead_image",
-    "body",
-    "word_count",
-    "reading_minutes",
-];
 pub const MAX_LIMIT: usize = 100;
 const DEFAULT_LIMIT: usize = 20;
 
@@ -146,7 +133,8 @@ fn json_response(value: &Value, headers: &HeaderMap) -> Response {
 }
 
 /// Query parameters, each at most once and all known.
-fn params(raw: Option<&str>, known: &[&str]) -> Result<Vec<(String, String)>, Error> {
+fn params<S: AsRef<str>>(raw: Option<&str>, known: &[S]) -> Result<Vec<(String, String)>, Error> {
+    let known: Vec<&str> = known.iter().map(AsRef::as_ref).collect();
     let pairs: Vec<(String, String)> = serde_urlencoded::from_str(raw.unwrap_or(""))
         .map_err(|e| Error::invalid("query", format!("not a valid query string: {e}")))?;
     let mut seen = HashSet::new();
@@ -197,7 +185,7 @@ pub struct ArticleQuery {
     updated_since: Option<Timestamp>,
     before: Option<(Timestamp, i64)>,
     limit: usize,
-    fields: Option<Vec<String>>,
+    fields: Option<Vec<ArticleField>>,
 }
 
 pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, Error> {
@@ -210,7 +198,7 @@ pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, Error> {
         limit: DEFAULT_LIMIT,
         fields: None,
     };
-    for (name, value) in params(raw, &["section", "tag", "author", "updated_since", "limit", "cursor", "fields"])? {
+    for (name, value) in params(raw, &wire::names::<ArticleListParams>())? {
         match name.as_str() {
             "section" => q.section = Some(slug_param(&name, &value)?),
             "tag" => q.tag = Some(slug_param(&name, &value)?),
@@ -235,51 +223,32 @@ pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, Error> {
     Ok(q)
 }
 
-fn fields_param(value: &str) -> Result<Vec<String>, Error> {
+fn fields_param(value: &str) -> Result<Vec<ArticleField>, Error> {
     value
         .split(',')
         .map(|f| {
-            let f = f.trim();
-            if ARTICLE_FIELDS.contains(&f) {
-                Ok(f.to_string())
-            } else {
-                Err(Error::invalid("fields", format!("{f:?} is not a field; choose from {}", ARTICLE_FIELDS.join(","))))
-            }
+            ArticleField::parse(f.trim()).ok_or_else(|| {
+                let all: Vec<&str> = ArticleField::ALL.iter().map(|f| f.as_str()).collect();
+                Error::invalid("fields", format!("{f:?} is not a field; choose from {}", all.join(",")))
+            })
         })
         .collect()
 }
 
 /// An article as the API shows it, limited to `fields` (the id always comes along).
-fn article_json(a: &Article, site_url: &str, fields: Option<&[String]>) -> Value {
-    let all = json!({
-        "id": a.id.map_or(0, |i| i.0),
-        "url": as_uri(&format!("{site_url}{}", a.path())),
-        "headline": a.headline,
-        "deck": a.deck,
-        "section": { "name": a.section.name, "slug": a.section.slug.as_str() },
-        "published_at": a.published_at.map(|t| t.to_string()),
-        "updated_at": a.updated_at.map(|t| t.to_string()),
-        "language": a.language,
-        "authors": a.authors,
-        "tags": a.tags,
-        "source": a.source,
-        "lead_image": a.lead_image.as_ref().map(|img| json!({
-            "url": img.asset.as_ref().map(|asset| as_uri(&format!("{site_url}/media/{asset}"))),
-            "alt": img.alt,
-            "caption": img.caption,
-            "credit": img.credit,
-        })),
-        "body": a.body,
-        "word_count": a.word_count(),
-        "reading_minutes": a.reading_minutes(),
-    });
+fn article_json(a: &Article, site_url: &str, fields: Option<&[ArticleField]>) -> Value {
+    let all = serde_json::to_value(ArticleOut::new(a, site_url)).unwrap_or_default();
     let Some(fields) = fields else { return all };
     let Value::Object(all) = all else { return all };
     let keep: Map<String, Value> =
-        all.into_iter().filter(|(k, _)| k == "id" || fields.iter().any(|f| f == k)).collect();
+        all.into_iter().filter(|(k, _)| k == "id" || fields.iter().any(|f| f.as_str() == k)).collect();
     Value::Object(keep)
 }
 
+/// Published articles, newest first.
+#[utoipa::path(get, path = "/api/v1/articles", operation_id = "listArticles", tag = "content",
+    params(ArticleListParams),
+    responses((status = 200, description = "One page of articles.", body = wire::ArticleList, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match.")))))]
 async fn list_articles(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let result = async {
         let q = article_query(raw.as_deref())?;
@@ -305,9 +274,15 @@ pub fn list_value(st: &AppState, q: &ArticleQuery) -> Result<Value, Error> {
     list.truncate(q.limit);
     let next = if more { list.last().and_then(encode_cursor) } else { None };
     let data: Vec<Value> = list.iter().map(|a| article_json(a, &st.site.url, q.fields.as_deref())).collect();
-    Ok(json!({ "data": data, "next_cursor": next }))
+    Ok(serde_json::to_value(wire::ArticleList { data, next_cursor: next }).unwrap_or_default())
 }
 
+/// One published article.
+#[utoipa::path(get, path = "/api/v1/articles/{id}", operation_id = "getArticle", tag = "content",
+    params(wire::ArticlePath, ArticleOneParams),
+    responses(
+        (status = 200, description = "The article.", body = wire::ArticleOne, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match."))),
+        (status = 404, description = "No published article has this id (code `not-found`).", body = Problem, content_type = "application/problem+json")))]
 async fn get_article(
     State(state): State<AppState>,
     Path(id): Path<String>,
@@ -315,7 +290,7 @@ async fn get_article(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let fields = match params(raw.as_deref(), &["fields"])?.pop() {
+        let fields = match params(raw.as_deref(), &wire::names::<ArticleOneParams>())?.pop() {
             Some((_, value)) => Some(fields_param(&value)?),
             None => None,
         };
@@ -327,7 +302,8 @@ async fn get_article(
             if !a.is_live(now) {
                 return Err(Error::NotFound(format!("article {id}")));
             }
-            Ok(json!({ "data": article_json(&a, &st.site.url, fields.as_deref()) }))
+            Ok(serde_json::to_value(wire::ArticleOne { data: article_json(&a, &st.site.url, fields.as_deref()) })
+                .unwrap_or_default())
         })
         .await?;
         Ok::<_, Error>(json_response(&value, &headers))
@@ -335,11 +311,16 @@ async fn get_article(
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
-/// `GET /api/v1/search`: the site's search, as JSON.
+/// Full-text search of published articles.
+///
+/// Words must all match (headline, deck, body, tags, authors; each story in its own language).
+/// `"a phrase"`, `prefix*` and `-excluded` work as on the site.
+#[utoipa::path(get, path = "/api/v1/search", operation_id = "search", tag = "content",
+    params(SearchParams),
+    responses((status = 200, description = "Matching articles, best first (or newest first).", body = SearchResults, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match.")))))]
 async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let result = async {
-        let known = ["q", "section", "source", "author", "from", "to", "sort", "page", "limit"];
-        let given = params(raw.as_deref(), &known)?;
+        let given = params(raw.as_deref(), &wire::names::<SearchParams>())?;
         let (p, mut query) = crate::search::params(raw.as_deref()).map_err(|(name, msg)| Error::invalid(&name, msg))?;
         if let Some((_, l)) = given.iter().find(|(k, _)| k == "limit") {
             query.limit =
@@ -351,18 +332,23 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery, headers:
         authorize(&state, &headers).await?;
         let value = blocking(&state, move |st| {
             let r = crate::search::api_search(st, &query).map_err(|e| Error::Internal(e.to_string()))?;
-            let data: Vec<Value> = r
+            let data = r
                 .hits
                 .iter()
-                .map(|h| {
-                    json!({
-                        "id": h.id, "url": as_uri(&format!("{}{}", st.site.url, h.path)), "headline": h.headline,
-                        "deck": h.deck, "section": { "name": h.section, "slug": h.section_slug }, "source": h.source,
-                        "language": h.language, "published_at": h.published.to_string(), "snippet": h.snippet,
-                    })
+                .map(|h| SearchHit {
+                    id: h.id,
+                    url: as_uri(&format!("{}{}", st.site.url, h.path)),
+                    headline: h.headline.clone(),
+                    deck: h.deck.clone(),
+                    section: SectionRef { name: h.section.clone(), slug: h.section_slug.clone() },
+                    source: h.source.clone(),
+                    language: h.language.clone(),
+                    published_at: h.published.to_string(),
+                    snippet: h.snippet.clone(),
                 })
                 .collect();
-            Ok(json!({ "data": data, "total": r.total, "page": p.page, "suggestion": r.suggestion }))
+            let results = SearchResults { data, total: r.total, page: p.page, suggestion: r.suggestion };
+            Ok(serde_json::to_value(results).unwrap_or_default())
         })
         .await?;
         Ok::<_, Error>(json_response(&value, &headers))
@@ -370,43 +356,62 @@ async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery, headers:
     result.await.unwrap_or_else(IntoResponse::into_response)
 }
 
+/// Sections with published articles.
+#[utoipa::path(get, path = "/api/v1/sections", operation_id = "listSections", tag = "content",
+    responses((status = 200, description = "Sections with published articles.", body = NamedList, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match.")))))]
 async fn list_sections(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     named_list(state, raw, headers, |st| {
         let sections = st.store.sections()?;
         Ok(sections
             .into_iter()
             .filter(|s| s.published > 0)
-            .map(|s| json!({ "slug": s.slug, "name": s.name, "published": s.published, "url": as_uri(&format!("{}/{}", st.site.url, s.slug)) }))
+            .map(|s| Named {
+                url: as_uri(&format!("{}/{}", st.site.url, s.slug)),
+                slug: s.slug,
+                name: s.name,
+                published: s.published,
+            })
             .collect())
     })
     .await
 }
 
+/// Tags with published articles, most used first.
+#[utoipa::path(get, path = "/api/v1/tags", operation_id = "listTags", tag = "content",
+    responses((status = 200, description = "Tags with published articles, most used first.", body = NamedList, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match.")))))]
 async fn list_tags(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     named_list(state, raw, headers, |st| {
-        Ok(st.store.tags(10_000)?.into_iter().map(|t| json!({ "slug": t.slug, "name": t.name, "published": t.published, "url": as_uri(&format!("{}/tag/{}", st.site.url, t.slug)) })).collect())
+        Ok(st.store.tags(10_000)?.into_iter().map(|t| named(t, &st.site.url, "/tag/")).collect())
     })
     .await
 }
 
+/// Authors with published articles.
+#[utoipa::path(get, path = "/api/v1/authors", operation_id = "listAuthors", tag = "content",
+    responses((status = 200, description = "Authors with published articles.", body = NamedList, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match.")))))]
 async fn list_authors(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     named_list(state, raw, headers, |st| {
-        Ok(st.store.authors(10_000)?.into_iter().map(|a| json!({ "slug": a.slug, "name": a.name, "published": a.published, "url": as_uri(&format!("{}/author/{}", st.site.url, a.slug)) })).collect())
+        Ok(st.store.authors(10_000)?.into_iter().map(|a| named(a, &st.site.url, "/author/")).collect())
     })
     .await
+}
+
+fn named(n: newsdesk_store::NamedCount, site_url: &str, prefix: &str) -> Named {
+    Named { url: as_uri(&format!("{site_url}{prefix}{}", n.slug)), slug: n.slug, name: n.name, published: n.published }
 }
 
 async fn named_list(
     state: AppState,
     raw: Option<String>,
     headers: HeaderMap,
-    f: impl FnOnce(&AppState) -> Result<Vec<Value>, Error> + Send + 'static,
+    f: impl FnOnce(&AppState) -> Result<Vec<Named>, Error> + Send + 'static,
 ) -> Response {
     let result = async {
-        params(raw.as_deref(), &[])?;
+        params::<&str>(raw.as_deref(), &[])?;
         authorize(&state, &headers).await?;
         let data = blocking(&state, f).await?;
-        Ok::<_, Error>(json_response(&json!({ "data": data }), &headers))
+        let value = serde_json::to_value(NamedList { data }).unwrap_or_default();
+        Ok::<_, Error>(json_response(&value, &headers))
     };
     result.await.unwrap_or_else(IntoResponse::into_response)
 }

@@ -7,15 +7,20 @@ use axum::response::{IntoResponse, Response};
 use serde::Serialize;
 
 use crate::Error;
+use crate::error::Code;
 
-#[derive(Debug, Serialize)]
+/// An RFC 9457 problem document: what every API answers when it cannot do what was asked.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Problem {
+    /// `/api/problems/CODE`.
     #[serde(rename = "type")]
     pub kind: String,
+    #[schema(value_type = String)]
     pub title: &'static str,
     pub status: u16,
     pub detail: String,
-    pub code: &'static str,
+    pub code: Code,
+    /// With `invalid-parameter`: the parameter's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub parameter: Option<String>,
     /// With `invalid-fields`: each field that is wrong, and why.
@@ -66,7 +71,7 @@ impl Error {
         (
             status,
             Problem {
-                kind: format!("/api/problems/{code}"),
+                kind: format!("/api/problems/{}", code.as_str()),
                 title,
                 status: status.as_u16(),
                 detail,
