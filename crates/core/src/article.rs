@@ -3,6 +3,7 @@
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
+use crate::inline::{self, Mark};
 use crate::reading;
 use crate::slug::Slug;
 use crate::workflow::WorkflowState;
@@ -70,22 +71,121 @@ pub struct LeadImage {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
-    Paragraph { text: String },
-    Heading { text: String, level: u8 },
-    Quote { text: String, cite: Option<String> },
-    List { ordered: bool, items: Vec<String> },
-    Image { asset: Option<String>, alt: String, caption: Option<String>, credit: Option<String> },
-    Embed { url: String },
+    Paragraph {
+        text: String,
+        /// Links and emphasis over `text` (see [`crate::inline`]).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        marks: Vec<Mark>,
+    },
+    Heading {
+        text: String,
+        level: u8,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        marks: Vec<Mark>,
+    },
+    Quote {
+        text: String,
+        cite: Option<String>,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        marks: Vec<Mark>,
+    },
+    List {
+        ordered: bool,
+        items: Vec<String>,
+        /// `marks[i]`: the marks over `items[i]` (a shorter list: the rest have none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        marks: Vec<Vec<Mark>>,
+    },
+    Image {
+        asset: Option<String>,
+        alt: String,
+        caption: Option<String>,
+        credit: Option<String>,
+        /// Links and emphasis over `caption`.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        caption_marks: Vec<Mark>,
+    },
+    Embed {
+        url: String,
+    },
     Recommended,
-    Related { publication: String, headline: String, url: Option<String> },
+    Related {
+        publication: String,
+        headline: String,
+        url: Option<String>,
+    },
 }
 
 impl Block {
+    pub fn paragraph(text: impl Into<String>) -> Block {
+        Block::Paragraph { text: text.into(), marks: vec![] }
+    }
+
+    pub fn heading(text: impl Into<String>, level: u8) -> Block {
+        Block::Heading { text: text.into(), level, marks: vec![] }
+    }
+
+    pub fn quote(text: impl Into<String>, cite: Option<String>) -> Block {
+        Block::Quote { text: text.into(), cite, marks: vec![] }
+    }
+
+    pub fn list(ordered: bool, items: Vec<String>) -> Block {
+        Block::List { ordered, items, marks: vec![] }
+    }
+
+    pub fn image(asset: Option<String>, alt: String, caption: Option<String>, credit: Option<String>) -> Block {
+        Block::Image { asset, alt, caption, credit, caption_marks: vec![] }
+    }
+
+    /// Whether the block's marks may be taken as sent ([`crate::inline::check`]): what is wrong,
+    /// naming the mark (and the list item or the caption).
+    pub fn check_marks(&self) -> Result<(), String> {
+        match self {
+            Block::Paragraph { text, marks }
+            | Block::Heading { text, marks, .. }
+            | Block::Quote { text, marks, .. } => inline::check(text, marks).map_err(|e| e.to_string()),
+            Block::List { items, marks, .. } => {
+                if marks.len() > items.len() {
+                    return Err(format!("marks: {} lists of marks for {} items", marks.len(), items.len()));
+                }
+                for (n, (item, m)) in items.iter().zip(marks).enumerate() {
+                    inline::check(item, m).map_err(|e| format!("items[{n}].{e}"))?;
+                }
+                Ok(())
+            }
+            Block::Image { caption, caption_marks, .. } => {
+                inline::check(caption.as_deref().unwrap_or(""), caption_marks).map_err(|e| format!("caption_{e}"))
+            }
+            Block::Embed { .. } | Block::Recommended | Block::Related { .. } => Ok(()),
+        }
+    }
+
+    /// Every mark of the block in its one form ([`crate::inline::normalize`]).
+    pub fn normalize_marks(&mut self) {
+        let norm = |text: &str, marks: &mut Vec<Mark>| *marks = inline::normalize(text, std::mem::take(marks));
+        match self {
+            Block::Paragraph { text, marks }
+            | Block::Heading { text, marks, .. }
+            | Block::Quote { text, marks, .. } => norm(text, marks),
+            Block::List { items, marks, .. } => {
+                marks.truncate(items.len());
+                for (item, m) in items.iter().zip(marks.iter_mut()) {
+                    norm(item, m);
+                }
+                while marks.last().is_some_and(Vec::is_empty) {
+                    marks.pop();
+                }
+            }
+            Block::Image { caption, caption_marks, .. } => norm(caption.as_deref().unwrap_or(""), caption_marks),
+            Block::Embed { .. } | Block::Recommended | Block::Related { .. } => {}
+        }
+    }
+
     /// The text readers read in this block (what counts for reading time and search).
     pub fn text(&self) -> Vec<&str> {
         match self {
-            Block::Paragraph { text } | Block::Heading { text, .. } => vec![text],
-            Block::Quote { text, cite } => std::iter::once(text.as_str()).chain(cite.as_deref()).collect(),
+            Block::Paragraph { text, .. } | Block::Heading { text, .. } => vec![text],
+            Block::Quote { text, cite, .. } => std::iter::once(text.as_str()).chain(cite.as_deref()).collect(),
             Block::List { items, .. } => items.iter().map(String::as_str).collect(),
             Block::Image { caption, .. } => caption.as_deref().into_iter().collect(),
             Block::Embed { .. } | Block::Recommended | Block::Related { .. } => vec![],
@@ -226,18 +326,31 @@ impl Article {
             opt(&mut img.caption);
             opt(&mut img.credit);
         }
+        // Text with marks loses its forbidden characters with the marks moved along.
+        let marked = |text: &mut String, marks: &mut Vec<Mark>| inline::retain(text, marks, xml_char);
         for b in &mut a.body {
             match b {
-                Block::Paragraph { text } | Block::Heading { text, .. } => drop_forbidden(text),
-                Block::Quote { text, cite } => {
-                    drop_forbidden(text);
+                Block::Paragraph { text, marks } | Block::Heading { text, marks, .. } => marked(text, marks),
+                Block::Quote { text, cite, marks } => {
+                    marked(text, marks);
                     opt(cite);
                 }
-                Block::List { items, .. } => items.iter_mut().for_each(drop_forbidden),
-                Block::Image { asset, alt, caption, credit } => {
+                Block::List { items, marks, .. } => {
+                    marks.resize(marks.len().max(items.len()), vec![]);
+                    for (item, m) in items.iter_mut().zip(marks.iter_mut()) {
+                        marked(item, m);
+                    }
+                    while marks.last().is_some_and(Vec::is_empty) {
+                        marks.pop();
+                    }
+                }
+                Block::Image { asset, alt, caption, credit, caption_marks } => {
                     drop_forbidden(alt);
                     opt(asset);
-                    opt(caption);
+                    match caption {
+                        Some(c) => marked(c, caption_marks),
+                        None => caption_marks.clear(),
+                    }
                     opt(credit);
                 }
                 Block::Embed { url } => drop_forbidden(url),
@@ -275,7 +388,7 @@ impl Article {
 
     pub fn paragraphs(&self) -> impl Iterator<Item = &str> {
         self.body.iter().filter_map(|b| match b {
-            Block::Paragraph { text } => Some(text.as_str()),
+            Block::Paragraph { text, .. } => Some(text.as_str()),
             _ => None,
         })
     }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::article::{Article, Block};
+use crate::inline::annotated;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -101,22 +102,28 @@ pub fn words(old: &str, new: &str) -> Vec<Piece> {
     out
 }
 
-/// The body as an editor reads it: one line per block.
+/// The body as an editor reads it: one line per block, marks written out
+/// ([`crate::inline::annotated`]) so a changed link or emphasis shows.
 pub fn body_text(body: &[Block]) -> String {
     let lines: Vec<String> = body
         .iter()
         .map(|b| match b {
-            Block::Paragraph { text } => text.clone(),
-            Block::Heading { text, .. } => format!("## {text}"),
-            Block::Quote { text, cite } => match cite {
-                Some(c) => format!("> {text} — {c}"),
-                None => format!("> {text}"),
+            Block::Paragraph { text, marks } => annotated(text, marks),
+            Block::Heading { text, marks, .. } => format!("## {}", annotated(text, marks)),
+            Block::Quote { text, cite, marks } => match cite {
+                Some(c) => format!("> {} — {c}", annotated(text, marks)),
+                None => format!("> {}", annotated(text, marks)),
             },
-            Block::List { items, .. } => items.iter().map(|i| format!("* {i}")).collect::<Vec<_>>().join("\n"),
-            Block::Image { asset, caption, credit, .. } => format!(
+            Block::List { items, marks, .. } => items
+                .iter()
+                .enumerate()
+                .map(|(n, i)| format!("* {}", annotated(i, marks.get(n).map_or(&[][..], Vec::as_slice))))
+                .collect::<Vec<_>>()
+                .join("\n"),
+            Block::Image { asset, caption, credit, caption_marks, .. } => format!(
                 "[image {} {} / {}]",
                 asset.as_deref().unwrap_or("-"),
-                caption.as_deref().unwrap_or(""),
+                annotated(caption.as_deref().unwrap_or(""), caption_marks),
                 credit.as_deref().unwrap_or("")
             ),
             Block::Embed { url } => format!("[embed {url}]"),

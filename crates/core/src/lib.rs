@@ -6,6 +6,7 @@ pub mod article;
 pub mod dates;
 pub mod diff;
 pub mod embed;
+pub mod inline;
 pub mod input;
 pub mod reading;
 pub mod routing;
@@ -15,5 +16,6 @@ pub mod testing;
 pub mod workflow;
 
 pub use article::{Article, ArticleId, Block, Correction, LeadImage, Promo, Section};
+pub use inline::{Mark, MarkKind};
 pub use slug::{Slug, SlugError};
 pub use workflow::{Action, Role, WorkflowError, WorkflowState};

@@ -14,7 +14,7 @@ pub fn article(headline: &str, section: &str, published: &str) -> Article {
         headline: headline.into(),
         deck: None,
         lead_image: None,
-        body: vec![Block::Paragraph { text: "Some words here.".into() }],
+        body: vec![Block::paragraph("Some words here.")],
         source: None,
         authors: vec![],
         tags: vec![],

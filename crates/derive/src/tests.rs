@@ -16,7 +16,7 @@ fn story(headline: &str, section: &str, lang: &str, day: u32, body: &str) -> Art
         headline: headline.into(),
         deck: None,
         lead_image: None,
-        body: vec![Block::Paragraph { text: body.into() }],
+        body: vec![Block::Paragraph { text: body.into(), marks: vec![] }],
         source: Some("AA".into()),
         authors: vec!["Mira Okonkwo".into()],
         tags: vec![],
@@ -338,7 +338,10 @@ fn similar_stories_survive_quick_corrections_of_every_story() {
     // Five of the six corrected, in one commit: their old copies stay, deleted, in that segment
     // beside the one still alive (a segment with nothing alive would be dropped at once).
     for s in stories.iter_mut().skip(1) {
-        s.body = vec![Block::Paragraph { text: "Ferry crews and harbour owners met again, corrected.".into() }];
+        s.body = vec![Block::Paragraph {
+            text: "Ferry crews and harbour owners met again, corrected.".into(),
+            marks: vec![],
+        }];
     }
     let corrected: Vec<(i64, &Article)> = stories.iter().enumerate().skip(1).map(|(i, s)| (i as i64 + 1, s)).collect();
     idx.upsert_many(&corrected).unwrap();

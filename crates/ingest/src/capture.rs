@@ -150,7 +150,7 @@ impl<'a> Parser<'a> {
         };
         for block in &record.extra.blocks {
             match block {
-                Block::Paragraph { text } => record.body_paragraphs.push(text.clone()),
+                Block::Paragraph { text, .. } => record.body_paragraphs.push(text.clone()),
                 Block::Recommended => record.recommended_slot_after_paragraph = Some(record.body_paragraphs.len()),
                 Block::Related { publication, headline, .. } => {
                     record.related.push(CaptureRelated { publication: publication.clone(), headline: headline.clone() })
@@ -247,7 +247,7 @@ impl<'a> Parser<'a> {
                         format!("expected \"Explore\" or the end after the SOURCE line, found {line:?}"),
                     ));
                 }
-                body.blocks.push(Block::Paragraph { text: line.to_string() });
+                body.blocks.push(Block::paragraph(line));
             }
         }
         if !body.blocks.iter().any(|b| matches!(b, Block::Paragraph { .. })) {

@@ -102,7 +102,7 @@ fn finish(
     let headline = crate::item::headline(title.as_deref(), &item.body)?;
     if item.body.is_empty() {
         // A headline alone (a link post): the headline is its own text.
-        item.body = vec![Block::Paragraph { text: headline.clone() }];
+        item.body = vec![Block::paragraph(headline.clone())];
     }
     item.headline = headline;
     Some(item)

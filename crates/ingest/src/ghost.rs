@@ -200,7 +200,7 @@ fn item(
         None => post.plaintext.as_deref().map(|t| to_blocks(&t.replace("__GHOST_URL__", ""))).unwrap_or_default(),
     };
     let Some(headline) = crate::item::headline(post.title.as_deref(), &body) else { return Ok(None) };
-    let body = if body.is_empty() { vec![newsdesk_core::Block::Paragraph { text: headline.clone() }] } else { body };
+    let body = if body.is_empty() { vec![newsdesk_core::Block::paragraph(headline.clone())] } else { body };
     let date = |field: &str, raw: &Option<String>| -> Result<Option<jiff::Timestamp>, ItemError> {
         match raw.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
             None => Ok(None),
@@ -245,15 +245,17 @@ fn item(
     Ok(Some(item))
 }
 
-/// Ghost 5's editor format: paragraphs, headings, quotes and lists with their text.
+/// Ghost 5's editor format: paragraphs, headings, quotes and lists with their text and its
+/// inline formatting (links, bold, italic, code, sub/superscript, line breaks) as HTML, which
+/// then goes the way of every outside HTML (sanitized, read into blocks and marks).
 fn lexical_html(lexical: &str) -> Option<String> {
     let doc: Value = serde_json::from_str(lexical).ok()?;
     let mut out = String::new();
     for node in doc.pointer("/root/children")?.as_array()? {
-        let text = lexical_text(node);
-        if text.trim().is_empty() {
+        if lexical_text(node).trim().is_empty() {
             continue;
         }
+        let text = lexical_inline(node);
         let tag = match node.get("type").and_then(Value::as_str) {
             Some("heading") => {
                 node.get("tag").and_then(Value::as_str).filter(|t| t.len() == 2 && t.starts_with('h')).unwrap_or("h2")
@@ -265,16 +267,55 @@ fn lexical_html(lexical: &str) -> Option<String> {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .map(|li| format!("<li>{}</li>", escape(&lexical_text(li))))
+                    .map(|li| format!("<li>{}</li>", lexical_inline(li)))
                     .collect();
-                out.push_str(&format!("<ul>{items}</ul>"));
+                let list = if node.get("listType").and_then(Value::as_str) == Some("number") { "ol" } else { "ul" };
+                out.push_str(&format!("<{list}>{items}</{list}>"));
                 continue;
             }
             _ => "p",
         };
-        out.push_str(&format!("<{tag}>{}</{tag}>", escape(&text)));
+        out.push_str(&format!("<{tag}>{text}</{tag}>"));
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// A Lexical node's children as inline HTML: text nodes with their `format` bits (1 bold,
+/// 2 italic, 16 code, 32 subscript, 64 superscript), links, line breaks.
+fn lexical_inline(node: &Value) -> String {
+    let mut out = String::new();
+    match node.get("type").and_then(Value::as_str) {
+        Some("text") => {
+            let text = escape(node.get("text").and_then(Value::as_str).unwrap_or(""));
+            let bits = node.get("format").and_then(Value::as_u64).unwrap_or(0);
+            let tags: Vec<&str> = [(1, "strong"), (2, "em"), (16, "code"), (32, "sub"), (64, "sup")]
+                .iter()
+                .filter(|(b, _)| bits & b != 0)
+                .map(|(_, t)| *t)
+                .collect();
+            tags.iter().for_each(|t| out.push_str(&format!("<{t}>")));
+            out.push_str(&text);
+            tags.iter().rev().for_each(|t| out.push_str(&format!("</{t}>")));
+        }
+        Some("linebreak") => out.push_str("<br>"),
+        Some("link") | Some("autolink") => {
+            let url = node.get("url").and_then(Value::as_str).unwrap_or("");
+            out.push_str(&format!("<a href=\"{}\">", escape(url).replace('"', "&quot;")));
+            for child in node.get("children").and_then(Value::as_array).into_iter().flatten() {
+                out.push_str(&lexical_inline(child));
+            }
+            out.push_str("</a>");
+        }
+        _ => {
+            if let Some(t) = node.get("text").and_then(Value::as_str) {
+                out.push_str(&escape(t));
+            }
+            for child in node.get("children").and_then(Value::as_array).into_iter().flatten() {
+                out.push_str(&lexical_inline(child));
+            }
+        }
+    }
+    out
 }
 
 /// The first picture in a Lexical document.
@@ -297,17 +338,57 @@ fn lexical_text(node: &Value) -> String {
     out
 }
 
-/// Ghost 1–4's editor format: markup sections and list sections, cards left out.
+/// Ghost 1–4's editor format: markup sections and list sections with their markups (links,
+/// strong, em, code, sub, sup) as inline HTML; cards left out.
 fn mobiledoc_html(mobiledoc: &str) -> Option<String> {
     let doc: Value = serde_json::from_str(mobiledoc).ok()?;
+    // Each markup as its opening and closing tags (an unknown one as nothing).
+    let markups: Vec<(String, String)> = doc
+        .get("markups")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|m| {
+            let tag = m.get(0).and_then(Value::as_str).unwrap_or("").to_ascii_lowercase();
+            let attr = |name: &str| {
+                let attrs = m.get(1).and_then(Value::as_array)?;
+                attrs.chunks(2).find(|kv| kv[0].as_str() == Some(name)).and_then(|kv| kv.get(1)?.as_str())
+            };
+            match tag.as_str() {
+                "a" => (
+                    format!("<a href=\"{}\">", escape(attr("href").unwrap_or("")).replace('"', "&quot;")),
+                    "</a>".into(),
+                ),
+                "strong" | "b" | "em" | "i" | "code" | "sub" | "sup" => (format!("<{tag}>"), format!("</{tag}>")),
+                _ => (String::new(), String::new()),
+            }
+        })
+        .collect();
+    // A marker is [type, markups it opens, how many it closes, value]; text markers only.
     let markers_text = |markers: &Value| -> String {
-        markers
-            .as_array()
-            .into_iter()
-            .flatten()
-            .filter(|m| m.get(0).and_then(Value::as_i64) == Some(0))
-            .filter_map(|m| m.get(3).and_then(Value::as_str))
-            .collect()
+        let mut out = String::new();
+        let mut open: Vec<usize> = vec![];
+        for m in markers.as_array().into_iter().flatten() {
+            for i in m.get(1).and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_u64) {
+                let i = i as usize;
+                if let Some((tag, _)) = markups.get(i) {
+                    out.push_str(tag);
+                    open.push(i);
+                }
+            }
+            if m.get(0).and_then(Value::as_i64) == Some(0) {
+                out.push_str(&escape(m.get(3).and_then(Value::as_str).unwrap_or("")));
+            }
+            for _ in 0..m.get(2).and_then(Value::as_u64).unwrap_or(0) {
+                if let Some(i) = open.pop() {
+                    out.push_str(&markups[i].1);
+                }
+            }
+        }
+        while let Some(i) = open.pop() {
+            out.push_str(&markups[i].1);
+        }
+        out
     };
     let mut out = String::new();
     for section in doc.get("sections")?.as_array()? {
@@ -318,7 +399,7 @@ fn mobiledoc_html(mobiledoc: &str) -> Option<String> {
                 let tag = if matches!(tag, "h1" | "h2" | "h3" | "h4" | "h5" | "h6" | "blockquote") { tag } else { "p" };
                 let text = markers_text(section.get(2)?);
                 if !text.trim().is_empty() {
-                    out.push_str(&format!("<{tag}>{}</{tag}>", escape(&text)));
+                    out.push_str(&format!("<{tag}>{text}</{tag}>"));
                 }
             }
             Some(3) => {
@@ -327,7 +408,7 @@ fn mobiledoc_html(mobiledoc: &str) -> Option<String> {
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .map(|li| format!("<li>{}</li>", escape(&markers_text(li))))
+                    .map(|li| format!("<li>{}</li>", markers_text(li)))
                     .collect();
                 let tag = if tag == "ol" { "ol" } else { "ul" };
                 out.push_str(&format!("<{tag}>{items}</{tag}>"));

@@ -192,11 +192,17 @@ impl WireItem {
         let source = self.credit();
         let mut body = self.body.clone();
         if let Some(place) = &self.located
-            && let Some(Block::Paragraph { text }) = body.first_mut()
+            && let Some(Block::Paragraph { text, marks }) = body.first_mut()
             && !has_dateline(text, place)
         {
-            // The dateline leads the story, as agencies print it.
-            *text = format!("{} — {text}", place.to_uppercase());
+            // The dateline leads the story, as agencies print it; the marks move along.
+            let lead = format!("{} — ", place.to_uppercase());
+            let shift = lead.chars().count() as u32;
+            *text = format!("{lead}{text}");
+            for m in marks.iter_mut() {
+                m.start += shift;
+                m.end += shift;
+            }
         }
         let authors = if self.authors.is_empty() {
             self.byline.iter().flat_map(|b| split_byline(b)).collect()
@@ -317,7 +323,7 @@ pub fn to_text(s: &str) -> String {
     blocks_from_html(s)
         .into_iter()
         .filter_map(|b| match b {
-            Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. } => Some(text),
+            Block::Paragraph { text, .. } | Block::Heading { text, .. } | Block::Quote { text, .. } => Some(text),
             _ => None,
         })
         .collect::<Vec<_>>()
@@ -333,7 +339,7 @@ pub fn headline(title: Option<&str>, body: &[Block]) -> Option<String> {
 /// A headline for an untitled item: the start of its first sentence.
 pub fn first_words(body: &[Block]) -> Option<String> {
     let text = body.iter().find_map(|b| match b {
-        Block::Paragraph { text } | Block::Heading { text, .. } => Some(text.as_str()),
+        Block::Paragraph { text, .. } | Block::Heading { text, .. } => Some(text.as_str()),
         _ => None,
     })?;
     let sentence = text.split_inclusive(['.', '!', '?']).next().unwrap_or(text).trim();

@@ -251,7 +251,7 @@ fn story(item: &Element, guid: String) -> Result<Result<WireItem, String>, ItemE
     };
     if body.is_empty() {
         // A flash: the headline is all there is, and all there is to read.
-        body = vec![Block::Paragraph { text: headline.clone() }];
+        body = vec![Block::paragraph(headline.clone())];
     }
     let version = item.attr("version").map(|v| v.trim().to_string()).unwrap_or_else(|| "1".into());
     let mut wire = WireItem::new(Format::NewsmlG2, guid, headline, body);
@@ -469,7 +469,7 @@ fn events(content: &Element) -> Option<(String, Vec<Block>)> {
                     text.push_str(&format!(", ends {end}"));
                 }
                 text.push('.');
-                out.push(Block::Paragraph { text });
+                out.push(Block::paragraph(text));
             }
         }
     }

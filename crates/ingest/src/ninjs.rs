@@ -167,7 +167,7 @@ fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<W
     let Some(headline) = crate::item::headline(headline.as_deref(), &body) else { return Ok(None) };
     if body.is_empty() {
         // A flash: the headline is all there is, and all there is to read.
-        body = vec![Block::Paragraph { text: headline.clone() }];
+        body = vec![Block::paragraph(headline.clone())];
     }
     let pub_status = match string(obj, "pubstatus")?.as_deref() {
         None | Some("usable") => PubStatus::Usable,
@@ -242,7 +242,7 @@ fn event_notice(obj: &Map<String, Value>) -> Vec<Block> {
     if !places.is_empty() {
         parts.push(format!("Where: {}.", places.join(", ")));
     }
-    if parts.is_empty() { vec![] } else { vec![Block::Paragraph { text: parts.join(" ") }] }
+    if parts.is_empty() { vec![] } else { vec![Block::paragraph(parts.join(" "))] }
 }
 
 fn subjects(obj: &Map<String, Value>) -> Vec<Subject> {

@@ -208,7 +208,7 @@ fn post(el: &Element, cat: &Catalog, options: &WxrOptions) -> Result<Result<Wire
     let Some(headline) = crate::item::headline(title.as_deref(), &body) else {
         return Ok(Err("no title and no text".into()));
     };
-    let body = if body.is_empty() { vec![Block::Paragraph { text: headline.clone() }] } else { body };
+    let body = if body.is_empty() { vec![Block::paragraph(headline.clone())] } else { body };
     let mut item = WireItem::new(Format::Wxr, format!("{}?p={id}", cat.base), headline, body);
     item.kind = kind;
     item.pub_status = if protected && status == PubStatus::Usable { PubStatus::Draft } else { status };
@@ -322,7 +322,7 @@ fn blocks(content: &str) -> Vec<Block> {
     to_blocks(&html)
         .into_iter()
         .map(|b| match b {
-            Block::Paragraph { text } if is_url(&text) => Block::Embed { url: text },
+            Block::Paragraph { text, .. } if is_url(&text) => Block::Embed { url: text },
             other => other,
         })
         .collect()

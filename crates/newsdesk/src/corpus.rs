@@ -146,7 +146,7 @@ pub fn article(seed: u64, i: u64, now: Timestamp) -> Article {
     let body = (0..paragraphs)
         .map(|_| {
             let len = 30 + rng.below(30);
-            Block::Paragraph { text: sentence(&mut rng, &words, len) + "." }
+            Block::Paragraph { text: sentence(&mut rng, &words, len) + ".", marks: vec![] }
         })
         .collect();
     let section = Section::from_label(SECTIONS[rng.below(SECTIONS.len())]).expect("constant section names");

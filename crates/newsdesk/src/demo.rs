@@ -129,7 +129,7 @@ fn load_newsroom(store: &Store) -> anyhow::Result<()> {
             headline: s.headline,
             deck: Some(s.deck),
             lead_image: None,
-            body: s.body.into_iter().map(|text| Block::Paragraph { text }).collect(),
+            body: s.body.into_iter().map(|text| Block::Paragraph { text, marks: vec![] }).collect(),
             source: s.source,
             authors: vec![],
             tags: vec![],
@@ -243,10 +243,10 @@ fn to_article(d: DemoArticle) -> anyhow::Result<Article> {
         body.push(match block {
             DemoBlock::Paragraph { text } => {
                 paragraphs += 1;
-                Block::Paragraph { text }
+                Block::Paragraph { text, marks: vec![] }
             }
-            DemoBlock::Heading { text } => Block::Heading { text, level: 2 },
-            DemoBlock::Quote { text, cite } => Block::Quote { text, cite },
+            DemoBlock::Heading { text } => Block::Heading { text, level: 2, marks: vec![] },
+            DemoBlock::Quote { text, cite } => Block::Quote { text, cite, marks: vec![] },
         });
         if d.recommended_after == Some(paragraphs) && !body.contains(&Block::Recommended) {
             body.push(Block::Recommended);

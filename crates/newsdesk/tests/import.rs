@@ -332,3 +332,124 @@ fn reindex_rebuilds_an_existing_data_directory_and_refuses_a_missing_one() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// A WXR element's text, with or without CDATA.
+fn wxr_value<'a>(item: &'a str, tag: &str) -> &'a str {
+    let Some(v) = item.split(&format!("<{tag}>")).nth(1).and_then(|v| v.split(&format!("</{tag}>")).next()) else {
+        return "";
+    };
+    v.strip_prefix("<![CDATA[").and_then(|v| v.strip_suffix("]]>")).unwrap_or(v)
+}
+
+/// Links around words in the source of the posts readers can see (published, no password);
+/// links around nothing but a picture are the picture's, not the text's. (around text, all)
+fn text_links_in_wxr_posts(xml: &str) -> (usize, usize) {
+    let (mut text_links, mut all) = (0, 0);
+    for item in xml.split("<item>").skip(1) {
+        let visible = wxr_value(item, "wp:post_type") == "post"
+            && wxr_value(item, "wp:status") == "publish"
+            && wxr_value(item, "wp:post_password").is_empty();
+        if !visible {
+            continue;
+        }
+        let Some(body) =
+            item.split("<content:encoded><![CDATA[").nth(1).and_then(|b| b.split("]]></content:encoded>").next())
+        else {
+            continue;
+        };
+        for a in body.split("<a ").skip(1) {
+            let Some((open, rest)) = a.split_once('>') else { continue };
+            if !open.contains("href=") {
+                continue;
+            }
+            all += 1;
+            let inner = rest.split("</a>").next().unwrap_or("");
+            let mut words = String::new();
+            let mut in_tag = false;
+            for c in inner.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => words.push(c),
+                    _ => {}
+                }
+            }
+            if !words.trim().is_empty() {
+                text_links += 1;
+            }
+        }
+    }
+    (text_links, all)
+}
+
+/// Links a reader page's story body carries from its text (not an embed's own link).
+fn text_links_on_page(html: &str) -> usize {
+    let Some(body) = html.split("<div class=\"story-body\">").nth(1) else { return 0 };
+    // Up to the `</div>` that closes the story body (embed cards hold divs of their own).
+    let (mut depth, mut end) = (1, body.len());
+    for (at, _) in body.match_indices("div") {
+        if body[..at].ends_with("</") {
+            depth -= 1;
+        } else if body[..at].ends_with('<') {
+            depth += 1;
+        }
+        if depth == 0 {
+            end = at - 2;
+            break;
+        }
+    }
+    let body = &body[..end];
+    // Recommended and Related are the site's asides, not the story's text.
+    let mut text = String::new();
+    let mut rest = body;
+    while let Some(at) = rest.find("<aside") {
+        text.push_str(&rest[..at]);
+        rest = rest[at..].split_once("</aside>").map_or("", |(_, after)| after);
+    }
+    text.push_str(rest);
+    text.split("<a href=\"").skip(1).filter(|a| !a.split('>').next().unwrap_or("").contains("nofollow")).count()
+}
+
+#[test]
+fn a_wordpress_archive_keeps_its_links_on_the_reader_pages() {
+    let test = "newsdesk::wxr_links_kept";
+    let Some(dir) = shared::require_shared(test) else { return };
+    let file = dir.join("testdata/wordpress-wxr/themeunittestdata.wordpress.xml");
+    let (source_text_links, source_links) = text_links_in_wxr_posts(&std::fs::read_to_string(&file).unwrap());
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let out = newsdesk(&data, &["import", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let key = String::from_utf8(newsdesk(&data, &["api-key", "add", "links"]).stdout).unwrap().trim().to_string();
+    let server = common::Server::start("serve", &data);
+    let list = ureq::get(&format!("{}/api/v1/articles?limit=100&fields=url", server.url))
+        .set("Authorization", &format!("Bearer {key}"))
+        .call()
+        .unwrap()
+        .into_string()
+        .unwrap();
+    let list: serde_json::Value = serde_json::from_str(&list).unwrap();
+    let urls: Vec<String> =
+        list["data"].as_array().unwrap().iter().map(|a| a["url"].as_str().unwrap().to_string()).collect();
+    assert_eq!(
+        urls.len(),
+        48,
+        "every post readers may see is on the site (not the draft, the scheduled one, the password-protected one)"
+    );
+    let mut on_pages = 0;
+    let mut external = 0;
+    for url in &urls {
+        let path = url.strip_prefix(&server.url).unwrap_or(url);
+        let (status, html) = server.get(path);
+        assert_eq!(status, 200, "{path}");
+        on_pages += text_links_on_page(&html);
+        external += html.matches("rel=\"external noopener\"").count();
+    }
+    eprintln!(
+        "WordPress theme unit test: {source_links} <a href in the source posts ({source_text_links} around text, the rest around pictures only); {on_pages} links on the imported pages ({external} leaving the site)"
+    );
+    // Two links to one file side by side ("File Block PDF" and its "Download" button) read as
+    // one; every other link around text reaches the page.
+    assert!(on_pages + 1 >= source_text_links, "{on_pages} of {source_text_links}");
+    assert!(external > 0 && on_pages <= source_text_links, "{on_pages} of {source_text_links}");
+}

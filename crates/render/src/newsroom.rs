@@ -37,6 +37,7 @@ fn env() -> &'static Environment<'static> {
         let mut env = Environment::new();
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_fuel(Some(5_000_000));
+        crate::theme::add_rich_filters(&mut env);
         for (name, source) in TEMPLATES {
             // The templates are compiled in and covered by tests; a broken one is a build bug.
             env.add_template(name, source).unwrap_or_else(|e| panic!("newsroom template {name}: {e}"));

@@ -159,6 +159,56 @@ fn as_html(s: String) -> String {
     out
 }
 
+/// What part of a block the `rich` filters write.
+enum Part {
+    Text,
+    Item(usize),
+    Caption,
+}
+
+/// A block's text (or one list item's, or a picture's caption) with its links and emphasis, as
+/// HTML made by `core::inline::to_html` (every character escaped; markup only from marks). The
+/// block is read back from the template's value, so a theme's own data cannot smuggle markup in.
+fn rich_part(block: &minijinja::Value, part: Part, site_url: &str, absolute: bool) -> minijinja::Value {
+    let b: Option<newsdesk_core::Block> = serde_json::to_value(block).ok().and_then(|v| serde_json::from_value(v).ok());
+    let links = newsdesk_core::inline::Links { site_url, absolute };
+    let none: &[newsdesk_core::Mark] = &[];
+    let html = match (&b, part) {
+        (
+            Some(
+                newsdesk_core::Block::Paragraph { text, marks }
+                | newsdesk_core::Block::Heading { text, marks, .. }
+                | newsdesk_core::Block::Quote { text, marks, .. },
+            ),
+            Part::Text,
+        ) => newsdesk_core::inline::to_html(text, marks, links),
+        (Some(newsdesk_core::Block::List { items, marks, .. }), Part::Item(n)) => match items.get(n) {
+            Some(item) => newsdesk_core::inline::to_html(item, marks.get(n).map_or(none, Vec::as_slice), links),
+            None => String::new(),
+        },
+        (Some(newsdesk_core::Block::Image { caption: Some(c), caption_marks, .. }), Part::Caption) => {
+            newsdesk_core::inline::to_html(c, caption_marks, links)
+        }
+        _ => String::new(),
+    };
+    minijinja::Value::from_safe_string(html)
+}
+
+/// `{{ b | rich(site.url) }}`, `{{ b | rich_item(loop.index0, site.url) }}`,
+/// `{{ b | rich_caption(site.url) }}`; a last `true` writes the site's own links absolute
+/// (feeds). The reader theme and the newsroom share them.
+pub(crate) fn add_rich_filters(env: &mut Environment<'static>) {
+    env.add_filter("rich", |b: minijinja::Value, site: String, absolute: Option<bool>| {
+        rich_part(&b, Part::Text, &site, absolute.unwrap_or(false))
+    });
+    env.add_filter("rich_item", |b: minijinja::Value, n: usize, site: String, absolute: Option<bool>| {
+        rich_part(&b, Part::Item(n), &site, absolute.unwrap_or(false))
+    });
+    env.add_filter("rich_caption", |b: minijinja::Value, site: String, absolute: Option<bool>| {
+        rich_part(&b, Part::Caption, &site, absolute.unwrap_or(false))
+    });
+}
+
 fn build_env(dir: Option<&Path>) -> Environment<'static> {
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
@@ -166,6 +216,7 @@ fn build_env(dir: Option<&Path>) -> Environment<'static> {
     env.set_fuel(Some(5_000_000));
     env.set_formatter(html_formatter);
     env.add_filter("as_html", as_html);
+    add_rich_filters(&mut env);
     env.add_filter("slug", |s: String| newsdesk_core::Slug::from_title(&s).map_or_else(String::new, String::from));
     for (name, source) in TEMPLATES {
         env.add_template(name, source).expect("the embedded default theme is checked by the tests");

@@ -92,7 +92,7 @@ impl Site {
             tags: tags_of(tags),
             authors: vec![AUTHORS[self.made % 3].to_string()],
             body: vec![
-                newsdesk_core::Block::Paragraph { text: format!("Words of story {}.", self.made) },
+                newsdesk_core::Block::Paragraph { text: format!("Words of story {}.", self.made), marks: vec![] },
                 newsdesk_core::Block::Related {
                     publication: "Newsdesk".into(),
                     headline: format!("Story number {}", self.made + 3),

@@ -26,7 +26,7 @@ fn site_with_one_story() -> (tempfile::TempDir, AppState) {
 
 fn story(headline: &str, body: &str) -> Article {
     Article {
-        body: vec![Block::Paragraph { text: body.into() }],
+        body: vec![Block::Paragraph { text: body.into(), marks: vec![] }],
         ..crate::test_support::article(headline, "EUROPE", "2026-01-05T10:00:00Z")
     }
 }

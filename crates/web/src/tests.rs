@@ -28,9 +28,9 @@ impl TestSite {
                 source_url: None,
             }),
             body: vec![
-                Block::Paragraph { text: "First paragraph.".into() },
+                Block::Paragraph { text: "First paragraph.".into(), marks: vec![] },
                 Block::Recommended,
-                Block::Paragraph { text: "Second paragraph.".into() },
+                Block::Paragraph { text: "Second paragraph.".into(), marks: vec![] },
                 Block::Related { publication: "Newsdesk".into(), headline: "Older story".into(), url: None },
             ],
             source: Some("AA".into()),

@@ -19,7 +19,12 @@ const BANK: &str = "The central bank left its main interest rate unchanged on Th
     more slowly than expected and that it would keep policy tight until price growth returned to target.";
 
 fn item(uri: &str, headline: &str, text: &str) -> WireItem {
-    let mut i = WireItem::new(Format::Ninjs, uri.into(), headline.into(), vec![Block::Paragraph { text: text.into() }]);
+    let mut i = WireItem::new(
+        Format::Ninjs,
+        uri.into(),
+        headline.into(),
+        vec![Block::Paragraph { text: text.into(), marks: vec![] }],
+    );
     i.version = Some("1".into());
     i.first_created = Some("2026-11-30T08:00:00Z".parse().unwrap());
     i.provider = Some("AA".into());

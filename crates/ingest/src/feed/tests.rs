@@ -132,7 +132,7 @@ fn feed_problems_name_the_item_and_the_field() {
     .unwrap();
     assert_eq!(p.items[0].uri, "42", "a numeric id is read as text");
     assert_eq!(p.items[0].headline, "T");
-    assert_eq!(p.items[0].body, vec![Block::Paragraph { text: "Hi".into() }], "scripts never survive");
+    assert_eq!(p.items[0].body, vec![Block::Paragraph { text: "Hi".into(), marks: vec![] }], "scripts never survive");
 }
 
 proptest! {

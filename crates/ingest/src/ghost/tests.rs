@@ -69,17 +69,17 @@ fn bodies_from_each_editor_and_bad_exports() {
     assert_eq!(
         p.items[0].body,
         vec![
-            Block::Heading { text: "Head".into(), level: 3 },
-            Block::Paragraph { text: "One two".into() },
-            Block::List { ordered: false, items: vec!["a".into()] },
+            Block::Heading { text: "Head".into(), level: 3, marks: vec![] },
+            Block::Paragraph { text: "One two".into(), marks: vec![] },
+            Block::List { ordered: false, items: vec!["a".into()], marks: vec![] },
         ]
     );
     assert_eq!(
         p.items[1].body,
         vec![
-            Block::Heading { text: "Title".into(), level: 2 },
-            Block::Paragraph { text: "Text <b>".into() },
-            Block::List { ordered: true, items: vec!["x".into()] },
+            Block::Heading { text: "Title".into(), level: 2, marks: vec![] },
+            Block::Paragraph { text: "Text <b>".into(), marks: vec![] },
+            Block::List { ordered: true, items: vec!["x".into()], marks: vec![] },
         ]
     );
     assert_eq!((p.items[1].uri.as_str(), p.items[1].pub_status), ("2", PubStatus::Draft));

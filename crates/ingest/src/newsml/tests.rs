@@ -87,7 +87,7 @@ fn a_text_item_in_detail() {
     assert_eq!(item.headline, "Fed to halt QE to avert \"bubble\"");
     assert_eq!(item.body.len(), 2);
     assert!(
-        matches!(&item.body[0], Block::Paragraph { text } if text.starts_with("(New York, NY - October 21) Et, sent luptat"))
+        matches!(&item.body[0], Block::Paragraph { text, .. } if text.starts_with("(New York, NY - October 21) Et, sent luptat"))
     );
     assert_eq!(item.authors, ["Meredith Jameson"], "the creator, not the writer's title in the byline");
     assert_eq!(item.byline.as_deref(), Some("By Meredith Jameson"));
@@ -104,7 +104,11 @@ fn a_text_item_in_detail() {
     assert_eq!(a.based_on.as_deref(), Some(item.uri.as_str()));
     assert_eq!(a.slug.as_str(), "fed-to-halt-qe-to-avert-bubble");
     // The dateline leads the text unless it already does.
-    assert!(matches!(&a.body[0], Block::Paragraph { text } if text.starts_with("NEW YORK, NY — ")), "{:?}", a.body[0]);
+    assert!(
+        matches!(&a.body[0], Block::Paragraph { text, .. } if text.starts_with("NEW YORK, NY — ")),
+        "{:?}",
+        a.body[0]
+    );
 }
 
 #[test]
@@ -130,7 +134,7 @@ fn a_picture_and_a_flash() {
     assert_eq!(flash.provider.as_deref(), Some("REUTERS"));
     assert_eq!(
         flash.body,
-        vec![Block::Paragraph { text: flash.headline.clone() }],
+        vec![Block::Paragraph { text: flash.headline.clone(), marks: vec![] }],
         "a headline-only item reads as a flash"
     );
 }
@@ -185,13 +189,13 @@ fn statuses_versions_and_what_an_item_replaces() {
     assert_eq!(
         item.body,
         vec![
-            Block::Paragraph { text: "ANKARA - Meclis bütçeyi kabul etti.".into() },
-            Block::Heading { text: "Ara başlık".into(), level: 2 },
-            Block::Paragraph { text: "İkinci paragraf & devamı.".into() },
+            Block::Paragraph { text: "ANKARA - Meclis bütçeyi kabul etti.".into(), marks: vec![] },
+            Block::Heading { text: "Ara başlık".into(), level: 2, marks: vec![] },
+            Block::Paragraph { text: "İkinci paragraf & devamı.".into(), marks: vec![] },
         ]
     );
     let a = item.to_article(&Section::from_label("TURKIYE").unwrap()).unwrap();
-    assert!(matches!(&a.body[0], Block::Paragraph { text } if text.starts_with("ANKARA - ")), "no second dateline");
+    assert!(matches!(&a.body[0], Block::Paragraph { text, .. } if text.starts_with("ANKARA - ")), "no second dateline");
     for (status, want) in [
         (r#"<pubStatus qcode="stat:withheld"/>"#, PubStatus::Withheld),
         (r#"<pubStatus qcode="stat:canceled"/>"#, PubStatus::Canceled),

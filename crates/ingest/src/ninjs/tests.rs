@@ -131,7 +131,7 @@ fn a_dpa_text_item_in_detail() {
     assert_eq!((item.language.as_str(), item.urgency, item.version.as_deref()), ("de", Some(4), Some("2")));
     assert_eq!(item.body.len(), 9);
     assert!(
-        matches!(&item.body[0], Block::Paragraph { text } if text.starts_with("Für Lucien Favre war es «der größte Skandal"))
+        matches!(&item.body[0], Block::Paragraph { text, .. } if text.starts_with("Für Lucien Favre war es «der größte Skandal"))
     );
     let a = item.to_article(&Section::from_label("SPORT").unwrap()).unwrap();
     assert_eq!(a.authors, ["Christian Hollmann"]);
@@ -155,7 +155,7 @@ fn a_ninjs_1_item_with_a_picture_and_a_dateline() {
     assert_eq!(a.authors, ["Paulo Santalucia", "Frances d'Emilio"]);
     // The story already opens with its dateline ("GROSSETO, Italy (AP) --"): none is added.
     assert!(
-        matches!(&a.body[0], Block::Paragraph { text } if text.starts_with("GROSSETO, Italy (AP)")),
+        matches!(&a.body[0], Block::Paragraph { text, .. } if text.starts_with("GROSSETO, Italy (AP)")),
         "{:?}",
         a.body[0]
     );
@@ -167,7 +167,7 @@ fn a_ninjs_1_item_with_a_picture_and_a_dateline() {
         .remove(0)
         .to_article(&Section::from_label("EUROPE").unwrap())
         .unwrap();
-    assert_eq!(a.body[0], Block::Paragraph { text: "IZMIR, TÜRKIYE — Ferries resumed.".into() });
+    assert_eq!(a.body[0], Block::Paragraph { text: "IZMIR, TÜRKIYE — Ferries resumed.".into(), marks: vec![] });
     assert_eq!(a.source.as_deref(), Some("AA"));
 }
 
@@ -212,7 +212,13 @@ fn versions_embargo_and_status() {
         "firstcreated": "2026-01-05T08:00:00Z", "versioncreated": "2026-01-05T09:00:00Z", "embargoed": "2026-01-06T00:00:00Z", "pubstatus": "withheld"}"#;
     let item = parse_ninjs(doc.as_bytes()).unwrap().items.remove(0);
     assert_eq!(item.headline, "Bold news");
-    assert_eq!(item.body, vec![Block::Paragraph { text: "One".into() }, Block::Paragraph { text: "Two".into() }]);
+    assert_eq!(
+        item.body,
+        vec![
+            Block::Paragraph { text: "One".into(), marks: vec![] },
+            Block::Paragraph { text: "Two".into(), marks: vec![] }
+        ]
+    );
     let a = item.to_article(&Section::from_label("WIRE").unwrap()).unwrap();
     assert_eq!(a.published_at, Some("2026-01-06T00:00:00Z".parse().unwrap()), "the embargo holds it back");
     assert_eq!(a.state, WorkflowState::Unpublished);

@@ -97,9 +97,9 @@ fn wordpress_markup() {
             "First line\nsame paragraph.\n\nSecond.\n\n<h3>Head</h3>\n\nhttps://example.com/v\n\n[gallery ids=\"1,2\"]"
         ),
         vec![
-            Block::Paragraph { text: "First line same paragraph.".into() },
-            Block::Paragraph { text: "Second.".into() },
-            Block::Heading { text: "Head".into(), level: 3 },
+            Block::Paragraph { text: "First line\nsame paragraph.".into(), marks: vec![] },
+            Block::Paragraph { text: "Second.".into(), marks: vec![] },
+            Block::Heading { text: "Head".into(), level: 3, marks: vec![] },
             Block::Embed { url: "https://example.com/v".into() },
         ]
     );
@@ -158,7 +158,7 @@ proptest! {
     ]) {
         for b in blocks(&content) {
             match &b {
-                Block::Paragraph { text } | Block::Heading { text, .. } | Block::Quote { text, .. } => {
+                Block::Paragraph { text, .. } | Block::Heading { text, .. } | Block::Quote { text, .. } => {
                     prop_assert!(!text.trim().is_empty());
                     prop_assert!(!text.contains("<script") && !text.contains("<p>"), "{}", text);
                 }

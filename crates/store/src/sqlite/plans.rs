@@ -27,7 +27,7 @@ fn story(i: usize) -> Article {
         deck: Some("A deck.".into()),
         lead_image: None,
         body: vec![
-            Block::Paragraph { text: "Words of the story.".into() },
+            Block::Paragraph { text: "Words of the story.".into(), marks: vec![] },
             Block::Recommended,
             Block::Related {
                 publication: "Newsdesk".into(),

@@ -11,7 +11,7 @@ pub(crate) fn article(headline: &str, section: &str) -> Article {
         headline: headline.into(),
         deck: Some("A deck.".into()),
         lead_image: None,
-        body: vec![Block::Paragraph { text: "One two three.".into() }, Block::Recommended],
+        body: vec![Block::Paragraph { text: "One two three.".into(), marks: vec![] }, Block::Recommended],
         source: Some("AA".into()),
         authors: vec!["Mira Okonkwo".into()],
         tags: vec!["diplomacy".into(), "nato".into()],
@@ -49,7 +49,7 @@ fn the_story_of_an_article() {
 
     // Changed copy of the same story: a new revision of the same article, at the same URL.
     let mut changed = a.clone();
-    changed.body.push(Block::Paragraph { text: "A late paragraph.".into() });
+    changed.body.push(Block::Paragraph { text: "A late paragraph.".into(), marks: vec![] });
     let upd = store.save_article(&changed, Some("capture:1"), "import", now()).unwrap();
     assert_eq!(
         (upd.id, upd.status, upd.revision, upd.path.as_str()),

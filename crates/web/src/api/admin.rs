@@ -321,6 +321,11 @@ impl StoryInput {
             // link that is a web address, a heading's level).
             let mut blocks = Vec::with_capacity(body.len());
             for (i, b) in body.iter().enumerate() {
+                // Marks are taken as sent or refused by name, never quietly mended.
+                if let Err(e) = b.check_marks() {
+                    problems.insert(format!("body[{i}]"), e);
+                    continue;
+                }
                 match BlockForm::from_block(b).to_block(media) {
                     Ok(Some(block)) => blocks.push(block),
                     Ok(None) => {}

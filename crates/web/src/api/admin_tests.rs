@@ -154,6 +154,40 @@ async fn wrong_fields_are_named_and_nothing_is_stored() {
 }
 
 #[tokio::test]
+async fn marks_are_taken_as_sent_or_refused_by_name() {
+    let api = Admin::new();
+    let marked = json!({ "headline": "Ferry strike ends", "section": "Europe", "body": [
+        { "type": "paragraph", "text": "Read the full report now.", "marks": [
+            { "kind": "link", "start": 9, "end": 20, "href": "https://agency.example/report" },
+            { "kind": "strong", "start": 0, "end": 4 } ] },
+        { "type": "list", "ordered": false, "items": ["one", "two"], "marks": [[], [{ "kind": "em", "start": 0, "end": 3 }]] } ] });
+    let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Editor, marked).await;
+    assert_eq!(status, StatusCode::CREATED, "{v}");
+    assert_eq!(
+        v["data"]["body"][0]["marks"],
+        json!([{ "kind": "strong", "start": 0, "end": 4 }, { "kind": "link", "start": 9, "end": 20, "href": "https://agency.example/report" }])
+    );
+    assert_eq!(v["data"]["body"][1]["marks"], json!([[], [{ "kind": "em", "start": 0, "end": 3 }]]));
+
+    for (marks, says) in [
+        (json!([{ "kind": "link", "start": 0, "end": 4, "href": "javascript:alert(1)" }]), "a link needs"),
+        (json!([{ "kind": "em", "start": 0, "end": 99 }]), "past the text"),
+        (json!([{ "kind": "em", "start": 3, "end": 3 }]), "empty"),
+        (json!([{ "kind": "strong", "start": 0, "end": 2, "href": "/x" }]), "only a link"),
+    ] {
+        let bad = json!({ "headline": "Bad marks", "section": "Europe", "body": [{ "type": "paragraph", "text": "Some words.", "marks": marks }] });
+        let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Editor, bad).await;
+        assert_eq!((status, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-fields")), "{v}");
+        let why = v["errors"]["body[0]"].as_str().unwrap_or_default();
+        assert!(why.starts_with("marks[0]: ") && why.contains(says), "{v}");
+    }
+    let bad = json!({ "headline": "Bad kind", "section": "Europe", "body": [{ "type": "paragraph", "text": "x", "marks": [{ "kind": "blink", "start": 0, "end": 1 }] }] });
+    let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Editor, bad).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")), "{v}");
+    assert_eq!(api.state.store.article_count().unwrap(), 1, "only the good story is stored");
+}
+
+#[tokio::test]
 async fn pictures_uploaded_by_api_can_lead_a_story() {
     let api = Admin::new();
     let png = crate::newsroom::media::tests::tiny_png();

@@ -80,7 +80,7 @@ async fn page(state: &AppState, path: &str) -> (StatusCode, String) {
 const VIDEO: &str = "https://youtu.be/dQw4w9WgXcQ";
 
 fn story(embeds: &[&str]) -> Article {
-    let mut body = vec![Block::Paragraph { text: "Cranes moved at the harbour on Monday.".into() }];
+    let mut body = vec![Block::Paragraph { text: "Cranes moved at the harbour on Monday.".into(), marks: vec![] }];
     body.extend(embeds.iter().map(|u| Block::Embed { url: (*u).into() }));
     Article { body, ..crate::test_support::article("Harbour cranes move again", "EUROPE", "2026-01-05T10:00:00Z") }
 }

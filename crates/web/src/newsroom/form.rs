@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
-use newsdesk_core::{Article, Block};
+use newsdesk_core::inline::to_editable;
+use newsdesk_core::{Article, Block, Mark};
+use newsdesk_ingest::html::inline_from_html;
 use newsdesk_store::Story;
 use serde::Serialize;
 
@@ -270,19 +272,26 @@ impl BlockForm {
     pub(crate) fn from_block(b: &Block) -> BlockForm {
         let mut f = BlockForm::new("");
         match b {
-            Block::Paragraph { text } => (f.kind, f.text) = ("paragraph".into(), text.clone()),
-            Block::Heading { text, level } => {
-                (f.kind, f.text, f.level) = ("heading".into(), text.clone(), level.to_string())
+            Block::Paragraph { text, marks } => (f.kind, f.text) = ("paragraph".into(), to_editable(text, marks)),
+            Block::Heading { text, level, marks } => {
+                (f.kind, f.text, f.level) = ("heading".into(), to_editable(text, marks), level.to_string())
             }
-            Block::Quote { text, cite } => {
-                (f.kind, f.text, f.cite) = ("quote".into(), text.clone(), cite.clone().unwrap_or_default())
+            Block::Quote { text, cite, marks } => {
+                (f.kind, f.text, f.cite) = ("quote".into(), to_editable(text, marks), cite.clone().unwrap_or_default())
             }
-            Block::List { ordered, items } => (f.kind, f.text, f.ordered) = ("list".into(), items.join("\n"), *ordered),
-            Block::Image { asset, alt, caption, credit } => {
+            Block::List { ordered, items, marks } => {
+                let lines: Vec<String> = items
+                    .iter()
+                    .enumerate()
+                    .map(|(n, item)| to_editable(item, marks.get(n).map_or(&[][..], Vec::as_slice)))
+                    .collect();
+                (f.kind, f.text, f.ordered) = ("list".into(), lines.join("\n"), *ordered)
+            }
+            Block::Image { asset, alt, caption, credit, caption_marks } => {
                 f.kind = "image".into();
                 f.asset = asset.clone().unwrap_or_default();
                 f.alt = alt.clone();
-                f.caption = caption.clone().unwrap_or_default();
+                f.caption = caption.as_deref().map(|c| to_editable(c, caption_marks)).unwrap_or_default();
                 f.credit = credit.clone().unwrap_or_default();
             }
             Block::Embed { url } => (f.kind, f.url) = ("embed".into(), url.clone()),
@@ -298,19 +307,25 @@ impl BlockForm {
     }
 
     /// The block, `None` for an empty one (left blank: dropped), or what is wrong with it.
+    /// Text fields hold the text with its links and emphasis as inline HTML
+    /// ([`newsdesk_core::inline::to_editable`]); what comes back is read as outside HTML is
+    /// (sanitized, then into text and marks), so nothing the browser sends is trusted.
     pub(crate) fn to_block(&self, media: &dyn Fn(&str) -> bool) -> Result<Option<Block>, String> {
-        let text = self.text.trim().to_string();
+        let (text, marks) = inline_from_html(self.text.trim());
         Ok(Some(match self.kind.as_str() {
             "paragraph" | "heading" | "quote" if text.is_empty() => return Ok(None),
-            "paragraph" => Block::Paragraph { text },
-            "heading" => Block::Heading { text, level: self.level.trim().parse().unwrap_or(2).clamp(2, 4) },
-            "quote" => Block::Quote { text, cite: opt(&self.cite) },
+            "paragraph" => Block::Paragraph { text, marks },
+            "heading" => Block::Heading { text, level: self.level.trim().parse().unwrap_or(2).clamp(2, 4), marks },
+            "quote" => Block::Quote { text, cite: opt(&self.cite), marks },
             "list" => {
-                let items: Vec<String> = text.lines().map(clean).filter(|l| !l.is_empty()).collect();
+                let (items, marks): (Vec<String>, Vec<Vec<Mark>>) =
+                    self.text.lines().map(inline_from_html).filter(|(item, _)| !item.is_empty()).unzip();
                 if items.is_empty() {
                     return Ok(None);
                 }
-                Block::List { ordered: self.ordered, items }
+                let mut block = Block::List { ordered: self.ordered, items, marks };
+                block.normalize_marks();
+                block
             }
             "image" => {
                 let asset = self.asset.trim();
@@ -323,11 +338,13 @@ impl BlockForm {
                 if self.alt.trim().is_empty() {
                     return Err("Describe the picture for readers who cannot see it (alt text).".into());
                 }
+                let (caption, caption_marks) = inline_from_html(self.caption.trim());
                 Block::Image {
                     asset: Some(asset.to_string()),
                     alt: clean(&self.alt),
-                    caption: opt(&self.caption),
+                    caption: (!caption.is_empty()).then_some(caption),
                     credit: opt(&self.credit),
+                    caption_marks,
                 }
             }
             "embed" => {

@@ -32,8 +32,8 @@ fn a_form_round_trips_every_block_kind() {
     assert_eq!(a.authors, ["Ana Ruiz", "Bo Li"]);
     assert_eq!(a.embargo, Some("2026-03-01T06:30:00Z".parse().unwrap()));
     assert_eq!(a.body.len(), 7, "the empty last paragraph is dropped: {:?}", a.body);
-    assert_eq!(a.body[1], Block::Heading { text: "Why".into(), level: 3 });
-    assert_eq!(a.body[3], Block::List { ordered: true, items: vec!["one".into(), "two".into()] });
+    assert_eq!(a.body[1], Block::Heading { text: "Why".into(), level: 3, marks: vec![] });
+    assert_eq!(a.body[3], Block::List { ordered: true, items: vec!["one".into(), "two".into()], marks: vec![] });
     assert_eq!(a.body[5], Block::Recommended);
     // And back: the form made from the article holds the same blocks.
     let again: Vec<Block> =

@@ -106,7 +106,7 @@ async fn editors_keep_the_routing_rules_and_the_desk_sees_groups_and_sources() {
     let store = &n.state.store;
     let words = "Ferry services between Izmir and the Greek island of Chios resumed on Monday after storms closed the route for three days, the port authority said.";
     let mut first = crate::test_support::article("Ferries resume", "World", "2026-01-01T00:00:00Z");
-    first.body = vec![newsdesk_core::Block::Paragraph { text: words.into() }];
+    first.body = vec![newsdesk_core::Block::Paragraph { text: words.into(), marks: vec![] }];
     first.source = Some("AA".into());
     let a = crate::test_support::queue(store, "t:a", &first);
     let second = Article { source: Some("dpa".into()), headline: "Ferries run again".into(), ..first.clone() };
@@ -388,7 +388,7 @@ async fn the_dashboard_searches_headline_deck_and_body_of_every_story_forgiving_
     let (editor, contributor) = (n.person(Role::Editor), n.person(Role::Contributor));
     let with_body = |id: i64, words: &str| {
         let mut s = n.state.store.story(ArticleId(id)).unwrap();
-        s.article.body = vec![Block::Paragraph { text: words.into() }];
+        s.article.body = vec![Block::Paragraph { text: words.into(), marks: vec![] }];
         n.state
             .store
             .save_story(

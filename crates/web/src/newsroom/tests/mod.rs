@@ -9,7 +9,7 @@ use std::sync::Arc;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use jiff::Timestamp;
-use newsdesk_core::{Article, Role, WorkflowState};
+use newsdesk_core::{Article, Block, MarkKind, Role, WorkflowState};
 use newsdesk_store::StoryMeta;
 use tower::ServiceExt;
 
@@ -109,6 +109,7 @@ fn refused_by_policy(r: &Reply) -> bool {
 }
 
 mod desk;
+mod rich;
 mod stories;
 
 #[tokio::test]
