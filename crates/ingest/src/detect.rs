@@ -1,6 +1,7 @@
 //! Which format a document is, from its first bytes: JSON by its keys (a Ghost export, a JSON
-//! Feed, else ninjs), XML by its root element (and WordPress by its export namespace), a page
-//! capture by its first word.
+//! Feed, else ninjs), XML by its root element (and WordPress by its export namespace; `nitf` is
+//! NITF, `NewsML` or `NewsItem` NewsML 1.2, the lower-case G2 names NewsML-G2), a page capture
+//! by its first word.
 
 use crate::item::Format;
 
@@ -69,6 +70,8 @@ fn xml(text: &str) -> Option<Format> {
         "newsItem" | "packageItem" | "newsMessage" | "conceptItem" | "knowledgeItem" | "planningItem"
         | "catalogItem" => Some(Format::NewsmlG2),
         _ if text.contains("http://iptc.org/std/nar/2006-10-01/") => Some(Format::NewsmlG2),
+        "nitf" => Some(Format::Nitf),
+        "NewsML" | "NewsItem" => Some(Format::Newsml1),
         _ => None,
     }
 }
@@ -91,6 +94,13 @@ mod tests {
             ("<rss xmlns:wp=\"http://wordpress.org/export/1.2/\">", Some(Format::Wxr)),
             ("<rdf:RDF xmlns:rdf=\"x\">", Some(Format::Rss)),
             ("<feed xmlns=\"http://www.w3.org/2005/Atom\">", Some(Format::Atom)),
+            (
+                "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<!DOCTYPE nitf SYSTEM \"nitf-3-2.dtd\">\n<nitf>",
+                Some(Format::Nitf),
+            ),
+            ("<nitf xmlns=\"http://iptc.org/std/NITF/2006-10-18/\">", Some(Format::Nitf)),
+            ("<!DOCTYPE NewsML SYSTEM \"NewsML_1.2.dtd\"><NewsML Version=\"1.2\">", Some(Format::Newsml1)),
+            ("<NewsItem>", Some(Format::Newsml1)),
             ("<?xml version=\"1.0\"?><!DOCTYPE rss SYSTEM \"x\"><rss>", Some(Format::Rss)),
             ("<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\">", Some(Format::NewsmlG2)),
             ("<html><body>", None),

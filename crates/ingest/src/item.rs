@@ -22,6 +22,9 @@ pub enum Format {
     JsonFeed,
     Wxr,
     Ghost,
+    Nitf,
+    #[serde(rename = "newsml-1.2")]
+    Newsml1,
 }
 
 impl Format {
@@ -35,6 +38,8 @@ impl Format {
             Format::JsonFeed => "json-feed",
             Format::Wxr => "wxr",
             Format::Ghost => "ghost",
+            Format::Nitf => "nitf",
+            Format::Newsml1 => "newsml-1.2",
         }
     }
 }

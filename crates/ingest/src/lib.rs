@@ -1,8 +1,8 @@
 //! Outside data into core types. Pure functions over bytes: no network, no disk, no clock. Every
 //! parser here has property tests and a fuzz target (`fuzz/`), because its input is untrusted.
 //!
-//! Every format becomes [`WireItem`]s ([`item`]): IPTC ninjs 1.x–3.x ([`ninjs`]) and NewsML-G2
-//! ([`newsml`]) from agencies; RSS 0.9x/1.0/2.0, Atom 1.0 and JSON Feed 1.1 ([`feed`]) from
+//! Every format becomes [`WireItem`]s ([`item`]): IPTC ninjs 1.x–3.x ([`ninjs`]), NewsML-G2
+//! ([`newsml`]), NITF 3.x ([`nitf`]) and NewsML 1.2 ([`newsml1`]) from agencies; RSS 0.9x/1.0/2.0, Atom 1.0 and JSON Feed 1.1 ([`feed`]) from
 //! partners; WordPress WXR ([`wxr`]) and Ghost JSON exports ([`ghost`]) from a newsroom's old
 //! site. The plain-text page capture ([`capture`]) has its own record. [`detect`] tells them
 //! apart. XML goes through [`xml`] (no entity expansion, bounded); outside HTML is sanitized and
@@ -19,7 +19,9 @@ pub mod html;
 pub mod image;
 pub mod item;
 pub mod newsml;
+pub mod newsml1;
 pub mod ninjs;
+pub mod nitf;
 pub mod oembed;
 pub mod routing;
 pub mod simhash;

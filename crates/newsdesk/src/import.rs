@@ -19,7 +19,7 @@ use newsdesk_desk::intake::{Intake, IntakeError, Mode, Status, Tally};
 use newsdesk_ingest::item::{Format as ItemFormat, Parsed};
 use newsdesk_ingest::ninjs::check::Version;
 use newsdesk_ingest::wxr::WxrOptions;
-use newsdesk_ingest::{ItemError, WireItem, detect, feed, ghost, newsml, ninjs, wxr};
+use newsdesk_ingest::{ItemError, WireItem, detect, feed, ghost, newsml, newsml1, ninjs, nitf, wxr};
 use newsdesk_store::{SaveStatus, Store};
 
 use crate::{Format, ImportArgs};
@@ -99,6 +99,8 @@ fn item_format(f: Format) -> ItemFormat {
         Format::JsonFeed => ItemFormat::JsonFeed,
         Format::Wxr => ItemFormat::Wxr,
         Format::Ghost => ItemFormat::Ghost,
+        Format::Nitf => ItemFormat::Nitf,
+        Format::Newsml1 => ItemFormat::Newsml1,
     }
 }
 
@@ -115,8 +117,9 @@ impl Run<'_> {
         let format = match self.args.format.map(item_format).or_else(|| detect::detect(&head)) {
             Some(f) => f,
             None => anyhow::bail!(
-                "{name}: cannot tell the format (ninjs and JSON Feed and Ghost exports are JSON, NewsML-G2, RSS, Atom and \
-                 WordPress exports are XML, a page capture starts with \"date \"); use --format"
+                "{name}: cannot tell the format (tried ninjs, JSON Feed and Ghost exports, which are JSON; NewsML-G2, \
+                 NITF, NewsML 1.2, RSS, Atom and WordPress exports, which are XML; a page capture, which starts with \
+                 \"date \"); use --format"
             ),
         };
         if format == ItemFormat::Wxr {
@@ -131,6 +134,8 @@ impl Run<'_> {
             ItemFormat::Capture => return self.capture(&name, &bytes),
             ItemFormat::Ninjs => ninjs::parse_ninjs_as(&bytes, self.ninjs_version).map_err(document)?,
             ItemFormat::NewsmlG2 => newsml::parse_newsml(&bytes).map_err(document)?,
+            ItemFormat::Nitf => nitf::parse_nitf(&bytes).map_err(document)?,
+            ItemFormat::Newsml1 => newsml1::parse_newsml1(&bytes).map_err(document)?,
             ItemFormat::Rss | ItemFormat::Atom | ItemFormat::JsonFeed => feed::parse_feed(&bytes).map_err(document)?,
             ItemFormat::Ghost => {
                 ghost::parse_ghost(&bytes, &ghost::GhostOptions { pages: self.args.pages }).map_err(document)?

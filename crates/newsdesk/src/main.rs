@@ -323,6 +323,11 @@ enum Format {
     Wxr,
     /// Ghost JSON export.
     Ghost,
+    /// IPTC NITF 3.x (XML).
+    Nitf,
+    /// IPTC NewsML 1.2 (XML): one or more NewsItems.
+    #[value(name = "newsml-1.2")]
+    Newsml1,
 }
 
 #[derive(Debug, Args)]

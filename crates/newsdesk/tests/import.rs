@@ -453,3 +453,41 @@ fn a_wordpress_archive_keeps_its_links_on_the_reader_pages() {
     assert!(on_pages + 1 >= source_text_links, "{on_pages} of {source_text_links}");
     assert!(external > 0 && on_pages <= source_text_links, "{on_pages} of {source_text_links}");
 }
+
+#[test]
+fn agency_formats_are_told_apart_and_named() {
+    let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/fixtures");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    for (file, format, items) in
+        [("nitf-3.6.xml", "nitf", 1), ("nitf-3.2-latin1-kill.xml", "nitf", 1), ("newsml-1.2.xml", "newsml-1.2", 2)]
+    {
+        let path = fixtures.join(file);
+        let out = newsdesk(&data, &["import", "--dry-run", "--json", path.to_str().unwrap()]);
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+        assert_eq!(lines.len(), items, "{file}: {stdout}");
+        assert!(lines.iter().all(|l| l["format"] == format), "{file}: {stdout}");
+    }
+    // Imported for real: the NITF story is on the site with its link, the NewsML 1.2 kill is not.
+    let nitf = fixtures.join("nitf-3.6.xml");
+    let newsml1 = fixtures.join("newsml-1.2.xml");
+    let out = newsdesk(&data, &["import", nitf.to_str().unwrap(), newsml1.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("3 imported") && err.contains("1 failed"), "{err}");
+    assert!(
+        err.contains("item 2: Identification/NewsIdentifier/NewsItemId: missing"),
+        "the broken item is named: {err}"
+    );
+
+    let garbage = tmp.path().join("wire.bin");
+    std::fs::write(&garbage, b"\x01ZCZC garbage that is no format").unwrap();
+    let out = newsdesk(&data, &["import", "--dry-run", garbage.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success()
+            && err.contains("cannot tell the format (tried ninjs")
+            && err.contains("NITF, NewsML 1.2"),
+        "{err}"
+    );
+}

@@ -9,7 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use newsdesk_core::article::Section;
-use newsdesk_ingest::item::Parsed;
+use newsdesk_ingest::item::{Format, Parsed};
 use newsdesk_store::KeyScope;
 
 use super::wire::{IngestLine, IngestParams, IngestResult, IngestStatus};
@@ -25,7 +25,8 @@ fn flag(query: &[(String, String)], name: &str) -> Result<bool, Error> {
     }
 }
 
-/// The pushed document, read by its declared type: JSON is ninjs, XML is NewsML-G2.
+/// The pushed document, read by its declared type: JSON is ninjs; XML is NITF, NewsML 1.2 or
+/// NewsML-G2, told apart by its root element.
 fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
     let media_type = headers
         .get(header::CONTENT_TYPE)
@@ -36,17 +37,23 @@ fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
     let parsed = if media_type.ends_with("json") {
         newsdesk_ingest::parse_ninjs(body)
     } else if media_type.ends_with("xml") {
-        newsdesk_ingest::newsml::parse_newsml(body)
+        // XML by its root: NITF (also as application/nitf+xml), NewsML 1.2, else NewsML-G2.
+        match newsdesk_ingest::detect::detect(body) {
+            Some(Format::Nitf) => newsdesk_ingest::nitf::parse_nitf(body),
+            Some(Format::Newsml1) => newsdesk_ingest::newsml1::parse_newsml1(body),
+            _ => newsdesk_ingest::newsml::parse_newsml(body),
+        }
     } else {
         return Err(Error::UnsupportedMediaType);
     };
     parsed.map_err(|e| Error::InvalidDocument(e.to_string()))
 }
 
-/// Push wire items: IPTC ninjs 1.x–3.x (JSON, one item or an array) or NewsML-G2 (XML, an item or a news message).
+/// Push wire items: IPTC ninjs 1.x–3.x (JSON, one item or an array), NewsML-G2 (XML, an item or a news message), NITF 3.x or NewsML 1.2 (XML).
 ///
 /// Needs a key made with `newsdesk api-key add NAME --scope ingest`. The body's type says the
-/// format: `application/json` is ninjs, `application/xml` (or any `+xml`) is NewsML-G2. A
+/// format: `application/json` is ninjs; `application/xml`, `application/nitf+xml` (or any
+/// `+xml`) is NITF, NewsML 1.2 or NewsML-G2, told apart by the root element. A
 /// repeated or older version of an item changes nothing (`duplicate`); a newer one becomes a new
 /// revision of its story (`updated`). Each item is stored on its own: one that cannot be read is
 /// reported with its field and the others go on; a document none of whose items can be read is

@@ -41,7 +41,7 @@ impl Error {
             ),
             Error::Forbidden(detail) => ("Not allowed with this key", detail.clone(), None),
             Error::InvalidDocument(detail) => ("The document cannot be read", detail.clone(), None),
-            Error::UnsupportedMediaType => ("Unsupported media type", "Send ninjs as application/json.".to_string(), None),
+            Error::UnsupportedMediaType => ("Unsupported media type", "Send ninjs as application/json, or NewsML-G2, NITF or NewsML 1.2 as application/xml.".to_string(), None),
             Error::NotFound(what) => ("Not found", format!("{what} not found"), None),
             Error::MethodNotAllowed => ("Method not allowed", self.sentence(), None),
             Error::InvalidParameter { name, detail } => {

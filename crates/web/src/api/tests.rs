@@ -295,6 +295,41 @@ async fn wire_items_are_pushed_with_an_ingest_key() {
         (StatusCode::OK, Some("http://127.0.0.1:8080/world/pushed-in-xml")),
         "{v}"
     );
+    // NITF (as application/nitf+xml) and NewsML 1.2: a newer version updates in place, a kill
+    // takes the story down.
+    let nitf = |version: u32, status: &str, words: &str| {
+        format!(
+            r#"<nitf><head><docdata management-status="{status}"><doc-id regsrc="NDW" id-string="ndw-1"/><du-key key="ndw-story-1" version="{version}"/></docdata></head><body><body.head><hedline><hl1>Nitf pushed</hl1></hedline></body.head><body.content><p>{words}</p></body.content></body></nitf>"#
+        )
+    };
+    let (status, v) =
+        post(&api, "/api/ingest?section=world", &ingest_key, "application/nitf+xml", &nitf(1, "usable", "First."))
+            .await;
+    assert_eq!((status, v["data"][0]["status"].as_str()), (StatusCode::OK, Some("imported")), "{v}");
+    let (_, v) = post(
+        &api,
+        "/api/ingest",
+        &ingest_key,
+        "application/nitf+xml",
+        &nitf(2, "usable", "Second, <a href=\"https://x.example/\">linked</a>."),
+    )
+    .await;
+    assert_eq!(v["data"][0]["status"].as_str(), Some("updated"), "{v}");
+    let story = api.state.store.published_by_path("world", "nitf-pushed").unwrap().expect("published");
+    assert_eq!(story.body[0].text(), ["Second, linked."]);
+    let (_, v) =
+        post(&api, "/api/ingest", &ingest_key, "application/nitf+xml", &nitf(2, "usable", "Second again.")).await;
+    assert_eq!(v["data"][0]["status"].as_str(), Some("duplicate"), "the same version changes nothing: {v}");
+    let (_, v) = post(&api, "/api/ingest", &ingest_key, "application/xml", &nitf(3, "canceled", "Killed.")).await;
+    assert_eq!(v["data"][0]["status"].as_str(), Some("updated"), "{v}");
+    assert!(api.state.store.published_by_path("world", "nitf-pushed").unwrap().is_none(), "a kill takes it down");
+    let newsml1 = r#"<NewsML Version="1.2"><NewsItem><Identification><NewsIdentifier><ProviderId>wire.example</ProviderId><DateId>20261207</DateId><NewsItemId>N1</NewsItemId><RevisionId>1</RevisionId></NewsIdentifier></Identification><NewsManagement><Status FormalName="Usable"/></NewsManagement><NewsComponent><NewsLines><HeadLine>Pushed in NewsML one</HeadLine></NewsLines><ContentItem><MediaType FormalName="Text"/><DataContent>Words here.</DataContent></ContentItem></NewsComponent></NewsItem></NewsML>"#;
+    let (status, v) = post(&api, "/api/ingest?section=world", &ingest_key, "application/xml", newsml1).await;
+    assert_eq!(
+        (status, v["data"][0]["url"].as_str()),
+        (StatusCode::OK, Some("http://127.0.0.1:8080/world/pushed-in-newsml-one")),
+        "{v}"
+    );
     let (status, v) = post(&api, "/api/ingest", &ingest_key, "application/xml", "<not-closed>").await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")), "{v}");
     assert!(api.state.store.published_by_path("news", "x").unwrap().is_none(), "a refused document stores nothing");
