@@ -15,16 +15,32 @@ use crate::item::{Format, ItemError, Parsed, PubStatus, Subject, WireItem, WireP
 /// Largest ninjs document read.
 pub const MAX_NINJS_BYTES: usize = 8 * 1024 * 1024;
 
-/// Parses a ninjs document: one item, or an array of items. A document that is not ninjs at
-/// all is an error; an item that breaks the rules of the ninjs version it declares (or, when it
-/// declares none, of every version) or cannot be read is reported in [`Parsed::failed`], and
-/// the others are still read.
-pub fn parse_ninjs(bytes: &[u8]) -> Result<Parsed, ItemError> {
-    parse_ninjs_as(bytes, None)
+/// How strictly ninjs is held to its schema.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct NinjsOptions {
+    /// Hold every item to this version instead of the one it declares.
+    pub version: Option<check::Version>,
+    /// Refuse an item the ninjs schema would refuse. Without it (ninjs as agencies write it: a
+    /// `guid` and no `uri`, a field of another generation's spelling), what the schema would
+    /// refuse is a warning, and the item is read if it can be.
+    pub strict: bool,
 }
 
-/// As [`parse_ninjs`], holding every item to one ninjs version.
+/// Parses a ninjs document: one item, or an array of items, read as agencies write it (see
+/// [`NinjsOptions::strict`]). A document that is not ninjs at all is an error; an item that
+/// cannot be read is reported in [`Parsed::failed`], and the others are still read.
+pub fn parse_ninjs(bytes: &[u8]) -> Result<Parsed, ItemError> {
+    parse_ninjs_with(bytes, NinjsOptions::default())
+}
+
+/// As [`parse_ninjs`], holding every item to one ninjs version's schema, strictly.
 pub fn parse_ninjs_as(bytes: &[u8], version: Option<check::Version>) -> Result<Parsed, ItemError> {
+    parse_ninjs_with(bytes, NinjsOptions { version, strict: true })
+}
+
+/// As [`parse_ninjs`], with `options`.
+pub fn parse_ninjs_with(bytes: &[u8], options: NinjsOptions) -> Result<Parsed, ItemError> {
+    let version = options.version;
     if bytes.len() > MAX_NINJS_BYTES {
         return Err(ItemError::document(format!("{} bytes; at most {MAX_NINJS_BYTES} are read", bytes.len())));
     }
@@ -37,17 +53,21 @@ pub fn parse_ninjs_as(bytes: &[u8], version: Option<check::Version>) -> Result<P
     };
     let mut parsed = Parsed::default();
     for (at, raw) in items {
-        let id = raw.get("uri").and_then(Value::as_str).map(str::to_string);
+        let id = raw.get("uri").or_else(|| raw.get("guid")).and_then(Value::as_str).map(str::to_string);
         if let Err(v) = check::check(&raw, version) {
             let field = if v.path.is_empty() { "item" } else { v.path.as_str() };
-            parsed.failed.push(ItemError::new(field, v.message).at(at).of(id.as_deref()));
-            continue;
+            let e = ItemError::new(field, v.message).at(at).of(id.as_deref());
+            if options.strict {
+                parsed.failed.push(e);
+                continue;
+            }
+            parsed.warnings.push(format!("{e} (the ninjs schema would refuse this; read anyway, --strict refuses)"));
         }
         let Value::Object(obj) = lowercase_keys(raw) else {
             parsed.failed.push(ItemError::new("item", "expected a JSON object").at(at));
             continue;
         };
-        match item(&obj, &mut parsed.warnings) {
+        match item(&obj, at, &mut parsed.warnings) {
             Ok(Some(item)) => parsed.items.push(item),
             Ok(None) => {
                 parsed.skipped.push((id.unwrap_or_default(), "no headline, text or description to publish".into()))
@@ -134,9 +154,58 @@ fn role_values(obj: &Map<String, Value>, plural: &str, prefix: &str) -> Result<V
     Ok(out)
 }
 
+/// The item's identity: its `uri`, else its `guid` (as Superdesk-based agencies write it), else a
+/// stable hash of its provider, headline and first-created time (so a re-sent copy is the same
+/// item). Which one it took is said in the warnings when it is not the `uri`.
+fn identity(obj: &Map<String, Value>, at: Option<usize>, warnings: &mut Vec<String>) -> Result<String, ItemError> {
+    if let Some(uri) = string(obj, "uri")? {
+        return Ok(uri);
+    }
+    let item = at.map_or_else(String::new, |i| format!("item {i}: "));
+    if let Some(guid) = string(obj, "guid")? {
+        warnings.push(format!("{item}no uri; its guid {guid} is its identity"));
+        return Ok(guid);
+    }
+    let provider = string(obj, "provider")?
+        .or(string(obj, "copyrightholder")?)
+        .or_else(|| {
+            obj.get("infosources")
+                .and_then(Value::as_array)
+                .and_then(|l| l.iter().find_map(|s| s.get("name").and_then(Value::as_str)))
+                .map(str::to_string)
+        })
+        .unwrap_or_default();
+    let headline = role_values(obj, "headlines", "headline")?.into_iter().next().map(|(_, v)| v).unwrap_or_default();
+    let created = string(obj, "firstcreated")?.unwrap_or_default();
+    if headline.is_empty() && created.is_empty() {
+        return Err(ItemError::new("uri", "missing, and no guid, headline or first-created time to know the item by"));
+    }
+    let uri = format!("urn:newsdesk:ninjs:{:016x}", fnv1a(&[&provider, &headline, &created]));
+    warnings.push(format!(
+        "{item}no uri or guid; its identity {uri} is made from its provider, headline and first-created time"
+    ));
+    Ok(uri)
+}
+
+/// 64-bit FNV-1a over the parts, each ended by a 0 byte: stable across runs and builds.
+fn fnv1a(parts: &[&str]) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for part in parts {
+        for b in part.bytes().chain(std::iter::once(0)) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
+
 /// One item, or `None` when it has nothing a reader could read.
-fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<WireItem>, ItemError> {
-    let uri = string(obj, "uri")?.ok_or_else(|| ItemError::new("uri", "missing: every ninjs item has a uri"))?;
+fn item(
+    obj: &Map<String, Value>,
+    at: Option<usize>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<WireItem>, ItemError> {
+    let uri = identity(obj, at, warnings)?;
     let headlines = role_values(obj, "headlines", "headline")?;
     let headline = headlines
         .iter()
@@ -174,7 +243,10 @@ fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<W
         Some("withheld") => PubStatus::Withheld,
         Some("canceled") | Some("cancelled") => PubStatus::Canceled,
         Some(other) => {
-            return Err(ItemError::new("pubStatus", format!("expected usable, withheld or canceled, found {other:?}")));
+            return Err(ItemError::new(
+                "pubstatus",
+                format!("expected one of usable, withheld, canceled, found {other:?}"),
+            ));
         }
     };
     let urgency = match obj.get("urgency") {

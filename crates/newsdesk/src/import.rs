@@ -132,7 +132,10 @@ impl Run<'_> {
         let document = |e: ItemError| anyhow::anyhow!("{name}: {e}");
         let parsed = match format {
             ItemFormat::Capture => return self.capture(&name, &bytes),
-            ItemFormat::Ninjs => ninjs::parse_ninjs_as(&bytes, self.ninjs_version).map_err(document)?,
+            ItemFormat::Ninjs => {
+                let options = ninjs::NinjsOptions { version: self.ninjs_version, strict: self.args.strict };
+                ninjs::parse_ninjs_with(&bytes, options).map_err(document)?
+            }
             ItemFormat::NewsmlG2 => newsml::parse_newsml(&bytes).map_err(document)?,
             ItemFormat::Nitf => nitf::parse_nitf(&bytes).map_err(document)?,
             ItemFormat::Newsml1 => newsml1::parse_newsml1(&bytes).map_err(document)?,

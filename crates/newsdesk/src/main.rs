@@ -298,6 +298,12 @@ struct ImportArgs {
     #[arg(long, value_name = "VERSION")]
     ninjs_version: Option<String>,
 
+    /// Refuse a ninjs item its schema would refuse (without it, agencies' ninjs is read as
+    /// written: identity from guid or a stable hash when there is no uri, and what the schema
+    /// would refuse is a warning).
+    #[arg(long)]
+    strict: bool,
+
     /// Public base URL that printed URLs start with.
     #[arg(long, env = "NEWSDESK_SITE_URL", default_value = "http://127.0.0.1:8080", value_name = "URL")]
     site_url: String,

@@ -260,7 +260,7 @@ fn every_shared_sample_behaves_as_its_readme_says() {
         let (ok, err) = check(data.path(), &["--ninjs-version", &version], &pass);
         assert!(ok, "{name} should_pass: {err}");
         let fail = in_dir(&folder.path().join("should_fail"), "json");
-        let (ok, err) = check(data.path(), &["--ninjs-version", &version], &fail);
+        let (ok, err) = check(data.path(), &["--strict", "--ninjs-version", &version], &fail);
         assert!(!ok && err.contains(&format!(" {} failed", fail.len())), "{name} should_fail: {err}");
     }
 }

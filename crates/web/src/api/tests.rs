@@ -283,7 +283,7 @@ async fn wire_items_are_pushed_with_an_ingest_key() {
     assert_eq!(v["data"][0]["status"], "queued");
     assert!(v["data"][1]["error"].as_str().unwrap().starts_with("item 1 (b): urgency: expected"), "{v}");
     // A document none of whose items can be read is refused whole.
-    let bad = r#"[{"uri": "a", "urgency": "high"}]"#;
+    let bad = r#"[{"uri": "a", "headline": "x", "urgency": "high"}]"#;
     let (status, v) = post(&api, "/api/ingest", &ingest_key, "application/json", bad).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")));
     assert!(v["detail"].as_str().unwrap().starts_with("item 0 (a): urgency: expected"), "{v}");
