@@ -22,6 +22,8 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
             xml(&decoded[..decoded.len().min(HEAD)])
         }
         _ if text.starts_with("date ") => Some(Format::Capture),
+        // IPTC 7901 / ANPA 1312 framing: SOH, then the header (a SYN or two may come first).
+        0x01 | 0x16 => Some(Format::Iptc7901),
         _ => None,
     }
 }
@@ -36,6 +38,8 @@ fn json(text: &str) -> Format {
         || (compact.contains("\"data\":{") && compact.contains("\"posts\":["))
     {
         Format::Ghost
+    } else if crate::apmedia::looks_like_ap(&compact) {
+        Format::ApMedia
     } else {
         Format::Ninjs
     }
@@ -101,6 +105,9 @@ mod tests {
             ("<nitf xmlns=\"http://iptc.org/std/NITF/2006-10-18/\">", Some(Format::Nitf)),
             ("<!DOCTYPE NewsML SYSTEM \"NewsML_1.2.dtd\"><NewsML Version=\"1.2\">", Some(Format::Newsml1)),
             ("<NewsItem>", Some(Format::Newsml1)),
+            (r#"{"api_version": "2", "data": {"items": [{"meta": {}, "item": {}}]}}"#, Some(Format::ApMedia)),
+            (r#"{"data": {"item": {"altids": {"itemid": "x"}}}}"#, Some(Format::ApMedia)),
+            ("\u{1}a0001 r i BC-Storm 12-07 0412\u{2}", Some(Format::Iptc7901)),
             ("<?xml version=\"1.0\"?><!DOCTYPE rss SYSTEM \"x\"><rss>", Some(Format::Rss)),
             ("<newsItem xmlns=\"http://iptc.org/std/nar/2006-10-01/\">", Some(Format::NewsmlG2)),
             ("<html><body>", None),

@@ -25,6 +25,9 @@ pub enum Format {
     Nitf,
     #[serde(rename = "newsml-1.2")]
     Newsml1,
+    ApMedia,
+    #[serde(rename = "iptc-7901")]
+    Iptc7901,
 }
 
 impl Format {
@@ -40,6 +43,8 @@ impl Format {
             Format::Ghost => "ghost",
             Format::Nitf => "nitf",
             Format::Newsml1 => "newsml-1.2",
+            Format::ApMedia => "ap-media",
+            Format::Iptc7901 => "iptc-7901",
         }
     }
 }

@@ -9,6 +9,7 @@
 //! turned into body blocks by [`html`]; near-duplicates are found with [`simhash`]; uploaded
 //! pictures are judged by their bytes in [`image`].
 
+pub mod apmedia;
 pub mod capture;
 pub mod dates;
 pub mod detect;
@@ -17,6 +18,7 @@ pub mod feed;
 pub mod ghost;
 pub mod html;
 pub mod image;
+pub mod iptc7901;
 pub mod item;
 pub mod newsml;
 pub mod newsml1;

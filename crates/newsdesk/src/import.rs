@@ -19,7 +19,7 @@ use newsdesk_desk::intake::{Intake, IntakeError, Mode, Status, Tally};
 use newsdesk_ingest::item::{Format as ItemFormat, Parsed};
 use newsdesk_ingest::ninjs::check::Version;
 use newsdesk_ingest::wxr::WxrOptions;
-use newsdesk_ingest::{ItemError, WireItem, detect, feed, ghost, newsml, newsml1, ninjs, nitf, wxr};
+use newsdesk_ingest::{ItemError, WireItem, apmedia, detect, feed, ghost, iptc7901, newsml, newsml1, ninjs, nitf, wxr};
 use newsdesk_store::{SaveStatus, Store};
 
 use crate::{Format, ImportArgs};
@@ -38,6 +38,9 @@ struct Run<'a> {
     ninjs_version: Option<Version>,
     tally: Tally,
     out: std::io::StdoutLock<'static>,
+    /// Items read but not yet stored, with the file each came from: items of many small files
+    /// (an agency's one NITF file per story) share a durable transaction instead of one each.
+    pending: Vec<(std::rc::Rc<str>, WireItem)>,
 }
 
 pub fn run(data: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
@@ -77,6 +80,7 @@ pub fn run(data: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
         ninjs_version,
         tally: Tally::default(),
         out: std::io::stdout().lock(),
+        pending: Vec::with_capacity(BATCH),
     };
     for file in &args.files {
         if let Err(e) = run.file(file) {
@@ -84,6 +88,7 @@ pub fn run(data: &Path, args: ImportArgs) -> anyhow::Result<ExitCode> {
             eprintln!("error: cannot import {e:#}");
         }
     }
+    run.flush();
     let verb = if args.dry_run { "checked (--dry-run, nothing stored)" } else { "imported" };
     eprintln!("{verb}: {}", run.tally.line());
     Ok(if run.tally.failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS })
@@ -101,6 +106,8 @@ fn item_format(f: Format) -> ItemFormat {
         Format::Ghost => ItemFormat::Ghost,
         Format::Nitf => ItemFormat::Nitf,
         Format::Newsml1 => ItemFormat::Newsml1,
+        Format::ApMedia => ItemFormat::ApMedia,
+        Format::Iptc7901 => ItemFormat::Iptc7901,
     }
 }
 
@@ -117,11 +124,15 @@ impl Run<'_> {
         let format = match self.args.format.map(item_format).or_else(|| detect::detect(&head)) {
             Some(f) => f,
             None => anyhow::bail!(
-                "{name}: cannot tell the format (tried ninjs, JSON Feed and Ghost exports, which are JSON; NewsML-G2, \
-                 NITF, NewsML 1.2, RSS, Atom and WordPress exports, which are XML; a page capture, which starts with \
-                 \"date \"); use --format"
+                "{name}: cannot tell the format (tried ninjs, AP Media API, JSON Feed and Ghost exports, which are \
+                 JSON; NewsML-G2, NITF, NewsML 1.2, RSS, Atom and WordPress exports, which are XML; IPTC 7901, \
+                 framed by SOH and STX; a page capture, which starts with \"date \"); use --format"
             ),
         };
+        if matches!(format, ItemFormat::Wxr | ItemFormat::Capture) {
+            // These store as they go: what earlier files left pending goes first, in order.
+            self.flush();
+        }
         if format == ItemFormat::Wxr {
             return self.wordpress(file, &name);
         }
@@ -139,6 +150,8 @@ impl Run<'_> {
             ItemFormat::NewsmlG2 => newsml::parse_newsml(&bytes).map_err(document)?,
             ItemFormat::Nitf => nitf::parse_nitf(&bytes).map_err(document)?,
             ItemFormat::Newsml1 => newsml1::parse_newsml1(&bytes).map_err(document)?,
+            ItemFormat::ApMedia => apmedia::parse_ap(&bytes).map_err(document)?,
+            ItemFormat::Iptc7901 => iptc7901::parse_7901(&bytes).map_err(document)?,
             ItemFormat::Rss | ItemFormat::Atom | ItemFormat::JsonFeed => feed::parse_feed(&bytes).map_err(document)?,
             ItemFormat::Ghost => {
                 ghost::parse_ghost(&bytes, &ghost::GhostOptions { pages: self.args.pages }).map_err(document)?
@@ -153,8 +166,12 @@ impl Run<'_> {
         for w in &parsed.warnings {
             eprintln!("warning: {name}: {w}");
         }
-        for chunk in parsed.items.chunks(BATCH) {
-            self.items(name, chunk);
+        let shared: std::rc::Rc<str> = name.into();
+        for item in parsed.items {
+            self.pending.push((shared.clone(), item));
+            if self.pending.len() >= BATCH {
+                self.flush();
+            }
         }
         for e in &parsed.failed {
             self.failed(name, e);
@@ -211,6 +228,25 @@ impl Run<'_> {
     }
 
     /// A batch of items: stored together (each on its own), or with --dry-run checked.
+    /// Stores what is pending, in one durable transaction.
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        let mut start = 0;
+        // Reported file by file, stored all at once.
+        if self.intake.is_none() {
+            while start < pending.len() {
+                let name = pending[start].0.clone();
+                let end = pending[start..].iter().position(|(n, _)| *n != name).map_or(pending.len(), |e| start + e);
+                let items: Vec<WireItem> = pending[start..end].iter().map(|(_, i)| i.clone()).collect();
+                self.items(&name, &items);
+                start = end;
+            }
+            return;
+        }
+        let (names, items): (Vec<std::rc::Rc<str>>, Vec<WireItem>) = pending.into_iter().unzip();
+        self.store_named(&names, &items);
+    }
+
     fn items(&mut self, name: &str, items: &[WireItem]) {
         let Some(intake) = self.intake.as_mut() else {
             // --dry-run: what would be stored.
@@ -226,15 +262,29 @@ impl Run<'_> {
             }
             return;
         };
+        let names: Vec<std::rc::Rc<str>> = vec![name.into(); items.len()];
+        let _ = intake;
+        self.store_named(&names, items);
+    }
+
+    /// Stores `items` in one durable transaction; each is reported with its file's name.
+    fn store_named(&mut self, names: &[std::rc::Rc<str>], items: &[WireItem]) {
+        let Some(intake) = self.intake.as_mut() else { return };
+        if items.is_empty() {
+            return;
+        }
         let outcomes = match intake.take_all(items, jiff::Timestamp::now()) {
             Ok(o) => o,
             Err(e) => {
                 self.tally.failed += items.len();
-                eprintln!("error: cannot store {} item(s) of {name}, none of them was: {e}", items.len());
+                let mut files: Vec<&str> = names.iter().map(|n| &**n).collect();
+                files.dedup();
+                eprintln!("error: cannot store {} item(s) of {}, none of them was: {e}", items.len(), files.join(", "));
                 return;
             }
         };
-        for (item, outcome) in items.iter().zip(outcomes) {
+        for ((item, outcome), name) in items.iter().zip(outcomes).zip(names) {
+            let name: &str = name;
             match outcome {
                 Ok(out) => {
                     self.tally.count(out.status);

@@ -334,6 +334,12 @@ enum Format {
     /// IPTC NewsML 1.2 (XML): one or more NewsItems.
     #[value(name = "newsml-1.2")]
     Newsml1,
+    /// AP Media API JSON: a feed or one item.
+    #[value(name = "ap-media")]
+    ApMedia,
+    /// IPTC 7901 / ANPA 1312 plain-text wire (SOH/STX/ETX framing).
+    #[value(name = "iptc-7901")]
+    Iptc7901,
 }
 
 #[derive(Debug, Args)]

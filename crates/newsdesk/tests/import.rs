@@ -459,9 +459,13 @@ fn agency_formats_are_told_apart_and_named() {
     let fixtures = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../ingest/fixtures");
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    for (file, format, items) in
-        [("nitf-3.6.xml", "nitf", 1), ("nitf-3.2-latin1-kill.xml", "nitf", 1), ("newsml-1.2.xml", "newsml-1.2", 2)]
-    {
+    for (file, format, items) in [
+        ("nitf-3.6.xml", "nitf", 1),
+        ("nitf-3.2-latin1-kill.xml", "nitf", 1),
+        ("newsml-1.2.xml", "newsml-1.2", 2),
+        ("ap-media-feed.json", "ap-media", 2),
+        ("iptc-7901.txt", "iptc-7901", 1),
+    ] {
         let path = fixtures.join(file);
         let out = newsdesk(&data, &["import", "--dry-run", "--json", path.to_str().unwrap()]);
         let stdout = String::from_utf8(out.stdout).unwrap();
@@ -481,7 +485,7 @@ fn agency_formats_are_told_apart_and_named() {
     );
 
     let garbage = tmp.path().join("wire.bin");
-    std::fs::write(&garbage, b"\x01ZCZC garbage that is no format").unwrap();
+    std::fs::write(&garbage, b"ZCZC garbage that is no format").unwrap();
     let out = newsdesk(&data, &["import", "--dry-run", garbage.to_str().unwrap()]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -35,7 +35,12 @@ fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
         .map(|t| t.trim().to_ascii_lowercase())
         .unwrap_or_default();
     let parsed = if media_type.ends_with("json") {
-        newsdesk_ingest::parse_ninjs(body)
+        match newsdesk_ingest::detect::detect(body) {
+            Some(Format::ApMedia) => newsdesk_ingest::apmedia::parse_ap(body),
+            _ => newsdesk_ingest::parse_ninjs(body),
+        }
+    } else if media_type == "text/plain" || media_type.ends_with("anpa") || media_type.ends_with("7901") {
+        newsdesk_ingest::iptc7901::parse_7901(body)
     } else if media_type.ends_with("xml") {
         // XML by its root: NITF (also as application/nitf+xml), NewsML 1.2, else NewsML-G2.
         match newsdesk_ingest::detect::detect(body) {

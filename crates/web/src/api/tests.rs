@@ -273,8 +273,12 @@ async fn wire_items_are_pushed_with_an_ingest_key() {
     let (_, v) = post(&api, "/api/ingest", &ingest_key, "application/json", doc).await;
     assert_eq!(v["duplicate"], 1, "the same version again changes nothing");
 
-    let (status, v) = post(&api, "/api/ingest", &ingest_key, "text/plain", doc).await;
+    let (status, v) = post(&api, "/api/ingest", &ingest_key, "text/html", doc).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::UNSUPPORTED_MEDIA_TYPE, Some("unsupported-media-type")));
+    // Plain text is the IPTC 7901 wire: JSON sent as it is refused, naming why.
+    let (status, v) = post(&api, "/api/ingest", &ingest_key, "text/plain", doc).await;
+    assert_eq!((status, v["code"].as_str()), (StatusCode::BAD_REQUEST, Some("invalid-document")));
+    assert!(v["detail"].as_str().unwrap().contains("no SOH and STX framing"), "{v}");
     // One bad item is reported with its field; the others are stored.
     let mixed = r#"[{"uri": "a", "headline": "Good one", "body_text": "y"}, {"uri": "b", "headline": "z", "body_text": "w", "urgency": "high"}]"#;
     let (status, v) = post(&api, "/api/ingest?queue=true", &ingest_key, "application/json", mixed).await;
@@ -328,6 +332,17 @@ async fn wire_items_are_pushed_with_an_ingest_key() {
     assert_eq!(
         (status, v["data"][0]["url"].as_str()),
         (StatusCode::OK, Some("http://127.0.0.1:8080/world/pushed-in-newsml-one")),
+        "{v}"
+    );
+    // AP's Media API JSON and the IPTC 7901 plain-text wire.
+    let ap = r#"{"api_version": "2", "data": {"items": [{"meta": {}, "item": {"altids": {"itemid": "ap1"}, "version": 1, "headline": "Pushed from AP", "body_html": "<p>Text.</p>"}}]}}"#;
+    let (status, v) = post(&api, "/api/ingest?section=world", &ingest_key, "application/json", ap).await;
+    assert_eq!((status, v["data"][0]["uri"].as_str()), (StatusCode::OK, Some("urn:ap:ap1")), "{v}");
+    let wire = "\u{1}a0001 r i BC-Pushed-Wire\n\u{2}^Pushed on the wire<\n\n\tWords on the line.\n\u{3}\u{4}";
+    let (status, v) = post(&api, "/api/ingest?section=world", &ingest_key, "text/plain", wire).await;
+    assert_eq!(
+        (status, v["data"][0]["url"].as_str()),
+        (StatusCode::OK, Some("http://127.0.0.1:8080/world/bc-pushed-wire")),
         "{v}"
     );
     let (status, v) = post(&api, "/api/ingest", &ingest_key, "application/xml", "<not-closed>").await;
