@@ -33,7 +33,7 @@ fn index() -> &'static SearchIndex {
                 headline: headline.to_string(),
                 deck: None,
                 lead_image: None,
-                body: vec![Block::Paragraph { text: body.to_string() }],
+                body: vec![Block::paragraph(body.to_string())],
                 source: None,
                 authors: vec!["Ana de la Cruz".into()],
                 tags: vec!["Common Fisheries Policy".into()],
