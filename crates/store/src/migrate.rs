@@ -24,6 +24,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0016_promo", include_str!("../migrations/sqlite/0016_promo.sql")),
     ("0017_live_lists", include_str!("../migrations/sqlite/0017_live_lists.sql")),
     ("0018_sitemap_pages", include_str!("../migrations/sqlite/0018_sitemap_pages.sql")),
+    ("0019_sitemap_reads", include_str!("../migrations/sqlite/0019_sitemap_reads.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
