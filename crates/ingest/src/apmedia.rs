@@ -7,9 +7,10 @@
 //! `versioncreated`, `embargoed`, `pubstatus` (usable, withheld, canceled), `urgency`,
 //! `copyrightnotice`, `subject[]` (names and codes), `keywords`, the text (`body_html`, or an
 //! inline `body_nitf` document as some AP integrations pass it on) and picture `associations`
-//! (their caption, credit and main rendition). Left out: the renditions' downloads (`ingest`
-//! does no I/O: an item whose text is only in its NITF rendition is read from its summary and
-//! the rendition's address is said in a warning), `ednote` (for editors), `signals`,
+//! (their caption, credit and main rendition). An item whose text is only in its NITF rendition
+//! is read from its summary, with the rendition's address in `text_rendition` (and a warning):
+//! `ingest` does no I/O, and a polled source (`desk::sources`) fetches it. Left out: picture
+//! renditions' downloads (the media issue's), `ednote` (for editors), `signals`,
 //! `audiences`, `person`/`organisation` entity lists and the feed's paging links.
 
 use serde_json::{Map, Value};
@@ -95,11 +96,14 @@ fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<W
         (None, None) => vec![],
     };
     let summary = string(obj, "summary")?;
+    let mut text_rendition = None;
     if body.is_empty() {
         if let Some(href) = obj.get("renditions").and_then(|r| r.pointer("/nitf/href")).and_then(Value::as_str) {
             warnings.push(format!(
-                "{uri}: the text is in its NITF rendition ({href}), which is not fetched; read from its summary"
+                "{uri}: the text is in its NITF rendition ({href}), which a file import does not fetch; read from \
+                 its summary (a polled source fetches it)"
             ));
+            text_rendition = Some(href.to_string()).filter(|h| h.starts_with("https://") || h.starts_with("http://"));
         }
         body = summary.as_deref().map(blocks_from_text).unwrap_or_default();
     }
@@ -108,6 +112,7 @@ fn item(obj: &Map<String, Value>, warnings: &mut Vec<String>) -> Result<Option<W
         body.push(newsdesk_core::Block::paragraph(headline.clone()));
     }
     let mut item = WireItem::new(Format::ApMedia, uri, headline, body);
+    item.text_rendition = text_rendition;
     item.version = string(obj, "version")?;
     item.kind = string(obj, "type")?.unwrap_or_else(|| "text".into());
     item.deck = string(obj, "headline_extended")?.or(summary).filter(|d| Some(d) != Some(&item.headline));

@@ -133,6 +133,10 @@ pub struct WireItem {
     /// Other media the item carries (attachments, renditions), as references with credits.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub media: Vec<WirePicture>,
+    /// Where the item's text is when the document does not carry it (AP's NITF rendition): the
+    /// body is its summary until someone who may fetch (a polled source) reads it from there.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text_rendition: Option<String>,
 }
 
 impl WireItem {
@@ -167,6 +171,7 @@ impl WireItem {
             link: None,
             picture: None,
             media: vec![],
+            text_rendition: None,
         }
     }
 

@@ -16,8 +16,14 @@ type Answer = (u16, Vec<(&'static str, &'static str)>, String);
 
 /// A server that gives the scripted answers in turn.
 fn server(answers: Vec<Answer>) -> (String, Asked) {
+    server_for(|_| answers)
+}
+
+/// As [`server`], with answers that may name the server's own address.
+fn server_for(answers: impl FnOnce(&str) -> Vec<Answer>) -> (String, Asked) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://127.0.0.1:{}/feed.xml", listener.local_addr().unwrap().port());
+    let answers = answers(&url);
     let asked: Asked = Arc::new(Mutex::new(vec![]));
     let log = asked.clone();
     std::thread::spawn(move || {
@@ -140,4 +146,51 @@ fn a_private_address_is_refused_unless_the_source_allows_it() {
     assert!(s.last_error.as_deref().unwrap().contains("not a public address"), "{:?}", s.last_error);
     assert!(asked.lock().unwrap().is_empty(), "nothing was sent");
     assert!(store.wire_items(None, None, 10).unwrap().is_empty());
+}
+
+#[test]
+fn agency_wire_formats_are_polled_too() {
+    let (_d, store) = store();
+    let ap = r#"{"api_version": "2", "data": {"items": [{"meta": {}, "item": {"altids": {"itemid": "p1"}, "version": 1, "headline": "Polled from AP", "body_html": "<p>Words.</p>"}}]}}"#;
+    let nitf = r#"<nitf><head><docdata><doc-id id-string="n1"/></docdata></head><body><body.head><hedline><hl1>Polled NITF</hl1></hedline></body.head><body.content><p>Words.</p></body.content></body></nitf>"#;
+    let (url, _) = server(vec![(200, vec![], ap.into()), (200, vec![], nitf.into())]);
+    add(&store, &url, true, true);
+    let now: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
+    poll_due(&store, &Outbound::new(), now).unwrap();
+    poll_due(&store, &Outbound::new(), now + SignedDuration::from_secs(301)).unwrap();
+    assert!(store.published_by_path("local", "polled-from-ap").unwrap().is_some());
+    assert!(store.published_by_path("local", "polled-nitf").unwrap().is_some());
+}
+
+#[test]
+fn an_ap_items_text_is_fetched_from_its_rendition_with_the_sources_key() {
+    let (_d, store) = store();
+    let (url, asked) = server_for(|url| {
+        let base = url.trim_end_matches("/feed.xml");
+        let feed = format!(
+            r#"{{"api_version": "2", "data": {{"items": [
+                {{"meta": {{}}, "item": {{"altids": {{"itemid": "r1"}}, "version": 1, "headline": "Rendition story",
+                  "summary": "Only the summary.", "renditions": {{"nitf": {{"href": "{base}/content/r1/download?type=text&format=NITF"}}}}}}}},
+                {{"meta": {{}}, "item": {{"altids": {{"itemid": "r2"}}, "version": 1, "headline": "Missing rendition",
+                  "summary": "Summary kept.", "renditions": {{"nitf": {{"href": "{base}/content/r2/download"}}}}}}}}
+            ]}}}}"#
+        );
+        let nitf = r#"<nitf><head><docdata><doc-id id-string="r1"/></docdata></head><body><body.content><p>The <em>whole</em> text.</p><p>Second paragraph.</p></body.content></body></nitf>"#;
+        vec![(200, vec![], feed), (200, vec![], nitf.into()), (404, vec![], String::new())]
+    });
+    add(&store, &format!("{url}?apikey=K123"), true, true);
+    poll_due(&store, &Outbound::new(), Timestamp::now()).unwrap();
+    let story = store.published_by_path("local", "rendition-story").unwrap().expect("published");
+    assert_eq!(story.body.len(), 2, "{:?}", story.body);
+    assert_eq!(story.body[0].text(), ["The whole text."]);
+    let kept = store.published_by_path("local", "missing-rendition").unwrap().expect("published");
+    assert_eq!(kept.body[0].text(), ["Summary kept."]);
+    let s = &store.feed_sources().unwrap()[0];
+    let error = s.last_error.as_deref().unwrap_or("");
+    assert!(error.starts_with("urn:ap:r2: its text rendition could not be had ("), "{error}");
+    assert!(
+        error.contains("/content/r2/download?apikey=[key]") && !error.contains("K123"),
+        "the key went along, and is not shown: {error}"
+    );
+    assert_eq!(asked.lock().unwrap().len(), 3, "the feed and the two renditions");
 }

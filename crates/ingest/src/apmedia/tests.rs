@@ -35,6 +35,11 @@ fn a_feed_its_items_a_kill_and_a_broken_one() {
         "{:?}",
         p.warnings
     );
+    assert_eq!(
+        killed.text_rendition.as_deref(),
+        Some("https://api.example/media/v/content/77aa01/download?type=text&format=NITF")
+    );
+    assert_eq!(a.text_rendition, None, "its text came with it");
 }
 
 #[test]

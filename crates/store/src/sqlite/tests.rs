@@ -295,6 +295,38 @@ fn reading_in_id_order_uses_the_table_not_an_index_and_sees_only_published_stori
     assert!(!plan.iter().any(|p| p.contains("TEMP B-TREE")), "{plan:?}");
 }
 
+#[test]
+fn a_sitemap_page_follows_the_lead_picture_as_it_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let picture = |asset: &str| newsdesk_core::LeadImage {
+        asset: Some(asset.into()),
+        alt: "Cranes".into(),
+        title: None,
+        caption: None,
+        credit: None,
+        source_url: None,
+    };
+    let mut a = article("Pictured story", "EUROPE");
+    a.lead_image = Some(picture("cranes.jpg"));
+    let saved = store.save_article(&a, Some("pic:1"), "import", now()).unwrap();
+    let plain = store.save_article(&article("Plain story", "EUROPE"), Some("pic:2"), "import", now()).unwrap();
+    let assets = |store: &Store| -> Vec<Option<String>> {
+        store.sitemap_entries(1, 100).unwrap().into_iter().map(|e| e.image_asset).collect()
+    };
+    assert_eq!(assets(&store), [Some("cranes.jpg".to_string()), None]);
+    let mut changed = store.article(saved.id).unwrap();
+    changed.lead_image = Some(picture("harbour.jpg"));
+    changed.updated_at = Some(Timestamp::from_second(1_760_000_000).unwrap());
+    store.save_article(&changed, Some("pic:1"), "import", now()).unwrap();
+    assert_eq!(assets(&store), [Some("harbour.jpg".to_string()), None]);
+    changed.lead_image = None;
+    changed.updated_at = Some(Timestamp::from_second(1_760_000_100).unwrap());
+    store.save_article(&changed, Some("pic:1"), "import", now()).unwrap();
+    assert_eq!(assets(&store), [None, None]);
+    assert!(plain.id.0 > saved.id.0);
+}
+
 /// SQLite numbers `$1`, `$2` … parameters in the order they first appear in the text, not by
 /// their digits: `SET a = $2 WHERE id = $1` binds the first value to `a`. So every SQL text in
 /// the workspace must first use `$1`, then `$2`, and so on (or use `?N`, which SQLite does number
