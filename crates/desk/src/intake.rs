@@ -21,7 +21,7 @@ use newsdesk_core::article::Section;
 use newsdesk_core::routing::{RoutingRule, RuleAction};
 use newsdesk_core::{Article, Block};
 use newsdesk_ingest::routing::route;
-use newsdesk_ingest::{ItemError, WireItem, simhash};
+use newsdesk_ingest::{ItemError, PubStatus, WireItem, simhash};
 use newsdesk_store::{NewMediaRef, QueueEntry, QueueStatus, Queued, SaveRequest, SaveStatus, Store, StoreError};
 use serde::Serialize;
 
@@ -211,17 +211,27 @@ impl<'a> Intake<'a> {
             })
             .collect();
         let media: Vec<Vec<NewMediaRef<'_>>> = publish.iter().map(|(i, ..)| media_refs(&items[*i])).collect();
+        // A kill says so in the revision history: the revision it makes names who and why.
+        let actors: Vec<String> = publish
+            .iter()
+            .map(|(i, ..)| match items[*i].pub_status {
+                PubStatus::Canceled => format!("{} (killed: canceled at its source)", self.actor),
+                PubStatus::Withheld => format!("{} (withheld at its source)", self.actor),
+                _ => self.actor.to_string(),
+            })
+            .collect();
         let requests: Vec<SaveRequest<'_>> = publish
             .iter()
             .zip(&media)
             .zip(&replaced)
-            .map(|(((i, article, external_id, _), media), supersedes)| SaveRequest {
+            .zip(&actors)
+            .map(|((((i, article, external_id, _), media), supersedes), actor)| SaveRequest {
                 article,
                 external_id,
                 version: items[*i].version.as_deref(),
                 supersedes,
                 media,
-                actor: self.actor,
+                actor,
             })
             .collect();
         let saved = if requests.is_empty() { vec![] } else { self.store.save_many(&requests, now)? };

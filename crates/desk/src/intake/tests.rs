@@ -105,6 +105,14 @@ fn versions_repeats_and_replacements() {
     };
     let replaced = intake.take(&replacement, now()).unwrap();
     assert_eq!((replaced.status, replaced.id), (Status::Updated, out.id));
+    // A kill: the next version, canceled at its source, takes the story down and says so.
+    let killed =
+        WireItem { version: Some("2".into()), pub_status: newsdesk_ingest::PubStatus::Canceled, ..replacement };
+    assert_eq!(intake.take(&killed, now()).unwrap().status, Status::Updated);
+    let id = newsdesk_core::ArticleId(out.id);
+    assert_eq!(store.article(id).unwrap().state, newsdesk_core::WorkflowState::Unpublished);
+    let last = store.revisions(id).unwrap().pop().unwrap();
+    assert_eq!(last.actor, "test (killed: canceled at its source)");
 }
 
 #[test]
