@@ -405,17 +405,24 @@ fn open_tag(out: &mut String, m: &Mark, links: Links<'_>) {
 }
 
 fn escape_into(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            '\n' => out.push_str("<br>"),
-            c => out.push(c),
-        }
+    // A byte scan: the characters replaced are ASCII, so every cut is on a character boundary
+    // (a story's text is escaped paragraph by paragraph on every page and feed).
+    let mut from = 0;
+    for (at, b) in s.bytes().enumerate() {
+        let replacement = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            b'\n' => "<br>",
+            _ => continue,
+        };
+        out.push_str(&s[from..at]);
+        out.push_str(replacement);
+        from = at + 1;
     }
+    out.push_str(&s[from..]);
 }
 
 #[cfg(test)]
