@@ -53,11 +53,18 @@ async fn links_and_emphasis_typed_in_the_editor_reach_readers_and_come_back_to_e
         feed.body
     );
 
-    // Back in the editor, the text comes as the same inline HTML; saving it unchanged changes
-    // nothing.
+    // Back in the editor, the text comes as the same inline HTML, which the page explains;
+    // saving it unchanged changes nothing.
+    assert!(n.get(&format!("/newsroom/stories/{id}"), Some(editor)).await.body.contains("id=\"marks-hint\""));
     let edit = n.get(&format!("/newsroom/stories/{id}"), Some(editor)).await;
-    let area =
-        edit.body.split("<textarea name=\"b.text\" rows=\"4\">").nth(1).unwrap().split("</textarea>").next().unwrap();
+    let area = edit
+        .body
+        .split("<textarea name=\"b.text\" rows=\"4\" aria-describedby=\"marks-hint\">")
+        .nth(1)
+        .unwrap()
+        .split("</textarea>")
+        .next()
+        .unwrap();
     let shown = area
         .replace("&lt;", "<")
         .replace("&gt;", ">")
