@@ -59,6 +59,9 @@ pub struct LeadImage {
     pub title: Option<String>,
     pub caption: Option<String>,
     pub credit: Option<String>,
+    /// Links and emphasis over `caption` (see [`crate::inline`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub caption_marks: Vec<Mark>,
     /// Where the source keeps the picture (a wire rendition, a WordPress attachment) until it is
     /// fetched into the media store.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -323,7 +326,10 @@ impl Article {
             drop_forbidden(&mut img.alt);
             opt(&mut img.asset);
             opt(&mut img.title);
-            opt(&mut img.caption);
+            match &mut img.caption {
+                Some(c) => inline::retain(c, &mut img.caption_marks, xml_char),
+                None => img.caption_marks.clear(),
+            }
             opt(&mut img.credit);
         }
         // Text with marks loses its forbidden characters with the marks moved along.

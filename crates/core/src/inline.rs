@@ -229,6 +229,37 @@ pub fn retain(text: &mut String, marks: &mut Vec<Mark>, keep: impl Fn(char) -> b
     *marks = normalize(text, taken);
 }
 
+/// `text` with its whitespace runs made one space and its ends trimmed (what the newsroom's
+/// `clean` does to a field), the marks moved with the characters they cover.
+pub fn collapse(text: &str, marks: &[Mark]) -> (String, Vec<Mark>) {
+    let mut out = String::with_capacity(text.len());
+    // new_index[i]: where character i lands (or would have, had it been kept).
+    let mut new_index = Vec::with_capacity(text.len() + 1);
+    let mut kept = 0u32;
+    let mut space = false;
+    for c in text.chars() {
+        if c.is_whitespace() {
+            // A mark's edge on whitespace lands where the space goes (normalizing trims it).
+            new_index.push(kept);
+            space = !out.is_empty();
+            continue;
+        }
+        if space {
+            out.push(' ');
+            kept += 1;
+            space = false;
+        }
+        new_index.push(kept);
+        out.push(c);
+        kept += 1;
+    }
+    new_index.push(kept);
+    let at = |i: u32| new_index.get(i as usize).copied().unwrap_or(kept).min(kept);
+    let moved = marks.iter().map(|m| Mark { start: at(m.start), end: at(m.end), ..m.clone() }).collect();
+    let marks = normalize(&out, moved);
+    (out, marks)
+}
+
 /// How links are written out.
 #[derive(Debug, Clone, Copy)]
 pub struct Links<'a> {
@@ -521,6 +552,14 @@ mod tests {
                 Mark::link(6, 9, "/b"),
             ]
         );
+    }
+
+    #[test]
+    fn collapsing_whitespace_moves_the_marks() {
+        let marks = vec![Mark::link(2, 9, "/a"), Mark::new(MarkKind::Em, 12, 16)];
+        let (text, marks) = collapse("  Harbour   view\n at dusk ", &marks);
+        assert_eq!(text, "Harbour view at dusk");
+        assert_eq!(marks, vec![Mark::link(0, 7, "/a"), Mark::new(MarkKind::Em, 8, 12)]);
     }
 
     #[test]

@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use jiff::Timestamp;
 
 use crate::article::{LeadImage, Promo, Section};
+use crate::inline::{self, Mark};
 use crate::{Article, Block, Slug};
 
 /// Longest search title and description (what search engines show before cutting).
@@ -36,6 +37,8 @@ pub struct ArticleInput {
     pub image_asset: String,
     pub image_alt: String,
     pub image_caption: String,
+    /// Links and emphasis over `image_caption`.
+    pub image_caption_marks: Vec<Mark>,
     pub image_credit: String,
     pub body: Vec<Block>,
     pub seo_title: String,
@@ -63,6 +66,7 @@ impl ArticleInput {
             image_asset: img.and_then(|i| i.asset.clone()).unwrap_or_default(),
             image_alt: img.map(|i| i.alt.clone()).unwrap_or_default(),
             image_caption: img.and_then(|i| i.caption.clone()).unwrap_or_default(),
+            image_caption_marks: img.map(|i| i.caption_marks.clone()).unwrap_or_default(),
             image_credit: img.and_then(|i| i.credit.clone()).unwrap_or_default(),
             body: a.body.clone(),
             seo_title: a.promo.seo_title.clone().unwrap_or_default(),
@@ -119,10 +123,18 @@ impl ArticleInput {
         // it) stays while the picture does; a wire picture not fetched yet (a reference without a
         // file) stays until a picture is chosen in its place.
         let stored = base.lead_image.as_ref().filter(|b| b.asset.as_deref().unwrap_or("") == asset);
+        // The caption's marks are refused by name when they do not fit it as sent, then move with
+        // its characters as it is cleaned (whitespace runs made one space).
+        if let Err(e) = inline::check(&self.image_caption, &self.image_caption_marks) {
+            errors.insert("image_caption", format!("The caption's {e}."));
+        }
+        let (cleaned, caption_marks) = inline::collapse(&self.image_caption, &self.image_caption_marks);
+        let caption = Some(cleaned).filter(|c| !c.is_empty());
         let lead_image = if asset.is_empty() {
             stored.filter(|b| b.source_url.is_some()).map(|b| LeadImage {
                 alt: clean(&self.image_alt),
-                caption: opt(&self.image_caption),
+                caption: caption.clone(),
+                caption_marks: caption_marks.clone(),
                 credit: opt(&self.image_credit),
                 ..b.clone()
             })
@@ -137,7 +149,8 @@ impl ArticleInput {
                 asset: Some(asset),
                 alt: clean(&self.image_alt),
                 title: stored.and_then(|b| b.title.clone()),
-                caption: opt(&self.image_caption),
+                caption,
+                caption_marks,
                 credit: opt(&self.image_credit),
                 source_url: stored.and_then(|b| b.source_url.clone()),
             })
@@ -272,6 +285,22 @@ mod tests {
             fields,
             ["canonical_url", "headline", "image_alt", "image_asset", "language", "section", "seo_title", "slug"]
         );
+    }
+
+    #[test]
+    fn a_captions_marks_are_checked_and_follow_its_cleaning() {
+        let mut input = ArticleInput::from_article(&base());
+        input.image_asset = "ferry.jpg".into();
+        input.image_alt = "The ferry".into();
+        input.image_caption = "  The  night ferry ".into();
+        input.image_caption_marks = vec![Mark::new(crate::MarkKind::Em, 7, 18)];
+        let a = input.check(&base(), &|_| true).unwrap();
+        let img = a.lead_image.unwrap();
+        assert_eq!(img.caption.as_deref(), Some("The night ferry"));
+        assert_eq!(img.caption_marks, vec![Mark::new(crate::MarkKind::Em, 4, 15)]);
+        input.image_caption_marks = vec![Mark::link(0, 5, "javascript:alert(1)")];
+        let errors = input.check(&base(), &|_| true).unwrap_err();
+        assert!(errors["image_caption"].starts_with("The caption's marks[0]: a link needs"), "{errors:?}");
     }
 
     #[test]

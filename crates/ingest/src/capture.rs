@@ -327,6 +327,7 @@ impl CaptureRecord {
             caption: Some(img.caption.clone()),
             credit: img.credit.clone(),
             source_url: None,
+            caption_marks: vec![],
         });
         Ok(Article {
             id: None,

@@ -243,6 +243,7 @@ impl WireItem {
                 caption: p.caption.clone(),
                 credit: p.credit.clone().or(source.clone()),
                 source_url: p.href.clone(),
+                caption_marks: vec![],
             }),
             body,
             source,

@@ -270,6 +270,7 @@ fn to_article(d: DemoArticle) -> anyhow::Result<Article> {
             caption: Some(d.image.caption),
             credit: Some(d.image.credit),
             source_url: None,
+            caption_marks: vec![],
         }),
         section,
         slug,

@@ -32,6 +32,8 @@ pub struct ImageView {
     pub src: String,
     pub alt: String,
     pub caption: Option<String>,
+    /// Links and emphasis over `caption` (the theme's `rich_caption` writes them).
+    pub caption_marks: Vec<newsdesk_core::Mark>,
     pub credit: Option<String>,
     pub placeholder: bool,
 }
@@ -261,6 +263,7 @@ fn image_view(img: &LeadImage) -> ImageView {
         },
         alt: img.alt.clone(),
         caption: img.caption.clone(),
+        caption_marks: img.caption_marks.clone(),
         credit: img.credit.clone(),
         placeholder: img.asset.is_none(),
     }

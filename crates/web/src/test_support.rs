@@ -15,6 +15,7 @@ pub fn pictured(headline: &str, section: &str, file: &str) -> Article {
             caption: None,
             credit: None,
             source_url: None,
+            caption_marks: vec![],
         }),
         ..article(headline, section, "2026-01-01T00:00:00Z")
     }

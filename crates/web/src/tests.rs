@@ -26,6 +26,7 @@ impl TestSite {
                 caption: Some("Caption.".into()),
                 credit: Some("AA".into()),
                 source_url: None,
+                caption_marks: vec![],
             }),
             body: vec![
                 Block::Paragraph { text: "First paragraph.".into(), marks: vec![] },
@@ -345,6 +346,7 @@ async fn a_list_speaks_the_sites_language_and_its_lead_picture_is_fetched_first(
             caption: None,
             credit: None,
             source_url: None,
+            caption_marks: vec![],
         }),
         ..crate::test_support::article(headline, "Europe", published)
     };
@@ -474,4 +476,26 @@ async fn a_miss_is_answered_compressed_fast_and_a_page_read_often_is_made_small_
     flate2::read::GzDecoder::new(&best[..]).read_to_string(&mut plain).unwrap();
     assert!(plain.contains("Main story"));
     assert_eq!(site.state.cache.len(), 1, "the same page, replaced in place");
+}
+
+#[tokio::test]
+async fn a_lead_pictures_caption_carries_its_links_and_emphasis() {
+    let site = TestSite::new();
+    let mut story = crate::test_support::pictured("Captioned story", "EUROPE", "harbour.jpg");
+    if let Some(img) = story.lead_image.as_mut() {
+        img.caption = Some("Cranes at the harbour <dawn>".into());
+        img.caption_marks = vec![
+            newsdesk_core::Mark::link(10, 21, "/europe/harbour"),
+            newsdesk_core::Mark::new(newsdesk_core::MarkKind::Em, 22, 28),
+        ];
+    }
+    site.state.store.save_article(&story, None, "test", jiff::Timestamp::now()).unwrap();
+    let (status, html) = site.html("/europe/captioned-story").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        html.contains(
+            "<span class=\"caption\">Cranes at <a href=\"/europe/harbour\">the harbour</a> <em>&lt;dawn&gt;</em></span>"
+        ),
+        "{html}"
+    );
 }

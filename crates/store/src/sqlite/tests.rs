@@ -306,6 +306,7 @@ fn a_sitemap_page_follows_the_lead_picture_as_it_changes() {
         caption: None,
         credit: None,
         source_url: None,
+        caption_marks: vec![],
     };
     let mut a = article("Pictured story", "EUROPE");
     a.lead_image = Some(picture("cranes.jpg"));

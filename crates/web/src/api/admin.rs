@@ -93,6 +93,7 @@ fn story_out(state: &AppState, story: &Story, user: &User) -> StoryOut {
             asset: i.asset.clone(),
             alt: i.alt.clone(),
             caption: i.caption.clone(),
+            caption_marks: i.caption_marks.clone(),
             credit: i.credit.clone(),
         }),
         body: a.body.clone(),
@@ -306,12 +307,14 @@ impl StoryInput {
                 into.image_asset = img.asset;
                 into.image_alt = img.alt;
                 into.image_caption = img.caption.unwrap_or_default();
+                into.image_caption_marks = img.caption_marks;
                 into.image_credit = img.credit.unwrap_or_default();
             }
             Some(None) => {
                 into.image_asset.clear();
                 into.image_alt.clear();
                 into.image_caption.clear();
+                into.image_caption_marks.clear();
                 into.image_credit.clear();
             }
             None => {}

@@ -206,10 +206,20 @@ async fn pictures_uploaded_by_api_can_lead_a_story() {
     let (status, _, v) =
         api.call("POST", "/api/v1/admin/media", Some(Role::Contributor), &[], b"GIF89a".to_vec()).await;
     assert_eq!((status, v["code"].as_str()), (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid-media")));
-    let story = json!({ "headline": "With a picture", "section": "Europe", "lead_image": { "asset": file, "alt": "The bridge", "credit": "AA" } });
+    let story = json!({ "headline": "With a picture", "section": "Europe", "lead_image": { "asset": file, "alt": "The bridge", "credit": "AA",
+        "caption": "The bridge at dawn", "caption_marks": [{ "kind": "link", "start": 4, "end": 10, "href": "/europe/bridge" }] } });
     let (status, _, v) = api.json("POST", "/api/v1/admin/articles", Role::Contributor, story).await;
     assert_eq!(status, StatusCode::CREATED, "{v}");
     assert_eq!(v["data"]["lead_image"]["asset"].as_str(), Some(file.as_str()));
+    assert_eq!(
+        v["data"]["lead_image"]["caption_marks"],
+        json!([{ "kind": "link", "start": 4, "end": 10, "href": "/europe/bridge" }])
+    );
+    let bad = json!({ "headline": "Bad caption", "section": "Europe", "lead_image": { "asset": file, "alt": "The bridge",
+        "caption": "Short", "caption_marks": [{ "kind": "em", "start": 0, "end": 50 }] } });
+    let (status, _, e) = api.json("POST", "/api/v1/admin/articles", Role::Contributor, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{e}");
+    assert!(e["errors"]["image_caption"].as_str().unwrap().contains("past the text"), "{e}");
     // A field left out stays; a null lead picture is taken away.
     let path = format!("/api/v1/admin/articles/{}", v["data"]["id"]);
     let (status, _, v) = api.json("PATCH", &path, Role::Contributor, json!({ "deck": "Over the river" })).await;

@@ -26,6 +26,9 @@ pub struct LeadImageStored {
     pub asset: Option<String>,
     pub alt: String,
     pub caption: Option<String>,
+    /// Links and emphasis over the caption.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub caption_marks: Vec<newsdesk_core::Mark>,
     pub credit: Option<String>,
 }
 
@@ -200,6 +203,9 @@ pub struct ImageInput {
     #[schema(min_length = 1, pattern = "[A-Za-z0-9]")]
     pub alt: String,
     pub caption: Option<String>,
+    /// Links and emphasis over the caption, as a block's `marks`.
+    #[serde(default)]
+    pub caption_marks: Vec<newsdesk_core::Mark>,
     pub credit: Option<String>,
 }
 

@@ -26,6 +26,9 @@ pub struct LeadImageOut {
     pub alt: String,
     #[schema(required = true)]
     pub caption: Option<String>,
+    /// Links and emphasis over the caption, as a block's `marks`.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub caption_marks: Vec<newsdesk_core::Mark>,
     #[schema(required = true)]
     pub credit: Option<String>,
 }
@@ -83,6 +86,7 @@ impl ArticleOut {
                 url: img.asset.as_ref().map(|asset| as_uri(&format!("{site_url}/media/{asset}"))),
                 alt: img.alt.clone(),
                 caption: img.caption.clone(),
+                caption_marks: img.caption_marks.clone(),
                 credit: img.credit.clone(),
             }),
             body: a.body.clone(),

@@ -182,7 +182,8 @@ impl StoryForm {
             embargo: a.embargo.map(|t| local_input(t, tz)).unwrap_or_default(),
             image_asset: i.image_asset,
             image_alt: i.image_alt,
-            image_caption: i.image_caption,
+            // The caption carries its links and emphasis as the body's texts do.
+            image_caption: to_editable(&i.image_caption, &i.image_caption_marks),
             image_credit: i.image_credit,
             seo_title: i.seo_title,
             seo_description: i.seo_description,
@@ -231,6 +232,7 @@ impl StoryForm {
         if block_errors {
             errors.insert("body", "Some blocks need attention.".into());
         }
+        let (caption, caption_marks) = inline_from_html(self.image_caption.trim());
         let input = ArticleInput {
             headline: self.headline.clone(),
             deck: self.deck.clone(),
@@ -244,7 +246,8 @@ impl StoryForm {
             embargo,
             image_asset: self.image_asset.clone(),
             image_alt: self.image_alt.clone(),
-            image_caption: self.image_caption.clone(),
+            image_caption: caption,
+            image_caption_marks: caption_marks,
             image_credit: self.image_credit.clone(),
             body,
             seo_title: self.seo_title.clone(),

@@ -335,6 +335,7 @@ async fn a_story_keeps_a_picture_the_library_does_not_list_when_its_form_is_save
             caption: None,
             credit: Some("AA".into()),
             source_url: Some("https://wire.example/pictures/1.jpg".into()),
+            caption_marks: vec![],
         }),
         ..crate::test_support::article("Imported with a picture", "EUROPE", "2026-01-01T00:00:00Z")
     };
