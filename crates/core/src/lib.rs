@@ -8,6 +8,7 @@ pub mod diff;
 pub mod embed;
 pub mod inline;
 pub mod input;
+pub mod markup;
 pub mod reading;
 pub mod routing;
 pub mod slug;

@@ -8,8 +8,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 use newsdesk_core::article::Section;
-use newsdesk_ingest::item::{Format, Parsed};
-use newsdesk_ingest::{detect, feed, newsml, ninjs};
+use newsdesk_ingest::detect;
+use newsdesk_ingest::item::Parsed;
 use newsdesk_store::{FeedSource, PollResult, Store, StoreError};
 
 use crate::intake::{Intake, IntakeError, Mode, Tally};
@@ -178,16 +178,12 @@ fn fetch_texts(parsed: &mut Parsed, outbound: &Outbound, source: &FeedSource) ->
 /// A source's answer, read by what it is: a feed or any wire format newsdesk reads.
 fn read(body: &[u8]) -> Result<Parsed, String> {
     let parsed = match detect::detect(body) {
-        Some(Format::Rss | Format::Atom | Format::JsonFeed) => feed::parse_feed(body),
-        Some(Format::Ninjs) => ninjs::parse_ninjs(body),
-        Some(Format::NewsmlG2) => newsml::parse_newsml(body),
-        Some(Format::Nitf) => newsdesk_ingest::nitf::parse_nitf(body),
-        Some(Format::Newsml1) => newsdesk_ingest::newsml1::parse_newsml1(body),
-        Some(Format::ApMedia) => newsdesk_ingest::apmedia::parse_ap(body),
-        Some(Format::Iptc7901) => newsdesk_ingest::iptc7901::parse_7901(body),
-        Some(other) => {
-            return Err(format!("a {} document is an export to import once, not a source to poll", other.name()));
-        }
+        Some(format) => match detect::read_document(format, body) {
+            Some(parsed) => parsed,
+            None => {
+                return Err(format!("a {} document is an export to import once, not a source to poll", format.name()));
+            }
+        },
         None => return Err(
             "not a feed (RSS, Atom, JSON Feed) or wire document (ninjs, NewsML-G2, NITF, NewsML 1.2, AP Media API, IPTC 7901)"
                 .into(),

@@ -12,6 +12,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::dates;
+use crate::html::escape_text;
 use crate::item::{Format, ItemError, Parsed, PubStatus, WireItem, WirePicture, clip, to_blocks, to_text};
 
 /// Largest export read (it is held in memory whole).
@@ -286,7 +287,7 @@ fn lexical_inline(node: &Value) -> String {
     let mut out = String::new();
     match node.get("type").and_then(Value::as_str) {
         Some("text") => {
-            let text = escape(node.get("text").and_then(Value::as_str).unwrap_or(""));
+            let text = escape_text(node.get("text").and_then(Value::as_str).unwrap_or(""));
             let bits = node.get("format").and_then(Value::as_u64).unwrap_or(0);
             let tags: Vec<&str> = [(1, "strong"), (2, "em"), (16, "code"), (32, "sub"), (64, "sup")]
                 .iter()
@@ -300,7 +301,7 @@ fn lexical_inline(node: &Value) -> String {
         Some("linebreak") => out.push_str("<br>"),
         Some("link") | Some("autolink") => {
             let url = node.get("url").and_then(Value::as_str).unwrap_or("");
-            out.push_str(&format!("<a href=\"{}\">", escape(url).replace('"', "&quot;")));
+            out.push_str(&format!("<a href=\"{}\">", escape_text(url)));
             for child in node.get("children").and_then(Value::as_array).into_iter().flatten() {
                 out.push_str(&lexical_inline(child));
             }
@@ -308,7 +309,7 @@ fn lexical_inline(node: &Value) -> String {
         }
         _ => {
             if let Some(t) = node.get("text").and_then(Value::as_str) {
-                out.push_str(&escape(t));
+                out.push_str(&escape_text(t));
             }
             for child in node.get("children").and_then(Value::as_array).into_iter().flatten() {
                 out.push_str(&lexical_inline(child));
@@ -355,10 +356,7 @@ fn mobiledoc_html(mobiledoc: &str) -> Option<String> {
                 attrs.chunks(2).find(|kv| kv[0].as_str() == Some(name)).and_then(|kv| kv.get(1)?.as_str())
             };
             match tag.as_str() {
-                "a" => (
-                    format!("<a href=\"{}\">", escape(attr("href").unwrap_or("")).replace('"', "&quot;")),
-                    "</a>".into(),
-                ),
+                "a" => (format!("<a href=\"{}\">", escape_text(attr("href").unwrap_or(""))), "</a>".into()),
                 "strong" | "b" | "em" | "i" | "code" | "sub" | "sup" => (format!("<{tag}>"), format!("</{tag}>")),
                 _ => (String::new(), String::new()),
             }
@@ -377,7 +375,7 @@ fn mobiledoc_html(mobiledoc: &str) -> Option<String> {
                 }
             }
             if m.get(0).and_then(Value::as_i64) == Some(0) {
-                out.push_str(&escape(m.get(3).and_then(Value::as_str).unwrap_or("")));
+                out.push_str(&escape_text(m.get(3).and_then(Value::as_str).unwrap_or("")));
             }
             for _ in 0..m.get(2).and_then(Value::as_u64).unwrap_or(0) {
                 if let Some(i) = open.pop() {
@@ -417,10 +415,6 @@ fn mobiledoc_html(mobiledoc: &str) -> Option<String> {
         }
     }
     (!out.is_empty()).then_some(out)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 #[cfg(test)]

@@ -53,6 +53,20 @@ pub fn sanitize(html: &str) -> String {
         .to_string()
 }
 
+/// Text as HTML text or attribute value, for outside formats turned into HTML before they are
+/// read as HTML (Ghost's Lexical and Mobiledoc, NITF tables).
+pub(crate) fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    newsdesk_core::markup::escape_bytes(&mut out, s, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        _ => None,
+    });
+    out
+}
+
 fn truncate(s: &str, max: usize) -> &str {
     if s.len() <= max {
         return s;
@@ -198,13 +212,12 @@ pub fn blocks_from_html(html: &str) -> Vec<Block> {
             .collect::<String>()
             .to_ascii_lowercase();
         if let Some((mark, href)) = inline_kind(&name, tag) {
-            // A link to nowhere acceptable is no mark at all; its words stay.
+            // A link to nowhere acceptable (no href) is opened all the same, so its close
+            // matches, and normalizing drops it: its words stay.
             if closing {
                 r.close(mark);
-            } else if mark != MarkKind::Link || href.is_some() {
-                r.open(mark, href);
             } else {
-                r.open(MarkKind::Link, None);
+                r.open(mark, href);
             }
             continue;
         }

@@ -53,14 +53,6 @@ pub fn parse_newsml1(bytes: &[u8]) -> Result<Parsed, ItemError> {
     Ok(parsed)
 }
 
-fn kid<'a>(el: &'a Element, name: &str) -> Option<&'a Element> {
-    el.elements().find(|e| e.name == name)
-}
-
-fn at<'a>(el: &'a Element, path: &[&str]) -> Option<&'a Element> {
-    path.iter().try_fold(el, |e, name| kid(e, name))
-}
-
 fn text(el: Option<&Element>) -> Option<String> {
     el.and_then(Element::text_collapsed)
 }
@@ -73,10 +65,10 @@ fn formal(el: Option<&Element>) -> Option<String> {
 /// `urn:newsml:PROVIDER:DATEID:NEWSITEMID`, as NewsML 1.2's public identifiers are written but
 /// without the revision, so every revision of an item shares it.
 fn identity(item: &Element) -> Option<String> {
-    let id = at(item, &["Identification", "NewsIdentifier"])?;
-    let news_item = text(kid(id, "NewsItemId"))?;
-    let provider = text(kid(id, "ProviderId")).unwrap_or_default();
-    let date = text(kid(id, "DateId")).unwrap_or_default();
+    let id = item.local_path(&["Identification", "NewsIdentifier"])?;
+    let news_item = text(id.local("NewsItemId"))?;
+    let provider = text(id.local("ProviderId")).unwrap_or_default();
+    let date = text(id.local("DateId")).unwrap_or_default();
     Some(format!("urn:newsml:{provider}:{date}:{news_item}"))
 }
 
@@ -91,16 +83,16 @@ fn components(el: &Element) -> Vec<&Element> {
 }
 
 fn media_type(content: &Element) -> String {
-    formal(kid(content, "MediaType")).unwrap_or_default().to_ascii_lowercase()
+    formal(content.local("MediaType")).unwrap_or_default().to_ascii_lowercase()
 }
 
 fn item(el: &Element) -> Result<Result<WireItem, String>, ItemError> {
     let uri = identity(el).ok_or_else(|| {
         ItemError::new("Identification/NewsIdentifier/NewsItemId", "missing: a NewsItem is known by its NewsItemId")
     })?;
-    let management = kid(el, "NewsManagement");
+    let management = el.local("NewsManagement");
     let all = components(el);
-    let lines = |name: &str| all.iter().find_map(|c| text(kid(c, "NewsLines").and_then(|l| kid(l, name))));
+    let lines = |name: &str| all.iter().find_map(|c| text(c.local("NewsLines").and_then(|l| l.local(name))));
     // The text: the first text content item, as NITF, XHTML or plain text.
     let mut nitf_item = None;
     let mut body = vec![];
@@ -108,8 +100,8 @@ fn item(el: &Element) -> Result<Result<WireItem, String>, ItemError> {
         if media_type(content) != "text" {
             continue;
         }
-        let Some(data) = kid(content, "DataContent") else { continue };
-        if let Some(doc) = kid(data, "nitf") {
+        let Some(data) = content.local("DataContent") else { continue };
+        if let Some(doc) = data.local("nitf") {
             match nitf::item(doc, Some(&uri), Format::Newsml1)? {
                 Ok(read) => {
                     body = read.body.clone();
@@ -117,8 +109,8 @@ fn item(el: &Element) -> Result<Result<WireItem, String>, ItemError> {
                 }
                 Err(_) => continue,
             }
-        } else if let Some(html) = kid(data, "html").or_else(|| kid(data, "body")) {
-            let inner = kid(html, "body").unwrap_or(html);
+        } else if let Some(html) = data.local("html").or_else(|| data.local("body")) {
+            let inner = html.local("body").unwrap_or(html);
             body = blocks_from_html(&inner.inner_markup());
         } else {
             body = blocks_from_text(&data.text());
@@ -135,7 +127,7 @@ fn item(el: &Element) -> Result<Result<WireItem, String>, ItemError> {
         body.push(Block::paragraph(headline.clone()));
     }
     let mut item = WireItem::new(Format::Newsml1, uri, headline, body);
-    item.version = text(at(el, &["Identification", "NewsIdentifier", "RevisionId"]));
+    item.version = text(el.local_path(&["Identification", "NewsIdentifier", "RevisionId"]));
     item.deck = lines("SubHeadLine").or_else(|| nitf_item.as_ref().and_then(|n| n.deck.clone()));
     item.byline = lines("ByLine").or_else(|| nitf_item.as_ref().and_then(|n| n.byline.clone()));
     item.located = lines("DateLine")
@@ -145,24 +137,24 @@ fn item(el: &Element) -> Result<Result<WireItem, String>, ItemError> {
         lines("CopyrightLine").or_else(|| nitf_item.as_ref().and_then(|n| n.copyright_holder.clone()));
     item.provider = all
         .iter()
-        .find_map(|c| formal(at(c, &["AdministrativeMetadata", "Provider", "Party"])))
-        .or_else(|| text(at(el, &["Identification", "NewsIdentifier", "ProviderId"])));
+        .find_map(|c| formal(c.local_path(&["AdministrativeMetadata", "Provider", "Party"])))
+        .or_else(|| text(el.local_path(&["Identification", "NewsIdentifier", "ProviderId"])));
     item.info_source = lines("CreditLine").or_else(|| item.provider.clone());
     item.language = all
         .iter()
-        .find_map(|c| formal(at(c, &["DescriptiveMetadata", "Language"])))
+        .find_map(|c| formal(c.local_path(&["DescriptiveMetadata", "Language"])))
         .or_else(|| nitf_item.as_ref().map(|n| n.language.clone()))
         .unwrap_or_else(|| "en".into());
-    let when = |name: &str| text(management.and_then(|m| kid(m, name))).and_then(|d| nitf_date(&d));
+    let when = |name: &str| text(management.and_then(|m| m.local(name))).and_then(|d| nitf_date(&d));
     item.first_created = when("FirstCreated");
     item.version_created = when("ThisRevisionCreated").or(item.first_created);
-    item.urgency = formal(management.and_then(|m| kid(m, "Urgency"))).and_then(|u| u.parse().ok());
-    item.pub_status = match formal(management.and_then(|m| kid(m, "Status"))).map(|s| s.to_ascii_lowercase()).as_deref()
-    {
-        Some("withheld") => PubStatus::Withheld,
-        Some("canceled" | "cancelled") => PubStatus::Canceled,
-        _ => PubStatus::Usable,
-    };
+    item.urgency = formal(management.and_then(|m| m.local("Urgency"))).and_then(|u| u.parse().ok());
+    item.pub_status =
+        match formal(management.and_then(|m| m.local("Status"))).map(|s| s.to_ascii_lowercase()).as_deref() {
+            Some("withheld") => PubStatus::Withheld,
+            Some("canceled" | "cancelled") => PubStatus::Canceled,
+            _ => PubStatus::Usable,
+        };
     item.embargoed = nitf_item.as_ref().and_then(|n| n.embargoed);
     item.subjects = subjects(&all);
     if item.subjects.is_empty()
@@ -193,7 +185,7 @@ fn item(el: &Element) -> Result<Result<WireItem, String>, ItemError> {
 fn subjects(all: &[&Element]) -> Vec<Subject> {
     let mut out: Vec<Subject> = vec![];
     for c in all {
-        let Some(meta) = kid(c, "DescriptiveMetadata") else { continue };
+        let Some(meta) = c.local("DescriptiveMetadata") else { continue };
         for code in meta.elements().filter(|e| e.name == "SubjectCode") {
             for s in code.elements() {
                 if let Some(n) = formal(Some(s)) {
@@ -219,7 +211,7 @@ fn tags(all: &[&Element]) -> Vec<String> {
         }
     };
     for c in all {
-        if let Some(meta) = kid(c, "DescriptiveMetadata") {
+        if let Some(meta) = c.local("DescriptiveMetadata") {
             for p in meta.elements().filter(|e| e.name == "Property") {
                 if formal(Some(p)).is_some_and(|n| n.eq_ignore_ascii_case("keyword")) {
                     add(p.attr("Value").map(xml::collapse).filter(|v| !v.is_empty()));
@@ -238,7 +230,7 @@ fn tags(all: &[&Element]) -> Vec<String> {
         for topic in
             c.elements().filter(|e| e.name == "TopicSet").flat_map(|s| s.elements().filter(|e| e.name == "Topic"))
         {
-            add(text(kid(topic, "Description")).or_else(|| text(kid(topic, "FormalName"))));
+            add(text(topic.local("Description")).or_else(|| text(topic.local("FormalName"))));
         }
     }
     out
@@ -264,15 +256,15 @@ fn photos(all: &[&Element]) -> Vec<WirePicture> {
         else {
             continue;
         };
-        let lines = kid(c, "NewsLines");
-        let caption = text(lines.and_then(|l| kid(l, "HeadLine")))
-            .or_else(|| items.iter().filter(|i| media_type(i) == "text").find_map(|i| text(kid(i, "DataContent"))));
+        let lines = c.local("NewsLines");
+        let caption = text(lines.and_then(|l| l.local("HeadLine")))
+            .or_else(|| items.iter().filter(|i| media_type(i) == "text").find_map(|i| text(i.local("DataContent"))));
         out.push(WirePicture {
             href: photo.attr("Href").map(str::to_string),
             alt: None,
             caption,
-            credit: text(lines.and_then(|l| kid(l, "CreditLine")))
-                .or_else(|| text(lines.and_then(|l| kid(l, "CopyrightLine")))),
+            credit: text(lines.and_then(|l| l.local("CreditLine")))
+                .or_else(|| text(lines.and_then(|l| l.local("CopyrightLine")))),
         });
     }
     out

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::html::blocks_from_html;
+use crate::html::{blocks_from_html, escape_text};
 use crate::item::{Format, ItemError, Parsed, PubStatus, Subject, WireItem, WirePicture, first_words};
 use crate::xml::{self, Element, Node};
 use newsdesk_core::Block;
@@ -41,26 +41,13 @@ pub fn parse_nitf(bytes: &[u8]) -> Result<Parsed, ItemError> {
     Ok(parsed)
 }
 
-/// A child of `el` in NITF's namespace (whatever the document uses: the IPTC URI or none).
-fn kid<'a>(el: &'a Element, name: &str) -> Option<&'a Element> {
-    el.elements().find(|e| e.name == name)
-}
-
-fn kids<'a>(el: &'a Element, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
-    el.elements().filter(move |e| e.name == name)
-}
-
-fn at<'a>(el: &'a Element, path: &[&str]) -> Option<&'a Element> {
-    path.iter().try_fold(el, |e, name| kid(e, name))
-}
-
 fn attr(el: Option<&Element>, name: &str) -> Option<String> {
     el?.attr(name).map(str::trim).filter(|v| !v.is_empty()).map(str::to_string)
 }
 
 /// The document's own id: `doc-id/@id-string`, with its registering source when given.
 fn doc_id(root: &Element) -> Option<String> {
-    let id = at(root, &["head", "docdata", "doc-id"]);
+    let id = root.local_path(&["head", "docdata", "doc-id"]);
     let string = attr(id, "id-string")?;
     Some(match attr(id, "regsrc") {
         Some(src) => format!("{src}:{string}"),
@@ -102,30 +89,30 @@ pub fn nitf_date(s: &str) -> Option<jiff::Timestamp> {
 /// One NITF document as an item; `Ok(Err(why))` when there is nothing readers could read.
 /// `fallback_id` names it when it carries no `doc-id` (NewsML 1.2 gives its own identity).
 pub fn item(root: &Element, fallback_id: Option<&str>, format: Format) -> Result<Result<WireItem, String>, ItemError> {
-    let head = kid(root, "head");
-    let docdata = head.and_then(|h| kid(h, "docdata"));
-    let body = kid(root, "body");
-    let body_head = body.and_then(|b| kid(b, "body.head"));
-    let du_key = docdata.and_then(|d| kid(d, "du-key"));
+    let head = root.local("head");
+    let docdata = head.and_then(|h| h.local("docdata"));
+    let body = root.local("body");
+    let body_head = body.and_then(|b| b.local("body.head"));
+    let du_key = docdata.and_then(|d| d.local("du-key"));
     let uri =
         attr(du_key, "key").or_else(|| doc_id(root)).or_else(|| fallback_id.map(str::to_string)).ok_or_else(|| {
             ItemError::new("head/docdata/doc-id", "missing: the document has no id-string (nor du-key key)")
         })?;
     let headline = body_head
-        .and_then(|h| at(h, &["hedline", "hl1"]))
+        .and_then(|h| h.local_path(&["hedline", "hl1"]))
         .and_then(Element::text_collapsed)
-        .or_else(|| head.and_then(|h| kid(h, "title")).and_then(Element::text_collapsed));
+        .or_else(|| head.and_then(|h| h.local("title")).and_then(Element::text_collapsed));
     let deck = body_head
-        .and_then(|h| kid(h, "hedline"))
-        .and_then(|h| kid(h, "hl2"))
+        .and_then(|h| h.local("hedline"))
+        .and_then(|h| h.local("hl2"))
         .and_then(Element::text_collapsed)
-        .or_else(|| body_head.and_then(|h| kid(h, "abstract")).and_then(Element::text_collapsed));
-    let content = body.and_then(|b| kid(b, "body.content"));
+        .or_else(|| body_head.and_then(|h| h.local("abstract")).and_then(Element::text_collapsed));
+    let content = body.and_then(|b| b.local("body.content"));
     let (mut blocks, pictures) = match content {
         Some(c) => content_blocks(c),
         None => (vec![], vec![]),
     };
-    if let Some(tagline) = body.and_then(|b| at(b, &["body.end", "tagline"])).and_then(Element::text_collapsed) {
+    if let Some(tagline) = body.and_then(|b| b.local_path(&["body.end", "tagline"])).and_then(Element::text_collapsed) {
         blocks.push(Block::paragraph(tagline));
     }
     let Some(headline) = headline.or_else(|| first_words(&blocks)) else {
@@ -138,8 +125,8 @@ pub fn item(root: &Element, fallback_id: Option<&str>, format: Format) -> Result
     let mut item = WireItem::new(format, uri, headline, blocks);
     item.deck = deck;
     item.version = attr(du_key, "version").or_else(|| meta(head, &["version", "revision"]));
-    item.byline = body_head.and_then(|h| kid(h, "byline")).and_then(byline);
-    item.located = body_head.and_then(|h| kid(h, "dateline")).and_then(dateline);
+    item.byline = body_head.and_then(|h| h.local("byline")).and_then(byline);
+    item.located = body_head.and_then(|h| h.local("dateline")).and_then(dateline);
     item.language = root
         .attr_ns(xml::ns::XML, "lang")
         .or_else(|| body.and_then(|b| b.attr_ns(xml::ns::XML, "lang")))
@@ -147,26 +134,26 @@ pub fn item(root: &Element, fallback_id: Option<&str>, format: Format) -> Result
         .or_else(|| meta(head, &["language", "lang"]))
         .filter(|l| !l.is_empty())
         .unwrap_or_else(|| "en".into());
-    let date = |name: &str| docdata.and_then(|d| kid(d, name)).and_then(|e| e.attr("norm")).and_then(nitf_date);
+    let date = |name: &str| docdata.and_then(|d| d.local(name)).and_then(|e| e.attr("norm")).and_then(nitf_date);
     item.first_created = date("date.issue");
-    let publication = head.and_then(|h| kid(h, "pubdata"));
+    let publication = head.and_then(|h| h.local("pubdata"));
     item.version_created = attr(publication, "date.publication").and_then(|d| nitf_date(&d)).or(item.first_created);
     item.embargoed = date("date.release");
-    item.urgency = attr(docdata.and_then(|d| kid(d, "urgency")), "ed-urg").and_then(|u| u.parse().ok());
+    item.urgency = attr(docdata.and_then(|d| d.local("urgency")), "ed-urg").and_then(|u| u.parse().ok());
     item.pub_status = match attr(docdata, "management-status").map(|s| s.to_ascii_lowercase()).as_deref() {
         Some("withheld") => PubStatus::Withheld,
         Some("canceled" | "cancelled") => PubStatus::Canceled,
         _ => PubStatus::Usable,
     };
-    item.copyright_holder = attr(docdata.and_then(|d| kid(d, "doc.copyright")), "holder");
-    item.provider = attr(docdata.and_then(|d| kid(d, "doc-id")), "regsrc")
-        .or_else(|| body_head.and_then(|h| kid(h, "distributor")).and_then(Element::text_collapsed))
+    item.copyright_holder = attr(docdata.and_then(|d| d.local("doc.copyright")), "holder");
+    item.provider = attr(docdata.and_then(|d| d.local("doc-id")), "regsrc")
+        .or_else(|| body_head.and_then(|h| h.local("distributor")).and_then(Element::text_collapsed))
         .or_else(|| item.copyright_holder.clone());
     item.info_source = item.provider.clone();
     item.subjects = head
         .into_iter()
-        .flat_map(|h| kids(h, "tobject"))
-        .flat_map(|t| kids(t, "tobject.subject"))
+        .flat_map(|h| h.locals("tobject"))
+        .flat_map(|t| t.locals("tobject.subject"))
         .filter_map(|s| {
             let code = attr(Some(s), "tobject.subject.refnum").map(|n| format!("subj:{n}"));
             let name = attr(Some(s), "tobject.subject.matter")
@@ -210,9 +197,9 @@ fn byline(b: &Element) -> Option<String> {
 
 /// Where the story was filed: the dateline's city (or location), else its text before a date.
 fn dateline(d: &Element) -> Option<String> {
-    let location = kid(d, "location");
+    let location = d.local("location");
     location
-        .and_then(|l| kid(l, "city"))
+        .and_then(|l| l.local("city"))
         .and_then(Element::text_collapsed)
         .or_else(|| location.and_then(Element::text_collapsed))
         .or_else(|| {
@@ -240,10 +227,10 @@ fn tags(docdata: Option<&Element>) -> Vec<String> {
             out.push(t);
         }
     };
-    for k in d.elements().filter(|e| e.name == "key-list").flat_map(|l| kids(l, "keyword")) {
+    for k in d.elements().filter(|e| e.name == "key-list").flat_map(|l| l.locals("keyword")) {
         add(attr(Some(k), "key"));
     }
-    for ic in kids(d, "identified-content") {
+    for ic in d.locals("identified-content") {
         for e in ic
             .elements()
             .filter(|e| matches!(e.name.as_str(), "person" | "org" | "location" | "event" | "object.title"))
@@ -251,7 +238,7 @@ fn tags(docdata: Option<&Element>) -> Vec<String> {
             add(e.text_collapsed().or_else(|| attr(Some(e), "value")));
         }
     }
-    for s in kids(d, "series") {
+    for s in d.locals("series") {
         add(attr(Some(s), "series.name"));
     }
     out
@@ -271,12 +258,12 @@ fn content_blocks(content: &Element) -> (Vec<Block>, Vec<WirePicture>) {
             Node::Element(e) if e.name == "table" => {
                 for row in e
                     .elements()
-                    .flat_map(|part| if part.name == "tr" { vec![part] } else { kids(part, "tr").collect() })
+                    .flat_map(|part| if part.name == "tr" { vec![part] } else { part.locals("tr").collect() })
                 {
                     let cells: Vec<String> = row.elements().filter_map(Element::text_collapsed).collect();
                     if !cells.is_empty() {
                         html.push_str("<p>");
-                        html.push_str(&escape(&cells.join(" · ")));
+                        html.push_str(&escape_text(&cells.join(" · ")));
                         html.push_str("</p>");
                     }
                 }
@@ -286,14 +273,10 @@ fn content_blocks(content: &Element) -> (Vec<Block>, Vec<WirePicture>) {
                 rename(&mut renamed);
                 html.push_str(&Element { children: vec![Node::Element(renamed)], ..Element::default() }.inner_markup());
             }
-            Node::Text(t) => html.push_str(&escape(t)),
+            Node::Text(t) => html.push_str(&escape_text(t)),
         }
     }
     (blocks_from_html(&html), pictures)
-}
-
-fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
 }
 
 /// NITF's names for what HTML calls otherwise.
@@ -321,14 +304,15 @@ fn picture(m: &Element) -> Option<WirePicture> {
     if !matches!(kind.as_str(), "image" | "photo" | "graphic") {
         return None;
     }
-    let reference = kids(m, "media-reference")
+    let reference = m
+        .locals("media-reference")
         .max_by_key(|r| attr(Some(r), "width").and_then(|w| w.parse::<u32>().ok()).unwrap_or(0))?;
     let href = attr(Some(reference), "source").or_else(|| attr(Some(reference), "data-location"));
     Some(WirePicture {
         href: href.filter(|h| h.starts_with("http://") || h.starts_with("https://")),
         alt: attr(Some(reference), "alternate-text"),
-        caption: kid(m, "media-caption").and_then(Element::text_collapsed),
-        credit: kid(m, "media-producer").and_then(Element::text_collapsed),
+        caption: m.local("media-caption").and_then(Element::text_collapsed),
+        credit: m.local("media-producer").and_then(Element::text_collapsed),
     })
 }
 

@@ -128,6 +128,22 @@ impl Element {
         names.iter().try_fold(self, |e, name| e.child(ns, name))
     }
 
+    /// The first child element named `name`, whatever its namespace: for formats written both
+    /// with and without one (NITF, NewsML 1.2), whose elements all share the document's.
+    pub fn local(&self, name: &str) -> Option<&Element> {
+        self.elements().find(|e| e.name == name)
+    }
+
+    /// Every child element named `name`, whatever its namespace.
+    pub fn locals<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.elements().filter(move |e| e.name == name)
+    }
+
+    /// Follows a path of child names, whatever their namespace.
+    pub fn local_path(&self, names: &[&str]) -> Option<&Element> {
+        names.iter().try_fold(self, |e, name| e.local(name))
+    }
+
     /// An attribute without a namespace (how most formats write them).
     pub fn attr(&self, name: &str) -> Option<&str> {
         self.attr_ns(ns::NONE, name)

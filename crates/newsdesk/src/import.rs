@@ -19,7 +19,7 @@ use newsdesk_desk::intake::{Intake, IntakeError, Mode, Status, Tally};
 use newsdesk_ingest::item::{Format as ItemFormat, Parsed};
 use newsdesk_ingest::ninjs::check::Version;
 use newsdesk_ingest::wxr::WxrOptions;
-use newsdesk_ingest::{ItemError, WireItem, apmedia, detect, feed, ghost, iptc7901, newsml, newsml1, ninjs, nitf, wxr};
+use newsdesk_ingest::{ItemError, WireItem, detect, ghost, ninjs, wxr};
 use newsdesk_store::{SaveStatus, Store};
 
 use crate::{Format, ImportArgs};
@@ -147,16 +147,14 @@ impl Run<'_> {
                 let options = ninjs::NinjsOptions { version: self.ninjs_version, strict: self.args.strict };
                 ninjs::parse_ninjs_with(&bytes, options).map_err(document)?
             }
-            ItemFormat::NewsmlG2 => newsml::parse_newsml(&bytes).map_err(document)?,
-            ItemFormat::Nitf => nitf::parse_nitf(&bytes).map_err(document)?,
-            ItemFormat::Newsml1 => newsml1::parse_newsml1(&bytes).map_err(document)?,
-            ItemFormat::ApMedia => apmedia::parse_ap(&bytes).map_err(document)?,
-            ItemFormat::Iptc7901 => iptc7901::parse_7901(&bytes).map_err(document)?,
-            ItemFormat::Rss | ItemFormat::Atom | ItemFormat::JsonFeed => feed::parse_feed(&bytes).map_err(document)?,
             ItemFormat::Ghost => {
                 ghost::parse_ghost(&bytes, &ghost::GhostOptions { pages: self.args.pages }).map_err(document)?
             }
             ItemFormat::Wxr => unreachable!("streamed above"),
+            other => match detect::read_document(other, &bytes) {
+                Some(read) => read.map_err(document)?,
+                None => anyhow::bail!("{name}: a {} file is not read as a document", other.name()),
+            },
         };
         self.parsed(&name, parsed);
         Ok(())
@@ -248,23 +246,22 @@ impl Run<'_> {
     }
 
     fn items(&mut self, name: &str, items: &[WireItem]) {
-        let Some(intake) = self.intake.as_mut() else {
-            // --dry-run: what would be stored.
-            for item in items {
-                if let Err(e) = item.to_article(&Section::from_label("News").expect("a valid label")) {
-                    self.failed(name, &e);
-                    continue;
-                }
-                if self.args.json {
-                    let _ = writeln!(self.out, "{}", serde_json::to_string(item).unwrap_or_default());
-                }
-                self.tally.count(Status::Imported);
-            }
+        if self.intake.is_some() {
+            let names: Vec<std::rc::Rc<str>> = vec![name.into(); items.len()];
+            self.store_named(&names, items);
             return;
-        };
-        let names: Vec<std::rc::Rc<str>> = vec![name.into(); items.len()];
-        let _ = intake;
-        self.store_named(&names, items);
+        }
+        // --dry-run: what would be stored.
+        for item in items {
+            if let Err(e) = item.to_article(&Section::from_label("News").expect("a valid label")) {
+                self.failed(name, &e);
+                continue;
+            }
+            if self.args.json {
+                let _ = writeln!(self.out, "{}", serde_json::to_string(item).unwrap_or_default());
+            }
+            self.tally.count(Status::Imported);
+        }
     }
 
     /// Stores `items` in one durable transaction; each is reported with its file's name.

@@ -214,23 +214,14 @@ fn loc_and_lastmod(out: &mut String, u: &SitemapUrl) {
 
 /// Text as XML character data or an attribute value.
 pub fn escape_xml(out: &mut String, text: &str) {
-    // A byte scan: the five characters are ASCII, so every cut is on a character boundary.
-    let bytes = text.as_bytes();
-    let mut from = 0;
-    for (at, b) in bytes.iter().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&apos;",
-            _ => continue,
-        };
-        out.push_str(&text[from..at]);
-        out.push_str(entity);
-        from = at + 1;
-    }
-    out.push_str(&text[from..]);
+    newsdesk_core::markup::escape_bytes(out, text, |b| match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&apos;"),
+        _ => None,
+    });
 }
 
 /// `2025-09-10T08:05:09Z`: the W3C form sitemaps take, to the second, in UTC.

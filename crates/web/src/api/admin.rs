@@ -20,7 +20,7 @@ use newsdesk_desk::accounts::hash_key;
 
 use super::admin_wire::{
     AdminListParams, CorrectionOut, LeadImageStored, MediaOne, MediaOut, StoryCreate, StoryId, StoryInput, StoryList,
-    StoryOne, StoryOut, StoryRow, TransitionInput, UploadParams,
+    StoryOne, StoryOut, StoryRow, StoryWriteProblems, TransitionInput, UploadParams,
 };
 use super::wire::SectionRef;
 use super::{Error, Problem, params};
@@ -420,7 +420,7 @@ fn if_match(headers: &HeaderMap) -> Result<Option<i64>, Error> {
     security(("adminToken" = [])), params(StoryId), request_body = StoryInput,
     responses(
         (status = 200, description = "The story as saved.", body = StoryOne, headers(("ETag" = String, description = "The story's revision, `\"rN\"`: send it as If-Match when updating."))),
-        (status = 400, description = "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`) (code `invalid-document`).", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not JSON (code `unsupported-media-type`).", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The token's role may not do this to this story (code `forbidden`).", body = Problem, content_type = "application/problem+json"), (status = 404, description = "No story with this id that the token's user may open (code `not-found`).", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Fields are wrong; `errors` names each one (code `invalid-fields`).", body = Problem, content_type = "application/problem+json"),
+        StoryWriteProblems,
         (status = 409, description = "Not possible in the story's state (code `workflow-conflict`).", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The story changed since the If-Match revision (code `stale-revision`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn update(
@@ -468,7 +468,7 @@ pub async fn update(
     security(("adminToken" = [])), params(StoryId), request_body = TransitionInput,
     responses(
         (status = 200, description = "The story after the action.", body = StoryOne, headers(("ETag" = String, description = "The story's revision, `\"rN\"`: send it as If-Match when updating."))),
-        (status = 400, description = "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`) (code `invalid-document`).", body = Problem, content_type = "application/problem+json"), (status = 415, description = "The body is not JSON (code `unsupported-media-type`).", body = Problem, content_type = "application/problem+json"), (status = 403, description = "The token's role may not do this to this story (code `forbidden`).", body = Problem, content_type = "application/problem+json"), (status = 404, description = "No story with this id that the token's user may open (code `not-found`).", body = Problem, content_type = "application/problem+json"), (status = 422, description = "Fields are wrong; `errors` names each one (code `invalid-fields`).", body = Problem, content_type = "application/problem+json"),
+        StoryWriteProblems,
         (status = 409, description = "The action is not possible from the story's state (code `workflow-conflict`).", body = Problem, content_type = "application/problem+json"),
         (status = 412, description = "The story changed meanwhile (code `stale-revision`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn transition(

@@ -247,6 +247,38 @@ impl ToSchema for StoryCreate {
     }
 }
 
+/// The problems a change to one story may answer (an update, a workflow action), besides its
+/// own: a body that is not JSON or not of the shape, a role that may not, a story the token may
+/// not open, fields that are wrong.
+pub struct StoryWriteProblems;
+
+impl utoipa::IntoResponses for StoryWriteProblems {
+    fn responses() -> std::collections::BTreeMap<String, RefOr<utoipa::openapi::Response>> {
+        let problem = |description: &str| -> RefOr<utoipa::openapi::Response> {
+            utoipa::openapi::ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    utoipa::openapi::ContentBuilder::new()
+                        .schema(Some(utoipa::openapi::Ref::from_schema_name(super::Problem::name())))
+                        .build(),
+                )
+                .build()
+                .into()
+        };
+        [
+            ("400", "The body is not JSON of the documented shape, or a query parameter is wrong (`invalid-parameter`) (code `invalid-document`)."),
+            ("415", "The body is not JSON (code `unsupported-media-type`)."),
+            ("403", "The token's role may not do this to this story (code `forbidden`)."),
+            ("404", "No story with this id that the token's user may open (code `not-found`)."),
+            ("422", "Fields are wrong; `errors` names each one (code `invalid-fields`)."),
+        ]
+        .into_iter()
+        .map(|(status, description)| (status.to_string(), problem(description)))
+        .collect()
+    }
+}
+
 /// `GET /api/v1/admin/articles`'s query.
 #[derive(Debug, IntoParams)]
 #[into_params(parameter_in = Query)]

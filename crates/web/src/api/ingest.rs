@@ -9,6 +9,7 @@ use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use newsdesk_core::article::Section;
+use newsdesk_ingest::detect::{detect, read_document};
 use newsdesk_ingest::item::{Format, Parsed};
 use newsdesk_store::KeyScope;
 
@@ -25,8 +26,8 @@ fn flag(query: &[(String, String)], name: &str) -> Result<bool, Error> {
     }
 }
 
-/// The pushed document, read by its declared type: JSON is ninjs; XML is NITF, NewsML 1.2 or
-/// NewsML-G2, told apart by its root element.
+/// The pushed document, read by its declared type: JSON is ninjs or AP Media API JSON; XML is
+/// NITF, NewsML 1.2 or NewsML-G2, told apart by its root element; plain text is IPTC 7901.
 fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
     let media_type = headers
         .get(header::CONTENT_TYPE)
@@ -34,38 +35,41 @@ fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
         .and_then(|t| t.split(';').next())
         .map(|t| t.trim().to_ascii_lowercase())
         .unwrap_or_default();
-    let parsed = if media_type.ends_with("json") {
-        match newsdesk_ingest::detect::detect(body) {
-            Some(Format::ApMedia) => newsdesk_ingest::apmedia::parse_ap(body),
-            _ => newsdesk_ingest::parse_ninjs(body),
+    // The declared type says the family; within it the document itself says which format
+    // (AP's envelope or ninjs; NITF, NewsML 1.2 or NewsML-G2 by the root). A JSON body is ninjs
+    // and XML is NewsML-G2 unless it shows otherwise, so their errors name those formats.
+    let format = if media_type.ends_with("json") {
+        match detect(body) {
+            Some(Format::ApMedia) => Format::ApMedia,
+            _ => Format::Ninjs,
         }
     } else if media_type == "text/plain" || media_type.ends_with("anpa") || media_type.ends_with("7901") {
-        newsdesk_ingest::iptc7901::parse_7901(body)
+        Format::Iptc7901
     } else if media_type.ends_with("xml") {
-        // XML by its root: NITF (also as application/nitf+xml), NewsML 1.2, else NewsML-G2.
-        match newsdesk_ingest::detect::detect(body) {
-            Some(Format::Nitf) => newsdesk_ingest::nitf::parse_nitf(body),
-            Some(Format::Newsml1) => newsdesk_ingest::newsml1::parse_newsml1(body),
-            _ => newsdesk_ingest::newsml::parse_newsml(body),
+        match detect(body) {
+            Some(f @ (Format::Nitf | Format::Newsml1)) => f,
+            _ => Format::NewsmlG2,
         }
     } else {
         return Err(Error::UnsupportedMediaType);
     };
+    let parsed = read_document(format, body).ok_or(Error::UnsupportedMediaType)?;
     parsed.map_err(|e| Error::InvalidDocument(e.to_string()))
 }
 
-/// Push wire items: IPTC ninjs 1.x–3.x (JSON, one item or an array), NewsML-G2 (XML, an item or a news message), NITF 3.x or NewsML 1.2 (XML).
+/// Push wire items: IPTC ninjs 1.x–3.x or AP Media API JSON, NewsML-G2, NITF 3.x or NewsML 1.2 (XML), or IPTC 7901 (plain text).
 ///
 /// Needs a key made with `newsdesk api-key add NAME --scope ingest`. The body's type says the
-/// format: `application/json` is ninjs; `application/xml`, `application/nitf+xml` (or any
-/// `+xml`) is NITF, NewsML 1.2 or NewsML-G2, told apart by the root element. A
+/// format: `application/json` is ninjs or AP Media API JSON (by its envelope);
+/// `application/xml`, `application/nitf+xml` (or any `+xml`) is NITF, NewsML 1.2 or NewsML-G2,
+/// told apart by the root element; `text/plain` is IPTC 7901. A
 /// repeated or older version of an item changes nothing (`duplicate`); a newer one becomes a new
 /// revision of its story (`updated`). Each item is stored on its own: one that cannot be read is
 /// reported with its field and the others go on; a document none of whose items can be read is
 /// refused (400).
 #[utoipa::path(post, path = "/api/ingest", operation_id = "ingest", tag = "ingest",
     params(IngestParams),
-    request_body(content((Object = "application/json"), (String = "application/xml"))),
+    request_body(content((Object = "application/json"), (String = "application/xml"), (String = "text/plain"))),
     responses(
         (status = 200, description = "What became of each item.", body = IngestResult, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match."))),
         (status = 403, description = "The key may not push wire items (code `forbidden`).", body = Problem, content_type = "application/problem+json"),

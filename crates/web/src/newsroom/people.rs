@@ -129,9 +129,7 @@ pub async fn invite_form(
     let st = state.clone();
     match blocking(move || st.store.invite_user(&hash_key(&token), st.now()).map_err(failure)).await {
         Err(resp) => resp,
-        Ok(None) => super::refuse(Error::NotFound(
-            "invite: the link is used up, expired or wrong. Ask an admin for a new one".into(),
-        )),
+        Ok(None) => super::refuse(no_invite()),
         Ok(Some(invited)) => {
             let ctx = context! { invited => ser(&invited), min_chars => auth::MIN_PASSWORD_CHARS, csrf => pre.0 };
             render("invite.html", ctx)
@@ -171,9 +169,7 @@ pub async fn accept_invite(
     .await;
     match result {
         Err(resp) => resp,
-        Ok(Err(None)) => super::refuse(Error::NotFound(
-            "invite: the link is used up, expired or wrong. Ask an admin for a new one".into(),
-        )),
+        Ok(Err(None)) => super::refuse(no_invite()),
         Ok(Err(Some((invited, error)))) => render_status(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invite.html",
@@ -302,6 +298,13 @@ pub async fn audit(State(state): State<AppState>, Extension(me): Extension<Signe
             render("audit.html", context! { me => ser(&me.user), csrf => &me.csrf, entries })
         }
     }
+}
+
+/// An invite link that leads nowhere (used, expired or mistyped): what its holder is told.
+fn no_invite() -> Error {
+    Error::NotFound(
+        "invite at this link (it is used up, has expired or was mistyped; ask an admin for a new one)".into(),
+    )
 }
 
 #[cfg(test)]
