@@ -163,7 +163,7 @@ fn load(st: &AppState, user: &User, id: i64) -> Result<Story, Error> {
     responses((status = 200, description = "Stories.", body = StoryList)))]
 pub async fn list(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let result = async {
-        let query = params(raw.as_deref(), &super::wire::names::<AdminListParams>())?;
+        let query = params(raw.as_deref(), super::wire::accepted!(AdminListParams))?;
         let get = |k: &str| query.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
         let state_filter = match get("state") {
             Some(s) => Some(
@@ -531,7 +531,7 @@ pub async fn upload(
     body: Bytes,
 ) -> Response {
     let result = async {
-        let query = params(raw.as_deref(), &super::wire::names::<UploadParams>())?;
+        let query = params(raw.as_deref(), super::wire::accepted!(UploadParams))?;
         let user = user_of(&state, &headers).await?;
         let checked = media::checked(&state, body.clone()).await.map_err(|e| match e {
             media::UploadError::TooLarge(_) => Error::TooLarge(e.to_string()),

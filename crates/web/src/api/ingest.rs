@@ -76,7 +76,7 @@ fn read(headers: &HeaderMap, body: &[u8]) -> Result<Parsed, Error> {
         (status = 415, description = "Neither JSON nor XML (code `unsupported-media-type`).", body = Problem, content_type = "application/problem+json")))]
 pub async fn push(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap, body: Bytes) -> Response {
     let result = async {
-        let query = params(raw.as_deref(), &super::wire::names::<IngestParams>())?;
+        let query = params(raw.as_deref(), super::wire::accepted!(IngestParams))?;
         let section = match query.iter().find(|(k, _)| k == "section") {
             Some((_, label)) => Some(
                 Section::from_label(label)

@@ -198,7 +198,7 @@ pub fn article_query(raw: Option<&str>) -> Result<ArticleQuery, Error> {
         limit: DEFAULT_LIMIT,
         fields: None,
     };
-    for (name, value) in params(raw, &wire::names::<ArticleListParams>())? {
+    for (name, value) in params(raw, wire::accepted!(ArticleListParams))? {
         match name.as_str() {
             "section" => q.section = Some(slug_param(&name, &value)?),
             "tag" => q.tag = Some(slug_param(&name, &value)?),
@@ -290,7 +290,7 @@ async fn get_article(
     headers: HeaderMap,
 ) -> Response {
     let result = async {
-        let fields = match params(raw.as_deref(), &wire::names::<ArticleOneParams>())?.pop() {
+        let fields = match params(raw.as_deref(), wire::accepted!(ArticleOneParams))?.pop() {
             Some((_, value)) => Some(fields_param(&value)?),
             None => None,
         };
@@ -320,7 +320,7 @@ async fn get_article(
     responses((status = 200, description = "Matching articles, best first (or newest first).", body = SearchResults, headers(("ETag" = String, description = "Strong validator; send it back in If-None-Match.")))))]
 async fn search(State(state): State<AppState>, RawQuery(raw): RawQuery, headers: HeaderMap) -> Response {
     let result = async {
-        let given = params(raw.as_deref(), &wire::names::<SearchParams>())?;
+        let given = params(raw.as_deref(), wire::accepted!(SearchParams))?;
         let (p, mut query) = crate::search::params(raw.as_deref()).map_err(|(name, msg)| Error::invalid(&name, msg))?;
         if let Some((_, l)) = given.iter().find(|(k, _)| k == "limit") {
             query.limit =

@@ -399,6 +399,16 @@ pub struct IngestParams {
     route: Option<bool>,
 }
 
+/// The names a parameter set accepts, worked out once per set and kept, not per request:
+/// `accepted!(ArticleListParams)`.
+macro_rules! accepted {
+    ($params:ty) => {{
+        static NAMES: std::sync::LazyLock<Vec<String>> = std::sync::LazyLock::new($crate::api::wire::names::<$params>);
+        NAMES.as_slice()
+    }};
+}
+pub(crate) use accepted;
+
 /// The names a parameter set declares, which are the names its handler accepts.
 pub fn names<P: IntoParams>() -> Vec<String> {
     P::into_params(|| Some(utoipa::openapi::path::ParameterIn::Query))
