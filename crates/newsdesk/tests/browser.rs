@@ -152,17 +152,15 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         browser.type_into("#f-image_alt", "The ferry at the quay");
         browser.type_into("#f-image_caption", "The night ferry at the quay.");
         browser.type_into("#f-image_credit", "Newsdesk");
-        browser.type_into(
-            "#blocks .block textarea[name='b.text']",
-            "The night ferry will sail again from Monday, the operator said.",
-        );
+        browser.send_keys("#story-body", "The night ferry will sail again from Monday, the operator said.");
         // An image block takes a picture uploaded inside it...
         browser.click("button[data-add='image']");
-        upload_into("#blocks .block:last-child input[data-upload]", "#blocks .block:last-child .upload-status", &logo);
-        browser.type_into("#blocks .block:last-child input[name='b.alt']", "The operator's logo");
+        let last = "#story-body fieldset.block:last-of-type";
+        upload_into(&format!("{last} input[data-upload]"), &format!("{last} .upload-status"), &logo);
+        browser.type_into(&format!("{last} input[data-field='alt']"), "The operator's logo");
         // ...and another one a picture chosen from the library by its thumbnail.
         browser.click("button[data-add='image']");
-        browser.click("#blocks .block:last-child button[data-library]");
+        browser.click(&format!("{last} button[data-library]"));
         browser.wait_for("#media-library[open] button[data-choose]");
         let thumbs = browser.eval(
             "return [...document.querySelectorAll('#media-library button[data-choose] img')].filter((i) => i.complete && i.naturalWidth > 0).length;",
@@ -170,13 +168,13 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         assert!(thumbs.as_u64().unwrap() >= 2, "the library shows its pictures: {thumbs}");
         browser.type_into("#media-filter", "camera-DSC0042");
         browser.click("#media-library li:not([hidden]) button[data-choose]");
-        let picked = browser.eval("return document.querySelector('#blocks .block:last-child select.media-pick').value;");
+        let picked = browser.eval(&format!("return document.querySelector(\"{last} select.media-pick\").value;"));
         assert_eq!(picked, chosen, "the block has the photo chosen in the library");
-        browser.type_into("#blocks .block:last-child input[name='b.alt']", "The quay at night");
+        browser.type_into(&format!("{last} input[data-field='alt']"), "The quay at night");
         browser.click("#save");
         browser.wait_text(".notice", "Story created.");
         assert_eq!(browser.text("#story-state"), "draft");
-        let pictures = browser.eval("return [...document.querySelectorAll('#blocks select.media-pick')].map((s) => s.value).filter(Boolean).length;");
+        let pictures = browser.eval("return [...document.querySelectorAll('#story-body select.media-pick')].map((s) => s.value).filter(Boolean).length;");
         assert_eq!(pictures, 2, "both image blocks kept their pictures");
         let shown = browser.eval("return getComputedStyle(document.getElementById('lock-notice')).display;");
         assert_eq!(shown, "none", "nobody else has the story open");
@@ -292,3 +290,187 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         assert!(browser.exists(".story .updated"), "an updated story says so");
     });
 }
+
+/// The story body is a rich-text editor: bold and a link by their keys (a `javascript:` link
+/// refused in the dialog), a heading from the / menu, blocks moved by keyboard and by the drag
+/// handle, undo and redo, a word processor's paste kept to what the model holds, a picture dropped
+/// in and uploaded; no serious axe-core finding; and it all reaches the reader's page.
+#[test]
+fn an_editor_writes_rich_text_that_readers_get() {
+    let test = "newsdesk::browser_rich_text_editor";
+    let browser = match Browser::start() {
+        Ok(b) => b,
+        Err(why) => {
+            shared::skip::<()>(test, &why);
+            return;
+        }
+    };
+    let axe = common::shared::repo_root().join("crates/render/newsroom/editor/node_modules/axe-core/axe.min.js");
+    let Ok(axe) = std::fs::read_to_string(&axe) else {
+        shared::skip::<()>(
+            test,
+            "axe-core is not installed (npm ci in crates/render/newsroom/editor; scripts/test does it)",
+        );
+        return;
+    };
+    let server = Server::demo();
+    let (editor, editor_pw) = server.demo_login("editor");
+    browser.sign_in(&server.url, &editor, &editor_pw);
+    let fields = "return [...document.querySelectorAll('#body-fields input')].map((i) => `${i.name}=${i.value}`);";
+    let (ctrl, alt, shift) = ("\u{E009}", "\u{E00A}", "\u{E008}");
+    browser.checked("rich-editor-writes", || {
+        browser.open(&format!("{}/newsroom/stories/new", server.url), 1280, 900);
+        browser.type_into("#f-headline", "Ferry timetable changes from Monday");
+        browser.type_into("#f-section", "Europe");
+        browser.send_keys("#story-body", &format!("The ferry {ctrl}b\u{E000}returns{ctrl}b\u{E000} on Monday, the operator said in its "));
+        browser.press(&[ctrl, "k"]);
+        browser.wait_for("#link-dialog[open]");
+        browser.type_into("#link-href", "javascript:alert(1)");
+        browser.type_into("#link-words", "timetable");
+        browser.click("#link-apply");
+        assert!(browser.text("#link-error").contains("web address"), "a javascript: link is refused in the dialog");
+        assert_eq!(browser.eval("return document.getElementById('link-dialog').open;"), true);
+        browser.type_into("#link-href", "https://ferry.example/timetable");
+        browser.click("#link-apply");
+        // Inside the link, Ctrl+K edits it and offers to remove it; undo brings a removed link back.
+        let link_in_fields = "return document.querySelector('#body-fields input[name=\"b.text\"]').value.match(/href=\"([^\"]*)\"/)?.[1] ?? null;";
+        browser.press(&["\u{E012}"]);
+        browser.press(&["\u{E012}"]);
+        browser.press(&[ctrl, "k"]);
+        browser.wait_for("#link-dialog[open]");
+        assert_eq!(browser.eval("return document.getElementById('link-href').value;"), "https://ferry.example/timetable");
+        assert_eq!(browser.eval("return document.getElementById('link-remove').hidden;"), false);
+        browser.type_into("#link-href", "https://ferry.example/timetable-2027");
+        browser.click("#link-apply");
+        assert_eq!(browser.eval(link_in_fields), "https://ferry.example/timetable-2027", "the link edited");
+        browser.press(&[ctrl, "k"]);
+        browser.wait_for("#link-dialog[open]");
+        browser.click("#link-remove");
+        assert_eq!(browser.eval(link_in_fields), serde_json::Value::Null, "the link removed");
+        browser.press(&[ctrl, "z"]);
+        assert_eq!(browser.eval(link_in_fields), "https://ferry.example/timetable-2027", "undo brings it back");
+        browser.press(&["\u{E010}"]);
+        browser.send_keys("#story-body", ".\u{E007}/head");
+        browser.wait_for("#slash-menu li[aria-selected='true']");
+        let found = axe_serious(&browser, &axe);
+        assert_eq!(found, json!([]), "axe-core: serious or critical findings with the / menu open");
+        browser.send_keys("#story-body", "\u{E007}Timetable changes");
+        let v = browser.eval(fields);
+        assert_eq!(
+            v,
+            json!([
+                "b.type=paragraph",
+                "b.text=The ferry <strong>returns</strong> on Monday, the operator said in its <a href=\"https://ferry.example/timetable-2027\">timetable</a>.",
+                "b.type=heading", "b.text=Timetable changes", "b.level=2"
+            ])
+        );
+        // Alt+Up moves the heading above the paragraph; undo puts it back, redo again.
+        browser.press(&[alt, "\u{E013}"]);
+        let kinds = "return [...document.querySelectorAll('#body-fields input[name=\"b.type\"]')].map((i) => i.value).join(' ');";
+        assert_eq!(browser.eval(kinds), "heading paragraph");
+        browser.press(&[ctrl, "z"]);
+        assert_eq!(browser.eval(kinds), "paragraph heading", "undo");
+        browser.press(&[ctrl, shift, "z"]);
+        assert_eq!(browser.eval(kinds), "heading paragraph", "redo");
+        // The drag handle moves a block with the mouse (the paragraph back above the heading).
+        let moved = browser.eval(DRAG_SECOND_ABOVE_FIRST);
+        assert_eq!(moved, "paragraph heading", "dragged by the handle");
+        // A word processor's paste keeps links, emphasis, headings and lists, and nothing else.
+        let v = browser.eval(PASTE_FROM_WORD_PROCESSOR);
+        let all = v.as_array().unwrap().iter().map(|x| x.as_str().unwrap()).collect::<Vec<_>>().join("\n");
+        for kept in ["<strong>Late</strong>", "<a href=\"https://port.example/notice\">notice</a>", "b.type=list", "b.type=heading"] {
+            assert!(all.contains(kept), "the paste keeps {kept}: {all}");
+        }
+        for dropped in ["javascript", "<span", "style", "<img", "script", "onclick", "color"] {
+            assert!(!all.contains(dropped), "the paste drops {dropped}: {all}");
+        }
+        // A picture dropped into the body goes to the library and becomes an image block.
+        let v = browser.eval_async(DROP_PICTURE);
+        assert!(v["asset"].as_str().is_some_and(|a| a.ends_with(".png")), "{v}");
+        assert!(v["status"].as_str().unwrap().starts_with("Uploaded dropped-map.png"), "{v}");
+        browser.type_into("#story-body fieldset.block[data-kind='image'] input[data-field='alt']", "The new route on a map");
+        let found = axe_serious(&browser, &axe);
+        assert_eq!(found, json!([]), "axe-core: serious or critical findings on the story editor");
+        browser.click("#save");
+        browser.wait_text(".notice", "Story created.");
+        // The page read back into the editor keeps every mark.
+        assert_eq!(browser.text("#story-body strong"), "returns");
+        assert_eq!(browser.text("#story-body a[href='https://ferry.example/timetable-2027']"), "timetable");
+    });
+    let mut live = String::new();
+    browser.checked("rich-editor-publishes", || {
+        browser.click("#action-publish");
+        browser.session("POST", "/alert/accept", Some(json!({})));
+        browser.wait_for("#live-link");
+        live = browser.eval("return document.getElementById('live-link').href;").as_str().unwrap().to_string();
+    });
+    browser.checked("rich-editor-reader-page", || {
+        browser.open(&live, 1280, 900);
+        browser.wait_for(".story h1");
+        assert_eq!(browser.text(".story-body strong"), "returns");
+        assert_eq!(browser.text(".story-body a[href='https://ferry.example/timetable-2027']"), "timetable");
+        let order = browser.eval(
+            "return [...document.querySelectorAll('.story-body > *')].map((e) => e.tagName.toLowerCase()).join(' ');",
+        );
+        assert!(order.as_str().unwrap().starts_with("p h2"), "paragraph then heading: {order}");
+        assert!(browser.exists(".story-body ul li"), "the pasted list");
+        assert!(browser.exists(".story-body figure img[alt='The new route on a map']"), "the dropped picture");
+    });
+}
+
+fn axe_serious(browser: &Browser, axe: &str) -> serde_json::Value {
+    browser.eval(&format!("{axe}; return true;"));
+    browser.eval_async(
+        "const done = arguments[arguments.length - 1];
+         axe.run(document).then((r) => done(r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical')
+           .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)));",
+    )
+}
+
+/// Moves the body's second block above its first by the drag handle (mouse events, as a drag).
+const DRAG_SECOND_ABOVE_FIRST: &str = r#"
+const body = document.getElementById('story-body');
+const [first, second] = body.children;
+const r2 = second.getBoundingClientRect(), r1 = first.getBoundingClientRect();
+second.dispatchEvent(new MouseEvent('mousemove', { bubbles: true, clientX: r2.left + 5, clientY: r2.top + 5 }));
+const handle = document.querySelector('.rich-handle');
+const dt = new DataTransfer();
+handle.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt }));
+const at = { bubbles: true, cancelable: true, dataTransfer: dt, clientX: r1.left + 2, clientY: r1.top + 2 };
+body.dispatchEvent(new DragEvent('dragover', at));
+body.dispatchEvent(new DragEvent('drop', at));
+handle.dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: dt }));
+return [...document.querySelectorAll('#body-fields input[name="b.type"]')].map((i) => i.value).join(' ');"#;
+
+/// Pastes what a word processor puts on the clipboard at the end of the body.
+const PASTE_FROM_WORD_PROCESSOR: &str = r#"
+const view = window.newsroomEditor.view;
+view.focus();
+view.dispatch(view.state.tr.setSelection(window.newsroomEditor.Selection.atEnd(view.state.doc)));
+const dt = new DataTransfer();
+dt.setData('text/html', '<meta charset="utf-8"><h1 style="color:red">Port notice</h1><p class="MsoNormal"><b>Late</b> sailings <span style="color:#c00" onclick="alert(1)">end</span>, says the <a href="https://port.example/notice">notice</a> and <a href="javascript:alert(2)">this</a>.<img src="https://tracker.example/p.gif"></p><ul><li><p>Monday</p></li><li>Friday</li></ul><script>alert(3)</script>');
+dt.setData('text/plain', 'Port notice');
+view.dom.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+return [...document.querySelectorAll('#body-fields input')].map((i) => `${i.name}=${i.value}`);"#;
+
+/// Drops a PNG made on a canvas at the end of the body; answers with the new image block's picture.
+const DROP_PICTURE: &str = r#"
+const done = arguments[arguments.length - 1];
+const c = document.createElement('canvas'); c.width = 80; c.height = 60;
+const g = c.getContext('2d'); g.fillStyle = '#1f7a3a'; g.fillRect(0, 0, 80, 60);
+c.toBlob((blob) => {
+  const dt = new DataTransfer();
+  dt.items.add(new File([blob], 'dropped-map.png', { type: 'image/png' }));
+  const body = document.getElementById('story-body');
+  const r = body.lastElementChild.getBoundingClientRect();
+  body.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt, clientX: r.left + 5, clientY: r.bottom - 2 }));
+  const t0 = Date.now();
+  const wait = () => {
+    const sel = document.querySelector('#story-body fieldset.block[data-kind=image] select.media-pick');
+    const status = document.querySelector('.rich-status').textContent;
+    if (sel && sel.value) done({ asset: sel.value, status });
+    else if (Date.now() - t0 > 15000) done({ timeout: status });
+    else setTimeout(wait, 100);
+  };
+  wait();
+}, 'image/png');"#;

@@ -1,7 +1,8 @@
-// The newsroom's little JavaScript: the block editor's add/move/remove, pictures (upload into the
-// library, browse it, see what was chosen), confirmation of the actions readers notice, autosave,
-// and the soft lock that shows who else has a story open. Everything still works by plain form
-// posts without it, except adding blocks and uploading.
+// The newsroom's little JavaScript: the block boxes' add/move/remove (when the rich-text editor,
+// editor.js, has not taken the body over), pictures (upload into the library, browse it, see what
+// was chosen; shared with editor.js as window.newsroomPictures), confirmation of the actions
+// readers notice, autosave, and the soft lock that shows who else has a story open. Everything
+// still works by plain form posts without it, except adding blocks and uploading.
 "use strict";
 (function () {
   const csrf = document.body.dataset.csrf || "";
@@ -14,7 +15,8 @@
   const templates = document.getElementById("block-templates");
   document.addEventListener("click", (ev) => {
     const t = ev.target;
-    if (!(t instanceof HTMLElement)) return;
+    // The rich-text editor (editor.js), when it runs, owns the body's blocks.
+    if (!(t instanceof HTMLElement) || (blocks && blocks.dataset.rich)) return;
     if (t.dataset.add && blocks && templates) {
       const proto = templates.content.querySelector(`.block[data-kind="${t.dataset.add}"]`);
       if (proto) {
@@ -148,8 +150,14 @@
     if (input.dataset.reload) { location.reload(); return; }
     offer(body);
     const sel = pickerOf(input);
-    if (sel) { sel.value = body.file; chosen(sel); changed(); }
+    if (sel) { sel.value = body.file; chosen(sel); picked(sel); }
     input.value = "";
+  }
+
+  // A picker set by script says so as a person's choice would (the rich-text editor listens).
+  function picked(select) {
+    changed();
+    select.dispatchEvent(new Event("change", { bubbles: true }));
   }
 
   function wirePictures(root) {
@@ -157,6 +165,7 @@
     root.querySelectorAll("select.media-pick").forEach((sel) => sel.addEventListener("change", () => chosen(sel)));
   }
   wirePictures(document);
+  window.newsroomPictures = { wire: wirePictures, chosen, offer };
 
   // The library, browsed with thumbnails: the button that opened it says which picker it fills.
   const dialog = document.getElementById("media-library");
@@ -175,7 +184,7 @@
       if (choose && target) {
         target.value = choose.dataset.choose;
         chosen(target);
-        changed();
+        picked(target);
         dialog.close();
         target.focus();
       }

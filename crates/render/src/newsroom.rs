@@ -30,6 +30,10 @@ const TEMPLATES: &[(&str, &str)] = &[
 /// The newsroom's stylesheet and script, served at `/newsroom/assets/`.
 pub const CSS: &str = include_str!("../newsroom/newsroom.css");
 pub const JS: &str = include_str!("../newsroom/newsroom.js");
+/// The story editor's rich-text body (ProseMirror), bundled by `newsroom/editor/build.sh` from
+/// `newsroom/editor/src` and the npm packages its lock file pins; their licences beside it.
+pub const EDITOR_JS: &str = include_str!("../newsroom/editor.js");
+pub const EDITOR_LICENSES: &str = include_str!("../newsroom/editor.js.LICENSES");
 
 fn env() -> &'static Environment<'static> {
     static ENV: OnceLock<Environment<'static>> = OnceLock::new();

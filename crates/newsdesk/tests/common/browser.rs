@@ -118,6 +118,25 @@ impl Browser {
         self.session("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
     }
 
+    /// Keys typed into `css` where its caret is (the end, when it was not focused), without
+    /// clearing it first. WebDriver's key codes work: `\u{E009}b\u{E000}` is Ctrl+B.
+    pub fn send_keys(&self, css: &str, text: &str) {
+        let id = self.find(css);
+        self.session("POST", &format!("/element/{id}/value"), Some(json!({"text": text})));
+    }
+
+    /// Keys pressed on whatever has the focus (WebDriver actions), e.g. Alt+ArrowUp.
+    pub fn press(&self, keys: &[&str]) {
+        let mut actions: Vec<Value> = keys.iter().map(|k| json!({"type": "keyDown", "value": k})).collect();
+        actions.extend(keys.iter().rev().map(|k| json!({"type": "keyUp", "value": k})));
+        self.session(
+            "POST",
+            "/actions",
+            Some(json!({"actions": [{"type": "key", "id": "keyboard", "actions": actions}]})),
+        );
+        self.session("DELETE", "/actions", None);
+    }
+
     pub fn text(&self, css: &str) -> String {
         let id = self.find(css);
         self.session("GET", &format!("/element/{id}/text"), None).as_str().unwrap_or("").to_string()

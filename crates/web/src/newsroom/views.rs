@@ -3,7 +3,7 @@
 use axum::extract::Path;
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
-use newsdesk_render::newsroom::{self as templates, CSS, JS};
+use newsdesk_render::newsroom::{self as templates, CSS, EDITOR_JS, EDITOR_LICENSES, JS};
 use serde::Serialize;
 
 use super::failure;
@@ -34,6 +34,8 @@ pub async fn asset(Path(file): Path<String>) -> Response {
     let (body, kind) = match file.as_str() {
         "newsroom.css" => (CSS, "text/css; charset=utf-8"),
         "newsroom.js" => (JS, "text/javascript; charset=utf-8"),
+        "editor.js" => (EDITOR_JS, "text/javascript; charset=utf-8"),
+        "editor.js.LICENSES" => (EDITOR_LICENSES, "text/plain; charset=utf-8"),
         _ => return super::refuse(crate::Error::NotFound("file".into())),
     };
     ([(header::CONTENT_TYPE, kind)], body).into_response()

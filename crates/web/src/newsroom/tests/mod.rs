@@ -396,6 +396,17 @@ async fn every_response_is_hardened_and_the_csrf_token_never_rides_in_the_query_
     assert_eq!(header(&desk, "x-frame-options"), "DENY");
     // The page's own script and styles come from the site, which the policy allows.
     assert!(desk.body.contains(r#"<script src="/newsroom/assets/newsroom.js" defer></script>"#));
+    // The rich-text editor's bundle loads on the story page only, after newsroom.js; it and the
+    // licences of the packages it bundles are served from the binary.
+    assert!(!desk.body.contains("editor.js"));
+    let page = n.get("/newsroom/stories/new", Some(editor)).await;
+    let (own, rich) = (page.body.find("/newsroom/assets/newsroom.js"), page.body.find("/newsroom/assets/editor.js"));
+    assert!(own.is_some() && rich.is_some() && own < rich, "{}", page.body);
+    let js = n.get("/newsroom/assets/editor.js", None).await;
+    assert_eq!((js.status, header(&js, "content-type").as_str()), (StatusCode::OK, "text/javascript; charset=utf-8"));
+    assert!(js.body.contains("story-body"), "the bundle is the story editor");
+    let licences = n.get("/newsroom/assets/editor.js.LICENSES", None).await;
+    assert!(licences.body.contains("== prosemirror-view") && licences.body.contains("Permission is hereby granted"));
 
     let id = n.story(Role::Editor, WorkflowState::InEdit, "Token story");
     let r = n.send("POST", &format!("/newsroom/stories/{id}/lock?csrf={}", editor.csrf), Some(editor), &[], "").await;
