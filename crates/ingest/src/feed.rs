@@ -186,7 +186,12 @@ fn rss_item(el: &Element, facts: &Channel, id: Option<String>) -> Result<Option<
         .and_then(|l| resolve(facts.link.as_deref(), &l));
     let Some(uri) = id.or(link.clone()).or_else(|| {
         // Nothing names it: its words do.
-        let words = format!("{}{}", title.clone().unwrap_or_default(), description.clone().unwrap_or_default());
+        let words = format!(
+            "{}{}{}",
+            title.clone().unwrap_or_default(),
+            description.clone().unwrap_or_default(),
+            content.clone().unwrap_or_default()
+        );
         (!words.trim().is_empty()).then(|| {
             format!("{}#{:016x}", facts.link.clone().unwrap_or_default(), crate::simhash::fnv(words.as_bytes()))
         })

@@ -34,6 +34,9 @@ pub use capture::{CaptureError, CaptureRecord, parse_capture};
 pub use item::{Format, ItemError, Parsed, PubStatus, Subject, WireItem, WirePicture};
 pub use ninjs::parse_ninjs;
 
+#[cfg(test)]
+mod feedparser_corpus;
+
 /// Finds ../shared for the tests (one copy of the helper for every test module).
 #[cfg(test)]
 #[path = "../../../support/shared.rs"]

@@ -154,3 +154,19 @@ proptest! {
         prop_assert_eq!(&item.uri, "https://example.com/1");
     }
 }
+
+#[test]
+fn an_rss_item_with_only_full_content_is_named_by_its_words() {
+    // No title, no description, no guid, no link: content:encoded alone (a scripted item's words
+    // kept, its script not).
+    let rss = br#"<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>
+        <item><content:encoded>The ferry &lt;em&gt;returns&lt;/em&gt;&lt;script&gt;alert(1)&lt;/script&gt; on Monday.</content:encoded></item>
+        </channel></rss>"#;
+    let parsed = parse_feed(rss).unwrap();
+    assert_eq!(parsed.skipped, vec![]);
+    let item = &parsed.items[0];
+    assert_eq!(item.headline, "The ferry returns on Monday", "a headline made from the words drops the full stop");
+    assert!(item.uri.starts_with('#'), "named by a hash of its words: {}", item.uri);
+    let Block::Paragraph { text, marks } = &item.body[0] else { panic!("{:?}", item.body) };
+    assert_eq!((text.as_str(), marks.len()), ("The ferry returns on Monday.", 1));
+}
