@@ -172,7 +172,10 @@ fn a_story_goes_from_reporter_to_reader_through_the_newsroom() {
         assert_eq!(picked, chosen, "the block has the photo chosen in the library");
         browser.type_into(&format!("{last} input[data-field='alt']"), "The quay at night");
         browser.click("#save");
-        browser.wait_text(".notice", "Story created.");
+        // Made by Save, or by an autosave just before it (then Save saves that story).
+        browser.wait_for(".notice");
+        let notice = browser.text(".notice");
+        assert!(notice == "Story created." || notice == "Saved.", "{notice}");
         assert_eq!(browser.text("#story-state"), "draft");
         let pictures = browser.eval("return [...document.querySelectorAll('#story-body select.media-pick')].map((s) => s.value).filter(Boolean).length;");
         assert_eq!(pictures, 2, "both image blocks kept their pictures");
@@ -323,6 +326,9 @@ fn an_editor_writes_rich_text_that_readers_get() {
         browser.type_into("#f-headline", "Ferry timetable changes from Monday");
         browser.type_into("#f-section", "Europe");
         browser.send_keys("#story-body", &format!("The ferry {ctrl}b\u{E000}returns{ctrl}b\u{E000} on Monday, the operator said in its "));
+        // Autosave takes the body as the editor holds it: the new story is saved as a draft.
+        let saved = browser.eval_async("const done = arguments[arguments.length - 1]; window.newsroomAutosave().then(() => done(document.getElementById('autosave-status').textContent));");
+        assert!(saved.as_str().unwrap().starts_with("Saved as a draft"), "{saved}");
         browser.press(&[ctrl, "k"]);
         browser.wait_for("#link-dialog[open]");
         browser.type_into("#link-href", "javascript:alert(1)");
@@ -385,14 +391,20 @@ fn an_editor_writes_rich_text_that_readers_get() {
             assert!(!all.contains(dropped), "the paste drops {dropped}: {all}");
         }
         // A picture dropped into the body goes to the library and becomes an image block.
-        let v = browser.eval_async(DROP_PICTURE);
+        let v = picture_into_body(&browser, "drop", "dropped-map.png");
         assert!(v["asset"].as_str().is_some_and(|a| a.ends_with(".png")), "{v}");
         assert!(v["status"].as_str().unwrap().starts_with("Uploaded dropped-map.png"), "{v}");
         browser.type_into("#story-body fieldset.block[data-kind='image'] input[data-field='alt']", "The new route on a map");
+        // A picture pasted (a screenshot on the clipboard) is one too.
+        let v = picture_into_body(&browser, "paste", "pasted-chart.png");
+        assert!(v["status"].as_str().unwrap().starts_with("Uploaded pasted-chart.png"), "{v}");
+        let images = browser.eval("return document.querySelectorAll('#body-fields input[name=\"b.asset\"]').length;");
+        assert_eq!(images, 2, "a dropped and a pasted picture");
+        browser.type_into("#story-body fieldset.block[data-kind='image']:last-of-type input[data-field='alt']", "The timetable as a chart");
         let found = axe_serious(&browser, &axe);
         assert_eq!(found, json!([]), "axe-core: serious or critical findings on the story editor");
         browser.click("#save");
-        browser.wait_text(".notice", "Story created.");
+        browser.wait_text(".notice", "Saved.");
         // The page read back into the editor keeps every mark.
         assert_eq!(browser.text("#story-body strong"), "returns");
         assert_eq!(browser.text("#story-body a[href='https://ferry.example/timetable-2027']"), "timetable");
@@ -453,24 +465,33 @@ dt.setData('text/plain', 'Port notice');
 view.dom.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
 return [...document.querySelectorAll('#body-fields input')].map((i) => `${i.name}=${i.value}`);"#;
 
-/// Drops a PNG made on a canvas at the end of the body; answers with the new image block's picture.
-const DROP_PICTURE: &str = r#"
+/// Drops (or, with `{event}` a paste, pastes) a PNG made on a canvas into the body; answers when
+/// a new image block has its picture, with the editor's status line.
+const PICTURE_INTO_BODY: &str = r#"
 const done = arguments[arguments.length - 1];
+const assets = () => document.querySelectorAll('#body-fields input[name="b.asset"]');
+const before = assets().length;
 const c = document.createElement('canvas'); c.width = 80; c.height = 60;
-const g = c.getContext('2d'); g.fillStyle = '#1f7a3a'; g.fillRect(0, 0, 80, 60);
+// A colour of its own per event: the library keeps one copy of identical bytes.
+const g = c.getContext('2d'); g.fillStyle = '{event}' === 'paste' ? '#b3261e' : '#1f7a3a'; g.fillRect(0, 0, 80, 60);
 c.toBlob((blob) => {
   const dt = new DataTransfer();
-  dt.items.add(new File([blob], 'dropped-map.png', { type: 'image/png' }));
+  dt.items.add(new File([blob], '{name}', { type: 'image/png' }));
   const body = document.getElementById('story-body');
   const r = body.lastElementChild.getBoundingClientRect();
-  body.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt, clientX: r.left + 5, clientY: r.bottom - 2 }));
+  const at = { bubbles: true, cancelable: true, clientX: r.left + 5, clientY: r.bottom - 2 };
+  body.dispatchEvent('{event}' === 'paste' ? new ClipboardEvent('paste', { ...at, clipboardData: dt }) : new DragEvent('drop', { ...at, dataTransfer: dt }));
   const t0 = Date.now();
   const wait = () => {
-    const sel = document.querySelector('#story-body fieldset.block[data-kind=image] select.media-pick');
     const status = document.querySelector('.rich-status').textContent;
-    if (sel && sel.value) done({ asset: sel.value, status });
+    const now = [...assets()];
+    if (now.length > before && now[now.length - 1].value) done({ asset: now[now.length - 1].value, status });
     else if (Date.now() - t0 > 15000) done({ timeout: status });
     else setTimeout(wait, 100);
   };
   wait();
 }, 'image/png');"#;
+
+fn picture_into_body(browser: &Browser, event: &str, name: &str) -> serde_json::Value {
+    browser.eval_async(&PICTURE_INTO_BODY.replace("{event}", event).replace("{name}", name))
+}

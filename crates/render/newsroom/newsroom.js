@@ -226,9 +226,9 @@
     form.addEventListener("input", soon);
     form.addEventListener("change", soon);
     form.addEventListener("submit", (ev) => {
-      // Save pressed while the first autosave is making the story: wait for it, then save that
-      // story, rather than make a second one.
-      if (saving && form.dataset.new === "1") {
+      // Save pressed while an autosave is on its way: wait for it, then post with the revision it
+      // made (rather than make a second story, or meet our own autosave as a conflict).
+      if (saving) {
         ev.preventDefault();
         const again = () => (saving ? setTimeout(again, 100) : form.requestSubmit(ev.submitter));
         again();
