@@ -392,7 +392,7 @@ fn no_payload_through_any_channel_runs_or_survives_as_markup() {
         c.browser.type_into("#f-deck", &p("d"));
         c.browser.type_into("#f-authors", &p("a"));
         c.browser.type_into("#f-source", &p("s"));
-        c.browser.type_into("#blocks .block textarea[name='b.text']", &p("p"));
+        c.browser.send_keys("#story-body", &p("p"));
         c.browser.click("#save");
         let t0 = Instant::now();
         while !c.browser.url().contains("/newsroom/stories/") || c.browser.url().ends_with("/new") {
