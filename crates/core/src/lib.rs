@@ -9,6 +9,7 @@ pub mod embed;
 pub mod inline;
 pub mod input;
 pub mod markup;
+pub mod picture;
 pub mod reading;
 pub mod routing;
 pub mod slug;

@@ -16,5 +16,6 @@ pub mod clock;
 pub mod hooks;
 pub mod intake;
 pub mod outbound;
+pub mod pictures;
 pub mod search;
 pub mod sources;

@@ -3,6 +3,9 @@
 //! keeps, and then a bounded decode of the whole picture, so a file with a valid header and
 //! damaged or cut-off data is refused before anyone stores or serves it. No I/O.
 
+pub mod meta;
+pub mod renditions;
+
 /// Largest upload, in bytes.
 pub const MAX_BYTES: usize = 20 * 1024 * 1024;
 /// Pictures larger than this many pixels are refused (decoding them would need too much memory).

@@ -219,6 +219,8 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
             alt: lead.map_or("", |l| l.alt.as_str()),
             caption: lead.and_then(|l| l.caption.as_deref()),
             credit: lead.and_then(|l| l.credit.as_deref()),
+            creator: None,
+            copyright: None,
             uploaded_by: None,
         };
         store.add_media(&entry, now).with_context(|| format!("cannot add {image} to the media library"))?;

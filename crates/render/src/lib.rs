@@ -10,7 +10,7 @@ mod views;
 
 pub use theme::{RenderError, Theme, ThemeOptions};
 pub use views::{
-    ArticleCard, ArticlePage, ArticleView, AuthorView, DateView, EmbedCard, ErrorPage, FeedLink, HomePage, NavSection,
-    PersonLink, SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView, SocialImage, article_view,
-    card, date_view,
+    ArticleCard, ArticlePage, ArticleView, AuthorView, DateView, EmbedCard, ErrorPage, FeedLink, HomePage, ImageView,
+    NavSection, PersonLink, PictureSource, SearchHitView, SearchPage, SectionBlock, SectionLink, SectionPage, SiteView,
+    SocialImage, article_view, card, date_view, image_view,
 };

@@ -61,7 +61,13 @@ pub fn article_jsonld(site: &SiteView, a: &ArticleView) -> Value {
         obj.insert("description".into(), json!(deck));
     }
     if let Some(img) = &card.image {
-        obj.insert("image".into(), json!([absolute(site, &img.src)]));
+        // Google asks for several ratios (16:9, 4:3, 1:1) of a news article's picture.
+        let images: Vec<String> = if img.structured.is_empty() {
+            vec![absolute(site, &img.src)]
+        } else {
+            img.structured.iter().map(|u| absolute(site, u)).collect()
+        };
+        obj.insert("image".into(), json!(images));
     }
     if let Some(d) = &card.date {
         obj.insert("datePublished".into(), json!(d.iso));

@@ -5,6 +5,7 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use newsdesk_core::article::LeadImage;
 use newsdesk_core::dates::{display_date, local_date};
+use newsdesk_core::picture::{self, Crop, Rendered};
 use newsdesk_core::{Article, Block, Slug};
 use serde::Serialize;
 
@@ -29,6 +30,8 @@ pub struct NavSection {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct ImageView {
+    /// The picture to load where nothing better is offered: a rendition about 1280 wide once
+    /// they are made, the original until then.
     pub src: String,
     pub alt: String,
     pub caption: Option<String>,
@@ -36,6 +39,59 @@ pub struct ImageView {
     pub caption_marks: Vec<newsdesk_core::Mark>,
     pub credit: Option<String>,
     pub placeholder: bool,
+    /// The media library's file, when the picture is one.
+    pub asset: Option<String>,
+    /// The cut shown: cards show 16:9, an article its lead picture's own shape.
+    #[serde(skip)]
+    pub crop: Crop,
+    /// The shown picture's shape, for `width` and `height` (nothing shifts as it loads): the
+    /// theme's 16:9 box until the picture's own size is known.
+    pub width: u32,
+    pub height: u32,
+    /// The fallback format's renditions (`srcset`), and the better formats' (`<source>`s), once
+    /// made.
+    pub srcset: Option<String>,
+    pub sources: Vec<PictureSource>,
+    /// Renditions at 16:9, 4:3 and 1:1, about 1200 wide, for structured data.
+    pub structured: Vec<String>,
+}
+
+/// One `<source>` of a `<picture>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PictureSource {
+    pub mime: &'static str,
+    pub srcset: String,
+}
+
+impl ImageView {
+    /// Points the view at the picture's renditions (see `core::picture`).
+    pub fn use_renditions(&mut self, made: &Rendered) {
+        let Some(asset) = self.asset.clone() else { return };
+        let sizes = picture::sizes(self.crop, made.width, made.height, &made.framing);
+        let Some(&(width, height)) = sizes.last() else { return };
+        let url =
+            |crop: Crop, w: u32, ext: &str| format!("/media/{}", picture::path(&asset, &made.version, crop, w, ext));
+        let set = |ext: &str| {
+            sizes.iter().map(|(w, _)| format!("{} {w}w", url(self.crop, *w, ext))).collect::<Vec<_>>().join(", ")
+        };
+        let [best, fallback] = picture::formats(made.alpha);
+        self.sources = vec![PictureSource { mime: best.1, srcset: set(best.0) }];
+        self.srcset = Some(set(fallback.0));
+        let middle = sizes.iter().rev().find(|(w, _)| *w <= 1280).unwrap_or(&sizes[0]).0;
+        self.src = url(self.crop, middle, fallback.0);
+        (self.width, self.height) = (width, height);
+        self.structured = [Crop::Wide, Crop::Standard, Crop::Square]
+            .into_iter()
+            .filter_map(|crop| {
+                let w = picture::sizes(crop, made.width, made.height, &made.framing)
+                    .iter()
+                    .rev()
+                    .find(|(w, _)| *w <= 1280)?
+                    .0;
+                Some(url(crop, w, fallback.0))
+            })
+            .collect();
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -74,6 +130,8 @@ pub struct PersonLink {
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleView {
     pub card: ArticleCard,
+    /// The lead picture in its own shape (the card's is cut 16:9).
+    pub lead: Option<ImageView>,
     pub updated: Option<DateView>,
     pub body: Vec<Block>,
     pub authors: Vec<PersonLink>,
@@ -96,6 +154,22 @@ pub struct ArticleView {
 pub struct SocialImage {
     pub src: String,
     pub alt: String,
+    /// The media library's file, when the picture is one.
+    pub asset: Option<String>,
+    /// Known once the 1200×630 social rendition is used.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+impl SocialImage {
+    /// Points at the picture's social rendition (1200×630, or smaller for a small picture).
+    pub fn use_renditions(&mut self, made: &Rendered) {
+        let Some(asset) = &self.asset else { return };
+        let Some(&(w, h)) = picture::sizes(Crop::Social, made.width, made.height, &made.framing).last() else { return };
+        let ext = picture::formats(made.alpha)[1].0;
+        self.src = format!("/media/{}", picture::path(asset, &made.version, Crop::Social, w, ext));
+        (self.width, self.height) = (Some(w), Some(h));
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -138,6 +212,9 @@ pub struct ArticlePage {
     pub preview: bool,
     /// Cards for the embed blocks, by the block's URL; a block without one is a plain link.
     pub embeds: std::collections::BTreeMap<String, EmbedCard>,
+    /// The body's pictures by media file, in their own shape, pointing at their renditions when
+    /// they are made.
+    pub pictures: std::collections::BTreeMap<String, ImageView>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -255,7 +332,9 @@ pub fn date_view(ts: Timestamp, tz: &TimeZone, language: &str) -> DateView {
     DateView { iso: ts.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(), display: display_date(local_date(ts, tz), language) }
 }
 
-fn image_view(img: &LeadImage) -> ImageView {
+/// A picture as `crop` shows it: the original (or the placeholder) until its renditions are
+/// known ([`ImageView::use_renditions`]).
+pub fn image_view(img: &LeadImage, crop: Crop) -> ImageView {
     ImageView {
         src: match &img.asset {
             Some(asset) => format!("/media/{asset}"),
@@ -266,6 +345,13 @@ fn image_view(img: &LeadImage) -> ImageView {
         caption_marks: img.caption_marks.clone(),
         credit: img.credit.clone(),
         placeholder: img.asset.is_none(),
+        asset: img.asset.clone(),
+        crop,
+        width: 1200,
+        height: 675,
+        srcset: None,
+        sources: Vec::new(),
+        structured: Vec::new(),
     }
 }
 
@@ -279,7 +365,7 @@ pub fn card(a: &Article, tz: &TimeZone, language: &str) -> ArticleCard {
         deck: a.deck.clone(),
         section: SectionLink { name: a.section.name.clone(), url: a.section.url() },
         date: a.published_at.map(|t| date_view(t, tz, language)),
-        image: a.lead_image.as_ref().map(image_view),
+        image: a.lead_image.as_ref().map(|i| image_view(i, Crop::Wide)),
         source: a.source.clone(),
         reading_minutes: a.reading_minutes(),
         language: a.language.clone(),
@@ -311,9 +397,22 @@ pub fn article_view(a: &Article, tz: &TimeZone, site_url: &str) -> ArticleView {
         seo_title: a.seo_title().to_string(),
         seo_description: a.seo_description().map(str::to_string),
         social_title: a.social_title().to_string(),
+        lead: a.lead_image.as_ref().map(|i| image_view(i, Crop::Original)),
         social_image: match (&a.promo.social_image, &card.image) {
-            (Some(file), _) => Some(SocialImage { src: format!("/media/{file}"), alt: a.social_title().to_string() }),
-            (None, Some(lead)) => Some(SocialImage { src: lead.src.clone(), alt: lead.alt.clone() }),
+            (Some(file), _) => Some(SocialImage {
+                src: format!("/media/{file}"),
+                alt: a.social_title().to_string(),
+                asset: Some(file.clone()),
+                width: None,
+                height: None,
+            }),
+            (None, Some(lead)) => Some(SocialImage {
+                src: lead.src.clone(),
+                alt: lead.alt.clone(),
+                asset: lead.asset.clone(),
+                width: None,
+                height: None,
+            }),
             (None, None) => None,
         },
         card,

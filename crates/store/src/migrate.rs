@@ -25,6 +25,7 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0017_live_lists", include_str!("../migrations/sqlite/0017_live_lists.sql")),
     ("0018_sitemap_pages", include_str!("../migrations/sqlite/0018_sitemap_pages.sql")),
     ("0019_sitemap_reads", include_str!("../migrations/sqlite/0019_sitemap_reads.sql")),
+    ("0020_pictures", include_str!("../migrations/sqlite/0020_pictures.sql")),
 ];
 
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {

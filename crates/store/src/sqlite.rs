@@ -134,13 +134,15 @@ pub enum EventKind {
     EmbedFetched,
     /// A media file was deleted.
     MediaDeleted,
+    /// A picture's renditions were made (or made again for a new framing).
+    MediaRendered,
     /// A kind this version does not know: written by a newer one sharing the database. Readers
     /// of the log treat it as "anything may have changed".
     Unknown,
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 9] = [
+    pub const ALL: [EventKind; 10] = [
         EventKind::Published,
         EventKind::Updated,
         EventKind::Corrected,
@@ -150,6 +152,7 @@ impl EventKind {
         EventKind::AuthorUpdated,
         EventKind::EmbedFetched,
         EventKind::MediaDeleted,
+        EventKind::MediaRendered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -163,6 +166,7 @@ impl EventKind {
             EventKind::AuthorUpdated => "author.updated",
             EventKind::EmbedFetched => "embed.fetched",
             EventKind::MediaDeleted => "media.deleted",
+            EventKind::MediaRendered => "media.rendered",
             EventKind::Unknown => "unknown",
         }
     }
@@ -516,6 +520,7 @@ pub mod intake;
 pub mod jobs;
 pub mod library;
 pub mod newsroom;
+pub mod pictures;
 #[cfg(test)]
 mod plans;
 mod reading;

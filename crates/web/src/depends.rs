@@ -174,7 +174,7 @@ pub fn changes(store: &Store, tz: &TimeZone, events: &[Event]) -> Result<Change,
                     EventKind::FrontUpdated => Some(("front", front)),
                     EventKind::AuthorUpdated => Some(("author", author)),
                     EventKind::EmbedFetched => Some(("url", embed)),
-                    EventKind::MediaDeleted => Some(("file", media)),
+                    EventKind::MediaDeleted | EventKind::MediaRendered => Some(("file", media)),
                     _ => None,
                 };
                 match by_field.and_then(|(name, key)| Some(key(&field(name)?))) {

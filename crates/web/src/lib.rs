@@ -11,6 +11,7 @@ pub mod embeds;
 mod error;
 mod feeds;
 mod follow;
+pub mod media_files;
 pub mod newsroom;
 mod oembed;
 mod pages;
@@ -176,7 +177,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api::router())
         .route("/api/{*rest}", get(api::not_found))
         .route("/assets/{file}", get(asset))
-        .route("/media/{file}", get(media))
+        .route("/media/{file}", get(media_files::original))
+        .route("/media/r/{stem}/{version}/{file}", get(media_files::rendition))
         .route("/media/thumb/{file}", get(media_thumb))
         .route("/{section}", get(page))
         .route("/{section}/{slug}", get(page))
@@ -297,24 +299,6 @@ async fn asset(State(state): State<AppState>, Path(file): Path<String>, headers:
     page.respond(&headers)
 }
 
-async fn media(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
-    let key = format!("/media/{file}");
-    if let Some(hit) = state.cache.get(&key) {
-        state.cache.upgrade(&key, &hit, &headers);
-        return hit.respond(&headers);
-    }
-    let bytes = if safe_media_name(&file) { tokio::fs::read(state.media_dir.join(&file)).await.ok() } else { None };
-    let Some(bytes) = bytes else {
-        return pages::error_page(&state, &Error::NotFound(format!("media {file}"))).into_page().respond(&headers);
-    };
-    let page = Arc::new(
-        CachedPage::new(StatusCode::OK, content_type(&file), bytes, vec![format!("media-{file}")])
-            .immutable_for(86_400),
-    );
-    state.cache.insert(key, page.clone(), state.cache.generation());
-    page.respond(&headers)
-}
-
 /// `GET /media/thumb/{file}`: a small JPEG of a media file, for the newsroom's library and
 /// pickers (made on first asking, then kept; see `newsroom::media::thumbnail_of`).
 async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, headers: HeaderMap) -> Response {
@@ -349,13 +333,13 @@ async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, he
 
 /// A media file's name as we write them: letters, digits, dots, dashes and underscores, never
 /// starting with a dot (no paths, no hidden or temporary files).
-fn safe_media_name(file: &str) -> bool {
+pub(crate) fn safe_media_name(file: &str) -> bool {
     !file.is_empty()
         && !file.starts_with('.')
         && file.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
 }
 
-fn content_type(file: &str) -> &'static str {
+pub(crate) fn content_type(file: &str) -> &'static str {
     match file.rsplit_once('.').map(|(_, ext)| ext.to_ascii_lowercase()).as_deref() {
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",
@@ -363,6 +347,7 @@ fn content_type(file: &str) -> &'static str {
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
         Some("avif") => "image/avif",
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",

@@ -4,11 +4,13 @@
 use std::collections::{BTreeMap, HashSet};
 
 use axum::http::StatusCode;
+use newsdesk_core::article::LeadImage;
+use newsdesk_core::picture::Crop;
 use newsdesk_core::{Article, Block};
 use newsdesk_render::structured::{article_jsonld, script_json, site_jsonld};
 use newsdesk_render::{
-    ArticleCard, ArticlePage, EmbedCard, ErrorPage, FeedLink, HomePage, SectionBlock, SectionPage, SiteView,
-    article_view, card,
+    ArticleCard, ArticlePage, EmbedCard, ErrorPage, FeedLink, HomePage, ImageView, SectionBlock, SectionPage, SiteView,
+    article_view, card, image_view,
 };
 use newsdesk_store::ArticleFilter;
 
@@ -121,7 +123,7 @@ fn home(state: &AppState) -> Result<Rendered, Error> {
     deps.articles(derived.most_read.iter().map(|a| a.id));
     deps.articles(shown.iter().map(|id| Some(newsdesk_core::ArticleId(*id))));
     let most_read = derived.most_read.iter().map(|a| card(a, tz, lang)).collect();
-    let page = HomePage {
+    let mut page = HomePage {
         most_read,
         jsonld: script_json(&site_jsonld(&site)),
         feeds: FeedLink::all(&site.name, ""),
@@ -130,6 +132,8 @@ fn home(state: &AppState) -> Result<Rendered, Error> {
         top,
         sections,
     };
+    let cards = page.lead.iter_mut().chain(&mut page.top).chain(page.sections.iter_mut().flat_map(|s| &mut s.articles));
+    dress(state, cards.chain(&mut page.most_read).filter_map(|c| c.image.as_mut()).collect(), &mut deps)?;
     Ok(Rendered::html(state.theme.render("home.html", &page)?, deps.into_keys()))
 }
 
@@ -185,7 +189,7 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
             .map(|p| newsdesk_render::AuthorView { bio: p.bio, photo: p.photo.map(|f| format!("/media/{f}")) }),
         _ => None,
     };
-    let view = SectionPage {
+    let mut view = SectionPage {
         profile,
         most_read: most_read.iter().map(|a| card(a, &state.site.time_zone, &state.site.language)).collect(),
         kind: scope.kind(),
@@ -207,6 +211,8 @@ fn list_page(state: &AppState, scope: ListScope<'_>, page: usize) -> Result<Rend
         url,
         page,
     };
+    let cards = view.articles.iter_mut().chain(&mut view.most_read);
+    dress(state, cards.filter_map(|c| c.image.as_mut()).collect(), &mut deps)?;
     Ok(Rendered::html(state.theme.render("section.html", &view)?, deps.into_keys()))
 }
 
@@ -285,7 +291,43 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
         };
     }
     let site = site_view(state, Some(section))?;
-    let view = article_view(&article, tz, &state.site.url);
+    let mut view = article_view(&article, tz, &state.site.url);
+    let mut pictures: BTreeMap<String, ImageView> = BTreeMap::new();
+    for block in &article.body {
+        if let Block::Image { asset: Some(asset), alt, caption, credit, caption_marks } = block {
+            let lead = LeadImage {
+                asset: Some(asset.clone()),
+                alt: alt.clone(),
+                caption: caption.clone(),
+                credit: credit.clone(),
+                caption_marks: caption_marks.clone(),
+                title: None,
+                source_url: None,
+            };
+            pictures.insert(asset.clone(), image_view(&lead, Crop::Original));
+        }
+    }
+    let mut recommended: Vec<ArticleCard> = recommended.iter().map(|a| card(a, tz, lang)).collect();
+    let mut explore: Vec<ArticleCard> = explore.iter().map(|a| card(a, tz, lang)).collect();
+    let mut related_stories: Vec<ArticleCard> = related_stories.iter().map(|a| card(a, tz, lang)).collect();
+    {
+        let cards = recommended.iter_mut().chain(&mut explore).chain(&mut related_stories).chain([&mut view.card]);
+        let images = cards.filter_map(|c| c.image.as_mut()).chain(view.lead.as_mut()).chain(pictures.values_mut());
+        let made = dress(state, images.collect(), &mut deps)?;
+        if let Some(social) = view.social_image.as_mut() {
+            match social.asset.as_ref().and_then(|a| made.get(a)) {
+                Some(r) => social.use_renditions(r),
+                None => {
+                    if let Some(asset) = social.asset.clone() {
+                        deps.add(depends::media(&asset));
+                        if let Some(r) = state.store.pictures(&[asset.as_str()])?.get(&asset) {
+                            social.use_renditions(r);
+                        }
+                    }
+                }
+            }
+        }
+    }
     let mut feed_links = FeedLink::all(&format!("{} — {}", site.name, article.section.name), &article.section.url());
     feed_links.truncate(1);
     feed_links.extend(FeedLink::all(&site.name, "").into_iter().take(1));
@@ -294,12 +336,13 @@ fn render_article(state: &AppState, mut article: Article, preview: bool) -> Resu
         feeds: feed_links,
         site,
         article: view,
-        recommended: recommended.iter().map(|a| card(a, tz, lang)).collect(),
+        recommended,
         recommended_title,
-        explore: explore.iter().map(|a| card(a, tz, lang)).collect(),
-        related_stories: related_stories.iter().map(|a| card(a, tz, lang)).collect(),
+        explore,
+        related_stories,
         preview,
         embeds: embed_cards(state, &article)?,
+        pictures,
     };
     let mut rendered = Rendered::html(state.theme.render("article.html", &page)?, deps.into_keys());
     rendered.article_id = Some(id);
@@ -435,6 +478,31 @@ pub fn error_page(state: &AppState, err: &Error) -> Rendered {
         last_modified: None,
         article_id: None,
     }
+}
+
+/// Points every picture of a page at its renditions, with one read of the store for the whole
+/// page, and makes the page depend on each picture (`media-<file>`): when renditions are made
+/// (`media.rendered`), the pages that showed the original are drawn again. Returns what was read.
+fn dress(
+    state: &AppState,
+    mut images: Vec<&mut ImageView>,
+    deps: &mut Deps,
+) -> Result<std::collections::HashMap<String, newsdesk_core::picture::Rendered>, Error> {
+    let files: Vec<String> = images.iter().filter_map(|i| i.asset.clone()).collect();
+    if files.is_empty() {
+        return Ok(Default::default());
+    }
+    for f in &files {
+        deps.add(depends::media(f));
+    }
+    let names: Vec<&str> = files.iter().map(String::as_str).collect();
+    let made = state.store.pictures(&names)?;
+    for image in images.iter_mut() {
+        if let Some(r) = image.asset.as_ref().and_then(|a| made.get(a)) {
+            image.use_renditions(r);
+        }
+    }
+    Ok(made)
 }
 
 #[cfg(test)]

@@ -79,7 +79,17 @@ pub fn start(state: &AppState) -> Running {
     reach_out(&mut running, state);
     count_views(&mut running, state);
     keep_search_indexes(&mut running, state);
+    make_renditions(&mut running, state);
     running
+}
+
+/// The rendition job (`desk::pictures`): every picture's crops, widths and formats, made once
+/// after upload or import (and again after a new framing), never on a reader's request.
+fn make_renditions(running: &mut Running, state: &AppState) {
+    let st = state.clone();
+    running.every("renditions", Duration::from_secs(1), move || {
+        newsdesk_desk::pictures::render_pending(&st.store, &st.media_dir, || st.now())
+    });
 }
 
 /// The page cache's follower.

@@ -23,6 +23,9 @@ pub struct Media {
     pub caption: Option<String>,
     pub credit: Option<String>,
     pub created_at: Timestamp,
+    /// Who made the picture and who holds its copyright, as its own metadata says.
+    pub creator: Option<String>,
+    pub copyright: Option<String>,
 }
 
 /// A new file for the media library, already checked and written to the media directory.
@@ -38,6 +41,8 @@ pub struct NewMedia<'a> {
     pub alt: &'a str,
     pub caption: Option<&'a str>,
     pub credit: Option<&'a str>,
+    pub creator: Option<&'a str>,
+    pub copyright: Option<&'a str>,
     pub uploaded_by: Option<i64>,
 }
 
@@ -66,7 +71,7 @@ impl Store {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         tx.execute(
             "INSERT INTO media (file, sha256, mime, width, height, bytes, original_name, alt, caption, credit, \
-             uploaded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) \
+             uploaded_by, created_at, creator, copyright) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) \
              ON CONFLICT (sha256) DO NOTHING",
             params![
                 m.file,
@@ -80,7 +85,9 @@ impl Store {
                 m.caption,
                 m.credit,
                 m.uploaded_by,
-                now.as_microsecond()
+                now.as_microsecond(),
+                m.creator,
+                m.copyright
             ],
         )?;
         let media = tx.query_row(MEDIA_BY_HASH, [m.sha256], media_row)??;
@@ -91,7 +98,7 @@ impl Store {
     pub fn media_list(&self, limit: usize, offset: usize) -> Result<Vec<Media>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at, creator, copyright \
              FROM media ORDER BY id DESC LIMIT $1 OFFSET $2",
         )?;
         let rows = stmt.query_map(params![limit as i64, offset as i64], media_row)?;
@@ -103,7 +110,7 @@ impl Store {
         let conn = self.reader();
         let pattern = format!("%{}%", query.trim().replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         let mut stmt = conn.prepare_cached(
-            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at, creator, copyright \
              FROM media WHERE COALESCE(original_name, '') || ' ' || alt || ' ' || COALESCE(caption, '') || ' ' || \
              COALESCE(credit, '') || ' ' || file LIKE $1 ESCAPE '\\' ORDER BY id DESC LIMIT $2",
         )?;
@@ -129,7 +136,7 @@ impl Store {
             return Err(StoreError::not_found(Missing::Picture, id));
         }
         let media = tx.query_row(
-            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+            "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at, creator, copyright \
                  FROM media WHERE id = $1",
             [id],
             media_row,
@@ -158,7 +165,7 @@ impl Store {
         let media = {
             let conn = self.reader();
             conn.query_row(
-                "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at, creator, copyright \
                  FROM media WHERE id = $1",
                 [id],
                 media_row,
@@ -193,7 +200,7 @@ impl Store {
         let conn = self.reader();
         let row = conn
             .query_row(
-                "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+                "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at, creator, copyright \
                  FROM media WHERE file = $1",
                 [file],
                 media_row,
@@ -292,7 +299,7 @@ impl Store {
     }
 }
 
-const MEDIA_BY_HASH: &str = "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at \
+const MEDIA_BY_HASH: &str = "SELECT id, file, mime, width, height, bytes, original_name, alt, caption, credit, created_at, creator, copyright \
                              FROM media WHERE sha256 = $1";
 
 fn media_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Media, StoreError>> {
@@ -309,6 +316,8 @@ fn media_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Media, StoreError
         caption: r.get(8)?,
         credit: r.get(9)?,
         created_at: Timestamp::UNIX_EPOCH,
+        creator: r.get(11)?,
+        copyright: r.get(12)?,
     };
     Ok(ts(created).map(|created_at| Media { created_at, ..media }))
 }

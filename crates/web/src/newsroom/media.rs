@@ -106,6 +106,8 @@ pub fn save(
     user: i64,
 ) -> Result<newsdesk_store::Media, String> {
     let (file, sha) = store_file(&state.media_dir, body, ext).map_err(|e| format!("cannot write the picture: {e}"))?;
+    // What the picture says about itself fills what the uploader left empty.
+    let own = newsdesk_ingest::image::meta::describe(body);
     let entry = NewMedia {
         file: &file,
         sha256: &sha,
@@ -115,10 +117,13 @@ pub fn save(
         bytes: body.len() as u64,
         original_name: about.name.as_deref(),
         alt: &about.alt,
-        caption: about.caption.as_deref(),
-        credit: about.credit.as_deref(),
+        caption: about.caption.as_deref().or(own.caption.as_deref()),
+        credit: about.credit.as_deref().or(own.credit.as_deref()).or(own.creator.as_deref()),
+        creator: own.creator.as_deref(),
+        copyright: own.copyright.as_deref(),
         uploaded_by: Some(user),
     };
+    // Its renditions are made by the "renditions" task (desk::pictures), not here.
     state.store.add_media(&entry, state.now()).map_err(|e| e.to_string())
 }
 

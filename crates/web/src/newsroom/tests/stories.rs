@@ -419,6 +419,8 @@ async fn search_and_social_fields_shape_the_pages_meta_with_the_headline_deck_an
         alt: "A card",
         caption: None,
         credit: None,
+        creator: None,
+        copyright: None,
         uploaded_by: None,
     };
     n.state.store.add_media(&entry, Timestamp::now()).unwrap();

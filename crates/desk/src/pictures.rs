@@ -1,0 +1,151 @@
+//! The rendition job: takes a picture whose renditions are missing (or were made for another
+//! framing) from the store's queue, makes every crop, width and format
+//! (`ingest::image::renditions`), writes them beside the original under
+//! `r/<stem>/<version>/` in the media directory (each to a temporary name, synced, renamed, so a
+//! crash never leaves half a file under a name a page points at), and records them, which tells
+//! the pages that show the picture to point at them (`media.rendered` in the event log).
+
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use jiff::Timestamp;
+use newsdesk_core::picture;
+use newsdesk_ingest::image::renditions::{self, Rendition, RenditionError};
+use newsdesk_store::{Store, StoreError};
+
+/// How long one pass keeps taking pictures before it lets the next tick come.
+pub const PASS: Duration = Duration::from_secs(20);
+
+/// What a pass did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Made {
+    pub pictures: usize,
+    pub files: usize,
+    pub failed: usize,
+}
+
+/// Makes the renditions of queued pictures until the queue is empty or [`PASS`] has gone by.
+pub fn render_pending(store: &Store, media_dir: &Path, now: impl Fn() -> Timestamp) -> Result<Made, StoreError> {
+    let started = Instant::now();
+    let mut made = Made::default();
+    while started.elapsed() < PASS {
+        let Some(job) = store.claim_rendition(now())? else { break };
+        match render_one(media_dir, &job.file, &job.framing) {
+            Ok((rendered, files)) => {
+                if store.rendered(job.id, &rendered, now())? {
+                    made.pictures += 1;
+                    made.files += files;
+                    tracing::info!(file = %job.file, version = %rendered.version, files, "renditions made");
+                }
+            }
+            Err(why) => {
+                made.failed += 1;
+                tracing::warn!(file = %job.file, attempt = job.attempts + 1, error = %why, "renditions not made");
+                store.rendition_failed(job.id, &why, now())?;
+            }
+        }
+    }
+    Ok(made)
+}
+
+/// Makes one picture's renditions; returns what was made and how many files were written.
+pub fn render_one(
+    media_dir: &Path,
+    file: &str,
+    framing: &picture::Framing,
+) -> Result<(picture::Rendered, usize), String> {
+    let bytes = std::fs::read(media_dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let source = renditions::upright(&bytes)
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| format!("{file}: no decoder for this type"))?;
+    let version = picture::version(framing);
+    let mut written = 0;
+    let rendered = renditions::make(&source, framing, |r: Rendition| {
+        let rel = picture::path(file, &version, r.crop, r.width, r.ext);
+        write_atomically(&media_dir.join(&rel), &r.bytes).map_err(|e| format!("{rel}: {e}"))?;
+        written += 1;
+        Ok::<_, String>(())
+    })
+    .map_err(|e| match e {
+        RenditionError::Encode(why) | RenditionError::Emit(why) => why,
+    })?;
+    Ok((rendered, written))
+}
+
+fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.tmp"));
+    let mut f = std::fs::File::create(&tmp)?;
+    f.write_all(bytes)?;
+    f.sync_all()?;
+    std::fs::rename(&tmp, path)?;
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsdesk_core::picture::{Crop, Focus, Framing};
+    use newsdesk_store::NewMedia;
+
+    fn add(store: &Store, dir: &Path, name: &str, bytes: &[u8]) -> i64 {
+        std::fs::write(dir.join(name), bytes).unwrap();
+        let entry = NewMedia {
+            file: name,
+            sha256: name,
+            mime: "image/jpeg",
+            width: 1,
+            height: 1,
+            bytes: bytes.len() as u64,
+            original_name: None,
+            alt: "",
+            caption: None,
+            credit: None,
+            creator: None,
+            copyright: None,
+            uploaded_by: None,
+        };
+        store.add_media(&entry, Timestamp::now()).unwrap().id
+    }
+
+    #[test]
+    fn queued_pictures_get_their_renditions_once_and_again_when_reframed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let store = Store::open(&tmp.path().join("db")).unwrap();
+        let dir = tmp.path().join("media");
+        std::fs::create_dir_all(&dir).unwrap();
+        let id = add(&store, &dir, "aa11.jpg", &newsdesk_ingest::image::test_jpeg(150_000));
+        add(&store, &dir, "bb22.jpg", b"not a picture at all");
+        let made = render_pending(&store, &dir, Timestamp::now).unwrap();
+        assert_eq!((made.pictures, made.failed), (1, 1), "{made:?}");
+        let pictures = store.pictures(&["aa11.jpg", "bb22.jpg"]).unwrap();
+        let r = &pictures["aa11.jpg"];
+        assert!(!pictures.contains_key("bb22.jpg"), "a broken picture has none; pages use it as it is");
+        for (w, h) in picture::sizes(Crop::Wide, r.width, r.height, &r.framing) {
+            for (ext, _) in picture::formats(r.alpha) {
+                let rel = picture::path("aa11.jpg", &r.version, Crop::Wide, w, ext);
+                let bytes = std::fs::read(dir.join(&rel)).unwrap();
+                let (_, _, rw, rh) = newsdesk_ingest::image::check(&bytes).unwrap();
+                assert_eq!((rw, rh), (u64::from(w), u64::from(h)), "{rel}");
+            }
+        }
+        // Nothing to do until a new framing; then a new set with new names.
+        assert_eq!(render_pending(&store, &dir, Timestamp::now).unwrap().pictures, 0);
+        let framing = Framing { focus: Focus { x: 0.1, y: 0.9 }, ..Framing::default() };
+        store.set_framing(id, &framing).unwrap();
+        assert_eq!(
+            store.pictures(&["aa11.jpg"]).unwrap()["aa11.jpg"].version,
+            r.version,
+            "the old set until the new one is made"
+        );
+        assert_eq!(render_pending(&store, &dir, Timestamp::now).unwrap().pictures, 1);
+        let again = &store.pictures(&["aa11.jpg"]).unwrap()["aa11.jpg"];
+        assert_eq!(again.framing, framing);
+        assert_ne!(again.version, r.version);
+        let events = store.events_since(0, 100).unwrap();
+        assert_eq!(events.iter().filter(|e| e.kind == newsdesk_store::EventKind::MediaRendered).count(), 2);
+    }
+}

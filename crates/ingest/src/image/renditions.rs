@@ -1,0 +1,201 @@
+//! Making a picture's renditions: decoded once within the upload limits, turned upright by its
+//! EXIF orientation, then each crop and width (`core::picture`) resized (Lanczos3) and written as
+//! WebP (libwebp, quality 78) and as JPEG (quality 82) or, for a picture with transparency, PNG.
+//! Nothing of the original's metadata is written: EXIF (GPS included), IPTC and XMP stay in the
+//! original alone. No I/O: each rendition is handed to the caller as it is made.
+
+use image::codecs::jpeg::JpegEncoder;
+use image::imageops::FilterType;
+use image::{DynamicImage, ImageDecoder, ImageReader};
+use newsdesk_core::picture::{self, Crop, Framing, Rendered};
+
+use super::{MAX_DECODE_BYTES, MAX_SIDE, UploadError, sniff};
+
+pub const JPEG_QUALITY: u8 = 82;
+pub const WEBP_QUALITY: f32 = 78.0;
+
+/// A picture decoded and upright, ready to be cut.
+pub struct Upright {
+    picture: DynamicImage,
+    alpha: bool,
+}
+
+impl Upright {
+    pub fn width(&self) -> u32 {
+        self.picture.width()
+    }
+    pub fn height(&self) -> u32 {
+        self.picture.height()
+    }
+    pub fn alpha(&self) -> bool {
+        self.alpha
+    }
+}
+
+/// Decodes a checked picture (see [`super::check`]) within [`MAX_DECODE_BYTES`], applies its
+/// EXIF orientation and notes whether any pixel is see-through. `None` for a type this build
+/// cannot decode (AVIF): such a picture is served as it is.
+pub fn upright(bytes: &[u8]) -> Result<Option<Upright>, UploadError> {
+    let format = match sniff(bytes).map(|(mime, _)| mime) {
+        Some("image/jpeg") => image::ImageFormat::Jpeg,
+        Some("image/png") => image::ImageFormat::Png,
+        Some("image/gif") => image::ImageFormat::Gif,
+        Some("image/webp") => image::ImageFormat::WebP,
+        _ => return Ok(None),
+    };
+    let mut reader = ImageReader::with_format(std::io::Cursor::new(bytes), format);
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_SIDE as u32);
+    limits.max_image_height = Some(MAX_SIDE as u32);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    let mut decoder = reader.into_decoder().map_err(|e| UploadError::Damaged(e.to_string()))?;
+    let orientation = decoder.orientation().map_err(|e| UploadError::Damaged(e.to_string()))?;
+    let mut picture = DynamicImage::from_decoder(decoder).map_err(|e| UploadError::Damaged(e.to_string()))?;
+    picture.apply_orientation(orientation);
+    let alpha = picture.color().has_alpha() && picture.to_rgba8().pixels().any(|p| p.0[3] < 255);
+    let picture =
+        if alpha { DynamicImage::ImageRgba8(picture.to_rgba8()) } else { DynamicImage::ImageRgb8(picture.to_rgb8()) };
+    Ok(Some(Upright { picture, alpha }))
+}
+
+/// One rendition, encoded.
+pub struct Rendition {
+    pub crop: Crop,
+    pub width: u32,
+    pub height: u32,
+    /// `webp`, `jpg` or `png`.
+    pub ext: &'static str,
+    pub bytes: Vec<u8>,
+}
+
+/// Makes every rendition of `source` framed as `framing` says, handing each to `emit` as soon as
+/// it is encoded (so at most one is held at a time); returns what pages need to point at them.
+pub fn make<E>(
+    source: &Upright,
+    framing: &Framing,
+    mut emit: impl FnMut(Rendition) -> Result<(), E>,
+) -> Result<Rendered, RenditionError<E>> {
+    let (w, h) = (source.width(), source.height());
+    for crop in Crop::ALL {
+        let cut = picture::rect(crop, w, h, framing);
+        let part = source.picture.crop_imm(cut.x, cut.y, cut.w, cut.h);
+        for (width, height) in picture::sizes(crop, w, h, framing) {
+            let sized = if (width, height) == (cut.w, cut.h) {
+                part.clone()
+            } else {
+                part.resize_exact(width, height, FilterType::Lanczos3)
+            };
+            for (ext, _) in picture::formats(source.alpha) {
+                let bytes = encode(&sized, ext).map_err(RenditionError::Encode)?;
+                emit(Rendition { crop, width, height, ext, bytes }).map_err(RenditionError::Emit)?;
+            }
+        }
+    }
+    Ok(Rendered {
+        version: picture::version(framing),
+        width: w,
+        height: h,
+        alpha: source.alpha,
+        framing: framing.clone(),
+    })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RenditionError<E> {
+    #[error("encoding a rendition: {0}")]
+    Encode(String),
+    #[error("storing a rendition: {0}")]
+    Emit(E),
+}
+
+fn encode(picture: &DynamicImage, ext: &str) -> Result<Vec<u8>, String> {
+    let (w, h) = (picture.width(), picture.height());
+    match (ext, picture) {
+        ("webp", DynamicImage::ImageRgba8(rgba)) => {
+            Ok(webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode(WEBP_QUALITY).to_vec())
+        }
+        ("webp", other) => {
+            let rgb = other.to_rgb8();
+            Ok(webp::Encoder::from_rgb(rgb.as_raw(), w, h).encode(WEBP_QUALITY).to_vec())
+        }
+        ("png", other) => {
+            let mut out = std::io::Cursor::new(Vec::new());
+            other.write_to(&mut out, image::ImageFormat::Png).map_err(|e| e.to_string())?;
+            Ok(out.into_inner())
+        }
+        (_, other) => {
+            let mut out = Vec::new();
+            JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY)
+                .encode_image(&other.to_rgb8())
+                .map_err(|e| e.to_string())?;
+            Ok(out)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use newsdesk_core::picture::Focus;
+
+    fn made(bytes: &[u8], framing: &Framing) -> (Rendered, Vec<Rendition>) {
+        let source = upright(bytes).unwrap().unwrap();
+        let mut out = Vec::new();
+        let rendered = make::<()>(&source, framing, |r| {
+            out.push(r);
+            Ok(())
+        })
+        .unwrap();
+        (rendered, out)
+    }
+
+    #[test]
+    fn every_crop_and_width_in_webp_and_jpeg_at_the_size_it_says() {
+        let jpeg = super::super::test_jpeg(200_000);
+        let (_, _, w, h) = super::super::check(&jpeg).unwrap();
+        let framing = Framing { focus: Focus { x: 0.3, y: 0.6 }, ..Framing::default() };
+        let (rendered, out) = made(&jpeg, &framing);
+        assert_eq!((u64::from(rendered.width), u64::from(rendered.height)), (w, h));
+        assert!(!rendered.alpha);
+        let expected: usize =
+            Crop::ALL.iter().map(|c| picture::sizes(*c, rendered.width, rendered.height, &framing).len() * 2).sum();
+        assert_eq!(out.len(), expected);
+        for r in &out {
+            let (mime, _, rw, rh) = super::super::check(&r.bytes).unwrap();
+            assert_eq!((rw, rh), (u64::from(r.width), u64::from(r.height)), "{:?} {}", r.crop, r.ext);
+            assert_eq!(mime, if r.ext == "webp" { "image/webp" } else { "image/jpeg" });
+        }
+        let social = out.iter().find(|r| r.crop == Crop::Social).unwrap();
+        assert_eq!((social.width, social.height), picture::SOCIAL.min((social.width, social.height)));
+    }
+
+    #[test]
+    fn a_sideways_camera_photo_is_turned_upright_and_loses_its_metadata() {
+        let jpeg = super::super::meta::test_camera_jpeg(640, 480, "Caption", "Credit");
+        assert!(super::super::meta::describe(&jpeg).gps);
+        let source = upright(&jpeg).unwrap().unwrap();
+        assert_eq!((source.width(), source.height()), (480, 640), "orientation 6: a quarter turn right");
+        // The stored top-left marker is now at the top right.
+        let px = |x, y| source.picture.to_rgb8().get_pixel(x, y).0;
+        assert!(px(470, 5)[0] > 200 && px(5, 5)[0] < 200, "{:?} {:?}", px(470, 5), px(5, 5));
+        let (_, out) = made(&jpeg, &Framing::default());
+        for r in &out {
+            let d = super::super::meta::describe(&r.bytes);
+            assert_eq!(d, super::super::meta::Described::default(), "{:?}-{} {}", r.crop, r.width, r.ext);
+            assert!(!r.bytes.windows(4).any(|w| w == b"Exif"), "no EXIF block in {:?}-{}.{}", r.crop, r.width, r.ext);
+            assert!(r.height >= r.width || r.crop != Crop::Original, "upright");
+        }
+    }
+
+    #[test]
+    fn transparency_falls_back_to_png() {
+        let mut rgba = image::RgbaImage::new(40, 30);
+        rgba.put_pixel(3, 3, image::Rgba([255, 0, 0, 10]));
+        let mut png = std::io::Cursor::new(Vec::new());
+        rgba.write_to(&mut png, image::ImageFormat::Png).unwrap();
+        let (rendered, out) = made(png.get_ref(), &Framing::default());
+        assert!(rendered.alpha);
+        assert!(out.iter().all(|r| r.ext == "webp" || r.ext == "png"));
+    }
+}
