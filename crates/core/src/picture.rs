@@ -10,12 +10,13 @@ use serde::{Deserialize, Serialize};
 
 /// Widths made of a picture's own shape and of the 16:9 crop (the ones pages show at many sizes).
 pub const WIDTHS: [u32; 6] = [320, 640, 960, 1280, 1600, 2048];
-/// Width of the 4:3 and 1:1 crops (structured data asks for pictures at least 1200 wide).
+/// Widest of the 4:3 and 1:1 crops (structured data asks for pictures at least 1200 wide); they
+/// are also made 320 wide, for small square or 4:3 slots.
 pub const WIDE_ENOUGH: u32 = 1200;
 /// The social preview's size (OpenGraph, Twitter cards).
 pub const SOCIAL: (u32, u32) = (1200, 630);
 /// Bumped whenever the rendition job's output changes, so old URLs are never reused.
-pub const PIPELINE: u32 = 1;
+pub const PIPELINE: u32 = 2;
 
 /// One cut of a picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -144,7 +145,7 @@ pub fn sizes(crop: Crop, w: u32, h: u32, framing: &Framing) -> Vec<(u32, u32)> {
         |width: u32| ((u64::from(width) * u64::from(cut.h) + u64::from(cut.w) / 2) / u64::from(cut.w)).max(1) as u32;
     let widths: Vec<u32> = match crop {
         Crop::Original | Crop::Wide => WIDTHS.iter().copied().filter(|&x| x <= cut.w).collect(),
-        Crop::Standard | Crop::Square => vec![WIDE_ENOUGH.min(cut.w)],
+        Crop::Standard | Crop::Square => [320, WIDE_ENOUGH].iter().copied().filter(|&x| x <= cut.w).collect(),
         Crop::Social => vec![SOCIAL.0.min(cut.w)],
     };
     let widths = if widths.is_empty() { vec![cut.w] } else { widths };
@@ -221,7 +222,9 @@ mod tests {
         assert_eq!(sizes(Crop::Original, 200, 100, &f), vec![(200, 100)], "a small picture is its own");
         assert_eq!(sizes(Crop::Wide, 4000, 3000, &f)[0], (320, 180));
         assert_eq!(sizes(Crop::Social, 4000, 3000, &f), vec![SOCIAL]);
-        assert_eq!(sizes(Crop::Square, 800, 600, &f), vec![(600, 600)]);
+        assert_eq!(sizes(Crop::Square, 800, 600, &f), vec![(320, 320)]);
+        assert_eq!(sizes(Crop::Square, 300, 200, &f), vec![(200, 200)]);
+        assert_eq!(sizes(Crop::Standard, 4000, 3000, &f), vec![(320, 240), (1200, 900)]);
     }
 
     #[test]

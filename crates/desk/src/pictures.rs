@@ -33,7 +33,7 @@ pub fn render_pending(store: &Store, media_dir: &Path, now: impl Fn() -> Timesta
         let Some(job) = store.claim_rendition(now())? else { break };
         match render_one(media_dir, &job.file, &job.framing) {
             Ok((rendered, files)) => {
-                if store.rendered(job.id, &rendered, now())? {
+                if store.rendered(&job, &rendered, now())? {
                     made.pictures += 1;
                     made.files += files;
                     tracing::info!(file = %job.file, version = %rendered.version, files, "renditions made");

@@ -70,20 +70,10 @@ pub const THUMBNAIL_SIDE: u32 = 400;
 /// longer side, never enlarged; transparency is laid on white. `None` for a picture this build
 /// cannot decode (AVIF, SVG): those are shown as they are.
 pub fn thumbnail(bytes: &[u8]) -> Result<Option<Vec<u8>>, UploadError> {
-    let format = match sniff(bytes).map(|(mime, _)| mime) {
-        Some("image/jpeg") => ::image::ImageFormat::Jpeg,
-        Some("image/png") => ::image::ImageFormat::Png,
-        Some("image/gif") => ::image::ImageFormat::Gif,
-        Some("image/webp") => ::image::ImageFormat::WebP,
-        _ => return Ok(None),
-    };
-    let mut reader = ::image::ImageReader::with_format(std::io::Cursor::new(bytes), format);
-    let mut limits = ::image::Limits::default();
-    limits.max_image_width = Some(MAX_SIDE as u32);
-    limits.max_image_height = Some(MAX_SIDE as u32);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
-    reader.limits(limits);
-    let picture = reader.decode().map_err(|e| UploadError::Damaged(e.to_string()))?;
+    // Upright (its EXIF orientation applied), so that a focal point clicked on it is the
+    // picture's own.
+    let Some(upright) = renditions::upright(bytes)? else { return Ok(None) };
+    let picture = upright.into_image();
     let small = if picture.width().max(picture.height()) > THUMBNAIL_SIDE {
         picture.thumbnail(THUMBNAIL_SIDE, THUMBNAIL_SIDE)
     } else {

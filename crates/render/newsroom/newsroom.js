@@ -198,6 +198,25 @@
     });
   }
 
+  // The media library's focal point: a click on the picture sets it (in percent, the inputs the
+  // form posts), typing in the inputs moves the dot.
+  document.querySelectorAll(".focus-pick").forEach((pick) => {
+    const form = document.querySelector(`#media-${pick.dataset.for} form.media-edit`);
+    const x = form && form.querySelector("[data-focus=x]"), y = form && form.querySelector("[data-focus=y]");
+    const dot = pick.querySelector(".focus-dot");
+    if (!x || !y || !dot) return;
+    const show = () => { dot.style.left = `${Number(x.value) || 0}%`; dot.style.top = `${Number(y.value) || 0}%`; };
+    pick.addEventListener("click", (ev) => {
+      const r = pick.querySelector("img").getBoundingClientRect();
+      x.value = Math.round(Math.min(1, Math.max(0, (ev.clientX - r.left) / r.width)) * 100);
+      y.value = Math.round(Math.min(1, Math.max(0, (ev.clientY - r.top) / r.height)) * 100);
+      show();
+      x.focus();
+    });
+    x.addEventListener("input", show); y.addEventListener("input", show);
+    show();
+  });
+
   // The wire queue by keyboard: j and k move through the items, Enter (on the focused link) opens.
   const queue = document.getElementById("wire-queue");
   if (queue) {

@@ -30,6 +30,9 @@ impl Upright {
     pub fn alpha(&self) -> bool {
         self.alpha
     }
+    pub fn into_image(self) -> DynamicImage {
+        self.picture
+    }
 }
 
 /// Decodes a checked picture (see [`super::check`]) within [`MAX_DECODE_BYTES`], applies its

@@ -17,6 +17,8 @@ pub struct ToRender {
     pub id: i64,
     pub file: String,
     pub framing: Framing,
+    /// The framing as stored when claimed: the renditions are recorded only if it is unchanged.
+    pub stored_framing: Option<String>,
     pub attempts: i64,
 }
 
@@ -43,30 +45,34 @@ impl Store {
                 Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?))
             })
             .optional()?;
-        Ok(row.map(|(id, file, framing, attempts)| ToRender {
+        Ok(row.map(|(id, file, stored, attempts)| ToRender {
             id,
             file,
-            framing: parse_framing(framing.as_deref()),
+            framing: parse_framing(stored.as_deref()),
+            stored_framing: stored,
             attempts,
         }))
     }
 
-    /// Records a picture's renditions as made, and tells pages (`media.rendered`), unless its
-    /// framing changed while they were being made (the job then takes it again). Returns whether
-    /// they were recorded.
-    pub fn rendered(&self, id: i64, made: &Rendered, now: Timestamp) -> Result<bool, StoreError> {
+    /// Records a picture's renditions as made for `job`, and tells pages (`media.rendered`),
+    /// unless its framing changed while they were being made (the job then takes it again).
+    /// Returns whether they were recorded.
+    pub fn rendered(&self, job: &ToRender, made: &Rendered, now: Timestamp) -> Result<bool, StoreError> {
         let json = serde_json::to_string(made).map_err(|e| StoreError::Corrupt(e.to_string()))?;
         let mut conn = lock(&self.writer);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        // The wanted set is now the one made: a framing never set gets this version as its own.
         let file: Option<String> = tx
             .prepare_cached(
                 // ?n: the parameters are used out of order (see migrations/README.md).
-                "UPDATE media SET renditions = ?2, rendered_version = ?3, rendering_since = NULL, rendition_error = NULL, \
-                 framing_version = CASE WHEN framing_version = '' THEN ?3 ELSE framing_version END \
-                 WHERE id = ?1 AND framing_version IN ('', ?3) RETURNING file",
+                "UPDATE media SET renditions = ?2, rendering_since = NULL, rendition_error = NULL, \
+                 framing_version = CASE WHEN framing_version = '' THEN ?3 ELSE framing_version END, \
+                 rendered_version = CASE WHEN framing_version = '' THEN ?3 ELSE framing_version END \
+                 WHERE id = ?1 AND framing IS ?4 RETURNING file",
             )?
-            .query_row(params![id, json, made.version], |r| r.get(0))
+            .query_row(params![job.id, json, made.version, job.stored_framing], |r| r.get(0))
             .optional()?;
+        let id = job.id;
         let Some(file) = file else {
             tx.execute("UPDATE media SET rendering_since = NULL WHERE id = $1", [id])?;
             tx.commit()?;

@@ -41,10 +41,12 @@ pub const ADMIN_POLICY: &[(&str, &str, Role)] = &[
     ("PATCH", "/api/v1/admin/articles/{id}", Role::Contributor),
     ("POST", "/api/v1/admin/articles/{id}/transitions", Role::Contributor),
     ("POST", "/api/v1/admin/media", Role::Contributor),
+    ("GET", "/api/v1/admin/media/{file}", Role::Contributor),
+    ("PUT", "/api/v1/admin/media/{file}/framing", Role::Reporter),
 ];
 
 /// The user an Admin API token belongs to; spends one request of their budget.
-async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, Error> {
+pub(super) async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, Error> {
     let hash = hash_key(super::bearer(headers)?);
     let (store, now) = (state.store.clone(), state.now());
     let user = tokio::task::spawn_blocking(move || store.user_by_token(&hash, now))
@@ -56,7 +58,7 @@ async fn user_of(state: &AppState, headers: &HeaderMap) -> Result<User, Error> {
     Ok(user)
 }
 
-async fn run<T: Send + 'static>(
+pub(super) async fn run<T: Send + 'static>(
     state: &AppState,
     f: impl FnOnce(&AppState) -> Result<T, Error> + Send + 'static,
 ) -> Result<T, Error> {
@@ -117,7 +119,7 @@ fn story_one(state: &AppState, story: &Story, user: &User) -> Value {
     serde_json::to_value(StoryOne { data: story_out(state, story, user) }).unwrap_or_default()
 }
 
-fn respond(status: StatusCode, value: Value, revision: Option<i64>) -> Response {
+pub(super) fn respond(status: StatusCode, value: Value, revision: Option<i64>) -> Response {
     let mut res = (status, serde_json::to_vec(&value).unwrap_or_default()).into_response();
     let h = res.headers_mut();
     h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -252,7 +254,7 @@ fn story_id(s: &str) -> Result<i64, Error> {
         .ok_or_else(|| Error::invalid("id", format!("expected a story id (a whole number from 1), found {s:?}")))
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Error> {
+pub(super) fn parse_json<T: serde::de::DeserializeOwned>(headers: &HeaderMap, body: &[u8]) -> Result<T, Error> {
     if !super::is_json(headers) {
         return Err(Error::UnsupportedMediaType);
     }

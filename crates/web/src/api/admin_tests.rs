@@ -11,21 +11,21 @@ use tower::ServiceExt;
 use crate::{AppState, router};
 use newsdesk_desk::accounts::hash_key;
 
-struct Admin {
+pub(super) struct Admin {
     _dir: tempfile::TempDir,
-    state: AppState,
+    pub(super) state: AppState,
     people: Vec<crate::test_support::Person>,
 }
 
 impl Admin {
-    fn new() -> Admin {
+    pub(super) fn new() -> Admin {
         let site = crate::test_support::TestSite::new();
         let people = site.people();
         let crate::test_support::TestSite { dir, state } = site;
         Admin { _dir: dir, state, people }
     }
 
-    async fn call(
+    pub(super) async fn call(
         &self,
         method: &str,
         path: &str,
@@ -47,7 +47,7 @@ impl Admin {
         (parts.status, parts.headers, serde_json::from_slice(&bytes).unwrap_or(Value::Null))
     }
 
-    async fn json(
+    pub(super) async fn json(
         &self,
         method: &str,
         path: &str,

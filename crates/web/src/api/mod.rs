@@ -5,6 +5,7 @@
 //! the store, which binds it as a parameter: nothing from a request is ever spliced into SQL.
 
 pub mod admin;
+mod admin_media;
 mod admin_wire;
 mod ingest;
 mod limit;
@@ -53,6 +54,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/admin/articles", get(admin::list).post(admin::create))
         .route("/api/v1/admin/articles/{id}", get(admin::get_one).patch(admin::update))
         .route("/api/v1/admin/articles/{id}/transitions", axum::routing::post(admin::transition))
+        .route("/api/v1/admin/media/{file}", get(admin_media::get_one))
+        .route("/api/v1/admin/media/{file}/framing", axum::routing::put(admin_media::set_framing))
 }
 
 /// The Admin API's upload route, which takes bodies up to the media library's limit.
@@ -436,3 +439,5 @@ mod tests;
 
 #[cfg(test)]
 mod admin_tests;
+#[cfg(test)]
+mod picture_tests;

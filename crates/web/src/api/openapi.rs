@@ -37,6 +37,8 @@ use super::Problem;
         super::admin::update,
         super::admin::transition,
         super::admin::upload,
+        super::admin_media::get_one,
+        super::admin_media::set_framing,
     ),
     components(schemas(Problem)),
     security(("apiKey" = [])),

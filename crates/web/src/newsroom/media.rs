@@ -205,19 +205,60 @@ pub async fn library(
     let query = q.q.trim().chars().take(200).collect::<String>();
     let search = query.clone();
     let found = blocking(move || {
-        if search.is_empty() { st.store.media_list(500, 0) } else { st.store.media_search(&search, 500) }
-            .map_err(failure)
+        let media = if search.is_empty() { st.store.media_list(500, 0) } else { st.store.media_search(&search, 500) }
+            .map_err(failure)?;
+        let files: Vec<&str> = media.iter().map(|m| m.file.as_str()).collect();
+        let made = st.store.pictures(&files).map_err(failure)?;
+        let framing: Vec<Framed> = media
+            .iter()
+            .map(|m| {
+                let f = st.store.framing(m.id).map_err(failure)?;
+                Ok(Framed {
+                    x: (f.focus.x * 100.0).round(),
+                    y: (f.focus.y * 100.0).round(),
+                    crops: made.get(&m.file).map(|r| crop_previews(&m.file, r)).unwrap_or_default(),
+                    pending: made.get(&m.file).is_none_or(|r| r.version != newsdesk_core::picture::version(&f)),
+                })
+            })
+            .collect::<Result<_, Response>>()?;
+        Ok((media, framing))
     })
     .await;
     match found {
         Err(resp) => resp,
-        Ok(media) => render(
+        Ok((media, framing)) => render(
             "media.html",
-            context! { me => ser(&me.user), csrf => &me.csrf, media => ser(&media), max_mb => MAX_UPLOAD_BYTES / (1024 * 1024),
+            context! { me => ser(&me.user), csrf => &me.csrf, media => ser(&media), framing => ser(&framing),
+            max_mb => MAX_UPLOAD_BYTES / (1024 * 1024),
             max_mp => MAX_PIXELS / 1_000_000, q => query, notice => q.notice, error => q.error,
             can_delete => me.user.role >= newsdesk_core::Role::Editor },
         ),
     }
+}
+
+/// What the library shows of a picture's framing: its focal point in percent, and the crops
+/// made around it (the smallest rendition of each).
+#[derive(Debug, serde::Serialize)]
+struct Framed {
+    x: f64,
+    y: f64,
+    crops: Vec<(&'static str, String)>,
+    /// Renditions for this framing are still being made.
+    pending: bool,
+}
+
+fn crop_previews(file: &str, r: &newsdesk_core::picture::Rendered) -> Vec<(&'static str, String)> {
+    use newsdesk_core::picture::{self, Crop};
+    [(Crop::Wide, "16:9"), (Crop::Standard, "4:3"), (Crop::Square, "1:1"), (Crop::Social, "Social")]
+        .into_iter()
+        .filter_map(|(crop, label)| {
+            let (w, _) = *picture::sizes(crop, r.width, r.height, &r.framing).first()?;
+            Some((
+                label,
+                format!("/media/{}", picture::path(file, &r.version, crop, w, picture::formats(r.alpha)[1].0)),
+            ))
+        })
+        .collect()
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -228,6 +269,9 @@ pub struct MediaForm {
     caption: String,
     #[serde(default)]
     credit: String,
+    /// The focal point, in percent of the picture's width and height from the top left.
+    focus_x: Option<String>,
+    focus_y: Option<String>,
 }
 
 /// `POST /newsroom/media/{id}`: new alt text, caption and credit for a picture. Stories keep what
@@ -242,10 +286,27 @@ pub async fn update(
     if about.alt.is_empty() {
         return Redirect::to("/newsroom/media?error=alt").into_response();
     }
+    let percent = |v: &Option<String>| v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::parse::<f64>);
+    let focus = match (percent(&form.focus_x), percent(&form.focus_y)) {
+        (None, None) => None,
+        (Some(Ok(x)), Some(Ok(y))) => match newsdesk_core::picture::Focus::new(x / 100.0, y / 100.0) {
+            Some(f) => Some(f),
+            None => return Redirect::to("/newsroom/media?error=focus").into_response(),
+        },
+        _ => return Redirect::to("/newsroom/media?error=focus").into_response(),
+    };
     let st = state.clone();
     let done = blocking(move || {
         let r = st.store.update_media(id, &about.alt, about.caption.as_deref(), about.credit.as_deref());
         if let Ok(m) = &r {
+            if let Some(focus) = focus {
+                // A new focal point: the crops cut around it are made again; hand-set ones stay.
+                let mut framing = st.store.framing(m.id).map_err(failure)?;
+                if framing.focus != focus {
+                    framing.focus = focus;
+                    st.store.set_framing(m.id, &framing).map_err(failure)?;
+                }
+            }
             st.store
                 .audit(Some(me.user.id), me.actor(), "media.update", Some(&m.file), None, st.now())
                 .map_err(failure)?;
