@@ -5,6 +5,7 @@
 mod api_key;
 mod art;
 mod bench;
+mod bench_pictures;
 mod corpus;
 mod demo;
 mod import;
@@ -62,6 +63,9 @@ enum Command {
     /// Times searches against the data directory's index (JSON): p50/p99 over mixed queries, and
     /// the index build rate with --rebuild.
     BenchSearch(SearchBenchArgs),
+    /// Times making one picture's renditions (every crop, width and format) and its peak memory,
+    /// then several pictures at once (JSON).
+    BenchRenditions(bench_pictures::RenditionBenchArgs),
     /// Manage Content API keys (one per client).
     #[command(subcommand)]
     ApiKey(ApiKeyCommand),
@@ -385,6 +389,7 @@ fn main() -> ExitCode {
         Command::BenchRender(args) => serve::bench_render::run(&cli.data, args),
         Command::BenchCorpus(args) => corpus::run(&cli.data, args),
         Command::BenchSearch(args) => bench::search(&cli.data, args),
+        Command::BenchRenditions(args) => bench_pictures::run(args),
         Command::ApiKey(cmd) => api_key::run(&cli.data, cmd),
         Command::Webhook(cmd) => webhook::run(&cli.data, cmd),
         Command::Sources(cmd) => sources::run(&cli.data, cmd),

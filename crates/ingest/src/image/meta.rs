@@ -194,12 +194,19 @@ fn exif(bytes: &[u8]) -> (Described, bool) {
 /// here and in the crates that take uploads. `width`×`height` are the stored (sideways) pixels.
 #[doc(hidden)]
 pub fn test_camera_jpeg(width: u32, height: u32, caption: &str, credit: &str) -> Vec<u8> {
+    // A gradient with a photo's grain (so it compresses as a photo does), and a marker in the
+    // stored top-left corner, to see where turning puts it.
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
     let picture = image::RgbImage::from_fn(width, height, |x, y| {
-        // A marker in the stored top-left corner, to see where turning puts it.
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        let grain = (seed & 0x1f) as u8;
         if x < width / 8 && y < height / 8 {
-            image::Rgb([250, 20, 20])
+            image::Rgb([235 + grain / 2, 20, 20])
         } else {
-            image::Rgb([(x % 200) as u8, (y % 200) as u8, 120])
+            let shade = |at: u32, of: u32| ((u64::from(at) * 180 / u64::from(of)) as u8).saturating_add(grain);
+            image::Rgb([shade(x, width), shade(y, height), 100 + grain])
         }
     });
     let mut plain = Vec::new();
