@@ -28,6 +28,9 @@ pub struct RenditionBenchArgs {
     /// Pictures made at once for the throughput figure.
     #[arg(long, default_value_t = 2)]
     threads: usize,
+    /// Writes the camera JPEG made for the run here and stops (for bench/picture-bytes.py).
+    #[arg(long, value_name = "PATH")]
+    save: Option<PathBuf>,
 }
 
 fn one(bytes: &[u8]) -> anyhow::Result<(f64, usize, usize)> {
@@ -56,6 +59,10 @@ pub fn run(args: RenditionBenchArgs) -> anyhow::Result<ExitCode> {
         Some(path) => std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?,
         None => meta::test_camera_jpeg(args.width, args.height, "A camera picture for the benchmark.", "Newsdesk"),
     };
+    if let Some(path) = &args.save {
+        std::fs::write(path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let (_, _, w, h) = newsdesk_ingest::image::check(&bytes)?;
     let baseline = peak_rss_mb();
     let mut times = vec![];

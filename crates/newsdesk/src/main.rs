@@ -241,6 +241,11 @@ struct SiteArgs {
     #[arg(long, env = "NEWSDESK_FEED_EXCERPTS")]
     feed_excerpts: bool,
 
+    /// This node makes no renditions of pictures (another node does, or a benchmark measures
+    /// pages before they exist); pages use the originals until renditions are recorded.
+    #[arg(long, env = "NEWSDESK_NO_RENDITIONS")]
+    no_renditions: bool,
+
     /// A reverse proxy in front of the site (repeat, or comma-separate): only from these
     /// addresses is `X-Forwarded-For` believed, to tell clients apart for sign-in throttling.
     #[arg(long = "trusted-proxy", env = "NEWSDESK_TRUSTED_PROXY", value_delimiter = ',', value_name = "IP")]

@@ -67,6 +67,8 @@ pub struct SiteConfig {
     pub page_cache_mb: usize,
     /// Where to send purges of exactly what changed (a Varnish with xkey in front), if anywhere.
     pub purge: Option<purge::PurgeTarget>,
+    /// Whether this node runs the rendition job (`--no-renditions` turns it off).
+    pub renditions: bool,
 }
 
 impl Default for SiteConfig {
@@ -83,6 +85,7 @@ impl Default for SiteConfig {
             trusted_proxies: Vec::new(),
             page_cache_mb: DEFAULT_PAGE_CACHE_MB,
             purge: None,
+            renditions: true,
         }
     }
 }

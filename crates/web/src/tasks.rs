@@ -79,7 +79,9 @@ pub fn start(state: &AppState) -> Running {
     reach_out(&mut running, state);
     count_views(&mut running, state);
     keep_search_indexes(&mut running, state);
-    make_renditions(&mut running, state);
+    if state.site.renditions {
+        make_renditions(&mut running, state);
+    }
     running
 }
 

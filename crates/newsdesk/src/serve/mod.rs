@@ -84,6 +84,7 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         url: args.site_url.as_deref().unwrap_or(default_url).trim_end_matches('/').to_string(),
         time_zone,
         feed_full_text: !args.feed_excerpts,
+        renditions: !args.no_renditions,
         api_rate_per_minute: args.api_rate,
         page_cache_mb: args.page_cache_mb,
         websub_hub: args.websub_hub.clone(),
