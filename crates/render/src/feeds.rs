@@ -50,6 +50,9 @@ pub struct FeedImage {
     pub url: String,
     pub mime: &'static str,
     pub alt: String,
+    /// Known when the URL is a rendition (RSS `media:content` says it).
+    pub width: Option<u32>,
+    pub height: Option<u32>,
 }
 
 /// A time in the forms feeds need: RFC 3339 (Atom, JSON Feed, sitemaps) and RFC 822 (RSS).

@@ -2,6 +2,7 @@
 //! the sitemap index, paged article sitemaps with images, the Google News sitemap; robots.txt.
 
 use jiff::{SignedDuration, Timestamp};
+use newsdesk_core::picture::{self, Crop};
 use newsdesk_core::{Article, Slug};
 use newsdesk_render::SiteView;
 use newsdesk_render::feeds::{
@@ -193,7 +194,10 @@ pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Re
         return Err(Error::NotFound(format!("feed of {path}")));
     }
     let base = &site.url;
-    let items: Vec<FeedItem> = articles.iter().map(|a| feed_item(state, &site, a)).collect::<Result<_, _>>()?;
+    // The lead pictures' renditions, read once for the feed.
+    let assets: Vec<&str> = articles.iter().filter_map(|a| a.lead_image.as_ref()?.asset.as_deref()).collect();
+    let made = state.store.pictures(&assets)?;
+    let items: Vec<FeedItem> = articles.iter().map(|a| feed_item(state, &site, a, &made)).collect::<Result<_, _>>()?;
     let updated =
         articles.iter().filter_map(modified).max().unwrap_or_else(|| Timestamp::from_second(0).unwrap_or_default());
     let title = match scope {
@@ -224,6 +228,11 @@ pub fn feed(state: &AppState, scope: ListScope<'_>, kind: FeedKind) -> Result<Re
     };
     let mut deps = scope.deps();
     deps.articles(articles.iter().map(|a| a.id));
+    for a in &articles {
+        if let Some(asset) = a.lead_image.as_ref().and_then(|i| i.asset.as_deref()) {
+            deps.add(depends::media(asset));
+        }
+    }
     Ok(Rendered {
         status: axum::http::StatusCode::OK,
         content_type,
@@ -241,7 +250,12 @@ fn modified(a: &Article) -> Option<Timestamp> {
     }
 }
 
-fn feed_item(state: &AppState, site: &SiteView, a: &Article) -> Result<FeedItem, Error> {
+fn feed_item(
+    state: &AppState,
+    site: &SiteView,
+    a: &Article,
+    made: &std::collections::HashMap<String, picture::Rendered>,
+) -> Result<FeedItem, Error> {
     let url = format!("{}{}", site.url, a.path());
     let summary = a.deck.clone().or_else(|| a.paragraphs().next().map(str::to_string)).unwrap_or_default();
     let content_html = if state.site.feed_full_text {
@@ -260,8 +274,17 @@ fn feed_item(state: &AppState, site: &SiteView, a: &Article) -> Result<FeedItem,
         authors: if a.authors.is_empty() { a.source.iter().cloned().collect() } else { a.authors.clone() },
         categories: std::iter::once(a.section.name.clone()).chain(a.tags.iter().cloned()).collect(),
         image: a.lead_image.as_ref().and_then(|img| {
-            let src = format!("{}/media/{}", site.url, img.asset.as_deref()?);
-            Some(FeedImage { mime: image_mime(&src), url: src, alt: img.alt.clone() })
+            let asset = img.asset.as_deref()?;
+            // The picture's own shape about 1280 wide in the fallback format, once made.
+            if let Some(r) = made.get(asset) {
+                let sizes = picture::sizes(Crop::Original, r.width, r.height, &r.framing);
+                let &(w, h) = sizes.iter().rev().find(|(w, _)| *w <= 1280).or(sizes.first())?;
+                let [_, (ext, mime)] = picture::formats(r.alpha);
+                let url = format!("{}/media/{}", site.url, picture::path(asset, &r.version, Crop::Original, w, ext));
+                return Some(FeedImage { mime, url, alt: img.alt.clone(), width: Some(w), height: Some(h) });
+            }
+            let src = format!("{}/media/{asset}", site.url);
+            Some(FeedImage { mime: image_mime(&src), url: src, alt: img.alt.clone(), width: None, height: None })
         }),
         language: a.language.clone(),
         url,
@@ -375,16 +398,27 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, Error> {
                 return Err(Error::NotFound(format!("sitemap {file}")));
             }
             deps.add(depends::sitemap(n));
+            // Pictures point at their largest rendition once made (one read for the page).
+            let assets: Vec<&str> = entries.iter().filter_map(|e| e.image_asset.as_deref()).collect();
+            let made = state.store.pictures(&assets)?;
+            for asset in &assets {
+                deps.add(depends::media(asset));
+            }
+            let picture_url = |asset: &str| match made.get(asset) {
+                Some(r) => {
+                    let sizes = picture::sizes(Crop::Original, r.width, r.height, &r.framing);
+                    let w = sizes.last().map_or(r.width, |s| s.0);
+                    let path = picture::path(asset, &r.version, Crop::Original, w, picture::formats(r.alpha)[1].0);
+                    [site_url, "/media/", path.as_str()].concat()
+                }
+                None => [site_url, "/media/", asset].concat(),
+            };
             entries
-                .into_iter()
+                .iter()
                 .map(|e| SitemapUrl {
                     loc: [site_url, e.path.as_str()].concat(),
                     lastmod: Some(e.modified),
-                    images: e
-                        .image_asset
-                        .map(|asset| [site_url, "/media/", asset.as_str()].concat())
-                        .into_iter()
-                        .collect(),
+                    images: e.image_asset.as_deref().map(picture_url).into_iter().collect(),
                     news: None,
                 })
                 .collect()

@@ -220,6 +220,25 @@ mod tests {
     }
 
     #[test]
+    fn an_animation_of_thousands_of_frames_is_read_for_its_first_frame_only() {
+        // 3000 frames: the check and the renditions decode the first and stop.
+        let mut gif = Vec::new();
+        {
+            let mut enc = image::codecs::gif::GifEncoder::new(&mut gif);
+            for n in 0..3000u32 {
+                let frame = image::RgbaImage::from_pixel(64, 48, image::Rgba([(n % 255) as u8, 40, 90, 255]));
+                enc.encode_frame(image::Frame::new(frame)).unwrap();
+            }
+        }
+        let t0 = std::time::Instant::now();
+        assert_eq!(super::super::check(&gif).map(|c| (c.2, c.3)), Ok((64, 48)));
+        let (rendered, out) = made(&gif, &Framing::default());
+        assert_eq!((rendered.width, rendered.height), (64, 48));
+        assert!(out.iter().all(|r| r.width <= 64));
+        eprintln!("3000-frame GIF ({} bytes): checked and rendered in {:?}", gif.len(), t0.elapsed());
+    }
+
+    #[test]
     fn transparency_falls_back_to_png() {
         let mut rgba = image::RgbaImage::new(40, 30);
         rgba.put_pixel(3, 3, image::Rgba([255, 0, 0, 10]));

@@ -114,4 +114,12 @@ async fn a_camera_picture_goes_from_upload_to_the_readers_picture_element() {
     let jsonld = html.split("application/ld+json\">").nth(1).unwrap().split("</script>").next().unwrap();
     let images = jsonld.matches("/media/r/").count();
     assert_eq!(images, 3, "16:9, 4:3 and 1:1 for structured data: {jsonld}");
+
+    // The feed's media:content and the image sitemap point at renditions too.
+    let (_, _, rss) = get(&api, "/feed.xml", &[]).await;
+    let rss = String::from_utf8(rss).unwrap();
+    assert!(rss.contains("/o-960.jpg\" type=\"image/jpeg\" medium=\"image\" width=\"960\" height=\"1280\">"), "{rss}");
+    let (_, _, sitemap) = get(&api, "/sitemaps/articles-1.xml", &[]).await;
+    let sitemap = String::from_utf8(sitemap).unwrap();
+    assert!(sitemap.contains("/media/r/") && sitemap.contains("/o-960.jpg</image:loc>"), "{sitemap}");
 }
