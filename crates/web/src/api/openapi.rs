@@ -120,7 +120,7 @@ impl Modify for Shared {
             bearer("An Admin API token (`newsdesk user token EMAIL`); it acts with that user's role."),
         );
         for item in doc.paths.paths.values_mut() {
-            for op in [&mut item.get, &mut item.post, &mut item.patch].into_iter().flatten() {
+            for op in [&mut item.get, &mut item.post, &mut item.put, &mut item.patch].into_iter().flatten() {
                 let admin = op.tags.as_ref().is_some_and(|t| t.iter().any(|t| t == "admin"));
                 shared_responses(op, admin);
             }
