@@ -12,7 +12,10 @@ use std::time::{Duration, Instant};
 use jiff::Timestamp;
 use newsdesk_core::picture;
 use newsdesk_ingest::image::renditions::{self, Rendition, RenditionError};
-use newsdesk_store::{Store, StoreError};
+use newsdesk_store::{NewMedia, Store, StoreError};
+use sha2::{Digest, Sha256};
+
+use crate::outbound::Outbound;
 
 /// How long one pass keeps taking pictures before it lets the next tick come.
 pub const PASS: Duration = Duration::from_secs(20);
@@ -71,6 +74,97 @@ pub fn render_one(
         RenditionError::Encode(why) | RenditionError::Emit(why) => why,
     })?;
     Ok((rendered, written))
+}
+
+/// Writes a checked picture into the media directory under a name made from its SHA-256;
+/// returns (file name, SHA-256 hex). Written to a temporary name, synced, then renamed: a crash
+/// never leaves half a picture under a name the library knows. The same bytes twice are one file.
+pub fn store_file(dir: &Path, bytes: &[u8], ext: &str) -> std::io::Result<(String, String)> {
+    let sha: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let file = format!("{}.{ext}", &sha[..24]);
+    let path = dir.join(&file);
+    if !path.exists() {
+        write_atomically(&path, bytes)?;
+    }
+    Ok((file, sha))
+}
+
+/// What a pass of the wire photo job did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Fetched {
+    pub pictures: usize,
+    pub stories: usize,
+    pub failed: usize,
+}
+
+/// Downloads the pictures wire items referred to (ninjs renditions and associations, NewsML-G2
+/// remote content, feeds' enclosures) through the guarded outbound client, at most the upload
+/// limit, judged by their bytes as uploads are; keeps each in the media library with the
+/// agency's caption and credit, and makes it the lead picture of the story that named it. A
+/// failed download stays a reference, with its error, and is tried again later
+/// (`Store::media_ref_failed`). `allow_private` lets the addresses be private (a test's server on
+/// 127.0.0.1, an agency mirror on the newsroom's network): the operator's explicit choice.
+pub fn fetch_wire_photos(
+    store: &Store,
+    media_dir: &Path,
+    outbound: &Outbound,
+    allow_private: bool,
+    now: impl Fn() -> Timestamp,
+) -> Result<Fetched, StoreError> {
+    let started = Instant::now();
+    let mut done = Fetched::default();
+    while started.elapsed() < PASS {
+        let Some(r) = store.claim_media_ref(now())? else { break };
+        match fetch_one(store, media_dir, outbound, allow_private, &r.url, &r) {
+            Ok((media_id, file)) => {
+                done.pictures += 1;
+                if store.media_ref_fetched(&r, media_id, &file, now())? {
+                    done.stories += 1;
+                }
+                tracing::info!(url = %r.url, %file, "wire picture fetched");
+            }
+            Err(why) => {
+                done.failed += 1;
+                tracing::warn!(url = %r.url, attempt = r.attempts + 1, error = %why, "wire picture not fetched");
+                store.media_ref_failed(r.id, &why, now())?;
+            }
+        }
+    }
+    Ok(done)
+}
+
+fn fetch_one(
+    store: &Store,
+    media_dir: &Path,
+    outbound: &Outbound,
+    allow_private: bool,
+    url: &str,
+    r: &newsdesk_store::MediaRef,
+) -> Result<(i64, String), String> {
+    use newsdesk_ingest::image;
+    let got = outbound.get(url, &[], allow_private, image::MAX_BYTES as u64).map_err(|e| e.to_string())?;
+    let (mime, ext, w, h) = image::check(&got.body).map_err(|e| e.to_string())?;
+    let (file, sha) = store_file(media_dir, &got.body, ext).map_err(|e| format!("cannot write the picture: {e}"))?;
+    let own = image::meta::describe(&got.body);
+    let name = url.rsplit('/').next().filter(|n| !n.is_empty()).map(|n| n.chars().take(200).collect::<String>());
+    let entry = NewMedia {
+        file: &file,
+        sha256: &sha,
+        mime,
+        width: w as u32,
+        height: h as u32,
+        bytes: got.body.len() as u64,
+        original_name: name.as_deref(),
+        alt: r.alt.as_deref().unwrap_or(""),
+        // The agency's words first, then what the picture says about itself.
+        caption: r.caption.as_deref().or(own.caption.as_deref()),
+        credit: r.credit.as_deref().or(own.credit.as_deref()).or(own.creator.as_deref()),
+        creator: own.creator.as_deref(),
+        copyright: own.copyright.as_deref(),
+        uploaded_by: None,
+    };
+    let media = store.add_media(&entry, Timestamp::now()).map_err(|e| e.to_string())?;
+    Ok((media.id, media.file))
 }
 
 fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

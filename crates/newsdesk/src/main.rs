@@ -246,6 +246,11 @@ struct SiteArgs {
     #[arg(long, env = "NEWSDESK_NO_RENDITIONS")]
     no_renditions: bool,
 
+    /// Let the wire photo job fetch pictures from private and loopback addresses (an agency
+    /// mirror on the newsroom's network; tests). Public addresses only, otherwise.
+    #[arg(long, env = "NEWSDESK_WIRE_PHOTOS_ALLOW_PRIVATE")]
+    wire_photos_allow_private: bool,
+
     /// A reverse proxy in front of the site (repeat, or comma-separate): only from these
     /// addresses is `X-Forwarded-For` believed, to tell clients apart for sign-in throttling.
     #[arg(long = "trusted-proxy", env = "NEWSDESK_TRUSTED_PROXY", value_delimiter = ',', value_name = "IP")]

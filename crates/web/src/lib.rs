@@ -69,6 +69,9 @@ pub struct SiteConfig {
     pub purge: Option<purge::PurgeTarget>,
     /// Whether this node runs the rendition job (`--no-renditions` turns it off).
     pub renditions: bool,
+    /// Wire pictures may be fetched from private and loopback addresses
+    /// (`--wire-photos-allow-private`).
+    pub wire_photos_allow_private: bool,
 }
 
 impl Default for SiteConfig {
@@ -86,6 +89,7 @@ impl Default for SiteConfig {
             page_cache_mb: DEFAULT_PAGE_CACHE_MB,
             purge: None,
             renditions: true,
+            wire_photos_allow_private: false,
         }
     }
 }

@@ -79,10 +79,27 @@ pub fn start(state: &AppState) -> Running {
     reach_out(&mut running, state);
     count_views(&mut running, state);
     keep_search_indexes(&mut running, state);
+    fetch_wire_photos(&mut running, state);
     if state.site.renditions {
         make_renditions(&mut running, state);
     }
     running
+}
+
+/// The wire photo job (`desk::pictures::fetch_wire_photos`): pictures wire items referred to,
+/// downloaded into the media library and put on their stories.
+fn fetch_wire_photos(running: &mut Running, state: &AppState) {
+    let st = state.clone();
+    let out = Outbound::new();
+    running.every("wire photos", Duration::from_secs(2), move || {
+        newsdesk_desk::pictures::fetch_wire_photos(
+            &st.store,
+            &st.media_dir,
+            &out,
+            st.site.wire_photos_allow_private,
+            || st.now(),
+        )
+    });
 }
 
 /// The rendition job (`desk::pictures`): every picture's crops, widths and formats, made once

@@ -216,3 +216,101 @@ fn tallies_read_as_a_summary() {
     t.failed = 1;
     assert_eq!(t.line(), "2 imported, 1 updated, 1 duplicate, 1 skipped, 1 failed");
 }
+
+/// A server on 127.0.0.1 answering `/photo.jpg` with `picture` and anything else with 404, for
+/// `requests` requests.
+fn picture_server(picture: Vec<u8>, requests: usize) -> String {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(requests) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let head = String::from_utf8_lossy(&buf[..n]);
+            let (status, body): (&str, &[u8]) =
+                if head.starts_with("GET /photo.jpg ") { ("200 OK", &picture) } else { ("404 Not Found", b"no") };
+            let _ = write!(
+                s,
+                "HTTP/1.1 {status}\r\ncontent-type: image/jpeg\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            );
+            let _ = s.write_all(body);
+        }
+    });
+    base
+}
+
+#[test]
+fn a_wire_items_picture_is_fetched_into_the_library_and_leads_its_story() {
+    let (dir, store) = store();
+    let media = dir.path().join("media");
+    let jpeg = newsdesk_ingest::image::meta::test_camera_jpeg(320, 240, "Embedded caption", "Embedded credit");
+    let base = picture_server(jpeg, 4);
+    let mut intake = Intake::new(&store, Mode::Publish, "test").unwrap();
+    let mut story = item("urn:aa:photo", "Ferries resume", FERRY);
+    story.picture = Some(WirePicture {
+        href: Some(format!("{base}/photo.jpg")),
+        alt: Some("A ferry leaves Izmir".into()),
+        caption: Some("A ferry leaves Izmir on Monday.".into()),
+        credit: Some("AA".into()),
+    });
+    let mut broken = item("urn:aa:nophoto", "Rates on hold", BANK);
+    broken.picture =
+        Some(WirePicture { href: Some(format!("{base}/missing.jpg")), alt: None, caption: None, credit: None });
+    let with = intake.take(&story, now()).unwrap();
+    let without = intake.take(&broken, now()).unwrap();
+    let out = crate::outbound::Outbound::new();
+    // Loopback is refused unless the operator allows it.
+    let refused = crate::pictures::fetch_wire_photos(&store, &media, &out, false, now).unwrap();
+    assert_eq!((refused.pictures, refused.failed), (0, 2), "{refused:?}");
+    let refs = store.media_refs(with.id).unwrap();
+    assert!(refs[0].media_id.is_none() && refs[0].attempts == 1);
+    // Allowed, once the wait after the first failure is over.
+    let later = || now() + jiff::SignedDuration::from_secs(120);
+    let done = crate::pictures::fetch_wire_photos(&store, &media, &out, true, later).unwrap();
+    assert_eq!((done.pictures, done.stories, done.failed), (1, 1, 1), "{done:?}");
+    let article = store.article(newsdesk_core::ArticleId(with.id)).unwrap();
+    let lead = article.lead_image.unwrap();
+    let file = lead.asset.expect("the story's lead picture is now ours");
+    assert_eq!(lead.source_url, Some(format!("{base}/photo.jpg")), "and it still says where it came from");
+    let m = store.media_by_file(&file).unwrap().unwrap();
+    assert_eq!(
+        (m.caption.as_deref(), m.credit.as_deref(), m.alt.as_str()),
+        (Some("A ferry leaves Izmir on Monday."), Some("AA"), "A ferry leaves Izmir")
+    );
+    assert_eq!(m.creator.as_deref(), Some("Demo Photographer"), "what the picture itself says is kept too");
+    // The story being edited gets it as well.
+    let story_now = store.story(newsdesk_core::ArticleId(with.id)).unwrap();
+    assert_eq!(story_now.article.lead_image.and_then(|l| l.asset), Some(file.clone()));
+    // The readers' pages are told.
+    let events = store.events_since(0, 100).unwrap();
+    assert!(events.iter().any(|e| e.kind == newsdesk_store::EventKind::Updated && e.article_id == Some(with.id)));
+    // The missing one stays a reference, with its error, and waits longer.
+    let refs = store.media_refs(without.id).unwrap();
+    assert_eq!((refs[0].media_id, refs[0].attempts), (None, 2));
+    assert_eq!(crate::pictures::fetch_wire_photos(&store, &media, &out, true, later).unwrap(), Default::default());
+}
+
+#[test]
+fn taking_a_queued_item_queues_its_picture_for_fetching() {
+    let (_d, store) = store();
+    let mut intake = Intake::new(&store, Mode::Queue, "test").unwrap();
+    let mut queued = item("urn:aa:q1", "Ferries resume", FERRY);
+    queued.picture = Some(WirePicture {
+        href: Some("https://photos.example/ferry.jpg".into()),
+        alt: Some("A ferry".into()),
+        caption: None,
+        credit: Some("AA".into()),
+    });
+    let q = intake.take(&queued, now()).unwrap();
+    assert_eq!(q.status, Status::Queued);
+    let editor = store.add_user("ed@example.org", "Ed", newsdesk_core::Role::Editor, None, now()).unwrap();
+    let draft = store.take_wire_item(q.id, editor.id, "test", now()).unwrap();
+    let refs = store.media_refs(draft.id.0).unwrap();
+    assert_eq!(
+        refs.iter().map(|r| (r.role.as_str(), r.url.as_str(), r.credit.as_deref())).collect::<Vec<_>>(),
+        [("lead", "https://photos.example/ferry.jpg", Some("AA"))]
+    );
+}

@@ -85,6 +85,7 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         time_zone,
         feed_full_text: !args.feed_excerpts,
         renditions: !args.no_renditions,
+        wire_photos_allow_private: args.wire_photos_allow_private,
         api_rate_per_minute: args.api_rate,
         page_cache_mb: args.page_cache_mb,
         websub_hub: args.websub_hub.clone(),

@@ -13,3 +13,6 @@ ALTER TABLE media ADD COLUMN rendering_since BIGINT;
 ALTER TABLE media ADD COLUMN rendition_attempts INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE media ADD COLUMN rendition_error TEXT;
 CREATE INDEX media_to_render ON media (id) WHERE rendered_version IS NOT framing_version;
+-- Pictures a wire item refers to are fetched by the wire photo job; a failed download waits
+-- until `next_try_at` (a minute, then twice as long each time).
+ALTER TABLE media_refs ADD COLUMN next_try_at BIGINT;

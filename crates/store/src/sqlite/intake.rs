@@ -103,6 +103,8 @@ pub struct MediaRef {
     pub credit: Option<String>,
     pub media_id: Option<i64>,
     pub attempts: i64,
+    /// Why the last download failed, while it is still a reference.
+    pub last_error: Option<String>,
 }
 
 // The columns every source query reads, in `source_row`'s order; the caller appends the rest.
@@ -487,7 +489,7 @@ impl Store {
     pub fn media_refs(&self, article: i64) -> Result<Vec<MediaRef>, StoreError> {
         let conn = self.reader();
         let mut stmt = conn.prepare_cached(
-            "SELECT id, url, article_id, role, alt, caption, credit, media_id, attempts FROM media_refs \
+            "SELECT id, url, article_id, role, alt, caption, credit, media_id, attempts, last_error FROM media_refs \
              WHERE article_id = $1 ORDER BY role DESC, id",
         )?;
         let rows = stmt.query_map([article], |r| {
@@ -501,6 +503,7 @@ impl Store {
                 credit: r.get(6)?,
                 media_id: r.get(7)?,
                 attempts: r.get(8)?,
+                last_error: r.get(9)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -294,6 +294,19 @@ impl Store {
             "UPDATE wire_items SET taken_article_id = $1, taken_by = $2 WHERE id = $3",
             params![outcome.id.0, user, item_id],
         )?;
+        // The agency's picture, named by its address, is fetched for the draft (the wire photo job).
+        if let Some(img) = draft.lead_image.as_ref().filter(|i| i.asset.is_none())
+            && let Some(url) = img.source_url.as_deref()
+        {
+            let r = super::intake::NewMediaRef {
+                url,
+                role: "lead",
+                alt: Some(img.alt.as_str()).filter(|a| !a.is_empty()),
+                caption: img.caption.as_deref(),
+                credit: img.credit.as_deref(),
+            };
+            super::intake::add_media_refs_in(&tx, outcome.id.0, &[r], now)?;
+        }
         tx.commit()?;
         Ok(outcome)
     }

@@ -8,8 +8,12 @@ use jiff::Timestamp;
 use newsdesk_core::picture::{self, Framing, Rendered};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 
-use super::{Store, lock};
+use super::intake::MediaRef;
+use super::{EventKind, Store, lock};
 use crate::{Missing, StoreError};
+
+/// A wire picture whose download failed this many times is left as a reference.
+pub const MAX_FETCH_ATTEMPTS: i64 = 6;
 
 /// A picture the rendition job is to make, claimed for it.
 #[derive(Debug, Clone, PartialEq)]
@@ -147,6 +151,102 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+impl Store {
+    /// Claims the oldest wire picture that is not yet in the media library and is due for a
+    /// download (a claim holds it for [`CLAIM_MICROS`]).
+    pub fn claim_media_ref(&self, now: Timestamp) -> Result<Option<MediaRef>, StoreError> {
+        let conn = lock(&self.writer);
+        let now = now.as_microsecond();
+        let row = conn
+            .prepare_cached(
+                "UPDATE media_refs SET next_try_at = $1 WHERE id = (SELECT id FROM media_refs \
+                 WHERE media_id IS NULL AND attempts < $2 AND (next_try_at IS NULL OR next_try_at <= $3) \
+                 ORDER BY id LIMIT 1) \
+                 RETURNING id, url, article_id, role, alt, caption, credit, media_id, attempts, last_error",
+            )?
+            .query_row(params![now + CLAIM_MICROS, MAX_FETCH_ATTEMPTS, now], |r| {
+                Ok(MediaRef {
+                    id: r.get(0)?,
+                    url: r.get(1)?,
+                    article_id: r.get(2)?,
+                    role: r.get(3)?,
+                    alt: r.get(4)?,
+                    caption: r.get(5)?,
+                    credit: r.get(6)?,
+                    media_id: r.get(7)?,
+                    attempts: r.get(8)?,
+                    last_error: r.get(9)?,
+                })
+            })
+            .optional()?;
+        Ok(row)
+    }
+
+    /// Records a failed download: tried again after a minute, then twice as long each time, up
+    /// to [`MAX_FETCH_ATTEMPTS`]; the reference and its error stay for the desk to see.
+    pub fn media_ref_failed(&self, id: i64, error: &str, now: Timestamp) -> Result<(), StoreError> {
+        let conn = lock(&self.writer);
+        conn.prepare_cached(
+            "UPDATE media_refs SET attempts = attempts + 1, last_error = ?2, \
+             next_try_at = ?3 + (60000000 << MIN(attempts, 10)) WHERE id = ?1",
+        )?
+        .execute(params![id, error, now.as_microsecond()])?;
+        Ok(())
+    }
+
+    /// The picture a reference named is now `file` in the media library (`media_id`). A story
+    /// whose lead picture named that address without a file of ours now shows it: its stored
+    /// form and its current revision get the file (the same picture, now kept here: not an
+    /// editorial change, so no new revision), and readers' pages are told when it is live.
+    /// Returns whether a story changed.
+    pub fn media_ref_fetched(
+        &self,
+        r: &MediaRef,
+        media_id: i64,
+        file: &str,
+        now: Timestamp,
+    ) -> Result<bool, StoreError> {
+        let mut conn = lock(&self.writer);
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        tx.prepare_cached("UPDATE media_refs SET media_id = ?2, last_error = NULL WHERE id = ?1")?
+            .execute(params![r.id, media_id])?;
+        let (Some(article), true) = (r.article_id, r.role == "lead") else {
+            tx.commit()?;
+            return Ok(false);
+        };
+        let state: Option<String> = tx
+            .prepare_cached(
+                "UPDATE articles SET lead_image = json_set(lead_image, '$.asset', ?3) WHERE id = ?1 \
+                 AND json_extract(lead_image, '$.source_url') = ?2 AND json_extract(lead_image, '$.asset') IS NULL \
+                 RETURNING state",
+            )?
+            .query_row(params![article, r.url, file], |row| row.get(0))
+            .optional()?;
+        let Some(state) = state else {
+            tx.commit()?;
+            return Ok(false);
+        };
+        tx.prepare_cached(
+            "UPDATE revisions SET snapshot = json_set(snapshot, '$.lead_image.asset', ?3) \
+             WHERE article_id = ?1 AND number = (SELECT revision FROM articles WHERE id = ?1) \
+             AND json_extract(snapshot, '$.lead_image.source_url') = ?2",
+        )?
+        .execute(params![article, r.url, file])?;
+        if state == "published" {
+            let shown = shown_article(&tx, article)?;
+            super::write::write_event(&tx, EventKind::Updated, &shown, Some(&shown), now.as_microsecond())?;
+        }
+        tx.commit()?;
+        Ok(true)
+    }
+}
+
+/// A story as readers see it, read inside a write.
+fn shown_article(conn: &rusqlite::Connection, id: i64) -> Result<newsdesk_core::Article, StoreError> {
+    let parts = conn.prepare_cached(article_query!("WHERE a.id = $1"))?.query_row([id], super::rows::row_parts)?;
+    super::rows::load_people(conn, parts)
 }
 
 fn parse_framing(json: Option<&str>) -> Framing {

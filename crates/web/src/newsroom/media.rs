@@ -13,7 +13,6 @@ use axum::response::{IntoResponse, Json, Redirect, Response};
 use minijinja::context;
 use newsdesk_store::NewMedia;
 use serde::Deserialize;
-use sha2::{Digest, Sha256};
 
 use super::views::{render, ser};
 use super::{MAX_UPLOAD_BYTES, Signed, blocking, failure};
@@ -22,23 +21,8 @@ use crate::AppState;
 
 pub use newsdesk_ingest::image::{MAX_PIXELS, UploadError, check};
 
-/// Writes a checked upload into the media directory under a name made from its SHA-256; returns
-/// (file name, SHA-256 hex). Written to a temporary name, synced, then renamed: a crash never
-/// leaves half a picture under a name the library knows. The same bytes twice are one file.
-pub fn store_file(dir: &Path, bytes: &[u8], ext: &str) -> std::io::Result<(String, String)> {
-    let sha: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
-    let file = format!("{}.{ext}", &sha[..24]);
-    let path = dir.join(&file);
-    if !path.exists() {
-        std::fs::create_dir_all(dir)?;
-        let tmp = dir.join(format!(".{file}.tmp"));
-        let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
-        f.sync_all()?;
-        std::fs::rename(&tmp, &path)?;
-    }
-    Ok((file, sha))
-}
+/// Writes a checked upload into the media directory (see [`newsdesk_desk::pictures::store_file`]).
+pub use newsdesk_desk::pictures::store_file;
 
 /// The thumbnail of the media file `file` (see [`newsdesk_ingest::image::thumbnail`]): made on
 /// first asking and kept as `thumbs/<file>.jpg`, written like an upload (temporary name,

@@ -123,6 +123,19 @@ pub async fn item(
     let Some((item, article, others)) = found else {
         return Ok(refuse(Error::NotFound("wire item".into())));
     };
+    // Once taken, the draft's agency picture is fetched (the wire photo job): say how it went.
+    let picture = match item.taken_article_id {
+        Some(story) => {
+            let st = state.clone();
+            let refs = blocking(move || st.store.media_refs(story).map_err(failure)).await?;
+            refs.into_iter().find(|r| r.role == "lead").map(|r| match (r.media_id, r.last_error) {
+                (Some(_), _) => "fetched into the media library".to_string(),
+                (None, Some(e)) => format!("not fetched after {} attempt(s): {e}; tried again later", r.attempts),
+                (None, None) => "being fetched".to_string(),
+            })
+        }
+        None => None,
+    };
     let tz = &state.site.time_zone;
     let words = article.word_count();
     let other_rows: Vec<_> = others
@@ -141,7 +154,7 @@ pub async fn item(
                 urgency => item.urgency, language => item.language.clone(), taken_article_id => item.taken_article_id,
                 redeliveries => item.redeliveries },
             article => ser(&article), words, minutes => article.reading_minutes(), others => other_rows,
-            embargo => article.embargo.map(|t| local_time(t, tz)),
+            embargo => article.embargo.map(|t| local_time(t, tz)), picture,
         },
     ))
 }
