@@ -495,3 +495,62 @@ fn agency_formats_are_told_apart_and_named() {
         "{err}"
     );
 }
+
+/// A wire item whose picture is on a server at 127.0.0.1 (allowed with
+/// `--wire-photos-allow-private`): once the server's wire photo job has fetched it and the
+/// renditions job has made its renditions, the story's page shows it in a `<picture>` with the
+/// agency's credit; a picture nobody can fetch leaves its story as it was.
+#[test]
+fn a_wire_items_remote_picture_ends_up_on_its_page() {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let photos = format!("http://{}", listener.local_addr().unwrap());
+    let jpeg = newsdesk_ingest::image::meta::test_camera_jpeg(800, 600, "Embedded", "Embedded");
+    std::thread::spawn(move || {
+        for stream in listener.incoming().take(20) {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 2048];
+            let n = s.read(&mut buf).unwrap_or(0);
+            let ok = String::from_utf8_lossy(&buf[..n]).starts_with("GET /pic1.jpg ");
+            let body: &[u8] = if ok { &jpeg } else { b"gone" };
+            let status = if ok { "200 OK" } else { "404 Not Found" };
+            let _ = write!(s, "HTTP/1.1 {status}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n", body.len());
+            let _ = s.write_all(body);
+        }
+    });
+    let data = tempfile::tempdir().unwrap();
+    let item = serde_json::json!({
+        "uri": "urn:test:wire-photo", "version": "1", "type": "text", "language": "en",
+        "headlines": [{ "value": "Ferries resume after the storm" }],
+        "bodies": [{ "role": "main", "contenttype": "text/plain", "value": "Ferries sailed again on Monday, the port said." }],
+        "copyrightholder": "AA",
+        "associations": { "featureimage": { "type": "picture", "uri": "urn:test:pic1",
+            "descriptions": [{ "role": "caption", "value": "A ferry leaves the port." }],
+            "renditions": { "main": { "href": format!("{photos}/pic1.jpg") } } } }
+    });
+    let file = data.path().join("item.json");
+    std::fs::write(&file, item.to_string()).unwrap();
+    let out = newsdesk(data.path(), &["import", "--section", "Europe", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let path = String::from_utf8(out.stdout).unwrap().trim().split_once("8080").unwrap().1.to_string();
+    let server = common::Server::start_with("serve", data.path(), &[("NEWSDESK_WIRE_PHOTOS_ALLOW_PRIVATE", "true")]);
+    let t0 = std::time::Instant::now();
+    loop {
+        let (status, page) = server.get(&path);
+        assert_eq!(status, 200, "{path}");
+        let lead = page
+            .split("<figure class=\"lead-image")
+            .nth(1)
+            .unwrap_or("")
+            .split("</figure>")
+            .next()
+            .unwrap_or("")
+            .to_string();
+        if lead.contains("<source type=\"image/webp\" srcset=\"/media/r/") {
+            assert!(lead.contains("A ferry leaves the port."), "the agency's caption: {lead}");
+            break;
+        }
+        assert!(t0.elapsed() < std::time::Duration::from_secs(120), "the wire picture never reached the page: {lead}");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    }
+}
