@@ -16,7 +16,7 @@ pub const WIDE_ENOUGH: u32 = 1200;
 /// The social preview's size (OpenGraph, Twitter cards).
 pub const SOCIAL: (u32, u32) = (1200, 630);
 /// Bumped whenever the rendition job's output changes, so old URLs are never reused.
-pub const PIPELINE: u32 = 2;
+pub const PIPELINE: u32 = 3;
 
 /// One cut of a picture.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -183,12 +183,34 @@ pub struct Rendered {
     pub height: u32,
     /// The fallback format is PNG (the picture has transparency), else JPEG.
     pub alpha: bool,
+    /// AVIF renditions were made too (the build that made them had libavif).
+    #[serde(default)]
+    pub avif: bool,
     pub framing: Framing,
 }
 
-/// The formats of a rendition, best first; the last is the fallback every browser reads.
-pub fn formats(alpha: bool) -> [(&'static str, &'static str); 2] {
-    [("webp", "image/webp"), if alpha { ("png", "image/png") } else { ("jpg", "image/jpeg") }]
+impl Rendered {
+    /// The formats made, best first; the last is the fallback every browser reads.
+    pub fn formats(&self) -> Vec<(&'static str, &'static str)> {
+        formats(self.alpha, self.avif)
+    }
+
+    /// The fallback format's extension (`jpg`, or `png` for a picture with transparency).
+    pub fn fallback(&self) -> &'static str {
+        if self.alpha { "png" } else { "jpg" }
+    }
+}
+
+/// The formats of a rendition, best first (AVIF when made, then WebP); the last is the
+/// fallback every browser reads.
+pub fn formats(alpha: bool, avif: bool) -> Vec<(&'static str, &'static str)> {
+    let mut out = Vec::with_capacity(3);
+    if avif {
+        out.push(("avif", "image/avif"));
+    }
+    out.push(("webp", "image/webp"));
+    out.push(if alpha { ("png", "image/png") } else { ("jpg", "image/jpeg") });
+    out
 }
 
 /// The path of one rendition under `/media/`: `r/<stem>/<version>/<crop>-<width>.<ext>`.

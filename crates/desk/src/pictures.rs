@@ -219,7 +219,7 @@ mod tests {
         let r = &pictures["aa11.jpg"];
         assert!(!pictures.contains_key("bb22.jpg"), "a broken picture has none; pages use it as it is");
         for (w, h) in picture::sizes(Crop::Wide, r.width, r.height, &r.framing) {
-            for (ext, _) in picture::formats(r.alpha) {
+            for (ext, _) in r.formats() {
                 let rel = picture::path("aa11.jpg", &r.version, Crop::Wide, w, ext);
                 let bytes = std::fs::read(dir.join(&rel)).unwrap();
                 let (_, _, rw, rh) = newsdesk_ingest::image::check(&bytes).unwrap();

@@ -74,8 +74,9 @@ impl ImageView {
         let set = |ext: &str| {
             sizes.iter().map(|(w, _)| format!("{} {w}w", url(self.crop, *w, ext))).collect::<Vec<_>>().join(", ")
         };
-        let [best, fallback] = picture::formats(made.alpha);
-        self.sources = vec![PictureSource { mime: best.1, srcset: set(best.0) }];
+        let formats = made.formats();
+        let (fallback, better) = formats.split_last().expect("at least the fallback format");
+        self.sources = better.iter().map(|(ext, mime)| PictureSource { mime, srcset: set(ext) }).collect();
         self.srcset = Some(set(fallback.0));
         let middle = sizes.iter().rev().find(|(w, _)| *w <= 1280).unwrap_or(&sizes[0]).0;
         self.src = url(self.crop, middle, fallback.0);
@@ -166,7 +167,7 @@ impl SocialImage {
     pub fn use_renditions(&mut self, made: &Rendered) {
         let Some(asset) = &self.asset else { return };
         let Some(&(w, h)) = picture::sizes(Crop::Social, made.width, made.height, &made.framing).last() else { return };
-        let ext = picture::formats(made.alpha)[1].0;
+        let ext = made.fallback();
         self.src = format!("/media/{}", picture::path(asset, &made.version, Crop::Social, w, ext));
         (self.width, self.height) = (Some(w), Some(h));
     }

@@ -279,7 +279,7 @@ fn feed_item(
             if let Some(r) = made.get(asset) {
                 let sizes = picture::sizes(Crop::Original, r.width, r.height, &r.framing);
                 let &(w, h) = sizes.iter().rev().find(|(w, _)| *w <= 1280).or(sizes.first())?;
-                let [_, (ext, mime)] = picture::formats(r.alpha);
+                let (ext, mime) = *r.formats().last()?;
                 let url = format!("{}/media/{}", site.url, picture::path(asset, &r.version, Crop::Original, w, ext));
                 return Some(FeedImage { mime, url, alt: img.alt.clone(), width: Some(w), height: Some(h) });
             }
@@ -408,7 +408,7 @@ pub fn sitemap(state: &AppState, file: &str) -> Result<Rendered, Error> {
                 Some(r) => {
                     let sizes = picture::sizes(Crop::Original, r.width, r.height, &r.framing);
                     let w = sizes.last().map_or(r.width, |s| s.0);
-                    let path = picture::path(asset, &r.version, Crop::Original, w, picture::formats(r.alpha)[1].0);
+                    let path = picture::path(asset, &r.version, Crop::Original, w, r.fallback());
                     [site_url, "/media/", path.as_str()].concat()
                 }
                 None => [site_url, "/media/", asset].concat(),

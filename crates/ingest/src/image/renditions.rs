@@ -12,6 +12,11 @@ use super::{MAX_DECODE_BYTES, MAX_SIDE, UploadError, sniff};
 
 pub const JPEG_QUALITY: u8 = 82;
 pub const WEBP_QUALITY: f32 = 78.0;
+/// AVIF's quantizer range (0 best to 63 worst) and encoder speed (0 slowest to 10 fastest).
+pub const AVIF_QUANTIZER: (i32, i32) = (20, 34);
+pub const AVIF_SPEED: i32 = 8;
+/// Whether this build makes AVIF renditions (it found libavif; see build.rs).
+pub const AVIF: bool = cfg!(has_avif);
 
 /// A picture decoded and upright, ready to be cut.
 pub struct Upright {
@@ -98,7 +103,7 @@ pub fn make<E>(
                 None => resize(&mut resizer, &source.picture, Some(cut), width, height)?,
                 Some(l) => resize(&mut resizer, l, None, width, height)?,
             };
-            for (ext, _) in picture::formats(source.alpha) {
+            for (ext, _) in picture::formats(source.alpha, AVIF) {
                 let bytes = encode(&sized, ext).map_err(RenditionError::Encode)?;
                 emit(Rendition { crop, width, height, ext, bytes }).map_err(RenditionError::Emit)?;
             }
@@ -110,6 +115,7 @@ pub fn make<E>(
         width: w,
         height: h,
         alpha: source.alpha,
+        avif: AVIF,
         framing: framing.clone(),
     })
 }
@@ -143,6 +149,10 @@ fn resize<E>(
 fn encode(picture: &DynamicImage, ext: &str) -> Result<Vec<u8>, String> {
     let (w, h) = (picture.width(), picture.height());
     match (ext, picture) {
+        #[cfg(has_avif)]
+        ("avif", DynamicImage::ImageRgba8(rgba)) => avif::encode(rgba.as_raw(), w, h, true),
+        #[cfg(has_avif)]
+        ("avif", other) => avif::encode(other.to_rgb8().as_raw(), w, h, false),
         ("webp", DynamicImage::ImageRgba8(rgba)) => {
             Ok(webp::Encoder::from_rgba(rgba.as_raw(), w, h).encode(WEBP_QUALITY).to_vec())
         }
@@ -165,6 +175,59 @@ fn encode(picture: &DynamicImage, ext: &str) -> Result<Vec<u8>, String> {
     }
 }
 
+/// Debian's libavif through `csrc/avif_shim.c` (see build.rs).
+#[cfg(has_avif)]
+mod avif {
+    unsafe extern "C" {
+        fn nd_avif_encode(
+            pixels: *const u8,
+            width: u32,
+            height: u32,
+            has_alpha: i32,
+            min_quantizer: i32,
+            max_quantizer: i32,
+            speed: i32,
+            out: *mut *mut u8,
+            out_len: *mut usize,
+        ) -> i32;
+        fn nd_avif_free(data: *mut u8);
+    }
+
+    /// Encodes `width`×`height` 8-bit RGB (or RGBA) pixels as AVIF.
+    pub fn encode(pixels: &[u8], width: u32, height: u32, alpha: bool) -> Result<Vec<u8>, String> {
+        let channels = if alpha { 4 } else { 3 };
+        if pixels.len() != width as usize * height as usize * channels {
+            return Err("AVIF: the pixel buffer is not the picture's size".into());
+        }
+        let (mut out, mut len) = (std::ptr::null_mut(), 0usize);
+        let (lo, hi) = super::AVIF_QUANTIZER;
+        // SAFETY: `pixels` holds width×height pixels of `channels` bytes (checked above) and is
+        // only read; `out` and `len` are written by the shim, which returns 0 only with `out`
+        // pointing at `len` bytes it allocated, freed here by `nd_avif_free` after copying.
+        let status = unsafe {
+            nd_avif_encode(
+                pixels.as_ptr(),
+                width,
+                height,
+                i32::from(alpha),
+                lo,
+                hi,
+                super::AVIF_SPEED,
+                &mut out,
+                &mut len,
+            )
+        };
+        if status != 0 || out.is_null() {
+            return Err(format!("AVIF encoding failed (libavif result {status})"));
+        }
+        // SAFETY: as above: `out` points at `len` initialised bytes owned by the shim until freed.
+        let bytes = unsafe { std::slice::from_raw_parts(out, len) }.to_vec();
+        // SAFETY: `out` came from the shim's malloc and is freed once.
+        unsafe { nd_avif_free(out) };
+        Ok(bytes)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,20 +245,29 @@ mod tests {
     }
 
     #[test]
-    fn every_crop_and_width_in_webp_and_jpeg_at_the_size_it_says() {
+    fn every_crop_and_width_in_each_format_at_the_size_it_says() {
         let jpeg = super::super::test_jpeg(200_000);
         let (_, _, w, h) = super::super::check(&jpeg).unwrap();
         let framing = Framing { focus: Focus { x: 0.3, y: 0.6 }, ..Framing::default() };
         let (rendered, out) = made(&jpeg, &framing);
         assert_eq!((u64::from(rendered.width), u64::from(rendered.height)), (w, h));
         assert!(!rendered.alpha);
-        let expected: usize =
-            Crop::ALL.iter().map(|c| picture::sizes(*c, rendered.width, rendered.height, &framing).len() * 2).sum();
+        assert_eq!(rendered.avif, AVIF);
+        let formats = rendered.formats().len();
+        let expected: usize = Crop::ALL
+            .iter()
+            .map(|c| picture::sizes(*c, rendered.width, rendered.height, &framing).len() * formats)
+            .sum();
         assert_eq!(out.len(), expected);
         for r in &out {
             let (mime, _, rw, rh) = super::super::check(&r.bytes).unwrap();
             assert_eq!((rw, rh), (u64::from(r.width), u64::from(r.height)), "{:?} {}", r.crop, r.ext);
-            assert_eq!(mime, if r.ext == "webp" { "image/webp" } else { "image/jpeg" });
+            let expected = match r.ext {
+                "webp" => "image/webp",
+                "avif" => "image/avif",
+                _ => "image/jpeg",
+            };
+            assert_eq!(mime, expected);
         }
         let social = out.iter().find(|r| r.crop == Crop::Social).unwrap();
         assert_eq!((social.width, social.height), picture::SOCIAL.min((social.width, social.height)));
@@ -246,6 +318,6 @@ mod tests {
         rgba.write_to(&mut png, image::ImageFormat::Png).unwrap();
         let (rendered, out) = made(png.get_ref(), &Framing::default());
         assert!(rendered.alpha);
-        assert!(out.iter().all(|r| r.ext == "webp" || r.ext == "png"));
+        assert!(out.iter().all(|r| matches!(r.ext, "avif" | "webp" | "png")));
     }
 }

@@ -110,7 +110,7 @@ fn picture_out(st: &AppState, m: &Media) -> Result<PictureOut, Error> {
     if let Some(r) = &made {
         for crop in Crop::ALL {
             for (w, h) in picture::sizes(crop, r.width, r.height, &r.framing) {
-                for (ext, mime) in picture::formats(r.alpha) {
+                for (ext, mime) in r.formats() {
                     renditions.push(RenditionOut {
                         crop: crop.name().into(),
                         width: w,

@@ -237,10 +237,7 @@ fn crop_previews(file: &str, r: &newsdesk_core::picture::Rendered) -> Vec<(&'sta
         .into_iter()
         .filter_map(|(crop, label)| {
             let (w, _) = *picture::sizes(crop, r.width, r.height, &r.framing).first()?;
-            Some((
-                label,
-                format!("/media/{}", picture::path(file, &r.version, crop, w, picture::formats(r.alpha)[1].0)),
-            ))
+            Some((label, format!("/media/{}", picture::path(file, &r.version, crop, w, r.fallback()))))
         })
         .collect()
 }
