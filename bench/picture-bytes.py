@@ -8,7 +8,12 @@ and the story's page with a fresh profile, and the Performance API's transferSiz
 resource is summed. The server is then restarted with renditions on, the script waits until the
 picture's renditions are recorded, and the phone loads both pages again.
 
-    python3 bench/picture-bytes.py [--binary target/release/newsdesk] [--picture FILE]
+    python3 bench/picture-bytes.py [--binary target/release/newsdesk] [--picture FILE] [--lighthouse BIN]
+
+With --lighthouse (the `lighthouse` command of the npm package, 12.2.3 on Node 20:
+`npm i -E lighthouse@12.2.3 --prefix DIR`, then DIR/node_modules/.bin/lighthouse), the article
+page is also audited before and after (performance category, its default phone profile with
+simulated throttling, Debian's Chromium): the score and the Largest Contentful Paint.
 
 Without --picture, `newsdesk bench-renditions --save` makes a 12-megapixel camera JPEG (a grainy
 gradient: it compresses far better than a real photograph, so pass a real one for real figures).
@@ -68,6 +73,22 @@ class Driver:
     def stop(self):
         self.proc.terminate(); self.proc.wait(10)
 
+def lighthouse(bin_path, url):
+    """Lighthouse's performance score and LCP (ms) for `url`, phone profile."""
+    profile = tempfile.mkdtemp(prefix="nd-lh-")
+    flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking --disable-component-update "
+             f"--disable-sync --no-first-run --user-data-dir={profile}")
+    try:
+        out = subprocess.run([bin_path, url, "--output=json", "--quiet", "--only-categories=performance",
+                              "--chrome-path=" + (shutil.which("chromium") or "/usr/bin/chromium"), f"--chrome-flags={flags}"],
+                             check=True, capture_output=True, text=True, timeout=300).stdout
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    report = json.loads(out)
+    return {"score": report["categories"]["performance"]["score"],
+            "lcp_ms": round(report["audits"]["largest-contentful-paint"]["numericValue"]),
+            "total_bytes": report["audits"]["total-byte-weight"]["numericValue"]}
+
 def serve(binary, data, port, renditions):
     args = [binary, "demo", "--listen", f"127.0.0.1:{port}", "--data", data]
     if not renditions: args.append("--no-renditions")
@@ -81,6 +102,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--binary", default="target/release/newsdesk")
     ap.add_argument("--picture")
+    ap.add_argument("--lighthouse")
     a = ap.parse_args()
     work = tempfile.mkdtemp(prefix="nd-picture-bytes-")
     data = os.path.join(work, "data")
@@ -105,6 +127,8 @@ def main():
                     json.dumps({"action": "publish"}).encode(), "application/json")["data"]["url"]
         page = "/" + live.split("://", 1)[1].split("/", 1)[1]
         out["before"] = {"front": driver.measure(base + "/"), "article": driver.measure(base + page)}
+        if a.lighthouse:
+            out["before"]["lighthouse_article"] = lighthouse(a.lighthouse, base + page)
         server.terminate(); server.wait(10)
         server = serve(a.binary, data, port, renditions=True)
         t0 = time.time()
@@ -114,6 +138,8 @@ def main():
         out["renditions_seconds_after_restart"] = round(time.time() - t0, 1)
         time.sleep(1)  # the page cache follows the event log
         out["after"] = {"front": driver.measure(base + "/"), "article": driver.measure(base + page)}
+        if a.lighthouse:
+            out["after"]["lighthouse_article"] = lighthouse(a.lighthouse, base + page)
     finally:
         server.terminate(); server.wait(10); driver.stop()
         shutil.rmtree(work, ignore_errors=True)
