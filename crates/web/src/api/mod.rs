@@ -6,6 +6,7 @@
 
 pub mod admin;
 mod admin_media;
+pub(crate) use admin_media::{FocusIo, FramingIo, RectIo, checked as checked_framing};
 mod admin_wire;
 mod ingest;
 mod limit;

@@ -197,9 +197,25 @@ pub async fn library(
             .iter()
             .map(|m| {
                 let f = st.store.framing(m.id).map_err(failure)?;
+                let (w, h) = made.get(&m.file).map_or((m.width as u32, m.height as u32), |r| (r.width, r.height));
+                let hand = HAND_CROPS
+                    .iter()
+                    .map(|(crop, label)| {
+                        let v = f
+                            .crops
+                            .get(crop)
+                            .map(|r| format!("{}, {}, {}, {}", r.x, r.y, r.w, r.h))
+                            .unwrap_or_default();
+                        (crop.name(), *label, v)
+                    })
+                    .collect();
                 Ok(Framed {
                     x: (f.focus.x * 100.0).round(),
                     y: (f.focus.y * 100.0).round(),
+                    width: w,
+                    height: h,
+                    hand_set: !f.crops.is_empty(),
+                    hand,
                     crops: made.get(&m.file).map(|r| crop_previews(&m.file, r)).unwrap_or_default(),
                     pending: made.get(&m.file).is_none_or(|r| r.version != newsdesk_core::picture::version(&f)),
                 })
@@ -226,10 +242,24 @@ pub async fn library(
 struct Framed {
     x: f64,
     y: f64,
+    /// The upright picture's size, which hand-set crops are measured in.
+    width: u32,
+    height: u32,
+    /// Each crop an editor may set by hand: its name, label and the rectangle set ("" for none).
+    hand: Vec<(&'static str, &'static str, String)>,
+    /// Any crop is set by hand.
+    hand_set: bool,
     crops: Vec<(&'static str, String)>,
     /// Renditions for this framing are still being made.
     pending: bool,
 }
+
+const HAND_CROPS: [(newsdesk_core::picture::Crop, &str); 4] = [
+    (newsdesk_core::picture::Crop::Wide, "16:9"),
+    (newsdesk_core::picture::Crop::Standard, "4:3"),
+    (newsdesk_core::picture::Crop::Square, "1:1"),
+    (newsdesk_core::picture::Crop::Social, "Social (1200×630)"),
+];
 
 fn crop_previews(file: &str, r: &newsdesk_core::picture::Rendered) -> Vec<(&'static str, String)> {
     use newsdesk_core::picture::{self, Crop};
@@ -253,6 +283,26 @@ pub struct MediaForm {
     /// The focal point, in percent of the picture's width and height from the top left.
     focus_x: Option<String>,
     focus_y: Option<String>,
+    /// Crops set by hand, each "x, y, width, height" in pixels of the upright picture; empty
+    /// cuts that crop around the focal point. Absent (a form without them) leaves them as they are.
+    crop_16x9: Option<String>,
+    crop_4x3: Option<String>,
+    crop_1x1: Option<String>,
+    crop_og: Option<String>,
+}
+
+/// "x, y, width, height" (commas or spaces) as a rectangle; `None` when empty, `Err` when it is
+/// not four whole numbers.
+fn rect_field(v: &str) -> Result<Option<crate::api::RectIo>, ()> {
+    let parts: Vec<&str> = v.split([',', ' ', '×', 'x']).map(str::trim).filter(|p| !p.is_empty()).collect();
+    match parts.as_slice() {
+        [] => Ok(None),
+        [x, y, w, h] => {
+            let n = |s: &str| s.parse::<u32>().map_err(|_| ());
+            Ok(Some(crate::api::RectIo { x: n(x)?, y: n(y)?, w: n(w)?, h: n(h)? }))
+        }
+        _ => Err(()),
+    }
 }
 
 /// `POST /newsroom/media/{id}`: new alt text, caption and credit for a picture. Stories keep what
@@ -276,17 +326,49 @@ pub async fn update(
         },
         _ => return Redirect::to("/newsroom/media?error=focus").into_response(),
     };
+    let sent = [&form.crop_16x9, &form.crop_4x3, &form.crop_1x1, &form.crop_og];
+    let hand = if sent.iter().all(|v| v.is_none()) {
+        None
+    } else {
+        let mut crops = std::collections::BTreeMap::new();
+        for ((crop, _), v) in HAND_CROPS.iter().zip(sent) {
+            match rect_field(v.as_deref().unwrap_or("")) {
+                Ok(Some(r)) => {
+                    crops.insert(crop.name().to_string(), r);
+                }
+                Ok(None) => {}
+                Err(()) => return Redirect::to("/newsroom/media?error=crop").into_response(),
+            }
+        }
+        Some(crops)
+    };
     let st = state.clone();
     let done = blocking(move || {
         let r = st.store.update_media(id, &about.alt, about.caption.as_deref(), about.credit.as_deref());
         if let Ok(m) = &r {
+            let old = st.store.framing(m.id).map_err(failure)?;
+            let mut framing = old.clone();
+            // A new focal point: the crops cut around it are made again.
             if let Some(focus) = focus {
-                // A new focal point: the crops cut around it are made again; hand-set ones stay.
-                let mut framing = st.store.framing(m.id).map_err(failure)?;
-                if framing.focus != focus {
-                    framing.focus = focus;
-                    st.store.set_framing(m.id, &framing).map_err(failure)?;
+                framing.focus = focus;
+            }
+            if let Some(crops) = &hand {
+                // Checked as the Admin API checks them, against the upright picture.
+                let (w, h) = match st.store.pictures(&[m.file.as_str()]).map_err(failure)?.get(&m.file) {
+                    Some(made) => (made.width, made.height),
+                    None => (m.width as u32, m.height as u32),
+                };
+                let input = crate::api::FramingIo {
+                    focus: crate::api::FocusIo { x: framing.focus.x, y: framing.focus.y },
+                    crops: crops.clone(),
+                };
+                match crate::api::checked_framing(&input, w, h) {
+                    Ok(checked) => framing.crops = checked.crops,
+                    Err(_) => return Err(Redirect::to("/newsroom/media?error=crop").into_response()),
                 }
+            }
+            if framing != old {
+                st.store.set_framing(m.id, &framing).map_err(failure)?;
             }
             st.store
                 .audit(Some(me.user.id), me.actor(), "media.update", Some(&m.file), None, st.now())

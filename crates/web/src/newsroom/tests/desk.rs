@@ -455,3 +455,40 @@ async fn the_dashboard_searches_headline_deck_and_body_of_every_story_forgiving_
     let ids: Vec<i64> = hits.hits.iter().map(|h| h.id).collect();
     assert!(ids.contains(&fresh) && ids.contains(&draft) && !ids.contains(&own), "{ids:?}");
 }
+
+/// The media library frames a picture: a focal point and crops set by hand, checked as the Admin
+/// API checks them; a crop that does not fit is refused and nothing changes.
+#[tokio::test]
+async fn the_media_library_sets_a_focal_point_and_crops_by_hand() {
+    use newsdesk_core::picture::{Crop, Rect};
+    let n = Newsroom::new();
+    let reporter = n.person(Role::Reporter);
+    let jpeg = newsdesk_ingest::image::test_jpeg(20_000);
+    let (_, _, w, h) = newsdesk_ingest::image::check(&jpeg).unwrap();
+    let req = Request::builder()
+        .method("POST")
+        .uri("/newsroom/media?name=quay.jpg&alt=A+quay")
+        .header(header::COOKIE, &reporter.cookie)
+        .header("x-csrf-token", &reporter.csrf)
+        .body(Body::from(jpeg))
+        .unwrap();
+    assert_eq!(router(n.state.clone()).oneshot(req).await.unwrap().status(), StatusCode::CREATED);
+    let m = n.state.store.media_list(1, 0).unwrap().remove(0);
+    let side = h.min(w) - 10;
+    let form =
+        format!("alt=A+quay&focus_x=25&focus_y=60&crop_16x9=&crop_4x3=&crop_1x1=5%2C+5%2C+{side}%2C+{side}&crop_og=");
+    let r = n.post(&format!("/newsroom/media/{}", m.id), reporter, &form).await;
+    assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/newsroom/media?notice=saved");
+    let framing = n.state.store.framing(m.id).unwrap();
+    assert_eq!((framing.focus.x, framing.focus.y), (0.25, 0.6));
+    assert_eq!(framing.crops.get(&Crop::Square), Some(&Rect { x: 5, y: 5, w: side as u32, h: side as u32 }));
+    let page = n.get("/newsroom/media", Some(reporter)).await;
+    assert!(page.body.contains(&format!("value=\"5, 5, {side}, {side}\"")), "{}", page.body);
+    // Not a square, or off the picture: refused, and the framing stays.
+    for bad in ["5,5,100,90", "0,0,99999,99999", "5,5,100"] {
+        let form = format!("alt=A+quay&crop_1x1={}", bad.replace(',', "%2C"));
+        let r = n.post(&format!("/newsroom/media/{}", m.id), reporter, &form).await;
+        assert_eq!(r.headers.get(header::LOCATION).unwrap(), "/newsroom/media?error=crop", "{bad}");
+    }
+    assert_eq!(n.state.store.framing(m.id).unwrap(), framing);
+}
