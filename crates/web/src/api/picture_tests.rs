@@ -25,8 +25,9 @@ async fn get(api: &Admin, path: &str, headers: &[(&str, &str)]) -> (StatusCode, 
 #[tokio::test]
 async fn a_camera_picture_goes_from_upload_to_the_readers_picture_element() {
     let api = Admin::new();
-    // Stored 1600×1200 and turned right by its EXIF: upright it is 1200 wide, 1600 high.
-    let jpeg = meta::test_camera_jpeg(1600, 1200, "Ferries at the quay on Monday.", "Newsdesk Agency / J. Doe");
+    // A 12-megapixel camera picture, stored 4000×3000 and turned right by its EXIF: upright it
+    // is 3000 wide, 4000 high.
+    let jpeg = meta::test_camera_jpeg(4000, 3000, "Ferries at the quay on Monday.", "Newsdesk Agency / J. Doe");
     let (status, _, v) = api
         .call(
             "POST",
@@ -70,7 +71,14 @@ async fn a_camera_picture_goes_from_upload_to_the_readers_picture_element() {
     assert_eq!(v["data"]["pending"], false);
     let renditions = v["data"]["renditions"].as_array().unwrap().clone();
     assert!(renditions.iter().any(|r| r["crop"] == "og" && r["width"] == 1200 && r["height"] == 630), "{renditions:?}");
-    assert!(renditions.iter().all(|r| r["width"].as_u64().unwrap() <= 1200), "never enlarged past the upright width");
+    assert!(renditions.iter().all(|r| r["width"].as_u64().unwrap() <= 2048), "never wider than 2048");
+    let formats: std::collections::BTreeSet<&str> = renditions.iter().map(|r| r["mime"].as_str().unwrap()).collect();
+    let expected: &[&str] = if newsdesk_ingest::image::renditions::AVIF {
+        &["image/avif", "image/jpeg", "image/webp"]
+    } else {
+        &["image/jpeg", "image/webp"]
+    };
+    assert_eq!(formats.into_iter().collect::<Vec<_>>(), expected);
     for r in &renditions {
         let path = r["url"].as_str().unwrap().split_once("/media/").map(|(_, p)| format!("/media/{p}")).unwrap();
         let (status, headers, bytes) = get(&api, &path, &[]).await;
@@ -108,8 +116,8 @@ async fn a_camera_picture_goes_from_upload_to_the_readers_picture_element() {
     let first = if newsdesk_ingest::image::renditions::AVIF { "image/avif" } else { "image/webp" };
     assert!(lead.contains(&format!("<picture><source type=\"{first}\" srcset=\"/media/r/")), "{lead}");
     assert!(lead.contains("<source type=\"image/webp\" srcset=\"/media/r/"), "{lead}");
-    assert!(lead.contains(" 960w\""), "widths up to the upright 1200: {lead}");
-    assert!(lead.contains("width=\"960\" height=\"1280\""), "the picture's own shape: {lead}");
+    assert!(lead.contains(" 2048w\""), "widths up to 2048: {lead}");
+    assert!(lead.contains("width=\"2048\" height=\"2731\""), "the picture's own (upright) shape: {lead}");
     assert!(lead.contains("fetchpriority=\"high\"") && !lead.contains("loading=\"lazy\""), "{lead}");
     assert!(lead.contains("<span class=\"credit\">Newsdesk Agency / J. Doe</span>"), "the credit stays: {lead}");
     assert!(html.contains("<meta property=\"og:image:width\" content=\"1200\">"), "the social cut");
@@ -121,8 +129,11 @@ async fn a_camera_picture_goes_from_upload_to_the_readers_picture_element() {
     // The feed's media:content and the image sitemap point at renditions too.
     let (_, _, rss) = get(&api, "/feed.xml", &[]).await;
     let rss = String::from_utf8(rss).unwrap();
-    assert!(rss.contains("/o-960.jpg\" type=\"image/jpeg\" medium=\"image\" width=\"960\" height=\"1280\">"), "{rss}");
+    assert!(
+        rss.contains("/o-1280.jpg\" type=\"image/jpeg\" medium=\"image\" width=\"1280\" height=\"1707\">"),
+        "{rss}"
+    );
     let (_, _, sitemap) = get(&api, "/sitemaps/articles-1.xml", &[]).await;
     let sitemap = String::from_utf8(sitemap).unwrap();
-    assert!(sitemap.contains("/media/r/") && sitemap.contains("/o-960.jpg</image:loc>"), "{sitemap}");
+    assert!(sitemap.contains("/media/r/") && sitemap.contains("/o-2048.jpg</image:loc>"), "{sitemap}");
 }
