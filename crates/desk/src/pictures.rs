@@ -80,13 +80,18 @@ pub fn render_one(
 /// returns (file name, SHA-256 hex). Written to a temporary name, synced, then renamed: a crash
 /// never leaves half a picture under a name the library knows. The same bytes twice are one file.
 pub fn store_file(dir: &Path, bytes: &[u8], ext: &str) -> std::io::Result<(String, String)> {
-    let sha: String = Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect();
+    let sha = sha256_hex(bytes);
     let file = format!("{}.{ext}", &sha[..24]);
     let path = dir.join(&file);
     if !path.exists() {
         write_atomically(&path, bytes)?;
     }
     Ok((file, sha))
+}
+
+/// The SHA-256 of `bytes` in hex: the media library's identity of a picture.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// What a pass of the wire photo job did.

@@ -202,19 +202,19 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
     for (i, article) in articles.iter().enumerate() {
         let image =
             article.lead_image.as_ref().and_then(|i| i.asset.as_deref()).context("demo article without an image")?;
-        let svg = crate::art::cover(&article.headline, article.section.slug.as_str());
+        let jpeg = crate::art::cover(&article.headline, article.section.slug.as_str());
         let path = media_dir.join(image);
-        std::fs::write(&path, &svg).with_context(|| format!("cannot write {}", path.display()))?;
+        std::fs::write(&path, &jpeg).with_context(|| format!("cannot write {}", path.display()))?;
         // The covers are in the media library like any upload, with the stories' alt text,
         // caption and credit, so editors can find and reuse them.
         let lead = article.lead_image.as_ref();
         let entry = newsdesk_store::NewMedia {
             file: image,
-            sha256: &newsdesk_desk::accounts::hash_key(&svg),
-            mime: "image/svg+xml",
-            width: 1200,
-            height: 675,
-            bytes: svg.len() as u64,
+            sha256: &newsdesk_desk::pictures::sha256_hex(&jpeg),
+            mime: "image/jpeg",
+            width: crate::art::WIDTH,
+            height: crate::art::HEIGHT,
+            bytes: jpeg.len() as u64,
             original_name: Some(image),
             alt: lead.map_or("", |l| l.alt.as_str()),
             caption: lead.and_then(|l| l.caption.as_deref()),
@@ -263,7 +263,7 @@ fn to_article(d: DemoArticle) -> anyhow::Result<Article> {
         id: None,
         lead_image: Some(LeadImage {
             asset: Some(format!(
-                "{}-{}.svg",
+                "{}-{}.jpg",
                 section.slug,
                 slug.as_str().chars().filter(char::is_ascii).take(48).collect::<String>().trim_end_matches('-')
             )),

@@ -108,9 +108,9 @@ fn the_demo_has_a_real_newsroom_and_answers_http_properly() {
     let (_, article) = server.get(&paths[0]);
     let img = article.split("<figure class=\"lead-image\">").nth(1).unwrap();
     let src = img.split("src=\"").nth(1).unwrap().split('"').next().unwrap();
-    assert!(src.starts_with("/media/") && src.ends_with(".svg"), "{src}");
+    assert!(src.starts_with("/media/") && src.ends_with(".jpg"), "{src}");
     let res = ureq::get(&format!("{}{src}", server.url)).call().unwrap();
-    assert_eq!(res.header("content-type"), Some("image/svg+xml"));
+    assert_eq!(res.header("content-type"), Some("image/jpeg"));
 
     // A request body over the limit is refused, not read: an error status, or the connection
     // closed before the client finished sending.
@@ -271,5 +271,24 @@ fn cached_and_fresh_pages_carry_the_same_security_headers() {
         assert_eq!(fresh, cached, "{p}: a cache hit answers with the same headers");
         assert!(cached[1] == "SAMEORIGIN" && cached[2] == "nosniff" && !cached[3].is_empty(), "{p}: {cached:?}");
         assert_eq!(cached[0].is_empty(), p.ends_with(".xml"), "{p}: CSP on HTML: {cached:?}");
+    }
+}
+
+/// The demo's cover pictures are JPEGs like any upload: the rendition job makes their
+/// renditions and the front page then offers them in `<picture>`s.
+#[test]
+fn the_demos_pictures_go_through_the_renditions() {
+    let server = Server::demo_with(&[("NEWSDESK_NO_RENDITIONS", "false")]);
+    let t0 = std::time::Instant::now();
+    loop {
+        let (_, home) = server.get("/");
+        let sources = home.matches("<source type=\"image/webp\" srcset=\"/media/r/").count();
+        if sources > 0 {
+            let first = if newsdesk_ingest::image::renditions::AVIF { "image/avif" } else { "image/webp" };
+            assert!(home.contains(&format!("<picture><source type=\"{first}\"")), "the best format first");
+            break;
+        }
+        assert!(t0.elapsed() < std::time::Duration::from_secs(180), "no rendition reached the front page");
+        std::thread::sleep(std::time::Duration::from_millis(500));
     }
 }

@@ -39,11 +39,18 @@ impl Server {
         Server::start_with(command, data, &[])
     }
 
-    /// `newsdesk demo` on a fresh data directory, with extra environment settings.
+    /// `newsdesk demo` on a fresh data directory, with extra environment settings. The rendition
+    /// job is off unless `env` turns it on (`NEWSDESK_NO_RENDITIONS=false`): pages then stay as
+    /// they were first drawn while a test looks at them (the renditions' own tests, and
+    /// `the_demos_pictures_go_through_the_renditions`, run it).
     pub fn demo_with(env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let mut s = Server::start_with("demo", &data, env);
+        let mut env = env.to_vec();
+        if !env.iter().any(|(k, _)| *k == "NEWSDESK_NO_RENDITIONS") {
+            env.push(("NEWSDESK_NO_RENDITIONS", "true"));
+        }
+        let mut s = Server::start_with("demo", &data, &env);
         s._dir = Some(dir);
         s
     }
