@@ -17,8 +17,10 @@ use sha2::{Digest, Sha256};
 
 use crate::outbound::Outbound;
 
-/// How long one pass keeps taking pictures before it lets the next tick come.
-pub const PASS: Duration = Duration::from_secs(20);
+/// How long one pass keeps taking pictures before it lets the next tick come. Short: a stopping
+/// server waits for the pass under way (a blocking task cannot be cut off), so at most one more
+/// picture is made after a stop is asked for.
+pub const PASS: Duration = Duration::from_secs(2);
 
 /// What a pass did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]

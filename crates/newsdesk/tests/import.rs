@@ -533,7 +533,11 @@ fn a_wire_items_remote_picture_ends_up_on_its_page() {
     let out = newsdesk(data.path(), &["import", "--section", "Europe", file.to_str().unwrap()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let path = String::from_utf8(out.stdout).unwrap().trim().split_once("8080").unwrap().1.to_string();
-    let server = common::Server::start_with("serve", data.path(), &[("NEWSDESK_WIRE_PHOTOS_ALLOW_PRIVATE", "true")]);
+    let server = common::Server::start_with(
+        "serve",
+        data.path(),
+        &[("NEWSDESK_WIRE_PHOTOS_ALLOW_PRIVATE", "true"), ("NEWSDESK_NO_RENDITIONS", "false")],
+    );
     let t0 = std::time::Instant::now();
     loop {
         let (status, page) = server.get(&path);

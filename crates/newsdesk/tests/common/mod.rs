@@ -46,16 +46,17 @@ impl Server {
     pub fn demo_with(env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().unwrap();
         let data = dir.path().join("data");
-        let mut env = env.to_vec();
-        if !env.iter().any(|(k, _)| *k == "NEWSDESK_NO_RENDITIONS") {
-            env.push(("NEWSDESK_NO_RENDITIONS", "true"));
-        }
-        let mut s = Server::start_with("demo", &data, &env);
+        let mut s = Server::start_with("demo", &data, env);
         s._dir = Some(dir);
         s
     }
 
+    /// The rendition job is off here too unless `env` turns it on (see [`Server::demo_with`]).
     pub fn start_with(command: &str, data: &Path, env: &[(&str, &str)]) -> Server {
+        let mut env = env.to_vec();
+        if !env.iter().any(|(k, _)| *k == "NEWSDESK_NO_RENDITIONS") {
+            env.push(("NEWSDESK_NO_RENDITIONS", "true"));
+        }
         let mut child = Command::new(BIN)
             .args([command, "--listen", "127.0.0.1:0", "--data"])
             .arg(data)
