@@ -122,7 +122,7 @@ pub fn fetch_wire_photos(
     let mut done = Fetched::default();
     while started.elapsed() < PASS {
         let Some(r) = store.claim_media_ref(now())? else { break };
-        match fetch_one(store, media_dir, outbound, allow_private, &r.url, &r) {
+        match fetch_one(store, media_dir, outbound, allow_private, &r, now()) {
             Ok((media_id, file)) => {
                 done.pictures += 1;
                 if store.media_ref_fetched(&r, media_id, &file, now())? {
@@ -145,9 +145,10 @@ fn fetch_one(
     media_dir: &Path,
     outbound: &Outbound,
     allow_private: bool,
-    url: &str,
     r: &newsdesk_store::MediaRef,
+    now: Timestamp,
 ) -> Result<(i64, String), String> {
+    let url = r.url.as_str();
     use newsdesk_ingest::image;
     let got = outbound.get(url, &[], allow_private, image::MAX_BYTES as u64).map_err(|e| e.to_string())?;
     let (mime, ext, w, h) = image::check(&got.body).map_err(|e| e.to_string())?;
@@ -170,7 +171,7 @@ fn fetch_one(
         copyright: own.copyright.as_deref(),
         uploaded_by: None,
     };
-    let media = store.add_media(&entry, Timestamp::now()).map_err(|e| e.to_string())?;
+    let media = store.add_media(&entry, now).map_err(|e| e.to_string())?;
     Ok((media.id, media.file))
 }
 

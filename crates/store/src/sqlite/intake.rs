@@ -492,22 +492,26 @@ impl Store {
             "SELECT id, url, article_id, role, alt, caption, credit, media_id, attempts, last_error FROM media_refs \
              WHERE article_id = $1 ORDER BY role DESC, id",
         )?;
-        let rows = stmt.query_map([article], |r| {
-            Ok(MediaRef {
-                id: r.get(0)?,
-                url: r.get(1)?,
-                article_id: r.get(2)?,
-                role: r.get(3)?,
-                alt: r.get(4)?,
-                caption: r.get(5)?,
-                credit: r.get(6)?,
-                media_id: r.get(7)?,
-                attempts: r.get(8)?,
-                last_error: r.get(9)?,
-            })
-        })?;
+        let rows = stmt.query_map([article], media_ref_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// A `media_refs` row read as `id, url, article_id, role, alt, caption, credit, media_id,
+/// attempts, last_error`.
+pub(super) fn media_ref_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<MediaRef> {
+    Ok(MediaRef {
+        id: r.get(0)?,
+        url: r.get(1)?,
+        article_id: r.get(2)?,
+        role: r.get(3)?,
+        alt: r.get(4)?,
+        caption: r.get(5)?,
+        credit: r.get(6)?,
+        media_id: r.get(7)?,
+        attempts: r.get(8)?,
+        last_error: r.get(9)?,
+    })
 }
 
 pub(super) fn rekey_in(conn: &Connection, old_external_id: &str, new_external_id: &str) -> Result<bool, StoreError> {

@@ -129,6 +129,21 @@ impl Store {
         Ok(parse_framing(framing.as_deref()))
     }
 
+    /// The framing of each picture in `ids` (the default for those never framed), in one read.
+    pub fn framings(&self, ids: &[i64]) -> Result<HashMap<i64, Framing>, StoreError> {
+        let ids_json = serde_json::to_string(ids).map_err(|e| StoreError::Corrupt(e.to_string()))?;
+        let conn = self.reader();
+        let mut stmt =
+            conn.prepare_cached("SELECT id, framing FROM media WHERE id IN (SELECT value FROM json_each($1))")?;
+        let rows = stmt.query_map([ids_json], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, Option<String>>(1)?)))?;
+        let mut out = HashMap::new();
+        for row in rows {
+            let (id, framing) = row?;
+            out.insert(id, parse_framing(framing.as_deref()));
+        }
+        Ok(out)
+    }
+
     /// The renditions of the pictures named `files` that have them, by file name: what pages
     /// point at (one query for a whole page).
     pub fn pictures(&self, files: &[&str]) -> Result<HashMap<String, Rendered>, StoreError> {
@@ -166,20 +181,7 @@ impl Store {
                  ORDER BY id LIMIT 1) \
                  RETURNING id, url, article_id, role, alt, caption, credit, media_id, attempts, last_error",
             )?
-            .query_row(params![now + CLAIM_MICROS, MAX_FETCH_ATTEMPTS, now], |r| {
-                Ok(MediaRef {
-                    id: r.get(0)?,
-                    url: r.get(1)?,
-                    article_id: r.get(2)?,
-                    role: r.get(3)?,
-                    alt: r.get(4)?,
-                    caption: r.get(5)?,
-                    credit: r.get(6)?,
-                    media_id: r.get(7)?,
-                    attempts: r.get(8)?,
-                    last_error: r.get(9)?,
-                })
-            })
+            .query_row(params![now + CLAIM_MICROS, MAX_FETCH_ATTEMPTS, now], super::intake::media_ref_row)
             .optional()?;
         Ok(row)
     }

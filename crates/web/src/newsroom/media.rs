@@ -193,10 +193,12 @@ pub async fn library(
             .map_err(failure)?;
         let files: Vec<&str> = media.iter().map(|m| m.file.as_str()).collect();
         let made = st.store.pictures(&files).map_err(failure)?;
+        let ids: Vec<i64> = media.iter().map(|m| m.id).collect();
+        let framings = st.store.framings(&ids).map_err(failure)?;
         let framing: Vec<Framed> = media
             .iter()
             .map(|m| {
-                let f = st.store.framing(m.id).map_err(failure)?;
+                let f = framings.get(&m.id).cloned().unwrap_or_default();
                 let (w, h) = made.get(&m.file).map_or((m.width as u32, m.height as u32), |r| (r.width, r.height));
                 let hand = HAND_CROPS
                     .iter()
@@ -209,7 +211,7 @@ pub async fn library(
                         (crop.name(), *label, v)
                     })
                     .collect();
-                Ok(Framed {
+                Framed {
                     x: (f.focus.x * 100.0).round(),
                     y: (f.focus.y * 100.0).round(),
                     width: w,
@@ -218,9 +220,9 @@ pub async fn library(
                     hand,
                     crops: made.get(&m.file).map(|r| crop_previews(&m.file, r)).unwrap_or_default(),
                     pending: made.get(&m.file).is_none_or(|r| r.version != newsdesk_core::picture::version(&f)),
-                })
+                }
             })
-            .collect::<Result<_, Response>>()?;
+            .collect();
         Ok((media, framing))
     })
     .await;
