@@ -1,18 +1,18 @@
 //! The rendition job: takes a picture whose renditions are missing (or were made for another
 //! framing) from the store's queue, makes every crop, width and format
 //! (`ingest::image::renditions`), writes them beside the original under
-//! `r/<stem>/<version>/` in the media directory (each to a temporary name, synced, renamed, so a
-//! crash never leaves half a file under a name a page points at), and records them, which tells
-//! the pages that show the picture to point at them (`media.rendered` in the event log).
+//! `r/<stem>/<version>/` in the media store (each whole or not at all, so a crash never leaves
+//! half a file under a name a page points at), and records them, which tells the pages that show
+//! the picture to point at them (`media.rendered` in the event log). The set before the one
+//! just made is kept (a page or CDN copy made a moment ago still names it); older sets are
+//! removed.
 
-use std::io::Write;
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use jiff::Timestamp;
 use newsdesk_core::picture;
 use newsdesk_ingest::image::renditions::{self, Rendition, RenditionError};
-use newsdesk_store::{NewMedia, Store, StoreError};
+use newsdesk_store::{MediaError, MediaStore, NewMedia, Store, StoreError};
 use sha2::{Digest, Sha256};
 
 use crate::outbound::Outbound;
@@ -31,17 +31,21 @@ pub struct Made {
 }
 
 /// Makes the renditions of queued pictures until the queue is empty or [`PASS`] has gone by.
-pub fn render_pending(store: &Store, media_dir: &Path, now: impl Fn() -> Timestamp) -> Result<Made, StoreError> {
+pub fn render_pending(store: &Store, media: &dyn MediaStore, now: impl Fn() -> Timestamp) -> Result<Made, StoreError> {
     let started = Instant::now();
     let mut made = Made::default();
     while started.elapsed() < PASS {
         let Some(job) = store.claim_rendition(now())? else { break };
-        match render_one(media_dir, &job.file, &job.framing) {
+        match render_one(media, &job.file, &job.framing) {
             Ok((rendered, files)) => {
                 if store.rendered(&job, &rendered, now())? {
                     made.pictures += 1;
                     made.files += files;
                     tracing::info!(file = %job.file, version = %rendered.version, files, "renditions made");
+                    let keep = [Some(rendered.version.as_str()), job.rendered_version.as_deref()];
+                    if let Err(e) = remove_older_sets(media, &job.file, &keep) {
+                        tracing::warn!(file = %job.file, error = %e, "superseded renditions not removed");
+                    }
                 }
             }
             Err(why) => {
@@ -56,11 +60,11 @@ pub fn render_pending(store: &Store, media_dir: &Path, now: impl Fn() -> Timesta
 
 /// Makes one picture's renditions; returns what was made and how many files were written.
 pub fn render_one(
-    media_dir: &Path,
+    media: &dyn MediaStore,
     file: &str,
     framing: &picture::Framing,
 ) -> Result<(picture::Rendered, usize), String> {
-    let bytes = std::fs::read(media_dir.join(file)).map_err(|e| format!("cannot read {file}: {e}"))?;
+    let bytes = media.get(file).map_err(|e| e.to_string())?.ok_or_else(|| format!("media {file} is missing"))?;
     let source = renditions::upright(&bytes)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("{file}: no decoder for this type"))?;
@@ -68,7 +72,7 @@ pub fn render_one(
     let mut written = 0;
     let rendered = renditions::make(&source, framing, |r: Rendition| {
         let rel = picture::path(file, &version, r.crop, r.width, r.ext);
-        write_atomically(&media_dir.join(&rel), &r.bytes).map_err(|e| format!("{rel}: {e}"))?;
+        media.put(&rel, &r.bytes).map_err(|e| e.to_string())?;
         written += 1;
         Ok::<_, String>(())
     })
@@ -78,15 +82,50 @@ pub fn render_one(
     Ok((rendered, written))
 }
 
-/// Writes a checked picture into the media directory under a name made from its SHA-256;
-/// returns (file name, SHA-256 hex). Written to a temporary name, synced, then renamed: a crash
-/// never leaves half a picture under a name the library knows. The same bytes twice are one file.
-pub fn store_file(dir: &Path, bytes: &[u8], ext: &str) -> std::io::Result<(String, String)> {
+/// The key prefix under which a picture's renditions are kept: `r/<stem>/`.
+pub fn renditions_prefix(file: &str) -> String {
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    format!("r/{stem}/")
+}
+
+/// The key of a picture's newsroom thumbnail.
+pub fn thumbnail_key(file: &str) -> String {
+    format!("thumbs/{file}.jpg")
+}
+
+/// Removes a picture's rendition sets other than the versions in `keep`; returns how many files
+/// went.
+pub fn remove_older_sets(media: &dyn MediaStore, file: &str, keep: &[Option<&str>]) -> Result<usize, MediaError> {
+    let prefix = renditions_prefix(file);
+    let mut removed = 0;
+    for key in media.list(&prefix)? {
+        let version = key[prefix.len()..].split('/').next().unwrap_or_default();
+        if !keep.contains(&Some(version)) {
+            media.delete(&key)?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
+/// Removes every file of a picture: the original, its renditions and its thumbnail. Called
+/// after its library entry is gone (a crash between the two leaves files no one lists, never an
+/// entry whose file is missing).
+pub fn remove_files(media: &dyn MediaStore, file: &str) -> Result<(), MediaError> {
+    media.delete(file)?;
+    media.delete(&thumbnail_key(file))?;
+    media.delete_prefix(&renditions_prefix(file))?;
+    Ok(())
+}
+
+/// Writes a checked picture into the media store under a name made from its SHA-256; returns
+/// (file name, SHA-256 hex). The store writes it whole or not at all, so a crash never leaves half
+/// a picture under a name the library knows. The same bytes twice are one file.
+pub fn store_file(media: &dyn MediaStore, bytes: &[u8], ext: &str) -> Result<(String, String), MediaError> {
     let sha = sha256_hex(bytes);
     let file = format!("{}.{ext}", &sha[..24]);
-    let path = dir.join(&file);
-    if !path.exists() {
-        write_atomically(&path, bytes)?;
+    if !media.exists(&file)? {
+        media.put(&file, bytes)?;
     }
     Ok((file, sha))
 }
@@ -113,7 +152,7 @@ pub struct Fetched {
 /// 127.0.0.1, an agency mirror on the newsroom's network): the operator's explicit choice.
 pub fn fetch_wire_photos(
     store: &Store,
-    media_dir: &Path,
+    media: &dyn MediaStore,
     outbound: &Outbound,
     allow_private: bool,
     now: impl Fn() -> Timestamp,
@@ -122,7 +161,7 @@ pub fn fetch_wire_photos(
     let mut done = Fetched::default();
     while started.elapsed() < PASS {
         let Some(r) = store.claim_media_ref(now())? else { break };
-        match fetch_one(store, media_dir, outbound, allow_private, &r, now()) {
+        match fetch_one(store, media, outbound, allow_private, &r, now()) {
             Ok((media_id, file)) => {
                 done.pictures += 1;
                 if store.media_ref_fetched(&r, media_id, &file, now())? {
@@ -142,7 +181,7 @@ pub fn fetch_wire_photos(
 
 fn fetch_one(
     store: &Store,
-    media_dir: &Path,
+    media: &dyn MediaStore,
     outbound: &Outbound,
     allow_private: bool,
     r: &newsdesk_store::MediaRef,
@@ -152,7 +191,7 @@ fn fetch_one(
     use newsdesk_ingest::image;
     let got = outbound.get(url, &[], allow_private, image::MAX_BYTES as u64).map_err(|e| e.to_string())?;
     let (mime, ext, w, h) = image::check(&got.body).map_err(|e| e.to_string())?;
-    let (file, sha) = store_file(media_dir, &got.body, ext).map_err(|e| format!("cannot write the picture: {e}"))?;
+    let (file, sha) = store_file(media, &got.body, ext).map_err(|e| format!("cannot write the picture: {e}"))?;
     let own = image::meta::describe(&got.body);
     let name = url.rsplit('/').next().filter(|n| !n.is_empty()).map(|n| n.chars().take(200).collect::<String>());
     let entry = NewMedia {
@@ -175,26 +214,14 @@ fn fetch_one(
     Ok((media.id, media.file))
 }
 
-fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.tmp"));
-    let mut f = std::fs::File::create(&tmp)?;
-    f.write_all(bytes)?;
-    f.sync_all()?;
-    std::fs::rename(&tmp, path)?;
-    std::fs::File::open(dir)?.sync_all()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use newsdesk_core::picture::{Crop, Focus, Framing};
     use newsdesk_store::NewMedia;
 
-    fn add(store: &Store, dir: &Path, name: &str, bytes: &[u8]) -> i64 {
-        std::fs::write(dir.join(name), bytes).unwrap();
+    fn add(store: &Store, media: &dyn MediaStore, name: &str, bytes: &[u8]) -> i64 {
+        media.put(name, bytes).unwrap();
         let entry = NewMedia {
             file: name,
             sha256: name,
@@ -217,8 +244,7 @@ mod tests {
     fn queued_pictures_get_their_renditions_once_and_again_when_reframed() {
         let tmp = tempfile::tempdir().unwrap();
         let store = Store::open(&tmp.path().join("db")).unwrap();
-        let dir = tmp.path().join("media");
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = newsdesk_store::DirMediaStore::new(tmp.path().join("media"));
         let id = add(&store, &dir, "aa11.jpg", &newsdesk_ingest::image::test_jpeg(150_000));
         add(&store, &dir, "bb22.jpg", b"not a picture at all");
         let made = render_pending(&store, &dir, Timestamp::now).unwrap();
@@ -229,7 +255,7 @@ mod tests {
         for (w, h) in picture::sizes(Crop::Wide, r.width, r.height, &r.framing) {
             for (ext, _) in r.formats() {
                 let rel = picture::path("aa11.jpg", &r.version, Crop::Wide, w, ext);
-                let bytes = std::fs::read(dir.join(&rel)).unwrap();
+                let bytes = dir.get(&rel).unwrap().unwrap();
                 let (_, _, rw, rh) = newsdesk_ingest::image::check(&bytes).unwrap();
                 assert_eq!((rw, rh), (u64::from(w), u64::from(h)), "{rel}");
             }
@@ -249,5 +275,25 @@ mod tests {
         assert_ne!(again.version, r.version);
         let events = store.events_since(0, 100).unwrap();
         assert_eq!(events.iter().filter(|e| e.kind == newsdesk_store::EventKind::MediaRendered).count(), 2);
+        let versions = |dir: &newsdesk_store::DirMediaStore| {
+            let mut v: Vec<String> =
+                dir.list("r/aa11/").unwrap().iter().map(|k| k.split('/').nth(2).unwrap().to_string()).collect();
+            v.dedup();
+            v
+        };
+        let mut both = vec![r.version.clone(), again.version.clone()];
+        both.sort();
+        assert_eq!(versions(&dir), both, "the set before stays for pages made a moment ago");
+        // A third framing: the first set goes, the second stays beside the third.
+        store.set_framing(id, &Framing { focus: Focus { x: 0.8, y: 0.2 }, ..Framing::default() }).unwrap();
+        assert_eq!(render_pending(&store, &dir, Timestamp::now).unwrap().pictures, 1);
+        let third = store.pictures(&["aa11.jpg"]).unwrap()["aa11.jpg"].version.clone();
+        let mut kept = vec![again.version.clone(), third];
+        kept.sort();
+        assert_eq!(versions(&dir), kept);
+        // Deleting the picture takes every file of it.
+        dir.put(&thumbnail_key("aa11.jpg"), b"thumb").unwrap();
+        remove_files(&dir, "aa11.jpg").unwrap();
+        assert_eq!(dir.list("").unwrap(), ["bb22.jpg"]);
     }
 }

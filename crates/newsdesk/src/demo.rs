@@ -183,7 +183,7 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 /// Loads the sample articles when the store holds none; returns how many were stored.
-pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
+pub fn load_if_empty(store: &Store, media: &dyn newsdesk_store::MediaStore) -> anyhow::Result<usize> {
     if store.article_count()? > 0 {
         return Ok(0);
     }
@@ -198,13 +198,11 @@ pub fn load_if_empty(store: &Store, media_dir: &Path) -> anyhow::Result<usize> {
             a.published_at = a.published_at.and_then(|t| t.checked_add(shift).ok());
         }
     }
-    std::fs::create_dir_all(media_dir).with_context(|| format!("cannot create {}", media_dir.display()))?;
     for (i, article) in articles.iter().enumerate() {
         let image =
             article.lead_image.as_ref().and_then(|i| i.asset.as_deref()).context("demo article without an image")?;
         let jpeg = crate::art::cover(&article.headline, article.section.slug.as_str());
-        let path = media_dir.join(image);
-        std::fs::write(&path, &jpeg).with_context(|| format!("cannot write {}", path.display()))?;
+        media.put(image, &jpeg).with_context(|| format!("cannot write the demo picture to {}", media.location()))?;
         // The covers are in the media library like any upload, with the stories' alt text,
         // caption and credit, so editors can find and reuse them.
         let lead = article.lead_image.as_ref();

@@ -6,10 +6,12 @@
 //! state (page cache, search index, feeds) follows that log, so it can always be rebuilt.
 
 mod error;
+pub mod media;
 mod migrate;
 mod sqlite;
 
 pub use error::{DatabaseError, Missing, StoreError};
+pub use media::{DirMediaStore, MediaError, MediaStore};
 pub use sqlite::accounts::{AuditEntry, Session, User, UserToken};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::embeds::{EMBED_ATTEMPTS, EmbedRecord};

@@ -24,6 +24,7 @@
 //! - `minute`: changes with time alone (the news sitemap's 48 hours), dropped each minute.
 //! - `headline-<hash>`: a Related link that finds its story by that headline.
 //! - `embed-<hash>`, `media-<file>`: an embed card, a media file.
+//! - `media-r-<stem>`: every rendition of a picture (its files, not pages).
 
 use std::collections::BTreeSet;
 
@@ -102,6 +103,11 @@ pub fn embed(url: &str) -> String {
 pub fn media(file: &str) -> String {
     format!("media-{}", header_safe(file))
 }
+/// The renditions of the picture `file` (`media-r-<stem>`).
+pub fn renditions(file: &str) -> String {
+    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    format!("media-r-{}", header_safe(stem))
+}
 pub const LATEST: &str = "latest";
 pub const TIMELINE: &str = "timeline";
 pub const NAV: &str = "nav";
@@ -168,13 +174,22 @@ pub fn changes(store: &Store, tz: &TimeZone, events: &[Event]) -> Result<Change,
                 }
                 None => return Ok(Change::All),
             },
+            // A deleted picture's renditions go from a CDN with it (they are keyed by its stem:
+            // their URLs do not name the original's extension).
+            EventKind::MediaDeleted => match field("file") {
+                Some(file) => {
+                    keys.insert(media(&file));
+                    keys.insert(renditions(&file));
+                }
+                None => return Ok(Change::All),
+            },
             kind => {
                 // Events that name one thing by a field of their payload.
                 let by_field: Option<(&str, KeyOf)> = match kind {
                     EventKind::FrontUpdated => Some(("front", front)),
                     EventKind::AuthorUpdated => Some(("author", author)),
                     EventKind::EmbedFetched => Some(("url", embed)),
-                    EventKind::MediaDeleted | EventKind::MediaRendered => Some(("file", media)),
+                    EventKind::MediaRendered => Some(("file", media)),
                     _ => None,
                 };
                 match by_field.and_then(|(name, key)| Some(key(&field(name)?))) {
@@ -287,6 +302,23 @@ mod tests {
             payload: serde_json::json!({}),
         };
         assert_eq!(changes(&store, &TimeZone::UTC, &[event]).unwrap(), Change::All);
+    }
+
+    #[test]
+    fn a_deleted_picture_takes_its_renditions_and_a_new_set_only_its_pages() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let event = |kind: &str| Event {
+            id: 1,
+            created_at: Timestamp::now(),
+            kind: EventKind::parse(kind),
+            article_id: None,
+            payload: serde_json::json!({ "file": "ab12.jpg" }),
+        };
+        let deleted = keys_of(changes(&store, &TimeZone::UTC, &[event("media.deleted")]).unwrap());
+        assert_eq!(deleted, [media("ab12.jpg"), "media-r-ab12".to_string()].into_iter().collect());
+        let rendered = keys_of(changes(&store, &TimeZone::UTC, &[event("media.rendered")]).unwrap());
+        assert_eq!(rendered, [media("ab12.jpg")].into_iter().collect(), "new renditions have new URLs");
     }
 
     #[test]

@@ -113,11 +113,11 @@ fn fetch_one(state: &AppState, outbound: &Outbound, endpoints: &Endpoints, url: 
         .map_err(|e| Miss::Retry(e.to_string()))
 }
 
-/// Fetches a thumbnail, judges it as an upload is judged, and writes it to the media directory.
+/// Fetches a thumbnail, judges it as an upload is judged, and writes it to the media store.
 fn thumbnail(state: &AppState, outbound: &Outbound, endpoints: &Endpoints, src: &str) -> Result<String, String> {
     let got = outbound.get(src, &[], endpoints.allow_private, MAX_THUMBNAIL_BYTES).map_err(|e| e.to_string())?;
     let (_, ext, _, _) = crate::newsroom::media::check(&got.body).map_err(|e| e.to_string())?;
-    let (file, _) = crate::newsroom::media::store_file(&state.media_dir, &got.body, ext)
+    let (file, _) = crate::newsroom::media::store_file(state.media.as_ref(), &got.body, ext)
         .map_err(|e| format!("cannot write: {e}"))?;
     Ok(file)
 }

@@ -21,7 +21,6 @@ pub mod tasks;
 pub mod views;
 
 use std::convert::Infallible;
-use std::path::PathBuf;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
@@ -34,7 +33,7 @@ use axum::response::Response;
 use axum::routing::get;
 use jiff::tz::TimeZone;
 use newsdesk_render::Theme;
-use newsdesk_store::Store;
+use newsdesk_store::{MediaStore, Store};
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
@@ -100,7 +99,8 @@ pub struct AppState {
     pub store: Arc<Store>,
     pub theme: Theme,
     pub site: Arc<SiteConfig>,
-    pub media_dir: PathBuf,
+    /// Where pictures' bytes are (`store::media`): originals, renditions, thumbnails.
+    pub media: Arc<dyn MediaStore>,
     pub cache: PageCache,
     /// Lists shared by every page, rebuilt once per change (see `chrome::derived`).
     derived: chrome::DerivedSlot,
@@ -123,14 +123,14 @@ pub struct AppState {
 }
 
 impl AppState {
-    pub fn new(store: Arc<Store>, theme: Theme, site: SiteConfig, media_dir: PathBuf) -> AppState {
+    pub fn new(store: Arc<Store>, theme: Theme, site: SiteConfig, media: Arc<dyn MediaStore>) -> AppState {
         let cache = PageCache::with_budget(site.page_cache_mb.saturating_mul(1024 * 1024));
         AppState {
             api_limiter: Arc::new(api::RateLimiter::new(site.api_rate_per_minute)),
             store,
             theme,
             site: Arc::new(site),
-            media_dir,
+            media,
             cache,
             derived: Arc::default(),
             follower: Arc::default(),
@@ -320,8 +320,8 @@ async fn media_thumb(State(state): State<AppState>, Path(file): Path<String>, he
     if !safe_media_name(&file) {
         return not_found(&state);
     }
-    let (dir, name) = (state.media_dir.clone(), file.clone());
-    let made = tokio::task::spawn_blocking(move || newsroom::media::thumbnail_of(&dir, &name)).await;
+    let (media, name) = (state.media.clone(), file.clone());
+    let made = tokio::task::spawn_blocking(move || newsroom::media::thumbnail_of(media.as_ref(), &name)).await;
     let (bytes, served) = match made {
         Ok(Ok(Some(found))) => found,
         Ok(Ok(None)) => return not_found(&state),

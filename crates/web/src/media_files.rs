@@ -2,8 +2,8 @@
 //! and renditions (`/media/r/<stem>/<version>/<crop>-<width>.<ext>`), whose names change with
 //! their content, so each is cacheable for a year (`immutable`), with a strong ETag (its name),
 //! `Range` requests (one range; a player or a resumed download), the type from the extension and
-//! no `Vary` (no URL here negotiates). Read from the media directory on each request: the
-//! operating system's page cache keeps the hot ones, the page cache keeps pages.
+//! no `Vary` (no URL here negotiates). Read from the media store (`store::media`) on each request:
+//! a directory's files stay in the operating system's page cache, a CDN keeps them in front.
 
 use axum::body::Body;
 use axum::extract::{Path, State};
@@ -19,7 +19,7 @@ pub async fn original(State(state): State<AppState>, Path(file): Path<String>, h
     if !safe_media_name(&file) {
         return missing(&state, &file, &headers);
     }
-    serve(&state, &state.media_dir.join(&file), &file, &file, &headers).await
+    serve(&state, &file, &crate::depends::media(&file), &headers).await
 }
 
 /// `GET /media/r/{stem}/{version}/{file}`: a rendition.
@@ -32,17 +32,22 @@ pub async fn rendition(
     if ![&stem, &version, &file].iter().all(|p| safe_media_name(p)) {
         return missing(&state, &name, &headers);
     }
-    serve(&state, &state.media_dir.join(&name), &name, &stem, &headers).await
+    serve(&state, &name, &crate::depends::renditions(&stem), &headers).await
 }
 
 fn missing(state: &AppState, name: &str, headers: &HeaderMap) -> Response {
     pages::error_page(state, &Error::NotFound(format!("media {name}"))).into_page().respond(headers)
 }
 
-async fn serve(state: &AppState, path: &std::path::Path, name: &str, key: &str, headers: &HeaderMap) -> Response {
-    let bytes = match tokio::fs::read(path).await {
-        Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return missing(state, name, headers),
+/// Serves the media object `name` with the surrogate key `key` (`depends::media` or
+/// `depends::renditions`: a deleted picture's files are purged from a CDN together).
+async fn serve(state: &AppState, name: &str, key: &str, headers: &HeaderMap) -> Response {
+    let (media, object) = (state.media.clone(), name.to_string());
+    let read = tokio::task::spawn_blocking(move || media.get(&object)).await;
+    let bytes = match read {
+        Ok(Ok(Some(b))) => b,
+        Ok(Ok(None)) => return missing(state, name, headers),
+        Ok(Err(e)) => return pages::error_page(state, &Error::Internal(e.to_string())).into_page().respond(headers),
         Err(e) => return pages::error_page(state, &Error::Internal(e.to_string())).into_page().respond(headers),
     };
     let etag = format!("\"{}\"", name.replace('/', "-"));
@@ -54,7 +59,7 @@ async fn serve(state: &AppState, path: &std::path::Path, name: &str, key: &str, 
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
-    if let Ok(v) = HeaderValue::from_str(&format!("media-{key}")) {
+    if let Ok(v) = HeaderValue::from_str(key) {
         h.insert("surrogate-key", v);
     }
     crate::secure(h);

@@ -94,7 +94,7 @@ fn fetch_wire_photos(running: &mut Running, state: &AppState) {
     running.every("wire photos", Duration::from_secs(2), move || {
         newsdesk_desk::pictures::fetch_wire_photos(
             &st.store,
-            &st.media_dir,
+            st.media.as_ref(),
             &out,
             st.site.wire_photos_allow_private,
             || st.now(),
@@ -107,7 +107,7 @@ fn fetch_wire_photos(running: &mut Running, state: &AppState) {
 fn make_renditions(running: &mut Running, state: &AppState) {
     let st = state.clone();
     running.every("renditions", Duration::from_secs(1), move || {
-        newsdesk_desk::pictures::render_pending(&st.store, &st.media_dir, || st.now())
+        newsdesk_desk::pictures::render_pending(&st.store, st.media.as_ref(), || st.now())
     });
 }
 

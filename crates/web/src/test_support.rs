@@ -71,7 +71,12 @@ impl TestSite {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = std::sync::Arc::new(newsdesk_store::Store::open(dir.path()).expect("a store in it"));
         let theme = newsdesk_render::Theme::load(newsdesk_render::ThemeOptions::default());
-        let state = crate::AppState::new(store, theme, site, dir.path().join("media"));
+        let state = crate::AppState::new(
+            store,
+            theme,
+            site,
+            std::sync::Arc::new(newsdesk_store::DirMediaStore::new(dir.path().join("media"))),
+        );
         TestSite { dir, state }
     }
 

@@ -162,8 +162,7 @@ async fn assets_and_media() {
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
     assert_eq!(site.get("/assets/..%2Fsecret", &[]).await.0, StatusCode::NOT_FOUND);
-    std::fs::create_dir_all(&site.state.media_dir).unwrap();
-    std::fs::write(site.state.media_dir.join("pic.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
+    site.state.media.put("pic.svg", b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>").unwrap();
     let (status, headers, _) = site.get("/media/pic.svg", &[]).await;
     assert_eq!((status, headers[header::CONTENT_TYPE].to_str().unwrap()), (StatusCode::OK, "image/svg+xml"));
     assert_eq!(site.get("/media/.hidden", &[]).await.0, StatusCode::NOT_FOUND);

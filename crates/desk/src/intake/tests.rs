@@ -245,7 +245,7 @@ fn picture_server(picture: Vec<u8>, requests: usize) -> String {
 #[test]
 fn a_wire_items_picture_is_fetched_into_the_library_and_leads_its_story() {
     let (dir, store) = store();
-    let media = dir.path().join("media");
+    let media = newsdesk_store::DirMediaStore::new(dir.path().join("media"));
     let jpeg = newsdesk_ingest::image::meta::test_camera_jpeg(320, 240, "Embedded caption", "Embedded credit");
     let base = picture_server(jpeg, 4);
     let mut intake = Intake::new(&store, Mode::Publish, "test").unwrap();
@@ -276,6 +276,7 @@ fn a_wire_items_picture_is_fetched_into_the_library_and_leads_its_story() {
     let file = lead.asset.expect("the story's lead picture is now ours");
     assert_eq!(lead.source_url, Some(format!("{base}/photo.jpg")), "and it still says where it came from");
     let m = store.media_by_file(&file).unwrap().unwrap();
+    assert!(newsdesk_store::MediaStore::exists(&media, &file).unwrap(), "the bytes are in the media store");
     assert_eq!(
         (m.caption.as_deref(), m.credit.as_deref(), m.alt.as_str()),
         (Some("A ferry leaves Izmir on Monday."), Some("AA"), "A ferry leaves Izmir")

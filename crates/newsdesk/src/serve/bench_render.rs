@@ -35,7 +35,12 @@ pub fn run(data: &Path, args: BenchArgs) -> anyhow::Result<ExitCode> {
         Some((p, q)) => (p.to_string(), Some(q.to_string())),
         None => (path, None),
     };
-    let state = AppState::new(store, Theme::load(ThemeOptions::default()), SiteConfig::default(), data.join("media"));
+    let state = AppState::new(
+        store,
+        Theme::load(ThemeOptions::default()),
+        SiteConfig::default(),
+        Arc::new(newsdesk_store::DirMediaStore::new(data.join("media"))),
+    );
     // The Content API's list is timed as its handler builds it (query read, stories, JSON).
     if path == "/api/v1/articles" {
         return api_list(&state, query.as_deref(), args.iterations.max(1));

@@ -10,7 +10,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use jiff::tz::TimeZone;
 use newsdesk_render::{Theme, ThemeOptions};
-use newsdesk_store::Store;
+use newsdesk_store::{DirMediaStore, MediaStore, Store};
 use newsdesk_web::{AppState, SiteConfig};
 
 /// The page cache's default size, as `web` sizes it (the `serve` flags' default).
@@ -21,10 +21,10 @@ use crate::{ServeArgs, SiteArgs};
 pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let store =
         Arc::new(Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?);
-    let media_dir = data.join("media");
+    let media: Arc<dyn MediaStore> = Arc::new(DirMediaStore::new(data.join("media")));
     let mut logins = vec![];
     if demo {
-        let loaded = crate::demo::load_if_empty(&store, &media_dir)?;
+        let loaded = crate::demo::load_if_empty(&store, media.as_ref())?;
         if loaded > 0 {
             eprintln!("loaded {loaded} sample articles into {}", data.display());
         }
@@ -57,8 +57,7 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
         let addr = listener.local_addr()?;
         let site = site_config(&args.site, &format!("http://{addr}"))?;
         let theme = Theme::load(ThemeOptions { dir: args.site.theme.clone(), dev_reload: args.site.dev_reload });
-        let state =
-            AppState::new(store, theme, site, media_dir).with_search(search).with_newsroom_search(newsroom_search);
+        let state = AppState::new(store, theme, site, media).with_search(search).with_newsroom_search(newsroom_search);
         println!("newsdesk {} at http://{addr}/", if demo { "demo site" } else { "site" });
         if !logins.is_empty() {
             println!(

@@ -23,6 +23,8 @@ pub struct ToRender {
     pub framing: Framing,
     /// The framing as stored when claimed: the renditions are recorded only if it is unchanged.
     pub stored_framing: Option<String>,
+    /// The version of the renditions pages point at now, if any.
+    pub rendered_version: Option<String>,
     pub attempts: i64,
 }
 
@@ -40,22 +42,23 @@ impl Store {
                    WHERE rendered_version IS NOT framing_version \
                    AND mime IN ('image/jpeg', 'image/png', 'image/gif', 'image/webp') AND rendition_attempts < $2 \
                    AND (rendering_since IS NULL OR rendering_since < $3) ORDER BY id LIMIT 1) \
-                   RETURNING id, file, framing, rendition_attempts";
+                   RETURNING id, file, framing, rendition_attempts, rendered_version";
         let conn = lock(&self.writer);
         let now = now.as_microsecond();
         let row = conn
             .prepare_cached(sql)?
             .query_row(params![now, MAX_ATTEMPTS, now - CLAIM_MICROS], |r| {
-                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?, r.get::<_, i64>(3)?))
+                Ok(ToRender {
+                    id: r.get(0)?,
+                    file: r.get(1)?,
+                    framing: parse_framing(r.get::<_, Option<String>>(2)?.as_deref()),
+                    stored_framing: r.get(2)?,
+                    attempts: r.get(3)?,
+                    rendered_version: r.get(4)?,
+                })
             })
             .optional()?;
-        Ok(row.map(|(id, file, stored, attempts)| ToRender {
-            id,
-            file,
-            framing: parse_framing(stored.as_deref()),
-            stored_framing: stored,
-            attempts,
-        }))
+        Ok(row)
     }
 
     /// Records a picture's renditions as made for `job`, and tells pages (`media.rendered`),

@@ -65,7 +65,8 @@ async fn a_camera_picture_goes_from_upload_to_the_readers_picture_element() {
 
     // The job makes them (the "renditions" task does this in a server).
     let made =
-        newsdesk_desk::pictures::render_pending(&api.state.store, &api.state.media_dir, jiff::Timestamp::now).unwrap();
+        newsdesk_desk::pictures::render_pending(&api.state.store, api.state.media.as_ref(), jiff::Timestamp::now)
+            .unwrap();
     assert_eq!((made.pictures, made.failed), (1, 0));
     let (_, _, v) = api.call("GET", &media, Some(Role::Contributor), &[], vec![]).await;
     assert_eq!(v["data"]["pending"], false);
@@ -86,6 +87,8 @@ async fn a_camera_picture_goes_from_upload_to_the_readers_picture_element() {
         assert_eq!(headers[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
         assert_eq!(headers[header::CONTENT_TYPE], r["mime"].as_str().unwrap());
         assert!(headers.get(header::VARY).is_none(), "no URL here negotiates");
+        let stem = file.rsplit_once('.').unwrap().0;
+        assert_eq!(headers["surrogate-key"], format!("media-r-{stem}"), "purged with the picture");
         let (_, _, w, h) = check(&bytes).unwrap();
         assert_eq!((w, h), (r["width"].as_u64().unwrap(), r["height"].as_u64().unwrap()), "{path}");
         assert_eq!(meta::describe(&bytes), meta::Described::default(), "{path}: no GPS, no metadata at all");

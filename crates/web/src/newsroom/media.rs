@@ -2,8 +2,6 @@
 //! header; size and pixel limits), browsing, and reuse with caption and credit.
 
 use crate::Error;
-use std::io::Write;
-use std::path::Path;
 
 use axum::Extension;
 use axum::body::Bytes;
@@ -11,7 +9,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Redirect, Response};
 use minijinja::context;
-use newsdesk_store::NewMedia;
+use newsdesk_store::{MediaError, MediaStore, NewMedia};
 use serde::Deserialize;
 
 use super::views::{render, ser};
@@ -25,31 +23,19 @@ pub use newsdesk_ingest::image::{MAX_PIXELS, UploadError, check};
 pub use newsdesk_desk::pictures::store_file;
 
 /// The thumbnail of the media file `file` (see [`newsdesk_ingest::image::thumbnail`]): made on
-/// first asking and kept as `thumbs/<file>.jpg`, written like an upload (temporary name,
-/// synced, renamed). A picture that has none (SVG, AVIF) is its own thumbnail. Returns the
-/// bytes and their file name (for the type), or `None` when there is no such file.
-pub fn thumbnail_of(dir: &Path, file: &str) -> std::io::Result<Option<(Vec<u8>, String)>> {
-    let thumbs = dir.join("thumbs");
-    let name = format!("{file}.jpg");
-    match std::fs::read(thumbs.join(&name)) {
-        Ok(bytes) => return Ok(Some((bytes, name))),
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => return Err(e),
-        Err(_) => {}
+/// first asking and kept in the media store as `thumbs/<file>.jpg`. A picture that has none (SVG,
+/// AVIF) is its own thumbnail. Returns the bytes and their file name (for the type), or `None`
+/// when there is no such file.
+pub fn thumbnail_of(media: &dyn MediaStore, file: &str) -> Result<Option<(Vec<u8>, String)>, MediaError> {
+    let key = newsdesk_desk::pictures::thumbnail_key(file);
+    if let Some(bytes) = media.get(&key)? {
+        return Ok(Some((bytes, key)));
     }
-    let original = match std::fs::read(dir.join(file)) {
-        Ok(bytes) => bytes,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err(e),
-    };
+    let Some(original) = media.get(file)? else { return Ok(None) };
     match newsdesk_ingest::image::thumbnail(&original) {
         Ok(Some(small)) => {
-            std::fs::create_dir_all(&thumbs)?;
-            let tmp = thumbs.join(format!(".{name}.tmp"));
-            let mut f = std::fs::File::create(&tmp)?;
-            f.write_all(&small)?;
-            f.sync_all()?;
-            std::fs::rename(&tmp, thumbs.join(&name))?;
-            Ok(Some((small, name)))
+            media.put(&key, &small)?;
+            Ok(Some((small, key)))
         }
         Ok(None) => Ok(Some((original, file.to_string()))),
         Err(e) => {
@@ -89,7 +75,8 @@ pub fn save(
     about: &About,
     user: i64,
 ) -> Result<newsdesk_store::Media, String> {
-    let (file, sha) = store_file(&state.media_dir, body, ext).map_err(|e| format!("cannot write the picture: {e}"))?;
+    let (file, sha) =
+        store_file(state.media.as_ref(), body, ext).map_err(|e| format!("cannot write the picture: {e}"))?;
     // What the picture says about itself fills what the uploader left empty.
     let own = newsdesk_ingest::image::meta::describe(body);
     let entry = NewMedia {
@@ -155,7 +142,7 @@ pub async fn upload(
     let saved = blocking(move || {
         let media = save(&st, &body, (mime, ext, width, height), &about, me.user.id).map_err(failure)?;
         // Made now, so the library shows it at once; made again on asking if this fails.
-        if let Err(e) = thumbnail_of(&st.media_dir, &media.file) {
+        if let Err(e) = thumbnail_of(st.media.as_ref(), &media.file) {
             tracing::warn!(file = %media.file, error = %e, "cannot write a thumbnail");
         }
         st.store
@@ -402,13 +389,8 @@ pub async fn delete(
         if let Ok(m) = &r {
             // The entry is gone first: a crash between the two leaves a file no one lists, never
             // an entry whose file is missing.
-            let thumb = st.media_dir.join("thumbs").join(format!("{}.jpg", m.file));
-            for path in [st.media_dir.join(&m.file), thumb] {
-                if let Err(e) = std::fs::remove_file(&path)
-                    && e.kind() != std::io::ErrorKind::NotFound
-                {
-                    tracing::warn!(file = %path.display(), error = %e, "cannot remove a deleted picture's file");
-                }
+            if let Err(e) = newsdesk_desk::pictures::remove_files(st.media.as_ref(), &m.file) {
+                tracing::warn!(file = %m.file, error = %e, "cannot remove a deleted picture's files");
             }
             st.store
                 .audit(Some(me.user.id), me.actor(), "media.delete", Some(&m.file), None, st.now())

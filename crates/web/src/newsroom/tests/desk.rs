@@ -23,7 +23,7 @@ async fn uploads_are_judged_by_their_bytes() {
     assert_eq!(ok.status(), StatusCode::CREATED);
     let listed = n.state.store.media_list(10, 0).unwrap();
     assert_eq!((listed.len(), listed[0].width, listed[0].height, listed[0].mime.as_str()), (1, 3, 2, "image/png"));
-    assert!(n.state.media_dir.join(&listed[0].file).exists());
+    assert!(n.state.media.exists(&listed[0].file).unwrap());
     let fake = send(b"<svg onload=alert(1)></svg>".to_vec()).await.unwrap();
     assert_eq!(fake.status(), StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(n.state.store.media_list(10, 0).unwrap().len(), 1);
@@ -240,8 +240,8 @@ async fn the_media_library_is_searched_edited_and_pruned_but_never_under_a_publi
     let page = n.get("/newsroom/media", Some(reporter)).await;
     assert!(page.body.contains(&format!("src=\"/media/thumb/{}\"", ferry.file)), "{}", page.body);
     assert!(!page.body.contains(&format!("src=\"/media/{}\"", ferry.file)));
-    let thumb = n.state.media_dir.join("thumbs").join(format!("{}.jpg", ferry.file));
-    assert!(thumb.exists());
+    let thumb = newsdesk_desk::pictures::thumbnail_key(&ferry.file);
+    assert!(n.state.media.exists(&thumb).unwrap());
     let served = n.get(&format!("/media/thumb/{}", ferry.file), None).await;
     assert_eq!(served.status, StatusCode::OK);
     assert_eq!(n.get("/media/thumb/..%2Fnewsdesk.db", None).await.status, StatusCode::NOT_FOUND);
@@ -281,13 +281,13 @@ async fn the_media_library_is_searched_edited_and_pruned_but_never_under_a_publi
     let r = n.post(&format!("/newsroom/media/{}/delete", quay.id), editor, "").await;
     assert_eq!(r.status, StatusCode::CONFLICT);
     assert!(r.body.contains("Quay story"), "{}", r.body);
-    assert!(n.state.media_dir.join(&quay.file).exists());
+    assert!(n.state.media.exists(&quay.file).unwrap());
     // The ferry is used by nothing: deleted, file and all.
     let r = n.post(&format!("/newsroom/media/{}/delete", ferry.id), editor, "").await;
     assert_eq!(r.status, StatusCode::SEE_OTHER, "{}", r.body);
     assert!(n.state.store.media_by_file(&ferry.file).unwrap().is_none());
-    assert!(!n.state.media_dir.join(&ferry.file).exists());
-    assert!(!thumb.exists(), "its thumbnail too");
+    assert!(!n.state.media.exists(&ferry.file).unwrap());
+    assert!(!n.state.media.exists(&thumb).unwrap(), "its thumbnail too");
 }
 
 #[tokio::test]

@@ -407,7 +407,7 @@ async fn search_and_social_fields_shape_the_pages_meta_with_the_headline_deck_an
     let n = Newsroom::new();
     let editor = n.person(Role::Editor);
     let (file, _) =
-        crate::newsroom::media::store_file(&n.state.media_dir, &super::media::tests::tiny_png(), "png").unwrap();
+        crate::newsroom::media::store_file(n.state.media.as_ref(), &super::media::tests::tiny_png(), "png").unwrap();
     let entry = newsdesk_store::NewMedia {
         file: &file,
         sha256: "s",
