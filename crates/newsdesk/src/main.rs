@@ -4,6 +4,7 @@
 
 mod api_key;
 mod art;
+mod backup;
 mod bench;
 mod bench_pictures;
 mod corpus;
@@ -79,6 +80,20 @@ enum Command {
     /// Rebuilds the search index from the database (the server must be stopped; a running
     /// server rebuilds a missing index by itself).
     Reindex,
+    /// Writes a consistent copy of the database of a site (running or not) to a new file, through
+    /// SQLite's online backup API.
+    Backup {
+        /// The backup file to write (refused if it exists).
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Puts a backup in place of the site's database (stop the server first). The database it
+    /// replaces is kept beside it; the search indexes are rebuilt at the next start.
+    Restore {
+        /// The backup file to read.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+    },
     /// Newsroom accounts: add (password on stdin, or an invite link), list, Admin API tokens.
     #[command(subcommand)]
     User(UserCommand),
@@ -405,6 +420,8 @@ fn main() -> ExitCode {
         Command::Sources(cmd) => sources::run(&cli.data, cmd),
         Command::User(cmd) => user::run(&cli.data, cmd),
         Command::Reindex => reindex::run(&cli.data),
+        Command::Backup { to } => backup::backup(&cli.data, &to),
+        Command::Restore { from } => backup::restore(&cli.data, &from),
     };
     match result {
         Ok(code) => code,

@@ -140,6 +140,49 @@ fn a_restarted_site_keeps_its_articles_and_does_not_reload_the_demo() {
 }
 
 #[test]
+fn a_backup_of_the_running_site_restores_elsewhere_and_bad_backups_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let site = Server::start("demo", &data);
+    let paths = site.article_paths();
+    let file = dir.path().join("site.backup");
+    let out = newsdesk(&data, &["backup", "--to", file.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.success() && said.starts_with("backed up 44 articles, "), "{said}");
+    let again = newsdesk(&data, &["backup", "--to", file.to_str().unwrap()]);
+    assert!(!again.status.success() && String::from_utf8_lossy(&again.stderr).contains("already exists"));
+    let out = newsdesk(&data, &["restore", "--from", file.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success() && said.contains("stop the server"), "a running site is not restored under: {said}");
+    assert!(site.stop().success());
+
+    // Restored into another data directory, the backup serves the same site.
+    let elsewhere = dir.path().join("elsewhere");
+    let out = newsdesk(&elsewhere, &["restore", "--from", file.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let restored = Server::start("serve", &elsewhere);
+    assert_eq!(restored.article_paths(), paths);
+    assert_eq!(restored.get(&paths[0]).0, 200);
+    // Its search indexes were thrown away with the old database and are rebuilt from this one.
+    let word = paths[0].rsplit('/').next().unwrap().split('-').max_by_key(|w| w.len()).unwrap().to_string();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !restored.get(&format!("/search?q={word}")).1.contains(&format!("href=\"{}\"", paths[0])) {
+        assert!(Instant::now() < deadline, "{} never found by searching {word}", paths[0]);
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(restored);
+
+    // Something that is not a backup: a clear line, a non-zero exit, nothing changed.
+    let junk = dir.path().join("junk.backup");
+    std::fs::write(&junk, "not a database").unwrap();
+    let before = std::fs::read(data.join("newsdesk.db")).unwrap();
+    let out = newsdesk(&data, &["restore", "--from", junk.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success() && said.contains("nothing was changed") && said.contains("junk.backup"), "{said}");
+    assert_eq!(std::fs::read(data.join("newsdesk.db")).unwrap(), before);
+}
+
+#[test]
 fn the_nu_html_checker_finds_no_errors() {
     let Some(vnu) = common::find_tool("vnu") else {
         shared::skip::<()>("newsdesk::the_nu_html_checker_finds_no_errors", "vnu (Nu Html Checker) is not installed");

@@ -51,6 +51,14 @@ pub enum StoreError {
     Conflict(String),
     #[error("cannot open the database at {path}: {source}")]
     Open { path: String, source: DatabaseError },
+    #[error("backup {path}: {source}")]
+    Backup { path: String, source: DatabaseError },
+    #[error("{path}: {why}")]
+    BackupTarget { path: String, why: String },
+    #[error(
+        "the database has migration {0}, which this newsdesk does not know: a newer version wrote it (run that version, or restore a backup made by this one)"
+    )]
+    NewerSchema(String),
     #[error("database migration {name} failed: {source}")]
     Migration { name: &'static str, source: DatabaseError },
     #[error("the database must run in WAL mode, but SQLite answered journal_mode={0}")]

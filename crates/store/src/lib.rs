@@ -13,6 +13,7 @@ mod sqlite;
 pub use error::{DatabaseError, Missing, StoreError};
 pub use media::{DirMediaStore, MediaError, MediaStore};
 pub use sqlite::accounts::{AuditEntry, Session, User, UserToken};
+pub use sqlite::backup::{Copied, restore};
 pub use sqlite::catalog::{ApiKey, KeyScope, NamedCount};
 pub use sqlite::embeds::{EMBED_ATTEMPTS, EmbedRecord};
 pub use sqlite::intake::{FeedSource, MediaRef, NewMediaRef, NewSource, PollResult, QueueEntry, QueueStatus, Queued};

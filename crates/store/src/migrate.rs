@@ -32,6 +32,12 @@ pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
     )?;
+    // A database a newer newsdesk migrated is not touched: this program would misread it.
+    let applied: Vec<String> =
+        conn.prepare("SELECT name FROM schema_migrations")?.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if let Some(unknown) = applied.into_iter().find(|n| !MIGRATIONS.iter().any(|(m, _)| m == n)) {
+        return Err(StoreError::NewerSchema(unknown));
+    }
     for (name, sql) in MIGRATIONS {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let done: bool =
@@ -62,5 +68,24 @@ mod tests {
         files.sort();
         let listed: Vec<String> = super::MIGRATIONS.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(files, listed);
+    }
+
+    #[test]
+    fn a_database_from_a_newer_newsdesk_is_refused_untouched() {
+        let tmp = tempfile::tempdir().unwrap();
+        drop(crate::Store::open(tmp.path()).unwrap());
+        let db = tmp.path().join("newsdesk.db");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute("INSERT INTO schema_migrations (name, applied_at) VALUES ('0999_future', 1)", []).unwrap();
+        conn.execute("DELETE FROM schema_migrations WHERE name = '0020_pictures'", []).unwrap();
+        drop(conn);
+        let Err(err) = crate::Store::open(tmp.path()) else { panic!("opened a newer database") };
+        let err = err.to_string();
+        assert!(err.contains("0999_future") && err.contains("newer version"), "{err}");
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let left: i64 = conn
+            .query_row("SELECT count(*) FROM schema_migrations WHERE name = '0020_pictures'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0, "no migration ran on it");
     }
 }

@@ -514,6 +514,7 @@ fn connect(path: &Path) -> Result<Connection, StoreError> {
 }
 
 pub mod accounts;
+pub mod backup;
 pub mod catalog;
 pub mod embeds;
 pub mod intake;
