@@ -51,6 +51,9 @@ pub enum StoreError {
     Conflict(String),
     #[error("cannot open the database at {path}: {source}")]
     Open { path: String, source: DatabaseError },
+    /// What PostgreSQL (or the way to it) said, with where it was asked, never a password.
+    #[error("{0}")]
+    Postgres(String),
     #[error("backup {path}: {source}")]
     Backup { path: String, source: DatabaseError },
     #[error("{path}: {why}")]

@@ -8,6 +8,7 @@
 mod error;
 pub mod media;
 mod migrate;
+pub mod postgres;
 mod sqlite;
 
 pub use error::{DatabaseError, Missing, StoreError};

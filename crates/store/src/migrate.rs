@@ -28,6 +28,31 @@ pub(crate) const MIGRATIONS: &[(&str, &str)] = &[
     ("0020_pictures", include_str!("../migrations/sqlite/0020_pictures.sql")),
 ];
 
+/// PostgreSQL's twins of [`MIGRATIONS`]: the same names in the same order (a test holds them to
+/// the same tables, columns and indexes).
+pub(crate) const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_articles", include_str!("../migrations/postgres/0001_articles.sql")),
+    ("0002_api_keys", include_str!("../migrations/postgres/0002_api_keys.sql")),
+    ("0003_webhooks", include_str!("../migrations/postgres/0003_webhooks.sql")),
+    ("0004_views", include_str!("../migrations/postgres/0004_views.sql")),
+    ("0005_source_version", include_str!("../migrations/postgres/0005_source_version.sql")),
+    ("0006_key_scopes", include_str!("../migrations/postgres/0006_key_scopes.sql")),
+    ("0007_newsroom", include_str!("../migrations/postgres/0007_newsroom.sql")),
+    ("0008_related", include_str!("../migrations/postgres/0008_related.sql")),
+    ("0009_fronts", include_str!("../migrations/postgres/0009_fronts.sql")),
+    ("0010_intake", include_str!("../migrations/postgres/0010_intake.sql")),
+    ("0011_related_done", include_str!("../migrations/postgres/0011_related_done.sql")),
+    ("0012_token_expiry", include_str!("../migrations/postgres/0012_token_expiry.sql")),
+    ("0013_list_indexes", include_str!("../migrations/postgres/0013_list_indexes.sql")),
+    ("0014_related_floor", include_str!("../migrations/postgres/0014_related_floor.sql")),
+    ("0015_embeds", include_str!("../migrations/postgres/0015_embeds.sql")),
+    ("0016_promo", include_str!("../migrations/postgres/0016_promo.sql")),
+    ("0017_live_lists", include_str!("../migrations/postgres/0017_live_lists.sql")),
+    ("0018_sitemap_pages", include_str!("../migrations/postgres/0018_sitemap_pages.sql")),
+    ("0019_sitemap_reads", include_str!("../migrations/postgres/0019_sitemap_reads.sql")),
+    ("0020_pictures", include_str!("../migrations/postgres/0020_pictures.sql")),
+];
+
 pub(crate) fn run(conn: &mut Connection) -> Result<(), StoreError> {
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at BIGINT NOT NULL)",
@@ -68,6 +93,17 @@ mod tests {
         files.sort();
         let listed: Vec<String> = super::MIGRATIONS.iter().map(|(n, _)| n.to_string()).collect();
         assert_eq!(files, listed);
+        // PostgreSQL's folder pairs up with SQLite's, name for name.
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/migrations/postgres");
+        let mut pg: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .filter_map(|f| f.strip_suffix(".sql").map(str::to_string))
+            .collect();
+        pg.sort();
+        assert_eq!(pg, files, "migrations/postgres and migrations/sqlite hold the same file names");
+        let pg_listed: Vec<String> = super::POSTGRES_MIGRATIONS.iter().map(|(n, _)| n.to_string()).collect();
+        assert_eq!(pg_listed, listed);
     }
 
     #[test]

@@ -229,7 +229,7 @@ impl Store {
     }
 }
 
-fn ts(us: i64) -> Result<Timestamp, StoreError> {
+pub(crate) fn ts(us: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_microsecond(us).map_err(|e| StoreError::Corrupt(format!("timestamp {us}: {e}")))
 }
 
