@@ -47,7 +47,7 @@ fn one(bytes: &[u8]) -> anyhow::Result<(f64, usize, usize)> {
 }
 
 /// Peak resident memory of this process so far (VmHWM), in MB.
-fn peak_rss_mb() -> Option<f64> {
+pub(crate) fn peak_rss_mb() -> Option<f64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
     let kb: f64 =
         status.lines().find_map(|l| l.strip_prefix("VmHWM:"))?.trim().trim_end_matches("kB").trim().parse().ok()?;

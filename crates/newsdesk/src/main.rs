@@ -7,6 +7,7 @@ mod art;
 mod backup;
 mod bench;
 mod bench_pictures;
+mod copy;
 mod corpus;
 mod demo;
 mod import;
@@ -86,6 +87,16 @@ enum Command {
         /// The backup file to write (refused if it exists).
         #[arg(long, value_name = "FILE")]
         to: PathBuf,
+    },
+    /// Copies a whole site from one database to another (SQLite data directory or PostgreSQL
+    /// URL, either way) into an empty target, and prints each table's rows and checksum on both.
+    Copy {
+        /// The site's database now: a data directory (or sqlite://DIR) or postgres://…
+        #[arg(long, value_name = "URL")]
+        from: String,
+        /// Where it goes (must be empty): a data directory or postgres://…
+        #[arg(long, value_name = "URL")]
+        to: String,
     },
     /// Puts a backup in place of the site's database (stop the server first). The database it
     /// replaces is kept beside it; the search indexes are rebuilt at the next start.
@@ -422,6 +433,7 @@ fn main() -> ExitCode {
         Command::Reindex => reindex::run(&cli.data),
         Command::Backup { to } => backup::backup(&cli.data, &to),
         Command::Restore { from } => backup::restore(&cli.data, &from),
+        Command::Copy { from, to } => copy::run(&from, &to),
     };
     match result {
         Ok(code) => code,

@@ -139,6 +139,64 @@ fn a_restarted_site_keeps_its_articles_and_does_not_reload_the_demo() {
     assert_eq!(second.get(&paths[0]).0, 200);
 }
 
+/// Every page path a site's sitemaps list (the index, then each sitemap it names).
+fn sitemap_paths(site: &Server, base: &str) -> Vec<String> {
+    let locs = |xml: &str| -> Vec<String> {
+        xml.split("<loc>").skip(1).filter_map(|s| s.split("</loc>").next()).map(|u| u.replacen(base, "", 1)).collect()
+    };
+    let (status, index) = site.get("/sitemap.xml");
+    assert_eq!(status, 200);
+    let mut paths = vec!["/sitemap.xml".to_string()];
+    for map in locs(&index) {
+        let (_, xml) = site.get(&map);
+        paths.push(map);
+        paths.extend(locs(&xml));
+    }
+    paths
+}
+
+#[test]
+fn a_site_copied_to_postgresql_and_back_serves_the_same_pages() {
+    let test = "newsdesk::a_site_copied_to_postgresql_and_back_serves_the_same_pages";
+    let Ok(admin) = std::env::var("NEWSDESK_TEST_POSTGRES_URL") else {
+        shared::skip::<()>(test, "no PostgreSQL server (NEWSDESK_TEST_POSTGRES_URL is unset; scripts/test starts one)");
+        return;
+    };
+    let db = format!("copy_{}", std::process::id());
+    let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
+    client.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+    client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    let pg = format!("{}/{db}", admin.rsplit_once('/').unwrap().0);
+
+    let dir = tempfile::tempdir().unwrap();
+    let (first, back) = (dir.path().join("first"), dir.path().join("back"));
+    let base = "https://news.example";
+    let env = [("NEWSDESK_SITE_URL", base)];
+    assert!(Server::start_with("demo", &first, &env).stop().success());
+    for (from, to) in [(first.to_str().unwrap(), pg.as_str()), (pg.as_str(), back.to_str().unwrap())] {
+        let out = newsdesk(&first, &["copy", "--from", from, "--to", to]);
+        let table = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{table}{}", String::from_utf8_lossy(&out.stderr));
+        let articles =
+            table.lines().find(|l| l.starts_with("articles ")).unwrap().split_whitespace().collect::<Vec<_>>();
+        assert_eq!((articles[1], articles[2]), (articles[3], articles[4]), "rows and checksum match: {table}");
+        assert!(!table.contains("DIFFERENT"));
+    }
+    // Into a database that is not empty: refused, nothing written.
+    let out = newsdesk(&first, &["copy", "--from", first.to_str().unwrap(), "--to", &pg]);
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("is not empty"));
+
+    // The site that went to PostgreSQL and back serves every page of its sitemaps, byte for byte.
+    let (a, b) = (Server::start_with("serve", &first, &env), Server::start_with("serve", &back, &env));
+    let paths = sitemap_paths(&a, base);
+    assert!(paths.len() > 40, "{paths:?}");
+    for path in &paths {
+        assert_eq!(a.get(path), b.get(path), "{path}");
+    }
+    drop((a, b));
+    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+}
+
 #[test]
 fn a_backup_of_the_running_site_restores_elsewhere_and_bad_backups_change_nothing() {
     let dir = tempfile::tempdir().unwrap();

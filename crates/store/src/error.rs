@@ -54,6 +54,9 @@ pub enum StoreError {
     /// What PostgreSQL (or the way to it) said, with where it was asked, never a password.
     #[error("{0}")]
     Postgres(String),
+    /// A copy between databases that cannot go ahead, or whose result does not match.
+    #[error("copy: {0}")]
+    Copy(String),
     #[error("backup {path}: {source}")]
     Backup { path: String, source: DatabaseError },
     #[error("{path}: {why}")]

@@ -5,6 +5,7 @@
 //! Every change readers can see is written in the same transaction as an `events` row; derived
 //! state (page cache, search index, feeds) follows that log, so it can always be rebuilt.
 
+pub mod copy;
 mod error;
 pub mod media;
 mod migrate;
