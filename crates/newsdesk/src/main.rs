@@ -11,6 +11,7 @@ mod copy;
 mod corpus;
 mod demo;
 mod import;
+mod pg_backup;
 mod reindex;
 #[cfg(test)]
 mod relevance;
@@ -35,6 +36,12 @@ struct Cli {
     /// Data directory: the database (newsdesk.db) and media live here.
     #[arg(long, global = true, env = "NEWSDESK_DATA", default_value = "data", value_name = "DIR")]
     data: PathBuf,
+
+    /// The database: absent, SQLite in --data; `postgres://user@host:port/db` (or `host=…
+    /// dbname=…`) for PostgreSQL, which `backup` and `restore` use so far (`copy` takes its own
+    /// --from and --to); serving from PostgreSQL is not built yet.
+    #[arg(long, global = true, env = "NEWSDESK_DATABASE_URL", value_name = "URL")]
+    database_url: Option<String>,
 
     /// Log format on standard error.
     #[arg(long, global = true, env = "NEWSDESK_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
@@ -418,6 +425,17 @@ struct BenchArgs {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(cli.log_format);
+    if let Some(url) = &cli.database_url
+        && !matches!(cli.command, Command::Backup { .. } | Command::Restore { .. } | Command::Copy { .. })
+    {
+        eprintln!(
+            "error: --database-url / NEWSDESK_DATABASE_URL names {}, but this command runs on SQLite only so far \
+             (backup, restore and copy work with PostgreSQL): unset it to use the SQLite data directory {}",
+            newsdesk_store::copy::Database::parse(url).describe(),
+            cli.data.display()
+        );
+        return ExitCode::from(2);
+    }
     let result = match cli.command {
         Command::Serve(args) => serve::run(&cli.data, args, false),
         Command::Demo(args) => serve::run(&cli.data, args, true),
@@ -431,8 +449,14 @@ fn main() -> ExitCode {
         Command::Sources(cmd) => sources::run(&cli.data, cmd),
         Command::User(cmd) => user::run(&cli.data, cmd),
         Command::Reindex => reindex::run(&cli.data),
-        Command::Backup { to } => backup::backup(&cli.data, &to),
-        Command::Restore { from } => backup::restore(&cli.data, &from),
+        Command::Backup { to } => match &cli.database_url {
+            Some(url) => pg_backup::backup(url, &to),
+            None => backup::backup(&cli.data, &to),
+        },
+        Command::Restore { from } => match &cli.database_url {
+            Some(url) => pg_backup::restore(url, &from),
+            None => backup::restore(&cli.data, &from),
+        },
         Command::Copy { from, to } => copy::run(&from, &to),
     };
     match result {

@@ -156,24 +156,28 @@ fn sitemap_paths(site: &Server, base: &str) -> Vec<String> {
 }
 
 #[test]
-fn a_site_copied_to_postgresql_and_back_serves_the_same_pages() {
-    let test = "newsdesk::a_site_copied_to_postgresql_and_back_serves_the_same_pages";
+fn a_site_copied_to_postgresql_backed_up_restored_and_copied_back_serves_the_same_pages() {
+    let test = "newsdesk::a_site_copied_to_postgresql_backed_up_restored_and_copied_back_serves_the_same_pages";
     let Ok(admin) = std::env::var("NEWSDESK_TEST_POSTGRES_URL") else {
         shared::skip::<()>(test, "no PostgreSQL server (NEWSDESK_TEST_POSTGRES_URL is unset; scripts/test starts one)");
         return;
     };
-    let db = format!("copy_{}", std::process::id());
     let mut client = postgres::Client::connect(&admin, postgres::NoTls).unwrap();
-    client.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
-    client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
-    let pg = format!("{}/{db}", admin.rsplit_once('/').unwrap().0);
+    let dbs = [format!("copy_{}", std::process::id()), format!("restored_{}", std::process::id())];
+    for db in &dbs {
+        client.batch_execute(&format!("DROP DATABASE IF EXISTS {db}")).unwrap();
+        client.batch_execute(&format!("CREATE DATABASE {db}")).unwrap();
+    }
+    let server = admin.rsplit_once('/').unwrap().0;
+    let (pg, restored) = (format!("{server}/{}", dbs[0]), format!("{server}/{}", dbs[1]));
 
     let dir = tempfile::tempdir().unwrap();
     let (first, back) = (dir.path().join("first"), dir.path().join("back"));
     let base = "https://news.example";
     let env = [("NEWSDESK_SITE_URL", base)];
     assert!(Server::start_with("demo", &first, &env).stop().success());
-    for (from, to) in [(first.to_str().unwrap(), pg.as_str()), (pg.as_str(), back.to_str().unwrap())] {
+    let dump = dir.path().join("site.pgdump");
+    let copy = |from: &str, to: &str| {
         let out = newsdesk(&first, &["copy", "--from", from, "--to", to]);
         let table = String::from_utf8_lossy(&out.stdout).to_string();
         assert!(out.status.success(), "{table}{}", String::from_utf8_lossy(&out.stderr));
@@ -181,7 +185,21 @@ fn a_site_copied_to_postgresql_and_back_serves_the_same_pages() {
             table.lines().find(|l| l.starts_with("articles ")).unwrap().split_whitespace().collect::<Vec<_>>();
         assert_eq!((articles[1], articles[2]), (articles[3], articles[4]), "rows and checksum match: {table}");
         assert!(!table.contains("DIFFERENT"));
-    }
+    };
+    // SQLite to PostgreSQL; pg_dump of that; pg_restore into another database; back to SQLite.
+    copy(first.to_str().unwrap(), &pg);
+    let out = newsdesk(&first, &["--database-url", &pg, "backup", "--to", dump.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = newsdesk(&first, &["--database-url", &restored, "restore", "--from", dump.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = newsdesk(&first, &["--database-url", &pg, "restore", "--from", dump.to_str().unwrap()]);
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success() && said.contains("restore into an empty database"), "{said}");
+    copy(&restored, back.to_str().unwrap());
+    // What does not run on PostgreSQL yet says so, and does nothing.
+    let out = newsdesk(&first, &["--database-url", &pg, "reindex"]);
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(out.status.code() == Some(2) && said.contains("SQLite only so far"), "{said}");
     // Into a database that is not empty: refused, nothing written.
     let out = newsdesk(&first, &["copy", "--from", first.to_str().unwrap(), "--to", &pg]);
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("is not empty"));
@@ -194,7 +212,9 @@ fn a_site_copied_to_postgresql_and_back_serves_the_same_pages() {
         assert_eq!(a.get(path), b.get(path), "{path}");
     }
     drop((a, b));
-    let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    for db in &dbs {
+        let _ = client.batch_execute(&format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)"));
+    }
 }
 
 #[test]

@@ -11,7 +11,8 @@ pub mod events;
 
 use std::str::FromStr;
 
-use postgres::{Client, Config, NoTls};
+pub use postgres::Client;
+use postgres::{Config, NoTls};
 
 use crate::StoreError;
 use crate::migrate::POSTGRES_MIGRATIONS;
