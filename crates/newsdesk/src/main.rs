@@ -304,6 +304,12 @@ struct ServeArgs {
     #[arg(long, env = "NEWSDESK_WORKERS", value_name = "N")]
     workers: Option<usize>,
 
+    /// Where pictures' bytes are kept: absent, the data directory's media/; `s3://bucket/prefix`
+    /// for S3-compatible storage that several nodes share (endpoint, region and credentials from
+    /// AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY).
+    #[arg(long, env = "NEWSDESK_MEDIA_URL", value_name = "URL")]
+    media_url: Option<String>,
+
     #[command(flatten)]
     site: SiteArgs,
 }

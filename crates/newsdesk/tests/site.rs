@@ -218,6 +218,55 @@ fn a_site_copied_to_postgresql_backed_up_restored_and_copied_back_serves_the_sam
 }
 
 #[test]
+fn pictures_kept_in_an_s3_store_by_one_node_are_served_by_another() {
+    let test = "newsdesk::pictures_kept_in_an_s3_store_by_one_node_are_served_by_another";
+    let (Ok(endpoint), Ok(bucket)) =
+        (std::env::var("NEWSDESK_TEST_S3_ENDPOINT"), std::env::var("NEWSDESK_TEST_S3_BUCKET"))
+    else {
+        shared::skip::<()>(test, "no S3 server (NEWSDESK_TEST_S3_ENDPOINT is unset; scripts/test starts one)");
+        return;
+    };
+    let media_url = format!("s3://{bucket}/e2e-{}", std::process::id());
+    let env = [
+        ("NEWSDESK_MEDIA_URL", media_url.as_str()),
+        ("AWS_ENDPOINT_URL", endpoint.as_str()),
+        ("AWS_ACCESS_KEY_ID", "testing"),
+        ("AWS_SECRET_ACCESS_KEY", "testing"),
+        ("AWS_REGION", "us-east-1"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let a = Server::start_with("demo", &dir.path().join("a"), &env);
+    let (_, home) = a.get("/");
+    let file = home.split("src=\"/media/").nth(1).unwrap().split('"').next().unwrap().to_string();
+    assert!(!dir.path().join("a/media").exists(), "nothing is kept in the data directory");
+    // Another node with its own (empty) database and the same media store serves the file.
+    let b = Server::start_with("serve", &dir.path().join("b"), &env);
+    let from_a = ureq::get(&format!("{}/media/{file}", a.url)).call().unwrap();
+    let from_b = ureq::get(&format!("{}/media/{file}", b.url)).call().unwrap();
+    assert_eq!(from_b.header("content-type"), Some("image/jpeg"));
+    let read = |r: ureq::Response| {
+        let mut v = Vec::new();
+        std::io::Read::read_to_end(&mut r.into_reader(), &mut v).unwrap();
+        v
+    };
+    let (bytes_a, bytes_b) = (read(from_a), read(from_b));
+    assert!(bytes_b.len() > 1000 && bytes_a == bytes_b);
+    assert_eq!(b.get("/media/0000.jpg").0, 404);
+    drop((a, b));
+
+    // A bucket that is not there: the server says so in one line and does not start.
+    let out = std::process::Command::new(common::BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(dir.path().join("c"))
+        .envs(env.iter().copied())
+        .env("NEWSDESK_MEDIA_URL", "s3://no-such-bucket/x")
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!out.status.success() && said.contains("no-such-bucket") && said.contains("404"), "{said}");
+}
+
+#[test]
 fn a_backup_of_the_running_site_restores_elsewhere_and_bad_backups_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

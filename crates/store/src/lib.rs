@@ -12,6 +12,11 @@ mod migrate;
 pub mod postgres;
 mod sqlite;
 
+/// Loud skips of tests whose outside server or data is missing (`support/shared.rs`).
+#[cfg(test)]
+#[path = "../../../support/shared.rs"]
+pub(crate) mod shared;
+
 pub use error::{DatabaseError, Missing, StoreError};
 pub use media::{DirMediaStore, MediaError, MediaStore};
 pub use sqlite::accounts::{AuditEntry, Session, User, UserToken};

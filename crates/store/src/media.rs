@@ -3,8 +3,8 @@
 //! Everything that reads or writes those bytes (uploads, imports, wire photos, the rendition job,
 //! the reader's `/media/…` routes, thumbnails, deletion, the demo) goes through [`MediaStore`]; the
 //! rows that describe them are in the database. One node keeps them in a directory
-//! ([`DirMediaStore`], `<data>/media`); several nodes will share an object store behind the same
-//! interface.
+//! ([`DirMediaStore`], `<data>/media`); several nodes share S3-compatible object storage
+//! ([`s3::S3MediaStore`], `--media-url s3://bucket/prefix`).
 //!
 //! Keys are relative, `/`-separated, and each part is letters, digits, `.`, `-` and `_`, never
 //! starting with a dot: no absolute paths, no `..`, no hidden or temporary names. A key that is
@@ -14,16 +14,24 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub mod s3;
+
 #[derive(Debug, thiserror::Error)]
 pub enum MediaError {
     #[error("not a media key: {0:?}")]
     Key(String),
     #[error("media {key}: {source}")]
     Io { key: String, source: std::io::Error },
+    /// An object store that refused or could not be reached, in its words.
+    #[error("media {key}: {why}")]
+    Remote { key: String, why: String },
+    /// A media store that cannot be set up as named (`--media-url`).
+    #[error("media store {0}")]
+    Config(String),
 }
 
 impl MediaError {
-    fn io(key: &str, source: std::io::Error) -> MediaError {
+    pub(crate) fn io(key: &str, source: std::io::Error) -> MediaError {
         MediaError::Io { key: key.to_string(), source }
     }
 }
@@ -66,7 +74,7 @@ fn valid_part(part: &str) -> bool {
 }
 
 /// A list prefix: empty (everything) or media key parts each followed by `/`.
-fn valid_prefix(prefix: &str) -> bool {
+pub(crate) fn valid_prefix(prefix: &str) -> bool {
     prefix.is_empty() || prefix.strip_suffix('/').is_some_and(valid_key)
 }
 

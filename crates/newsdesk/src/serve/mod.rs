@@ -21,7 +21,14 @@ use crate::{ServeArgs, SiteArgs};
 pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode> {
     let store =
         Arc::new(Store::open(data).with_context(|| format!("cannot open the data directory {}", data.display()))?);
-    let media: Arc<dyn MediaStore> = Arc::new(DirMediaStore::new(data.join("media")));
+    let media: Arc<dyn MediaStore> = match &args.media_url {
+        None => Arc::new(DirMediaStore::new(data.join("media"))),
+        Some(url) => {
+            let s3 = newsdesk_store::media::s3::S3MediaStore::from_env(url)?;
+            s3.check().context("the media store is not usable")?;
+            Arc::new(s3)
+        }
+    };
     let mut logins = vec![];
     if demo {
         let loaded = crate::demo::load_if_empty(&store, media.as_ref())?;

@@ -7,8 +7,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use postgres::{Client, Config, NoTls};
 
-#[path = "../../../../support/shared.rs"]
-mod shared;
+use crate::shared;
 
 pub struct TestDb {
     pub url: String,
