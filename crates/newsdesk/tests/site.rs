@@ -271,6 +271,15 @@ fn a_backup_of_the_running_site_restores_elsewhere_and_bad_backups_change_nothin
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let site = Server::start("demo", &data);
+    // Ready for readers once the page cache and the search index have caught up with the log.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while site.get("/readyz").0 != 200 {
+        assert!(Instant::now() < deadline, "never ready: {}", site.get("/readyz").1);
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let ready: serde_json::Value = serde_json::from_str(&site.get("/readyz").1).unwrap();
+    eprintln!("ready after {:?}: {ready}", Instant::now() - (deadline - Duration::from_secs(20)));
+    assert!(ready["search_index_lag"].as_i64().is_some_and(|l| l <= 100), "{ready}");
     let paths = site.article_paths();
     let file = dir.path().join("site.backup");
     let out = newsdesk(&data, &["backup", "--to", file.to_str().unwrap()]);

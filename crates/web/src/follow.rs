@@ -30,6 +30,7 @@ impl Follower {
             // The first step: whatever is cached was made before it, from an unknown point.
             state.cache.clear();
             self.seen = Some(latest);
+            state.cache_position.store(latest, std::sync::atomic::Ordering::Relaxed);
             self.nav = Some(nav_slugs(state)?);
             return Ok(depends::Change::All);
         };
@@ -53,6 +54,7 @@ impl Follower {
             }
         }
         self.seen = Some(seen);
+        state.cache_position.store(seen, std::sync::atomic::Ordering::Relaxed);
         if everything {
             state.cache.clear();
             return Ok(depends::Change::All);

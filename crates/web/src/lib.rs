@@ -16,6 +16,7 @@ pub mod newsroom;
 mod oembed;
 mod pages;
 pub mod purge;
+mod ready;
 pub mod search;
 pub mod tasks;
 pub mod views;
@@ -112,6 +113,9 @@ pub struct AppState {
     pub newsroom_search: Option<Arc<newsdesk_derive::SearchIndex>>,
     /// The page cache's place in the event log (see [`Follower`]).
     follower: Arc<std::sync::Mutex<follow::Follower>>,
+    /// The last event the page cache has applied, -1 before its first step (read by `/readyz`
+    /// without waiting for a step under way).
+    pub(crate) cache_position: Arc<std::sync::atomic::AtomicI64>,
     /// Reader pages rendered at once (one per core, see `page`).
     pub renders: Arc<tokio::sync::Semaphore>,
     /// Uploaded pictures decoded at once (see `newsroom::media::CONCURRENT_PICTURE_CHECKS`).
@@ -134,6 +138,7 @@ impl AppState {
             cache,
             derived: Arc::default(),
             follower: Arc::default(),
+            cache_position: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
             views: Arc::default(),
             search: None,
             newsroom_search: None,
@@ -179,6 +184,7 @@ pub fn router(state: AppState) -> Router {
     let site = Router::new()
         .route("/", get(page))
         .route("/healthz", get(|| async { "ok" }))
+        .route("/readyz", get(ready::readyz))
         .route("/oembed", get(oembed::oembed))
         .route("/search", get(search::page))
         .merge(api::router())

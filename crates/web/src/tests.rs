@@ -498,3 +498,21 @@ async fn a_lead_pictures_caption_carries_its_links_and_emphasis() {
         "{html}"
     );
 }
+
+#[tokio::test]
+async fn a_node_is_ready_once_its_page_cache_follows_the_log() {
+    let site = TestSite::new();
+    let (status, headers, body) = site.get("/readyz", &[]).await;
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!((status, v["ready"].as_bool()), (StatusCode::SERVICE_UNAVAILABLE, Some(false)), "{v}");
+    assert!(v["page_cache_lag"].is_null(), "the follower has not stepped yet: {v}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    site.state.catch_up().await;
+    let (status, _, body) = site.get("/readyz", &[]).await;
+    let v: serde_json::Value = serde_json::from_slice(&body).unwrap();
+    assert_eq!(
+        (status, v["page_cache_lag"].as_i64(), v["database"].as_str()),
+        (StatusCode::OK, Some(0), Some("ok")),
+        "{v}"
+    );
+}
