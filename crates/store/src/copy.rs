@@ -357,16 +357,37 @@ fn write_all(source: &mut Conn, target: &mut Conn, tables: &[(String, Vec<Column
                 // The copied rows already hold what the triggers would derive.
                 tx.batch_execute(&format!("ALTER TABLE {name} DISABLE TRIGGER USER"))?;
                 let names = cols.iter().map(|c| ident(&c.name)).collect::<Result<Vec<_>, _>>()?.join(", ");
-                let marks = (1..=cols.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
-                let stmt = tx.prepare(&format!("INSERT INTO {name} ({names}) VALUES ({marks})"))?;
+                // Many rows per INSERT (each a round trip to the server), within PostgreSQL's
+                // 65,535 parameters a statement.
+                let per_insert = (60_000 / cols.len().max(1)).clamp(1, 500);
+                let insert = |rows: usize| {
+                    let tuples = (0..rows)
+                        .map(|r| {
+                            let marks =
+                                (1..=cols.len()).map(|i| format!("${}", r * cols.len() + i)).collect::<Vec<_>>();
+                            format!("({})", marks.join(", "))
+                        })
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    format!("INSERT INTO {name} ({names}) VALUES {tuples}")
+                };
+                let full = tx.prepare(&insert(per_insert))?;
                 let mut pending: Vec<Vec<Value>> = Vec::new();
                 let flush =
                     |tx: &mut postgres::Transaction<'_>, pending: &mut Vec<Vec<Value>>| -> Result<(), StoreError> {
-                        for row in pending.drain(..) {
-                            let params = pg_params(&row, cols, table)?;
+                        for chunk in pending.chunks(per_insert) {
+                            let mut params = Vec::with_capacity(chunk.len() * cols.len());
+                            for row in chunk {
+                                params.extend(pg_params(row, cols, table)?);
+                            }
                             let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-                            tx.execute(&stmt, &refs)?;
+                            if chunk.len() == per_insert {
+                                tx.execute(&full, &refs)?;
+                            } else {
+                                tx.execute(insert(chunk.len()).as_str(), &refs)?;
+                            }
                         }
+                        pending.clear();
                         Ok(())
                     };
                 // Rows are read from the source while the target's transaction is open; they are
@@ -374,7 +395,7 @@ fn write_all(source: &mut Conn, target: &mut Conn, tables: &[(String, Vec<Column
                 let mut batch_error = None;
                 rows(source, table, cols, |row| {
                     pending.push(row);
-                    if pending.len() >= 1000
+                    if pending.len() >= per_insert * 4
                         && let Err(e) = flush(&mut tx, &mut pending)
                     {
                         batch_error = Some(e);
