@@ -58,6 +58,10 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
     let runtime = runtime.enable_all().build().context("cannot start the async runtime")?;
     crate::webhook::ensure_websub_hub(&store, args.site.websub_hub.as_deref(), args.site.websub_hub_allow_private)?;
     runtime.block_on(async move {
+        // Before anything says the server is up: a SIGTERM that comes early still stops it
+        // gracefully (a handler registered later left the default action, death by signal, to
+        // an operator or a test quick to stop it).
+        let shutdown = shutdown_signal()?;
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -76,7 +80,7 @@ pub fn run(data: &Path, args: ServeArgs, demo: bool) -> anyhow::Result<ExitCode>
             }
         }
         tracing::info!(%addr, "listening");
-        newsdesk_web::serve(listener, state, shutdown_signal()).await.context("server failed")?;
+        newsdesk_web::serve(listener, state, shutdown).await.context("server failed")?;
         tracing::info!("stopped");
         Ok(ExitCode::SUCCESS)
     })
@@ -104,30 +108,25 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
     })
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!(error = %e, "cannot listen for Ctrl-C");
-            std::future::pending::<()>().await;
+/// Registers for SIGTERM and SIGINT (Ctrl-C) now, and returns what resolves when either comes.
+#[cfg(unix)]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut term = signal(SignalKind::terminate()).context("cannot listen for SIGTERM")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot listen for Ctrl-C")?;
+    Ok(async move {
+        tokio::select! {
+            _ = term.recv() => {},
+            _ = interrupt.recv() => {},
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "cannot listen for SIGTERM");
-                std::future::pending::<()>().await;
-            }
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        _ = ctrl_c => {},
-        _ = term => {},
-    }
-    tracing::info!("shutting down: finishing requests in flight");
+        tracing::info!("shutting down: finishing requests in flight");
+    })
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> anyhow::Result<impl std::future::Future<Output = ()>> {
+    Ok(async {
+        let _ = tokio::signal::ctrl_c().await;
+        tracing::info!("shutting down: finishing requests in flight");
+    })
 }
