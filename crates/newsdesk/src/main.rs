@@ -279,6 +279,11 @@ struct SiteArgs {
     #[arg(long, env = "NEWSDESK_NO_RENDITIONS")]
     no_renditions: bool,
 
+    /// Answer `/metrics` in Prometheus' text format (requests by route, latency, page cache,
+    /// event lag). Off by default; put it behind the load balancer's access rules.
+    #[arg(long, env = "NEWSDESK_METRICS")]
+    metrics: bool,
+
     /// Let the wire photo job fetch pictures from private and loopback addresses (an agency
     /// mirror on the newsroom's network; tests). Public addresses only, otherwise.
     #[arg(long, env = "NEWSDESK_WIRE_PHOTOS_ALLOW_PRIVATE")]

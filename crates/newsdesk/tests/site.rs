@@ -267,6 +267,38 @@ fn pictures_kept_in_an_s3_store_by_one_node_are_served_by_another() {
 }
 
 #[test]
+fn metrics_count_requests_by_route_and_the_page_cache_only_when_asked_for() {
+    let site = Server::demo_with(&[("NEWSDESK_METRICS", "true")]);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while site.get("/readyz").0 != 200 {
+        assert!(Instant::now() < deadline, "never ready");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let paths = site.article_paths();
+    for _ in 0..3 {
+        assert_eq!(site.get(&paths[0]).0, 200);
+    }
+    assert_eq!(site.get("/no-such-section/no-such-story").0, 404);
+    let (status, text) = site.get("/metrics");
+    assert_eq!(status, 200);
+    for needle in [
+        "newsdesk_http_requests_total{route=\"/{section}/{slug}\",status=\"200\"}",
+        "newsdesk_http_requests_total{route=\"(page cache)\",status=\"200\"}",
+        "newsdesk_http_requests_total{route=\"/{section}/{slug}\",status=\"404\"} 1",
+        "newsdesk_http_request_duration_seconds_bucket{le=",
+        "newsdesk_page_cache_hits_total ",
+        "newsdesk_page_cache_event_lag ",
+        "newsdesk_search_index_event_lag ",
+        "# EOF",
+    ] {
+        assert!(text.contains(needle), "{needle} in:\n{text}");
+    }
+    drop(site);
+    let plain = Server::demo();
+    assert_eq!(plain.get("/metrics").0, 404, "off unless asked for");
+}
+
+#[test]
 fn a_backup_of_the_running_site_restores_elsewhere_and_bad_backups_change_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");

@@ -12,6 +12,7 @@ mod error;
 mod feeds;
 mod follow;
 pub mod media_files;
+pub mod metrics;
 pub mod newsroom;
 mod oembed;
 mod pages;
@@ -69,6 +70,8 @@ pub struct SiteConfig {
     pub purge: Option<purge::PurgeTarget>,
     /// Whether this node runs the rendition job (`--no-renditions` turns it off).
     pub renditions: bool,
+    /// Whether `/metrics` answers (`--metrics`).
+    pub metrics: bool,
     /// Wire pictures may be fetched from private and loopback addresses
     /// (`--wire-photos-allow-private`).
     pub wire_photos_allow_private: bool,
@@ -90,6 +93,7 @@ impl Default for SiteConfig {
             purge: None,
             renditions: true,
             wire_photos_allow_private: false,
+            metrics: false,
         }
     }
 }
@@ -116,6 +120,8 @@ pub struct AppState {
     /// The last event the page cache has applied, -1 before its first step (read by `/readyz`
     /// without waiting for a step under way).
     pub(crate) cache_position: Arc<std::sync::atomic::AtomicI64>,
+    /// Request and cache metrics for `/metrics`, when `--metrics` is on (see [`AppState::with_metrics`]).
+    pub metrics: Option<Arc<metrics::Metrics>>,
     /// Reader pages rendered at once (one per core, see `page`).
     pub renders: Arc<tokio::sync::Semaphore>,
     /// Uploaded pictures decoded at once (see `newsroom::media::CONCURRENT_PICTURE_CHECKS`).
@@ -139,6 +145,7 @@ impl AppState {
             derived: Arc::default(),
             follower: Arc::default(),
             cache_position: Arc::new(std::sync::atomic::AtomicI64::new(-1)),
+            metrics: None,
             views: Arc::default(),
             search: None,
             newsroom_search: None,
@@ -163,6 +170,12 @@ impl AppState {
     }
 
     /// With a search index (kept up to date by `serve`, or by the caller in tests).
+    /// With the metrics of `/metrics` (after the search index is set: they read its lag).
+    pub fn with_metrics(mut self) -> AppState {
+        self.metrics = Some(Arc::new(metrics::Metrics::new(&self)));
+        self
+    }
+
     pub fn with_search(mut self, index: Arc<newsdesk_derive::SearchIndex>) -> AppState {
         self.search = Some(index);
         self
@@ -185,6 +198,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(page))
         .route("/healthz", get(|| async { "ok" }))
         .route("/readyz", get(ready::readyz))
+        .route("/metrics", get(metrics::metrics))
         .route("/oembed", get(oembed::oembed))
         .route("/search", get(search::page))
         .merge(api::router())
@@ -204,6 +218,7 @@ pub fn router(state: AppState) -> Router {
         .merge(site)
         .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, REQUEST_TIMEOUT))
         .layer(axum::middleware::map_response(harden))
+        .layer(axum::middleware::from_fn(metrics::route_of))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -443,6 +458,8 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let state = if state.site.metrics && state.metrics.is_none() { state.with_metrics() } else { state };
+    let metrics = state.metrics.clone();
     let tasks = tasks::start(&state);
     let unlimited = state.site.trusted_proxies.clone();
     let app = CacheFirst { cache: state.cache.clone(), views: state.views.clone(), inner: router(state), peer: None };
@@ -483,6 +500,17 @@ pub async fn serve(
         let svc = CacheFirst { peer: Some(remote), ..app.clone() };
         let svc = tower::ServiceExt::map_request(svc, |req: axum::http::Request<hyper::body::Incoming>| {
             req.map(axum::body::Body::new)
+        });
+        let observer = metrics.clone();
+        let svc = tower::ServiceExt::map_future(svc, move |answer| {
+            let (observer, started) = (observer.clone(), observer.as_ref().map(|_| std::time::Instant::now()));
+            async move {
+                let res = answer.await;
+                if let (Some(m), Some(t), Ok(r)) = (&observer, started, &res) {
+                    m.observe(r, t);
+                }
+                res
+            }
         });
         let (mut stopping, done) = (stopping.clone(), done.clone());
         tokio::spawn(async move {

@@ -95,6 +95,7 @@ pub fn site_config(args: &SiteArgs, default_url: &str) -> anyhow::Result<SiteCon
         time_zone,
         feed_full_text: !args.feed_excerpts,
         renditions: !args.no_renditions,
+        metrics: args.metrics,
         wire_photos_allow_private: args.wire_photos_allow_private,
         api_rate_per_minute: args.api_rate,
         page_cache_mb: args.page_cache_mb,
