@@ -14,11 +14,18 @@ case "${1:-}" in
     log=$(mktemp /tmp/newsdesk-s3.XXXXXX.log)
     setsid moto_server -H 127.0.0.1 -p "$port" >"$log" 2>&1 < /dev/null &
     pid=$!
-    for _ in $(seq 1 100); do
-      curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null && break
-      sleep 0.1
-    done
-    curl -fsS -o /dev/null -X PUT "http://127.0.0.1:$port/newsdesk-test" || { cat "$log" >&2; kill "$pid"; exit 1; }
+    # Waits for it (up to 10 s), then makes the bucket; python3's urllib, as curl may be absent.
+    python3 - "$port" <<'PY' || { cat "$log" >&2; kill "$pid"; exit 1; }
+import sys, time, urllib.request
+base = f"http://127.0.0.1:{sys.argv[1]}"
+for _ in range(100):
+    try:
+        urllib.request.urlopen(base + "/", timeout=1).read()
+        break
+    except Exception:
+        time.sleep(0.1)
+urllib.request.urlopen(urllib.request.Request(base + "/newsdesk-test", method="PUT"), timeout=5).read()
+PY
     echo "export NEWSDESK_TEST_S3_ENDPOINT=http://127.0.0.1:$port"
     echo "export NEWSDESK_TEST_S3_BUCKET=newsdesk-test"
     echo "export NEWSDESK_TEST_S3_PID=$pid"

@@ -214,8 +214,13 @@ pub fn formats(alpha: bool, avif: bool) -> Vec<(&'static str, &'static str)> {
 }
 
 /// The path of one rendition under `/media/`: `r/<stem>/<version>/<crop>-<width>.<ext>`.
+/// A media file's name without its extension: what its renditions are filed and purged under.
+pub fn stem(file: &str) -> &str {
+    file.rsplit_once('.').map_or(file, |(s, _)| s)
+}
+
 pub fn path(file: &str, version: &str, crop: Crop, width: u32, ext: &str) -> String {
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
+    let stem = stem(file);
     format!("r/{stem}/{version}/{}-{width}.{ext}", crop.name())
 }
 

@@ -84,8 +84,7 @@ pub fn render_one(
 
 /// The key prefix under which a picture's renditions are kept: `r/<stem>/`.
 pub fn renditions_prefix(file: &str) -> String {
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    format!("r/{stem}/")
+    format!("r/{}/", picture::stem(file))
 }
 
 /// The key of a picture's newsroom thumbnail.

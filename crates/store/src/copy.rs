@@ -6,7 +6,9 @@
 //!
 //! The schemas are the same by construction (`postgres::tests` holds the migrations to the same
 //! tables and columns); values cross as integers, reals, text or NULL, SQLite's 0/1 flags becoming
-//! PostgreSQL's booleans and back. Tables are copied parents first (by their foreign keys).
+//! PostgreSQL's booleans and back. Tables are copied parents first (by their foreign keys). Every
+//! statement is a constant made per table from the fixed list [`TABLES`]; values are bound; rows
+//! go into PostgreSQL by binary `COPY`.
 //! Triggers that derive rows (the live lists, the lead pictures' files) are switched off on a
 //! PostgreSQL target for the copy, whose rows already hold what they would derive; on a SQLite
 //! target, where they cannot be, a derived row the copy then brings is written over the trigger's.
@@ -14,6 +16,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use postgres::binary_copy::BinaryCopyInWriter;
 use postgres::types::{ToSql, Type};
 use rusqlite::types::ValueRef;
 use sha2::{Digest, Sha256};
@@ -245,21 +248,105 @@ fn column_kinds(c: &mut postgres::Client) -> Result<BTreeMap<(String, String), K
     Ok(out)
 }
 
-/// A table or column name for SQL text: only names this program's schema has reach here (read
-/// from the schema itself), and each is checked to be a plain identifier before it is quoted.
-fn ident(name: &str) -> Result<String, StoreError> {
-    if !name.is_empty() && name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
-        Ok(format!("\"{name}\""))
-    } else {
-        Err(StoreError::Copy(format!("unexpected name in the schema: {name:?}")))
-    }
+/// The SQL for one table, every text a constant made from the table's name here: no name read
+/// at run time is ever put into SQL. `SELECT *` reads columns in the schema's order, the same on
+/// both backends (`postgres::tests` holds their columns to the same positions).
+struct TableSql {
+    name: &'static str,
+    count: &'static str,
+    select: &'static str,
+    /// SQLite: the statement up to its values' opening parenthesis. `OR REPLACE`: a row a trigger
+    /// already derived from a copied row is written over (the target starts empty otherwise).
+    insert: &'static str,
+    /// PostgreSQL: binary COPY, the deriving triggers off meanwhile, the identity set after.
+    copy_in: &'static str,
+    triggers_off: &'static str,
+    triggers_on: &'static str,
+    identity: &'static str,
+}
+
+macro_rules! tables {
+    ($($t:ident),* $(,)?) => {
+        &[$(TableSql {
+            name: stringify!($t),
+            count: concat!("SELECT count(*) FROM ", stringify!($t)),
+            select: concat!("SELECT * FROM ", stringify!($t)),
+            insert: concat!("INSERT OR REPLACE INTO ", stringify!($t), " VALUES ("),
+            copy_in: concat!("COPY ", stringify!($t), " FROM STDIN (FORMAT binary)"),
+            triggers_off: concat!("ALTER TABLE ", stringify!($t), " DISABLE TRIGGER USER"),
+            triggers_on: concat!("ALTER TABLE ", stringify!($t), " ENABLE TRIGGER USER"),
+            identity: concat!(
+                "SELECT setval(pg_get_serial_sequence('", stringify!($t), "', 'id'), ",
+                "COALESCE((SELECT MAX(id) FROM ", stringify!($t), "), 0) + 1, false)"
+            ),
+        }),*]
+    };
+}
+
+/// Every table the copy knows; a table the schema has and this list lacks stops the copy (a test
+/// holds the list to the schema).
+const TABLES: &[TableSql] = tables!(
+    api_keys,
+    article_authors,
+    article_lead_assets,
+    article_tags,
+    article_views,
+    articles,
+    audit_log,
+    authors,
+    deliveries,
+    delivery_attempts,
+    embeds,
+    events,
+    feed_sources,
+    followers,
+    front_pins,
+    invites,
+    login_failures,
+    media,
+    media_refs,
+    related,
+    related_pins,
+    revisions,
+    routing_rules,
+    scheduled_jobs,
+    sections,
+    sessions,
+    sources,
+    story_locks,
+    tags,
+    user_tokens,
+    users,
+    webhooks,
+    wire_items,
+);
+
+fn sql_for(table: &str) -> Result<&'static TableSql, StoreError> {
+    TABLES
+        .iter()
+        .find(|t| t.name == table)
+        .ok_or_else(|| StoreError::Copy(format!("the schema has a table this copy does not know: {table}")))
+}
+
+/// `?1, ?2, …` for `n` values, from constants.
+fn sqlite_values(head: &'static str, n: usize) -> Result<String, StoreError> {
+    const MARKS: [&str; 48] = [
+        "?1", "?2", "?3", "?4", "?5", "?6", "?7", "?8", "?9", "?10", "?11", "?12", "?13", "?14", "?15", "?16", "?17",
+        "?18", "?19", "?20", "?21", "?22", "?23", "?24", "?25", "?26", "?27", "?28", "?29", "?30", "?31", "?32", "?33",
+        "?34", "?35", "?36", "?37", "?38", "?39", "?40", "?41", "?42", "?43", "?44", "?45", "?46", "?47", "?48",
+    ];
+    let marks = MARKS.get(..n).ok_or_else(|| StoreError::Copy(format!("a table of {n} columns")))?;
+    let mut sql = String::from(head);
+    sql.push_str(&marks.join(", "));
+    sql.push(')');
+    Ok(sql)
 }
 
 fn count(conn: &mut Conn, table: &str) -> Result<i64, StoreError> {
-    let sql = format!("SELECT count(*) FROM {}", ident(table)?);
+    let sql = sql_for(table)?.count;
     Ok(match conn {
-        Conn::Sqlite(c) => c.query_row(&sql, [], |r| r.get(0))?,
-        Conn::Postgres(c) => c.query_one(&sql, &[])?.get(0),
+        Conn::Sqlite(c) => c.query_row(sql, [], |r| r.get(0))?,
+        Conn::Postgres(c) => c.query_one(sql, &[])?.get(0),
     })
 }
 
@@ -270,11 +357,13 @@ fn rows(
     cols: &[Column],
     mut each: impl FnMut(Vec<Value>) -> Result<(), StoreError>,
 ) -> Result<(), StoreError> {
-    let list = cols.iter().map(|c| ident(&c.name)).collect::<Result<Vec<_>, _>>()?.join(", ");
-    let sql = format!("SELECT {list} FROM {}", ident(table)?);
+    let sql = sql_for(table)?.select;
     match conn {
         Conn::Sqlite(c) => {
-            let mut stmt = c.prepare(&sql)?;
+            let mut stmt = c.prepare(sql)?;
+            if stmt.column_count() != cols.len() {
+                return Err(StoreError::Copy(format!("{table}: {} columns, not {}", stmt.column_count(), cols.len())));
+            }
             let mut q = stmt.query([])?;
             while let Some(r) = q.next()? {
                 let mut row = Vec::with_capacity(cols.len());
@@ -295,7 +384,7 @@ fn rows(
         Conn::Postgres(c) => {
             // A cursor, a thousand rows at a time: a table of long stories never sits in memory whole.
             let mut tx = c.transaction()?;
-            let portal = tx.bind(&sql, &[])?;
+            let portal = tx.bind(sql, &[])?;
             loop {
                 let batch = tx.query_portal(&portal, 1000)?;
                 if batch.is_empty() {
@@ -329,21 +418,14 @@ fn write_all(source: &mut Conn, target: &mut Conn, tables: &[(String, Vec<Column
         Conn::Sqlite(t) => {
             let tx = t.transaction()?;
             for (table, cols) in tables {
-                let names = cols.iter().map(|c| ident(&c.name)).collect::<Result<Vec<_>, _>>()?.join(", ");
-                let marks = (1..=cols.len()).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
-                // Rows a trigger already derived from a copied row are written over (see the module).
-                let verb = if table == "article_lead_assets" { "INSERT OR REPLACE" } else { "INSERT" };
-                let mut stmt = tx.prepare(&format!("{verb} INTO {} ({names}) VALUES ({marks})", ident(table)?))?;
+                let mut stmt = tx.prepare(&sqlite_values(sql_for(table)?.insert, cols.len())?)?;
                 rows(source, table, cols, |row| {
-                    let values: Vec<rusqlite::types::Value> = row
-                        .into_iter()
-                        .map(|v| match v {
-                            Value::Null => rusqlite::types::Value::Null,
-                            Value::Int(n) => rusqlite::types::Value::Integer(n),
-                            Value::Real(f) => rusqlite::types::Value::Real(f),
-                            Value::Text(s) => rusqlite::types::Value::Text(s),
-                        })
-                        .collect();
+                    let values = row.into_iter().map(|v| match v {
+                        Value::Null => rusqlite::types::Value::Null,
+                        Value::Int(n) => rusqlite::types::Value::Integer(n),
+                        Value::Real(f) => rusqlite::types::Value::Real(f),
+                        Value::Text(s) => rusqlite::types::Value::Text(s),
+                    });
                     stmt.execute(rusqlite::params_from_iter(values))?;
                     Ok(())
                 })?;
@@ -353,70 +435,54 @@ fn write_all(source: &mut Conn, target: &mut Conn, tables: &[(String, Vec<Column
         Conn::Postgres(t) => {
             let mut tx = t.transaction()?;
             for (table, cols) in tables {
-                let name = ident(table)?;
+                let sql = sql_for(table)?;
                 // The copied rows already hold what the triggers would derive.
-                tx.batch_execute(&format!("ALTER TABLE {name} DISABLE TRIGGER USER"))?;
-                let names = cols.iter().map(|c| ident(&c.name)).collect::<Result<Vec<_>, _>>()?.join(", ");
-                // Many rows per INSERT (each a round trip to the server), within PostgreSQL's
-                // 65,535 parameters a statement.
-                let per_insert = (60_000 / cols.len().max(1)).clamp(1, 500);
-                let insert = |rows: usize| {
-                    let tuples = (0..rows)
-                        .map(|r| {
-                            let marks =
-                                (1..=cols.len()).map(|i| format!("${}", r * cols.len() + i)).collect::<Vec<_>>();
-                            format!("({})", marks.join(", "))
-                        })
-                        .collect::<Vec<_>>()
-                        .join(", ");
-                    format!("INSERT INTO {name} ({names}) VALUES {tuples}")
-                };
-                let full = tx.prepare(&insert(per_insert))?;
+                tx.batch_execute(sql.triggers_off)?;
+                let types: Vec<Type> = cols
+                    .iter()
+                    .map(|c| match c.kind {
+                        Kind::Int => Type::INT8,
+                        Kind::Bool => Type::BOOL,
+                        Kind::Real => Type::FLOAT8,
+                        Kind::Text => Type::TEXT,
+                    })
+                    .collect();
+                // Rows go in with binary COPY while the source is read (a SQLite source's statement
+                // cannot lend the target out, so they pass through a buffer of a few thousand).
                 let mut pending: Vec<Vec<Value>> = Vec::new();
-                let flush =
-                    |tx: &mut postgres::Transaction<'_>, pending: &mut Vec<Vec<Value>>| -> Result<(), StoreError> {
-                        for chunk in pending.chunks(per_insert) {
-                            let mut params = Vec::with_capacity(chunk.len() * cols.len());
-                            for row in chunk {
-                                params.extend(pg_params(row, cols, table)?);
-                            }
+                {
+                    let sink = tx.copy_in(sql.copy_in)?;
+                    let mut writer = BinaryCopyInWriter::new(sink, &types);
+                    let mut write = |pending: &mut Vec<Vec<Value>>| -> Result<(), StoreError> {
+                        for row in pending.drain(..) {
+                            let params = pg_params(&row, cols, table)?;
                             let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p.as_ref()).collect();
-                            if chunk.len() == per_insert {
-                                tx.execute(&full, &refs)?;
-                            } else {
-                                tx.execute(insert(chunk.len()).as_str(), &refs)?;
-                            }
+                            writer.write(&refs)?;
                         }
-                        pending.clear();
                         Ok(())
                     };
-                // Rows are read from the source while the target's transaction is open; they are
-                // written in batches (a SQLite source's statement cannot lend the target out).
-                let mut batch_error = None;
-                rows(source, table, cols, |row| {
-                    pending.push(row);
-                    if pending.len() >= per_insert * 4
-                        && let Err(e) = flush(&mut tx, &mut pending)
-                    {
-                        batch_error = Some(e);
-                        return Err(StoreError::Copy("stopped".into()));
-                    }
-                    Ok(())
-                })
-                .map_err(|e| batch_error.take().unwrap_or(e))?;
-                flush(&mut tx, &mut pending)?;
-                tx.batch_execute(&format!("ALTER TABLE {name} ENABLE TRIGGER USER"))?;
+                    let mut failed = None;
+                    rows(source, table, cols, |row| {
+                        pending.push(row);
+                        if pending.len() >= 2000
+                            && let Err(e) = write(&mut pending)
+                        {
+                            failed = Some(e);
+                            return Err(StoreError::Copy("stopped".into()));
+                        }
+                        Ok(())
+                    })
+                    .map_err(|e| failed.take().unwrap_or(e))?;
+                    write(&mut pending)?;
+                    writer.finish()?;
+                }
+                tx.batch_execute(sql.triggers_on)?;
                 // Identity columns go on from the highest copied id.
                 if cols.iter().any(|c| c.name == "id") {
                     let has_identity: bool =
-                        tx.query_one("SELECT pg_get_serial_sequence($1, 'id') IS NOT NULL", &[&table.as_str()])?.get(0);
+                        tx.query_one("SELECT pg_get_serial_sequence($1, 'id') IS NOT NULL", &[&sql.name])?.get(0);
                     if has_identity {
-                        tx.execute(
-                            &format!(
-                                "SELECT setval(pg_get_serial_sequence($1, 'id'), COALESCE((SELECT MAX(id) FROM {name}), 0) + 1, false)"
-                            ),
-                            &[&table.as_str()],
-                        )?;
+                        tx.execute(sql.identity, &[])?;
                     }
                 }
             }
@@ -485,4 +551,22 @@ fn checksum(conn: &mut Conn, table: &str, cols: &[Column]) -> Result<(u64, Strin
     }
     let hex: String = all.finalize().iter().take(8).map(|b| format!("{b:02x}")).collect();
     Ok((digests.len() as u64, hex))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_copy_knows_every_table_of_the_schema() {
+        let mut conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::migrate::run(&mut conn).unwrap();
+        let mut schema = tables_in_order(&Conn::Sqlite(conn)).unwrap();
+        schema.sort();
+        let mut known: Vec<&str> = TABLES.iter().map(|t| t.name).collect();
+        known.sort_unstable();
+        assert_eq!(schema, known);
+        assert!(matches!(sql_for("sqlite_master"), Err(StoreError::Copy(_))));
+        assert_eq!(sqlite_values("INSERT INTO t VALUES (", 3).unwrap(), "INSERT INTO t VALUES (?1, ?2, ?3)");
+    }
 }

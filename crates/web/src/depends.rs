@@ -105,8 +105,7 @@ pub fn media(file: &str) -> String {
 }
 /// The renditions of the picture `file` (`media-r-<stem>`).
 pub fn renditions(file: &str) -> String {
-    let stem = file.rsplit_once('.').map_or(file, |(s, _)| s);
-    format!("media-r-{}", header_safe(stem))
+    format!("media-r-{}", header_safe(newsdesk_core::picture::stem(file)))
 }
 pub const LATEST: &str = "latest";
 pub const TIMELINE: &str = "timeline";

@@ -6,7 +6,7 @@
 //! the operator's business, and the cached path then does no extra work.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::AtomicI64;
 use std::time::Instant;
 
 use axum::extract::{MatchedPath, Request, State};
@@ -147,29 +147,16 @@ impl Collector for Live {
             ConstGauge::new(value).encode(encoder.encode_descriptor(name, help, None, MetricType::Gauge)?)?;
         }
         // Lags need the log's newest id; a database that does not answer leaves them out.
-        if let Ok(latest) = self.store.latest_event_id() {
-            ConstGauge::new(latest).encode(encoder.encode_descriptor(
-                "events",
-                "The newest event id in the log",
-                None,
-                MetricType::Gauge,
-            )?)?;
-            let cache = self.cache_position.load(Ordering::Relaxed);
-            if cache >= 0 {
-                ConstGauge::new((latest - cache).max(0)).encode(encoder.encode_descriptor(
-                    "page_cache_event_lag",
-                    "Events the page cache has yet to apply",
-                    None,
-                    MetricType::Gauge,
-                )?)?;
-            }
-            if let Some(at) = self.search.as_ref().and_then(|i| i.last_event()) {
-                ConstGauge::new((latest - at).max(0)).encode(encoder.encode_descriptor(
-                    "search_index_event_lag",
-                    "Events the search index has yet to apply",
-                    None,
-                    MetricType::Gauge,
-                )?)?;
+        if let Ok(lags) = crate::ready::Lags::of(&self.store, &self.cache_position, self.search.as_deref()) {
+            let gauges = [
+                ("events", "The newest event id in the log", Some(lags.latest)),
+                ("page_cache_event_lag", "Events the page cache has yet to apply", lags.page_cache),
+                ("search_index_event_lag", "Events the search index has yet to apply", lags.search.flatten()),
+            ];
+            for (name, help, value) in gauges {
+                if let Some(v) = value {
+                    ConstGauge::new(v).encode(encoder.encode_descriptor(name, help, None, MetricType::Gauge)?)?;
+                }
             }
         }
         Ok(())

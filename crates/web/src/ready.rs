@@ -15,30 +15,45 @@ use crate::AppState;
 /// follower applies them within a second).
 pub const READY_LAG: i64 = 100;
 
+/// Where this node stands against the event log (a blocking call: it asks the database).
+pub(crate) struct Lags {
+    /// The log's newest event id.
+    pub latest: i64,
+    /// Events the page cache has yet to apply; `None` before its first step.
+    pub page_cache: Option<i64>,
+    /// Events the search index has yet to apply: `None` without an index, `Some(None)` while it
+    /// is rebuilt.
+    pub search: Option<Option<i64>>,
+}
+
+impl Lags {
+    pub(crate) fn of(
+        store: &newsdesk_store::Store,
+        cache_position: &std::sync::atomic::AtomicI64,
+        search: Option<&newsdesk_derive::SearchIndex>,
+    ) -> Result<Lags, newsdesk_store::StoreError> {
+        let latest = store.latest_event_id()?;
+        let cache = cache_position.load(std::sync::atomic::Ordering::Relaxed);
+        Ok(Lags {
+            latest,
+            page_cache: (cache >= 0).then(|| (latest - cache).max(0)),
+            search: search.map(|index| index.last_event().map(|at| (latest - at).max(0))),
+        })
+    }
+}
+
 pub async fn readyz(State(state): State<AppState>) -> Response {
     let st = state.clone();
-    let checked = tokio::task::spawn_blocking(move || {
-        let latest = st.store.latest_event_id();
-        let search = st.search.as_ref().map(|index| index.last_event());
-        (latest, search)
-    })
-    .await;
-    let (latest, search) = match checked {
-        Ok(found) => found,
+    let checked =
+        tokio::task::spawn_blocking(move || Lags::of(&st.store, &st.cache_position, st.search.as_deref())).await;
+    let lags = match checked {
+        Ok(Ok(lags)) => lags,
+        Ok(Err(e)) => return answer(false, json!({ "database": format!("unreachable: {e}") })),
         Err(e) => return answer(false, json!({ "error": e.to_string() })),
     };
-    let latest = match latest {
-        Ok(id) => id,
-        Err(e) => return answer(false, json!({ "database": format!("unreachable: {e}") })),
-    };
-    let cache = state.cache_position.load(std::sync::atomic::Ordering::Relaxed);
-    let cache_lag = if cache < 0 { None } else { Some((latest - cache).max(0)) };
+    let (latest, cache_lag) = (lags.latest, lags.page_cache);
     // No index (a test or a tool's server) is nothing to wait for; an index being rebuilt is.
-    let search_lag = match search {
-        None => Some(0),
-        Some(None) => None,
-        Some(Some(at)) => Some((latest - at).max(0)),
-    };
+    let search_lag = lags.search.unwrap_or(Some(0));
     let within = |lag: Option<i64>| lag.is_some_and(|l| l <= READY_LAG);
     let ready = within(cache_lag) && within(search_lag);
     answer(

@@ -8,8 +8,8 @@ use super::testdb::TestDb;
 use super::*;
 use crate::sqlite::EventKind;
 
-/// (table, column, type class, NOT NULL) of every column, and the index names, of a schema.
-type Shape = (BTreeSet<(String, String, &'static str, bool)>, BTreeSet<String>);
+/// (table, position, column, type class, NOT NULL) of every column, and the index names, of a schema.
+type Shape = (BTreeSet<(String, i64, String, &'static str, bool)>, BTreeSet<String>);
 
 fn class(declared: &str) -> &'static str {
     match declared.to_ascii_lowercase().as_str() {
@@ -35,16 +35,23 @@ fn sqlite_shape() -> Shape {
         .unwrap();
     let mut columns = BTreeSet::new();
     for t in &tables {
-        let mut stmt = conn.prepare("SELECT name, type, \"notnull\", pk FROM pragma_table_info(?1)").unwrap();
+        let mut stmt = conn.prepare("SELECT cid, name, type, \"notnull\", pk FROM pragma_table_info(?1)").unwrap();
         let rows = stmt
             .query_map([t], |r| {
-                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, bool>(2)?, r.get::<_, i64>(3)?))
+                let position = r.get::<_, i64>(0)?;
+                Ok((
+                    position,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, bool>(3)?,
+                    r.get::<_, i64>(4)?,
+                ))
             })
             .unwrap();
         for row in rows {
-            let (name, ty, notnull, pk) = row.unwrap();
+            let (position, name, ty, notnull, pk) = row.unwrap();
             // A primary key column is NOT NULL on PostgreSQL whether or not it says so.
-            columns.insert((t.clone(), name, class(&ty), notnull || pk > 0));
+            columns.insert((t.clone(), position, name, class(&ty), notnull || pk > 0));
         }
     }
     let indexes = conn
@@ -60,13 +67,13 @@ fn sqlite_shape() -> Shape {
 fn postgres_shape(client: &mut Client) -> Shape {
     let columns = client
         .query(
-            "SELECT table_name::text, column_name::text, data_type::text, is_nullable = 'NO' FROM information_schema.columns \
-             WHERE table_schema = 'public'",
+            "SELECT table_name::text, ordinal_position::int8 - 1, column_name::text, data_type::text, is_nullable = 'NO' \
+             FROM information_schema.columns WHERE table_schema = 'public'",
             &[],
         )
         .unwrap()
         .iter()
-        .map(|r| (r.get::<_, String>(0), r.get::<_, String>(1), class(r.get(2)), r.get::<_, bool>(3)))
+        .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1), r.get::<_, String>(2), class(r.get(3)), r.get::<_, bool>(4)))
         .collect();
     // Indexes made by CREATE INDEX, not those behind a primary key or UNIQUE constraint.
     let indexes = client
